@@ -1,0 +1,62 @@
+// ActivityService: members and event ingestion (rapport.v1.ActivityService).
+//
+// A thin adapter: validate, resolve the tenant, convert, call the Store,
+// map the status. Every write goes through the `writer` executor so that
+// gRPC's callback threads never wait on a disk sync.
+#ifndef RAPPORT_SERVER_API_ACTIVITY_SERVICE_H_
+#define RAPPORT_SERVER_API_ACTIVITY_SERVICE_H_
+
+#include "rapport/v1/activity.grpc.pb.h"
+#include "server/api/ingest_observer.h"
+#include "server/api/validate.h"
+#include "server/common/clock.h"
+#include "server/common/serial_executor.h"
+#include "server/store/store.h"
+
+namespace rapport::api {
+
+struct ActivityServiceOptions {
+  // The most events one IngestEventsRequest may carry.
+  int max_batch_events = 1000;
+  // The most rejected events listed in an IngestEventsResponse.
+  int max_rejected_listed = 1000;
+  ValidationLimits validation;
+};
+
+// Thread-safe. Does not own its dependencies; they must outlive the server.
+class ActivityServiceImpl final : public v1::ActivityService::CallbackService {
+ public:
+  ActivityServiceImpl(store::Store* store, SerialExecutor* writer,
+                      const Clock* clock, IngestObserver* observer,
+                      ActivityServiceOptions options);
+
+  grpc::ServerUnaryReactor* UpsertMember(
+      grpc::CallbackServerContext* context,
+      const v1::UpsertMemberRequest* request,
+      v1::UpsertMemberResponse* response) override;
+  grpc::ServerUnaryReactor* GetMember(grpc::CallbackServerContext* context,
+                                      const v1::GetMemberRequest* request,
+                                      v1::GetMemberResponse* response) override;
+  grpc::ServerUnaryReactor* ListMembers(
+      grpc::CallbackServerContext* context,
+      const v1::ListMembersRequest* request,
+      v1::ListMembersResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteMember(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteMemberRequest* request,
+      v1::DeleteMemberResponse* response) override;
+  grpc::ServerReadReactor<v1::IngestEventsRequest>* IngestEvents(
+      grpc::CallbackServerContext* context,
+      v1::IngestEventsResponse* response) override;
+
+ private:
+  store::Store* const store_;
+  SerialExecutor* const writer_;
+  const Clock* const clock_;
+  IngestObserver* const observer_;
+  const ActivityServiceOptions options_;
+};
+
+}  // namespace rapport::api
+
+#endif  // RAPPORT_SERVER_API_ACTIVITY_SERVICE_H_

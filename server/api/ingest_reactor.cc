@@ -1,0 +1,111 @@
+#include "server/api/ingest_reactor.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "server/api/convert.h"
+#include "server/api/status.h"
+
+namespace rapport::api {
+
+IngestReactor::IngestReactor(store::TenantId tenant, store::Store* store,
+                             SerialExecutor* writer, const Clock* clock,
+                             IngestObserver* observer,
+                             const ActivityServiceOptions* options,
+                             v1::IngestEventsResponse* response)
+    : tenant_(std::move(tenant)),
+      store_(store),
+      writer_(writer),
+      clock_(clock),
+      observer_(observer),
+      options_(options),
+      response_(response) {
+  StartRead(&request_);
+}
+
+void IngestReactor::OnReadDone(bool ok) {
+  if (!ok) {  // The client closed its side: every batch is committed.
+    Finish(grpc::Status::OK);
+    return;
+  }
+  response_->set_batch_count(batch_index_ + 1);
+  if (request_.events_size() > options_->max_batch_events) {
+    Finish(ToGrpcStatus(InvalidField(
+        "events",
+        absl::StrCat("batch ", batch_index_, " holds ", request_.events_size(),
+                     " events; the maximum is ", options_->max_batch_events,
+                     ". Send smaller batches on the same stream."))));
+    return;
+  }
+  rejected_at_batch_start_ = response_->rejected_count();
+  const absl::Time now = clock_->Now();
+  std::vector<model::Event> events;
+  std::vector<int> indexes;
+  events.reserve(request_.events_size());
+  for (int i = 0; i < request_.events_size(); ++i) {
+    const v1::Event& event = request_.events(i);
+    if (auto error = ValidateEvent(event, now, options_->validation)) {
+      Reject(i, event.event_id(), error->field, error->reason);
+      continue;
+    }
+    events.push_back(FromProto(event));
+    indexes.push_back(i);
+  }
+  writer_->Post([this, events = std::move(events),
+                 indexes = std::move(indexes)]() mutable {
+    Commit(std::move(events), std::move(indexes));
+  });
+}
+
+void IngestReactor::Commit(std::vector<model::Event> events,
+                           std::vector<int> indexes) {
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<std::vector<store::AppendOutcome>> outcomes =
+      events.empty() ? std::vector<store::AppendOutcome>()
+                     : store_->AppendEvents(tenant_, events);
+  if (!outcomes.ok()) {
+    Finish(ToGrpcStatus(outcomes.status()));
+    return;
+  }
+  int64_t accepted = 0, duplicate = 0;
+  for (size_t i = 0; i < outcomes->size(); ++i) {
+    switch ((*outcomes)[i]) {
+      case store::AppendOutcome::kAccepted:
+        ++accepted;
+        break;
+      case store::AppendOutcome::kDuplicate:
+        ++duplicate;
+        break;
+      case store::AppendOutcome::kUnknownMember:
+        Reject(indexes[i], events[i].event_id, "member_id",
+               absl::StrCat("no member '", events[i].member_id,
+                            "'; upsert the member before its events"));
+        break;
+    }
+  }
+  response_->set_accepted_count(response_->accepted_count() + accepted);
+  response_->set_duplicate_count(response_->duplicate_count() + duplicate);
+  observer_->OnBatch(
+      accepted, duplicate,
+      response_->rejected_count() - rejected_at_batch_start_,
+      absl::FromChrono(std::chrono::steady_clock::now() - start));
+  ++batch_index_;
+  request_.Clear();
+  StartRead(&request_);
+}
+
+void IngestReactor::Reject(int event_index, const std::string& event_id,
+                           const std::string& field,
+                           const std::string& reason) {
+  response_->set_rejected_count(response_->rejected_count() + 1);
+  if (response_->rejected_size() >= options_->max_rejected_listed) return;
+  v1::RejectedEvent* r = response_->add_rejected();
+  r->set_batch_index(batch_index_);
+  r->set_event_index(event_index);
+  r->set_event_id(event_id);
+  r->set_field(field);
+  r->set_reason(absl::StrCat(field, ": ", reason));
+}
+
+}  // namespace rapport::api

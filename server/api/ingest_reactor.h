@@ -1,0 +1,50 @@
+// The server side of one IngestEvents stream: reads a batch, validates it,
+// has the writer commit the valid events, then reads the next batch. Reads
+// and commits alternate, so a batch is durable before the next is read and
+// the stream's response reflects every committed batch.
+#ifndef RAPPORT_SERVER_API_INGEST_REACTOR_H_
+#define RAPPORT_SERVER_API_INGEST_REACTOR_H_
+
+#include <string>
+#include <vector>
+
+#include "grpcpp/support/server_callback.h"
+#include "rapport/v1/activity.pb.h"
+#include "server/api/activity_service.h"
+#include "server/model/event.h"
+
+namespace rapport::api {
+
+class IngestReactor final
+    : public grpc::ServerReadReactor<v1::IngestEventsRequest> {
+ public:
+  // Starts reading at once. Deletes itself when the call is done.
+  IngestReactor(store::TenantId tenant, store::Store* store,
+                SerialExecutor* writer, const Clock* clock,
+                IngestObserver* observer, const ActivityServiceOptions* options,
+                v1::IngestEventsResponse* response);
+
+  void OnReadDone(bool ok) override;
+  void OnDone() override { delete this; }
+
+ private:
+  void Reject(int event_index, const std::string& event_id,
+              const std::string& field, const std::string& reason);
+  // Runs on the writer thread.
+  void Commit(std::vector<model::Event> events, std::vector<int> indexes);
+
+  const store::TenantId tenant_;
+  store::Store* const store_;
+  SerialExecutor* const writer_;
+  const Clock* const clock_;
+  IngestObserver* const observer_;
+  const ActivityServiceOptions* const options_;
+  v1::IngestEventsResponse* const response_;
+  v1::IngestEventsRequest request_;
+  int batch_index_ = 0;
+  int64_t rejected_at_batch_start_ = 0;
+};
+
+}  // namespace rapport::api
+
+#endif  // RAPPORT_SERVER_API_INGEST_REACTOR_H_

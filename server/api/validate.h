@@ -1,0 +1,44 @@
+// Validation of API input. Every failure names the field at fault with its
+// path in the request (for example `member.team` or `contact.contact_id`)
+// and says what is expected, in words a CRM integrator can act on.
+#ifndef RAPPORT_SERVER_API_VALIDATE_H_
+#define RAPPORT_SERVER_API_VALIDATE_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "rapport/v1/activity.pb.h"
+
+namespace rapport::api {
+
+struct ValidationLimits {
+  // Events may not be dated later than now + this skew.
+  absl::Duration max_clock_skew = absl::Minutes(5);
+  // Events may not be dated before this.
+  absl::Time earliest_event_time = absl::FromUnixSeconds(946684800);  // 2000.
+};
+
+// One field at fault.
+struct FieldError {
+  std::string field;
+  std::string reason;
+};
+
+// Checks an identifier: 1 to 128 characters of [A-Za-z0-9._:@-].
+std::optional<FieldError> CheckId(const std::string& field,
+                                  const std::string& value);
+
+// OK, or INVALID_ARGUMENT "<field>: <reason>" with field paths under
+// `member.`.
+absl::Status ValidateMember(const v1::Member& member);
+
+// The first problem of an event, with a field path relative to the event,
+// or nullopt when it is valid at `now`.
+std::optional<FieldError> ValidateEvent(const v1::Event& event, absl::Time now,
+                                        const ValidationLimits& limits);
+
+}  // namespace rapport::api
+
+#endif  // RAPPORT_SERVER_API_VALIDATE_H_

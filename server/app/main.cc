@@ -1,0 +1,133 @@
+// rapportd: the Rapport server.
+//
+//   rapportd --listen=127.0.0.1:50051 --db=rapport.db
+//   --metrics_listen=127.0.0.1:9464
+//
+// SIGTERM or SIGINT: report NOT_SERVING, finish in-flight calls within
+// --shutdown_grace, close the store, exit 0.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "server/app/server.h"
+#include "server/common/clock.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "gRPC address HOST:PORT (port 0 picks a free port)");
+ABSL_FLAG(std::string, db, "rapport.db",
+          "SQLite database file, created when missing");
+ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
+          "HTTP address HOST:PORT of /metrics; empty to disable");
+ABSL_FLAG(int, max_batch_events, 1000,
+          "the most events one IngestEvents message may carry (1-100000)");
+ABSL_FLAG(int, max_message_bytes, 16 << 20,
+          "the largest gRPC message accepted, in bytes (1 KiB - 1 GiB)");
+ABSL_FLAG(absl::Duration, max_clock_skew, absl::Minutes(5),
+          "how far in the future an event may be dated");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "how long in-flight calls may run after SIGTERM");
+
+namespace {
+
+// HOST:PORT with a numeric port; the host may be [v6].
+bool IsHostPort(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  int port = -1;
+  return absl::SimpleAtoi(address.substr(colon + 1), &port) && port >= 0 &&
+         port <= 65535;
+}
+
+// The options, or a message saying which flag is wrong.
+std::string ReadOptions(rapport::app::ServerOptions* options) {
+  options->listen = absl::GetFlag(FLAGS_listen);
+  options->db_path = absl::GetFlag(FLAGS_db);
+  options->metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options->max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options->activity.max_batch_events = absl::GetFlag(FLAGS_max_batch_events);
+  options->activity.validation.max_clock_skew =
+      absl::GetFlag(FLAGS_max_clock_skew);
+  if (!IsHostPort(options->listen)) {
+    return absl::StrCat("--listen=", options->listen, " is not HOST:PORT");
+  }
+  if (!options->metrics_listen.empty() &&
+      !IsHostPort(options->metrics_listen)) {
+    return absl::StrCat("--metrics_listen=", options->metrics_listen,
+                        " is not HOST:PORT");
+  }
+  if (options->db_path.empty()) return "--db must name a file";
+  if (options->activity.max_batch_events < 1 ||
+      options->activity.max_batch_events > 100000) {
+    return "--max_batch_events must be between 1 and 100000";
+  }
+  if (options->max_message_bytes < 1024 ||
+      options->max_message_bytes > (1 << 30)) {
+    return "--max_message_bytes must be between 1024 and 1073741824";
+  }
+  if (options->activity.validation.max_clock_skew < absl::ZeroDuration()) {
+    return "--max_clock_skew must not be negative";
+  }
+  if (absl::GetFlag(FLAGS_shutdown_grace) < absl::ZeroDuration()) {
+    return "--shutdown_grace must not be negative";
+  }
+  return "";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Rapport server: social selling scores over gRPC.\n"
+      "  rapportd --listen=HOST:PORT --db=FILE [--metrics_listen=HOST:PORT]");
+  std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  if (rest.size() > 1) {
+    std::fprintf(stderr, "rapportd: unexpected argument '%s'\n", rest[1]);
+    return 2;
+  }
+  rapport::app::ServerOptions options;
+  if (std::string error = ReadOptions(&options); !error.empty()) {
+    std::fprintf(stderr, "rapportd: %s\n", error.c_str());
+    return 2;
+  }
+
+  // Block the stop signals in every thread (threads inherit the mask), and
+  // wait for them here.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  rapport::RealClock clock;
+  auto server = rapport::app::RapportServer::Start(options, &clock);
+  if (!server.ok()) {
+    std::fprintf(stderr, "rapportd: %s\n",
+                 std::string(server.status().message()).c_str());
+    return 1;
+  }
+  std::fprintf(stderr,
+               "rapportd: serving gRPC on port %d (db %s), metrics on %s\n",
+               (*server)->port(), options.db_path.c_str(),
+               options.metrics_listen.empty()
+                   ? "(off)"
+                   : absl::StrCat("port ", (*server)->metrics_port()).c_str());
+  std::fflush(stderr);
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  std::fprintf(stderr, "rapportd: %s received, shutting down\n",
+               signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
+  std::fprintf(stderr, "rapportd: stopped\n");
+  return 0;
+}

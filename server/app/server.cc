@@ -1,0 +1,128 @@
+#include "server/app/server.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "prometheus/registry.h"
+#include "rapport/v1/outreach.grpc.pb.h"
+#include "rapport/v1/recommendation.grpc.pb.h"
+#include "rapport/v1/scoring.grpc.pb.h"
+#include "server/common/serial_executor.h"
+#include "server/metrics/ingest_metrics.h"
+#include "server/metrics/metrics_endpoint.h"
+#include "server/store/sqlite_store.h"
+
+namespace rapport::app {
+
+constexpr const char* kServiceNames[] = {
+    "rapport.v1.ActivityService", "rapport.v1.ScoringService",
+    "rapport.v1.OutreachService", "rapport.v1.RecommendationService"};
+
+// Declared in the order they are built; destroyed in reverse.
+struct RapportServer::Parts {
+  std::unique_ptr<store::Store> store;
+  std::shared_ptr<prometheus::Registry> registry;
+  std::unique_ptr<metrics::IngestMetrics> ingest_metrics;
+  std::unique_ptr<SerialExecutor> writer;
+  std::unique_ptr<api::ActivityServiceImpl> activity;
+  // Answer UNIMPLEMENTED until their libraries land.
+  v1::ScoringService::CallbackService scoring;
+  v1::OutreachService::CallbackService outreach;
+  v1::RecommendationService::CallbackService recommendation;
+  std::unique_ptr<grpc::Server> grpc_server;
+  std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint;
+  int port = 0;
+  bool shut_down = false;
+};
+
+namespace {
+
+void SetServing(grpc::Server& server, bool serving) {
+  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
+  if (health == nullptr) return;
+  health->SetServingStatus(serving);
+  for (const char* name : kServiceNames) {
+    health->SetServingStatus(name, serving);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
+    const ServerOptions& options, const Clock* clock) {
+  auto parts = std::make_unique<Parts>();
+  store::SqliteStoreOptions store_options;
+  store_options.path = options.db_path;
+  absl::StatusOr<std::unique_ptr<store::SqliteStore>> opened =
+      store::SqliteStore::Open(store_options);
+  if (!opened.ok()) return opened.status();
+  parts->store = *std::move(opened);
+
+  parts->registry = std::make_shared<prometheus::Registry>();
+  parts->ingest_metrics =
+      std::make_unique<metrics::IngestMetrics>(*parts->registry);
+  parts->writer = std::make_unique<SerialExecutor>();
+  parts->activity = std::make_unique<api::ActivityServiceImpl>(
+      parts->store.get(), parts->writer.get(), clock,
+      parts->ingest_metrics.get(), options.activity);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
+                           &parts->port);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.RegisterService(parts->activity.get());
+  builder.RegisterService(&parts->scoring);
+  builder.RegisterService(&parts->outreach);
+  builder.RegisterService(&parts->recommendation);
+  parts->grpc_server = builder.BuildAndStart();
+  if (parts->grpc_server == nullptr || parts->port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen for gRPC on ", options.listen,
+                     " (address in use or not valid)"));
+  }
+  if (!options.metrics_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<metrics::MetricsEndpoint>> endpoint =
+        metrics::MetricsEndpoint::Start(options.metrics_listen,
+                                        parts->registry);
+    if (!endpoint.ok()) {
+      parts->grpc_server->Shutdown();
+      return endpoint.status();
+    }
+    parts->metrics_endpoint = *std::move(endpoint);
+  }
+  SetServing(*parts->grpc_server, true);
+  return std::unique_ptr<RapportServer>(new RapportServer(std::move(parts)));
+}
+
+RapportServer::RapportServer(std::unique_ptr<Parts> parts)
+    : parts_(std::move(parts)) {}
+
+RapportServer::~RapportServer() { Shutdown(absl::Seconds(1)); }
+
+int RapportServer::port() const { return parts_->port; }
+
+int RapportServer::metrics_port() const {
+  return parts_->metrics_endpoint ? parts_->metrics_endpoint->port() : 0;
+}
+
+void RapportServer::Shutdown(absl::Duration grace) {
+  if (parts_->shut_down) return;
+  parts_->shut_down = true;
+  SetServing(*parts_->grpc_server, false);
+  parts_->grpc_server->Shutdown(std::chrono::system_clock::now() +
+                                absl::ToChronoMilliseconds(grace));
+  parts_->grpc_server->Wait();
+  parts_->writer.reset();  // Runs the writes already queued, then joins.
+  parts_->metrics_endpoint.reset();
+  parts_->store.reset();  // Closes the database.
+}
+
+}  // namespace rapport::app

@@ -1,0 +1,57 @@
+// RapportServer: opens the store, starts the gRPC services, health checking,
+// reflection and the /metrics endpoint, and stops them in order. main()
+// parses flags into ServerOptions; tests start it in-process on port 0.
+#ifndef RAPPORT_SERVER_APP_SERVER_H_
+#define RAPPORT_SERVER_APP_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/api/activity_service.h"
+#include "server/common/clock.h"
+
+namespace rapport::app {
+
+struct ServerOptions {
+  // gRPC address, HOST:PORT; port 0 picks a free port.
+  std::string listen = "127.0.0.1:50051";
+  // The SQLite database file (created when missing); ":memory:" for tests.
+  std::string db_path = "rapport.db";
+  // HTTP address of /metrics; empty serves no metrics.
+  std::string metrics_listen;
+  // The largest gRPC message accepted, in bytes.
+  int max_message_bytes = 16 << 20;
+  api::ActivityServiceOptions activity;
+};
+
+class RapportServer {
+ public:
+  // Starts serving; health reports SERVING once the store is open. Errors:
+  // the store's (for example FAILED_PRECONDITION for a database from a newer
+  // version), UNAVAILABLE when an address cannot be bound. `clock` must
+  // outlive the server.
+  static absl::StatusOr<std::unique_ptr<RapportServer>> Start(
+      const ServerOptions& options, const Clock* clock);
+
+  // Calls Shutdown with a short grace period if it was not called.
+  ~RapportServer();
+
+  int port() const;          // The gRPC port bound.
+  int metrics_port() const;  // 0 when metrics are off.
+
+  // Reports NOT_SERVING, lets in-flight calls finish for up to `grace`, then
+  // cancels the rest, drains pending writes and closes the store.
+  // Idempotent.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  struct Parts;
+  explicit RapportServer(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace rapport::app
+
+#endif  // RAPPORT_SERVER_APP_SERVER_H_

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Rapport's whole test run, on a fresh Debian 12 machine or a developer's:
+# installs what is missing, builds, runs every test (unit, in-process
+# integration, end to end with the real binaries), lints the API with buf,
+# then builds and runs the same tests again under AddressSanitizer and
+# UndefinedBehaviorSanitizer.
+#   tests/run.sh            # everything
+#   RAPPORT_SKIP_SANITIZERS=1 tests/run.sh   # skip the sanitizer pass
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+jobs=$(nproc 2>/dev/null || echo 2)
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "packages"
+deploy/install-deps.sh test
+
+step "buf lint (proto/)"
+buf_version=1.75.0
+buf=$root/.tools/node_modules/.bin/buf
+if [ ! -x "$buf" ] || ! "$buf" --version 2>/dev/null | grep -qx "$buf_version"; then
+  npm install --silent --no-audit --no-fund --prefix "$root/.tools" "@bufbuild/buf@$buf_version" >/dev/null
+fi
+(cd proto && "$buf" lint)
+echo "buf lint: clean"
+
+run_suite() {  # run_suite BUILD_DIR CMAKE_ARGS...
+  local dir=$1; shift
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+  (cd "$dir" && ctest --output-on-failure -j "$jobs")
+}
+
+step "build and test (RelWithDebInfo)"
+run_suite build
+
+if [ -z "${RAPPORT_SKIP_SANITIZERS:-}" ]; then
+  step "build and test (AddressSanitizer + UndefinedBehaviorSanitizer)"
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  run_suite build-asan -DRAPPORT_SANITIZE=ON -DRAPPORT_BUILD_BENCHMARKS=OFF
+fi
+step "all tests passed"
