@@ -24,12 +24,14 @@ pb = None  # Generated modules, filled in by main().
 def load_generated(out_dir):
     sys.path.insert(0, out_dir)
     global pb
-    import grpc  # noqa: F401  (Debian's python3-grpcio)
+    import grpc  # Debian's python3-grpcio.
     from google.protobuf import json_format
     from rapport.v1 import activity_pb2, activity_pb2_grpc
     from rapport.v1 import scoring_pb2, scoring_pb2_grpc
-    from grpc.health.v1 import health_pb2, health_pb2_grpc
-    from grpc.reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+    import grpc_health_v1_pb2 as health_pb2
+    import grpc_health_v1_pb2_grpc as health_pb2_grpc
+    import grpc_reflection_v1alpha_pb2 as reflection_pb2
+    import grpc_reflection_v1alpha_pb2_grpc as reflection_pb2_grpc
     pb = argparse.Namespace(**locals())
 
 

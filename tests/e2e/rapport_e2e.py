@@ -26,10 +26,17 @@ def generate_python_client(proto_dir, out_dir):
               f"--plugin=protoc-gen-grpc={plugin}"]
     subprocess.run(common + [f"-I{proto_dir}", f"-I{PROTOBUF_INCLUDE}"] + protos,
                    check=True)
-    subprocess.run(common + [f"-I{GRPC_PROTO_DIR}", f"-I{PROTOBUF_INCLUDE}",
-                             "grpc/health/v1/health.proto",
-                             "grpc/reflection/v1alpha/reflection.proto"],
-                   check=True)
+    # The health and reflection protos live under grpc/, which would shadow
+    # the grpc package in Python: compile copies under flat module names.
+    ext_dir = os.path.join(out_dir, "ext_protos")
+    os.makedirs(ext_dir, exist_ok=True)
+    for src, dst in (("grpc/health/v1/health.proto", "grpc_health_v1.proto"),
+                     ("grpc/reflection/v1alpha/reflection.proto",
+                      "grpc_reflection_v1alpha.proto")):
+        shutil.copy(os.path.join(GRPC_PROTO_DIR, src),
+                    os.path.join(ext_dir, dst))
+    subprocess.run(common + [f"-I{ext_dir}", "grpc_health_v1.proto",
+                             "grpc_reflection_v1alpha.proto"], check=True)
     for root, _, _ in os.walk(out_dir):
         open(os.path.join(root, "__init__.py"), "a").close()
     return out_dir
@@ -60,13 +67,13 @@ class Rapportd:
     def start(self, timeout=30):
         self.port = free_port()
         self.metrics_port = free_port()
-        log = open(self.log_path, "a")
-        self.proc = subprocess.Popen(
-            [self.binary, f"--listen=127.0.0.1:{self.port}",
-             f"--db={self.db_path}",
-             f"--metrics_listen=127.0.0.1:{self.metrics_port}"]
-            + self.extra_args,
-            stdout=log, stderr=log)
+        with open(self.log_path, "a") as log:
+            self.proc = subprocess.Popen(
+                [self.binary, f"--listen=127.0.0.1:{self.port}",
+                 f"--db={self.db_path}",
+                 f"--metrics_listen=127.0.0.1:{self.metrics_port}"]
+                + self.extra_args,
+                stdout=log, stderr=log)
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
