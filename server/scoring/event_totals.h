@@ -1,0 +1,38 @@
+// Per-type sums of a member's daily buckets over the window. Internal.
+#ifndef RAPPORT_SERVER_SCORING_EVENT_TOTALS_H_
+#define RAPPORT_SERVER_SCORING_EVENT_TOTALS_H_
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "server/model/activity.h"
+#include "server/model/enums.h"
+#include "server/scoring/recency.h"
+
+namespace rapport::scoring::internal {
+
+class EventTotals {
+ public:
+  // Sums the buckets inside the window; buckets outside it, of an unknown
+  // type, or with a count <= 0 are ignored.
+  EventTotals(const std::vector<model::DailyCount>& daily,
+              const Recency& recency);
+
+  // The plain number of events of `type` in the window.
+  int64_t Count(model::EventType type) const {
+    return count_[static_cast<int>(type)];
+  }
+  // The recency-weighted number (see Recency::Weight).
+  double Weighted(model::EventType type) const {
+    return weighted_[static_cast<int>(type)];
+  }
+
+ private:
+  std::array<int64_t, model::kMaxEventType + 1> count_{};
+  std::array<double, model::kMaxEventType + 1> weighted_{};
+};
+
+}  // namespace rapport::scoring::internal
+
+#endif  // RAPPORT_SERVER_SCORING_EVENT_TOTALS_H_

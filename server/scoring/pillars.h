@@ -1,0 +1,49 @@
+// The four pillars, one file each. Internal to scoring: Score() is the
+// public entry point.
+#ifndef RAPPORT_SERVER_SCORING_PILLARS_H_
+#define RAPPORT_SERVER_SCORING_PILLARS_H_
+
+#include <string>
+#include <utility>
+
+#include "server/model/activity.h"
+#include "server/model/member.h"
+#include "server/scoring/event_totals.h"
+#include "server/scoring/model.h"
+#include "server/scoring/recency.h"
+#include "server/scoring/score.h"
+
+namespace rapport::scoring::internal {
+
+// What every pillar reads; all references outlive the call.
+struct Context {
+  const ScoringModel& model;
+  const model::Profile& profile;
+  const model::MemberActivity& activity;
+  const Recency& recency;
+  const EventTotals& events;
+};
+
+// Each returns the pillar with its components in a fixed order and score =
+// the sum of their points.
+PillarScore ScoreProfessionalBrand(const Context& ctx);   // brand.cc
+PillarScore ScoreFindRightPeople(const Context& ctx);     // find_people.cc
+PillarScore ScoreEngageWithInsights(const Context& ctx);  // engage.cc
+PillarScore ScoreBuildRelationships(const Context& ctx);  // relationships.cc
+
+// The engagement the member's content received, shared by the brand and
+// engage pillars (brand.cc): "120 reactions, 14 comments and 3 shares on your
+// content", and its recency-weighted sum under `weights`.
+std::string EngagementLead(const EventTotals& events);
+double WeightedEngagement(const EventTotals& events,
+                          const EngagementWeights& weights);
+
+// Appends `c` to `pillar` and adds its points to the pillar's score.
+inline void Add(PillarScore& pillar, ComponentScore c) {
+  pillar.score += c.points;
+  pillar.components.push_back(std::move(c));
+}
+
+}  // namespace rapport::scoring::internal
+
+#endif  // RAPPORT_SERVER_SCORING_PILLARS_H_

@@ -1,0 +1,73 @@
+// Score(): a member's Social Selling Index, explained. Pure: the result
+// depends only on the arguments (no clock, no I/O, no globals), so the same
+// inputs always give the same score, bit for bit. Thread-safe.
+#ifndef RAPPORT_SERVER_SCORING_SCORE_H_
+#define RAPPORT_SERVER_SCORING_SCORE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "server/model/activity.h"
+#include "server/model/enums.h"
+#include "server/model/member.h"
+#include "server/scoring/model.h"
+
+namespace rapport::scoring {
+
+// One component of a pillar; mirrors rapport.v1.ScoreComponent.
+struct ComponentScore {
+  std::string name;    // Stable id, e.g. "reply_rate".
+  std::string signal;  // What is measured, in words.
+  double raw_value = 0;
+  double target = 0;
+  double points = 0;  // max_points * Saturate(raw_value / target).
+  double max_points = 0;
+  std::string explanation;  // One line a rep understands.
+
+  friend bool operator==(const ComponentScore&,
+                         const ComponentScore&) = default;
+};
+
+// One pillar; mirrors rapport.v1.PillarScore. score is the sum of the
+// components' points, in [0, 25].
+struct PillarScore {
+  model::Pillar pillar = model::Pillar::kUnspecified;
+  double score = 0;
+  std::vector<ComponentScore> components;
+
+  friend bool operator==(const PillarScore&, const PillarScore&) = default;
+};
+
+// A member's score. total is the sum of the pillars, in [0, 100].
+struct ScoreResult {
+  double total = 0;
+  // The four pillars in the order of model::Pillar: professional brand,
+  // find the right people, engage with insights, build relationships.
+  std::vector<PillarScore> pillars;
+  std::string model_version;
+
+  friend bool operator==(const ScoreResult&, const ScoreResult&) = default;
+};
+
+// Scores a member as of `as_of` under `model`, which must have passed
+// ValidateModel() (otherwise the figures are meaningless, though finite).
+//
+// `activity` should hold the member's aggregates over the model's window
+// ending at as_of (Store::ReadActivity); whatever it holds, only this counts:
+// - daily buckets of the last model.window_days UTC days, as_of's day
+//   included; later or earlier buckets are ignored;
+// - thread and contact times in that same range of days and not after
+//   as_of; later or earlier times are treated as absent.
+// Activity aged a whole days (as_of's day minus the event's day) weighs
+// 0.5^(a / half_life_days), normalised so that activity spread evenly over
+// the window counts at face value. Rates (reply, acceptance, reciprocity)
+// are not recency-weighted: every sample in the window counts once.
+//
+// An infinite as_of counts no activity: the score is the profile's alone.
+ScoreResult Score(const ScoringModel& model, const model::Profile& profile,
+                  const model::MemberActivity& activity, absl::Time as_of);
+
+}  // namespace rapport::scoring
+
+#endif  // RAPPORT_SERVER_SCORING_SCORE_H_
