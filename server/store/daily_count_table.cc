@@ -1,0 +1,77 @@
+#include "server/store/daily_count_table.h"
+
+#include <utility>
+
+#include "server/store/status_macros.h"
+
+namespace rapport::store::internal {
+namespace {
+
+constexpr absl::CivilDay kEpochDay(1970, 1, 1);
+
+}  // namespace
+
+int64_t DayNumber(absl::Time t) {
+  return absl::ToCivilDay(t, absl::UTCTimeZone()) - kEpochDay;
+}
+
+absl::CivilDay CivilDayOf(int64_t day_number) { return kEpochDay + day_number; }
+
+absl::Status AddToDailyCount(Connection& conn, const TenantId& tenant,
+                             const model::Event& event) {
+  RAPPORT_STORE_ASSIGN_OR_RETURN(
+      Statement upsert,
+      conn.Prepare(
+          "INSERT INTO daily_counts (tenant, member_id, day, type, channel, "
+          "seniority, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+          "ON CONFLICT (tenant, member_id, day, type, channel, seniority) "
+          "DO UPDATE SET count = count + excluded.count"));
+  upsert.BindText(1, tenant);
+  upsert.BindText(2, event.member_id);
+  upsert.BindInt64(3, DayNumber(event.occur_time));
+  upsert.BindInt64(4, static_cast<int64_t>(event.type));
+  upsert.BindInt64(5, static_cast<int64_t>(event.channel));
+  upsert.BindInt64(6, static_cast<int64_t>(event.contact.seniority));
+  upsert.BindInt64(7, event.quantity);
+  return upsert.Run();
+}
+
+absl::StatusOr<std::vector<model::DailyCount>> ReadDailyCounts(
+    Connection& conn, const TenantId& tenant, const std::string& member_id,
+    int64_t first_day, int64_t last_day) {
+  RAPPORT_STORE_ASSIGN_OR_RETURN(
+      Statement select,
+      conn.Prepare("SELECT day, type, channel, seniority, count "
+                   "FROM daily_counts WHERE tenant = ?1 AND member_id = ?2 "
+                   "AND day BETWEEN ?3 AND ?4 "
+                   "ORDER BY day, type, channel, seniority"));
+  select.BindText(1, tenant);
+  select.BindText(2, member_id);
+  select.BindInt64(3, first_day);
+  select.BindInt64(4, last_day);
+  std::vector<model::DailyCount> daily;
+  while (true) {
+    RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    model::DailyCount& d = daily.emplace_back();
+    d.day = CivilDayOf(select.ColumnInt64(0));
+    d.type = static_cast<model::EventType>(select.ColumnInt64(1));
+    d.channel = static_cast<model::Channel>(select.ColumnInt64(2));
+    d.seniority = static_cast<model::Seniority>(select.ColumnInt64(3));
+    d.count = select.ColumnInt64(4);
+  }
+  return daily;
+}
+
+absl::Status DeleteDailyCounts(Connection& conn, const TenantId& tenant,
+                               const std::string& member_id) {
+  RAPPORT_STORE_ASSIGN_OR_RETURN(
+      Statement del,
+      conn.Prepare(
+          "DELETE FROM daily_counts WHERE tenant = ?1 AND member_id = ?2"));
+  del.BindText(1, tenant);
+  del.BindText(2, member_id);
+  return del.Run();
+}
+
+}  // namespace rapport::store::internal

@@ -1,0 +1,106 @@
+#include "server/store/event_ingest.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "server/store/daily_count_table.h"
+#include "server/store/event_table.h"
+#include "server/store/member_table.h"
+#include "server/store/state_recompute.h"
+#include "server/store/status_macros.h"
+
+namespace rapport::store::internal {
+namespace {
+
+using MemberKey =
+    std::pair<std::string, std::string>;  // member, thread/contact
+
+// What a batch changed, applied once per member/thread/contact at the end.
+struct BatchEffects {
+  struct MemberDelta {
+    int64_t events = 0;
+    absl::Time latest = absl::InfinitePast();
+  };
+  std::map<std::string, MemberDelta> members;
+  std::set<MemberKey> threads;
+  std::set<MemberKey> contacts;
+
+  void Add(const model::Event& e) {
+    MemberDelta& delta = members[e.member_id];
+    ++delta.events;
+    delta.latest = std::max(delta.latest, e.occur_time);
+    if (model::IsThreadEvent(e.type) && !e.thread_id.empty()) {
+      threads.emplace(e.member_id, e.thread_id);
+    }
+    if (model::IsContactEvent(e.type) && !e.contact.contact_id.empty()) {
+      contacts.emplace(e.member_id, e.contact.contact_id);
+    }
+  }
+};
+
+absl::StatusOr<AppendOutcome> IngestOne(
+    Connection& conn, const TenantId& tenant, const model::Event& event,
+    std::map<std::string, bool>& known_members, BatchEffects& effects) {
+  auto known = known_members.find(event.member_id);
+  if (known == known_members.end()) {
+    RAPPORT_STORE_ASSIGN_OR_RETURN(bool exists,
+                                   MemberExists(conn, tenant, event.member_id));
+    known = known_members.emplace(event.member_id, exists).first;
+  }
+  if (!known->second) return AppendOutcome::kUnknownMember;
+  RAPPORT_STORE_ASSIGN_OR_RETURN(bool inserted,
+                                 InsertEvent(conn, tenant, event));
+  if (!inserted) return AppendOutcome::kDuplicate;
+  RAPPORT_STORE_RETURN_IF_ERROR(AddToDailyCount(conn, tenant, event));
+  effects.Add(event);
+  return AppendOutcome::kAccepted;
+}
+
+absl::Status ApplyEffects(Connection& conn, const TenantId& tenant,
+                          const BatchEffects& effects) {
+  for (const auto& [member_id, delta] : effects.members) {
+    RAPPORT_STORE_RETURN_IF_ERROR(
+        AddMemberEvents(conn, tenant, member_id, delta.events, delta.latest));
+  }
+  for (const auto& [member_id, thread_id] : effects.threads) {
+    RAPPORT_STORE_ASSIGN_OR_RETURN(
+        std::optional<StoredThread> thread,
+        RecomputeThread(conn, tenant, member_id, thread_id));
+    if (!thread.has_value()) continue;  // Cannot happen: it has an event.
+    RAPPORT_STORE_RETURN_IF_ERROR(PutThread(conn, tenant, member_id, *thread));
+  }
+  for (const auto& [member_id, contact_id] : effects.contacts) {
+    RAPPORT_STORE_ASSIGN_OR_RETURN(
+        std::optional<StoredContact> contact,
+        RecomputeContact(conn, tenant, member_id, contact_id));
+    if (!contact.has_value()) continue;
+    RAPPORT_STORE_RETURN_IF_ERROR(
+        PutContact(conn, tenant, member_id, *contact));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<AppendOutcome>> IngestEvents(
+    Connection& conn, const TenantId& tenant,
+    absl::Span<const model::Event> events) {
+  std::vector<AppendOutcome> outcomes;
+  outcomes.reserve(events.size());
+  std::map<std::string, bool> known_members;
+  BatchEffects effects;
+  for (const model::Event& event : events) {
+    RAPPORT_STORE_ASSIGN_OR_RETURN(
+        AppendOutcome outcome,
+        IngestOne(conn, tenant, event, known_members, effects));
+    outcomes.push_back(outcome);
+  }
+  RAPPORT_STORE_RETURN_IF_ERROR(ApplyEffects(conn, tenant, effects));
+  return outcomes;
+}
+
+}  // namespace rapport::store::internal

@@ -1,0 +1,130 @@
+#include "server/store/event_table.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "server/store/status_macros.h"
+
+namespace rapport::store::internal {
+namespace {
+
+// The columns ReadEvent expects, in order.
+#define RAPPORT_EVENT_COLUMNS                                               \
+  "event_id, member_id, occur_time, type, channel, contact_id, seniority, " \
+  "contact_industry, contact_region, contact_category, thread_id, "         \
+  "content_id, quantity"
+
+constexpr char kInsertEvent[] =
+    "INSERT INTO events (tenant, " RAPPORT_EVENT_COLUMNS
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+    " ON CONFLICT (tenant, event_id) DO NOTHING";
+
+// Parameters: ?1 tenant, ?2 member_id, ?3 thread_id / contact_id, ?4 up_to.
+constexpr char kSelectThreadEvents[] =
+    "SELECT " RAPPORT_EVENT_COLUMNS
+    " FROM events WHERE tenant = ?1 AND member_id = ?2 AND thread_id = ?3"
+    " AND occur_time <= ?4 ORDER BY occur_time, event_id";
+constexpr char kSelectContactEvents[] =
+    "SELECT " RAPPORT_EVENT_COLUMNS
+    " FROM events WHERE tenant = ?1 AND member_id = ?2 AND contact_id = ?3"
+    " AND occur_time <= ?4 ORDER BY occur_time, event_id";
+
+#undef RAPPORT_EVENT_COLUMNS
+
+model::Event ReadEvent(const Statement& row) {
+  model::Event e;
+  int c = 0;
+  e.event_id = row.ColumnText(c++);
+  e.member_id = row.ColumnText(c++);
+  e.occur_time = row.ColumnTime(c++);
+  e.type = static_cast<model::EventType>(row.ColumnInt64(c++));
+  e.channel = static_cast<model::Channel>(row.ColumnInt64(c++));
+  e.contact.contact_id = row.ColumnText(c++);
+  e.contact.seniority = static_cast<model::Seniority>(row.ColumnInt64(c++));
+  e.contact.industry = row.ColumnText(c++);
+  e.contact.region = row.ColumnText(c++);
+  e.contact.category =
+      static_cast<model::NetworkCategory>(row.ColumnInt64(c++));
+  e.thread_id = row.ColumnText(c++);
+  e.content_id = row.ColumnText(c++);
+  e.quantity = static_cast<int>(row.ColumnInt64(c++));
+  return e;
+}
+
+absl::StatusOr<std::vector<model::Event>> LoadEvents(
+    Connection& conn, const char* sql, const TenantId& tenant,
+    const std::string& member_id, const std::string& key, absl::Time up_to) {
+  RAPPORT_STORE_ASSIGN_OR_RETURN(Statement select, conn.Prepare(sql));
+  select.BindText(1, tenant);
+  select.BindText(2, member_id);
+  select.BindText(3, key);
+  select.BindTime(4, up_to);
+  std::vector<model::Event> events;
+  while (true) {
+    RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    events.push_back(ReadEvent(select));
+  }
+  return events;
+}
+
+}  // namespace
+
+absl::StatusOr<bool> InsertEvent(Connection& conn, const TenantId& tenant,
+                                 const model::Event& e) {
+  RAPPORT_STORE_ASSIGN_OR_RETURN(Statement insert, conn.Prepare(kInsertEvent));
+  int i = 1;
+  insert.BindText(i++, tenant);
+  insert.BindText(i++, e.event_id);
+  insert.BindText(i++, e.member_id);
+  insert.BindTime(i++, e.occur_time);
+  insert.BindInt64(i++, static_cast<int64_t>(e.type));
+  insert.BindInt64(i++, static_cast<int64_t>(e.channel));
+  insert.BindText(i++, e.contact.contact_id);
+  insert.BindInt64(i++, static_cast<int64_t>(e.contact.seniority));
+  insert.BindText(i++, e.contact.industry);
+  insert.BindText(i++, e.contact.region);
+  insert.BindInt64(i++, static_cast<int64_t>(e.contact.category));
+  insert.BindText(i++, e.thread_id);
+  insert.BindText(i++, e.content_id);
+  insert.BindInt64(i++, e.quantity);
+  RAPPORT_STORE_RETURN_IF_ERROR(insert.Run());
+  return conn.Changes() > 0;
+}
+
+absl::StatusOr<std::vector<model::Event>> LoadThreadEvents(
+    Connection& conn, const TenantId& tenant, const std::string& member_id,
+    const std::string& thread_id, absl::Time up_to) {
+  return LoadEvents(conn, kSelectThreadEvents, tenant, member_id, thread_id,
+                    up_to);
+}
+
+absl::StatusOr<std::vector<model::Event>> LoadContactEvents(
+    Connection& conn, const TenantId& tenant, const std::string& member_id,
+    const std::string& contact_id, absl::Time up_to) {
+  return LoadEvents(conn, kSelectContactEvents, tenant, member_id, contact_id,
+                    up_to);
+}
+
+std::string EventTypeList(bool (*pred)(model::EventType)) {
+  std::string list;
+  for (int t = 0; t <= model::kMaxEventType; ++t) {
+    if (!pred(static_cast<model::EventType>(t))) continue;
+    absl::StrAppend(&list, list.empty() ? "" : ", ", t);
+  }
+  return list;
+}
+
+absl::StatusOr<int64_t> DeleteMemberEvents(Connection& conn,
+                                           const TenantId& tenant,
+                                           const std::string& member_id) {
+  RAPPORT_STORE_ASSIGN_OR_RETURN(
+      Statement del,
+      conn.Prepare("DELETE FROM events WHERE tenant = ?1 AND member_id = ?2"));
+  del.BindText(1, tenant);
+  del.BindText(2, member_id);
+  RAPPORT_STORE_RETURN_IF_ERROR(del.Run());
+  return conn.Changes();
+}
+
+}  // namespace rapport::store::internal

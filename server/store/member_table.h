@@ -1,0 +1,51 @@
+// The members table. Functions run on a connection the caller holds, inside
+// the caller's transaction when they write; errors map as in sqlite_status.h.
+#ifndef RAPPORT_SERVER_STORE_MEMBER_TABLE_H_
+#define RAPPORT_SERVER_STORE_MEMBER_TABLE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/model/member.h"
+#include "server/store/sqlite_connection.h"
+#include "server/store/store.h"
+
+namespace rapport::store::internal {
+
+// The member, or nullopt when there is none.
+absl::StatusOr<std::optional<model::Member>> FindMember(
+    Connection& conn, const TenantId& tenant, const std::string& member_id);
+
+// Whether the member exists (cheaper than FindMember).
+absl::StatusOr<bool> MemberExists(Connection& conn, const TenantId& tenant,
+                                  const std::string& member_id);
+
+// Inserts or replaces the descriptive fields and profile, keeping
+// create_time, event_count and last_event_time of an existing row.
+absl::StatusOr<UpsertResult> PutMember(Connection& conn, const TenantId& tenant,
+                                       const model::Member& member,
+                                       absl::Time now);
+
+// A page of members ordered by member_id. INVALID_ARGUMENT when
+// query.page_size < 1.
+absl::StatusOr<MemberPage> ListMemberRows(Connection& conn,
+                                          const TenantId& tenant,
+                                          const ListMembersQuery& query);
+
+// Adds `events` to the member's event_count and raises last_event_time to
+// `latest` if later.
+absl::Status AddMemberEvents(Connection& conn, const TenantId& tenant,
+                             const std::string& member_id, int64_t events,
+                             absl::Time latest);
+
+// Deletes the member row; false when there was none.
+absl::StatusOr<bool> DeleteMemberRow(Connection& conn, const TenantId& tenant,
+                                     const std::string& member_id);
+
+}  // namespace rapport::store::internal
+
+#endif  // RAPPORT_SERVER_STORE_MEMBER_TABLE_H_

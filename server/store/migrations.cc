@@ -1,0 +1,187 @@
+#include "server/store/migrations.h"
+
+#include "absl/strings/str_cat.h"
+#include "server/store/status_macros.h"
+
+namespace rapport::store::internal {
+namespace {
+
+// Version 1: members, events and the aggregates maintained at ingest. Every
+// table leads with tenant; times are Unix microseconds; enums are their
+// numeric values (server/model/enums.h). NULL times mean "never".
+constexpr char kSchemaV1[] = R"sql(
+CREATE TABLE members (
+  tenant TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  team TEXT NOT NULL,
+  industry TEXT NOT NULL,
+  manager TEXT NOT NULL,
+  has_photo INTEGER NOT NULL,
+  has_headline INTEGER NOT NULL,
+  has_summary INTEGER NOT NULL,
+  positions_count INTEGER NOT NULL,
+  positions_with_description_count INTEGER NOT NULL,
+  education_count INTEGER NOT NULL,
+  skills_count INTEGER NOT NULL,
+  certifications_count INTEGER NOT NULL,
+  volunteer_roles_count INTEGER NOT NULL,
+  board_roles_count INTEGER NOT NULL,
+  recommendations_given_count INTEGER NOT NULL,
+  recommendations_received_count INTEGER NOT NULL,
+  connections_count INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  event_count INTEGER NOT NULL,
+  last_event_time INTEGER,
+  PRIMARY KEY (tenant, member_id)
+) WITHOUT ROWID;
+CREATE INDEX members_by_team ON members (tenant, team, member_id);
+CREATE INDEX members_by_industry ON members (tenant, industry, member_id);
+
+-- (tenant, event_id) is the idempotency key.
+CREATE TABLE events (
+  tenant TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  occur_time INTEGER NOT NULL,
+  type INTEGER NOT NULL,
+  channel INTEGER NOT NULL,
+  contact_id TEXT NOT NULL,
+  seniority INTEGER NOT NULL,
+  contact_industry TEXT NOT NULL,
+  contact_region TEXT NOT NULL,
+  contact_category INTEGER NOT NULL,
+  thread_id TEXT NOT NULL,
+  content_id TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  PRIMARY KEY (tenant, event_id)
+);
+-- Recomputing one thread / one contact reads only its own events.
+CREATE INDEX events_by_thread
+  ON events (tenant, member_id, thread_id, occur_time);
+CREATE INDEX events_by_contact
+  ON events (tenant, member_id, contact_id, occur_time);
+-- Finding the threads and contacts active in a window reads only the window
+-- (covering: no table lookups).
+CREATE INDEX events_by_time
+  ON events (tenant, member_id, occur_time, type, thread_id, contact_id);
+
+-- day: days since 1970-01-01 UTC.
+CREATE TABLE daily_counts (
+  tenant TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  type INTEGER NOT NULL,
+  channel INTEGER NOT NULL,
+  seniority INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (tenant, member_id, day, type, channel, seniority)
+) WITHOUT ROWID;
+
+CREATE TABLE threads (
+  tenant TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  thread_id TEXT NOT NULL,
+  contact_id TEXT NOT NULL,
+  channel INTEGER NOT NULL,
+  seniority INTEGER NOT NULL,
+  category INTEGER NOT NULL,
+  first_outbound_time INTEGER,
+  last_outbound_time INTEGER,
+  first_inbound_time INTEGER,
+  last_inbound_time INTEGER,
+  first_reply_time INTEGER,
+  first_answer_time INTEGER,
+  outbound_count INTEGER NOT NULL,
+  inbound_count INTEGER NOT NULL,
+  follow_up_count INTEGER NOT NULL,
+  follow_ups_before_reply INTEGER NOT NULL,
+  last_activity_time INTEGER NOT NULL,
+  PRIMARY KEY (tenant, member_id, thread_id)
+) WITHOUT ROWID;
+
+CREATE TABLE contacts (
+  tenant TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  contact_id TEXT NOT NULL,
+  seniority INTEGER NOT NULL,
+  category INTEGER NOT NULL,
+  industry TEXT NOT NULL,
+  region TEXT NOT NULL,
+  first_time INTEGER NOT NULL,
+  last_outbound_time INTEGER,
+  last_inbound_time INTEGER,
+  connection_requested_time INTEGER,
+  connection_accepted_time INTEGER,
+  met_at_event_time INTEGER,
+  followed_up_after_event_time INTEGER,
+  outbound_count INTEGER NOT NULL,
+  inbound_count INTEGER NOT NULL,
+  meetings_booked INTEGER NOT NULL,
+  last_activity_time INTEGER NOT NULL,
+  PRIMARY KEY (tenant, member_id, contact_id)
+) WITHOUT ROWID;
+)sql";
+
+constexpr Migration kStoreMigrations[] = {
+    {1, kSchemaV1},
+};
+
+constexpr char kCreateMigrationsTable[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY,"
+    " applied_at INTEGER NOT NULL)";
+
+absl::Status ApplyOne(Connection& conn, const Migration& migration) {
+  return InTransaction(conn, TransactionKind::kWrite, [&]() -> absl::Status {
+    // Another process may have applied it since we looked.
+    RAPPORT_STORE_ASSIGN_OR_RETURN(int current, SchemaVersion(conn));
+    if (current >= migration.version) return absl::OkStatus();
+    RAPPORT_STORE_RETURN_IF_ERROR(conn.Exec(migration.sql));
+    RAPPORT_STORE_ASSIGN_OR_RETURN(
+        Statement record,
+        conn.Prepare("INSERT INTO schema_migrations (version, applied_at) "
+                     "VALUES (?1, unixepoch('now') * 1000000)"));
+    record.BindInt64(1, migration.version);
+    return record.Run();
+  });
+}
+
+}  // namespace
+
+absl::Span<const Migration> StoreMigrations() { return kStoreMigrations; }
+
+absl::StatusOr<int> SchemaVersion(Connection& conn) {
+  RAPPORT_STORE_ASSIGN_OR_RETURN(
+      Statement query,
+      conn.Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations"));
+  RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, query.Step());
+  if (!row) return 0;
+  return static_cast<int>(query.ColumnInt64(0));
+}
+
+absl::Status ApplyMigrations(Connection& conn,
+                             absl::Span<const Migration> migrations) {
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    if (migrations[i].version != static_cast<int>(i) + 1) {
+      return absl::InvalidArgumentError(
+          "schema migrations must be numbered 1, 2, 3, ...");
+    }
+  }
+  RAPPORT_STORE_RETURN_IF_ERROR(conn.Exec(kCreateMigrationsTable));
+  RAPPORT_STORE_ASSIGN_OR_RETURN(int current, SchemaVersion(conn));
+  const int latest = static_cast<int>(migrations.size());
+  if (current > latest) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database schema version ", current,
+        " is newer than this build supports (", latest,
+        "); run a newer rapport server or restore a compatible database"));
+  }
+  for (const Migration& migration : migrations.subspan(current)) {
+    RAPPORT_STORE_RETURN_IF_ERROR(ApplyOne(conn, migration));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace rapport::store::internal

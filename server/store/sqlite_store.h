@@ -1,0 +1,114 @@
+// SqliteStore: the embedded Store, one SQLite database file per server.
+//
+// Durability: the database runs in WAL mode with synchronous=FULL, so when
+// AppendEvents (or any write) returns OK its transaction is synced to disk; a
+// crash or kill -9 loses no acknowledged write and never exposes half a batch.
+//
+// Concurrency: thread-safe. Writes are serialized on one writer connection (a
+// SQLite database has one writer at a time anyway). Reads run on a pool of
+// reader connections and see the last committed state: WAL lets them proceed
+// while a write is in progress. A ":memory:" database has a single
+// connection, so there reads wait for writes.
+//
+// Errors: UNAVAILABLE when the database is busy (another process holds the
+// write lock longer than busy_timeout) or on an I/O error; RESOURCE_EXHAUSTED
+// when the disk is full; DATA_LOSS when the file is corrupt; INTERNAL for
+// anything else unexpected. On any error the operation's transaction is
+// rolled back. Messages never carry SQL or file paths (details go to stderr).
+#ifndef RAPPORT_SERVER_STORE_SQLITE_STORE_H_
+#define RAPPORT_SERVER_STORE_SQLITE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "server/store/store.h"
+
+namespace rapport::store {
+
+namespace internal {
+class Connection;
+}  // namespace internal
+
+struct SqliteStoreOptions {
+  // The database file, created (with its schema) when missing. ":memory:"
+  // gives a private in-memory database that lives as long as the store.
+  std::string path;
+  // Connections that serve reads concurrently with the writer; >= 1. Unused
+  // for ":memory:".
+  int reader_connections = 4;
+  // How long a statement waits for a lock held by another process before the
+  // operation fails with UNAVAILABLE.
+  absl::Duration busy_timeout = absl::Seconds(5);
+  // The page cache of each connection, in MiB; >= 1. An upper bound: it
+  // fills as pages are used. Ingest touches index pages of every member in a
+  // batch; keeping them cached saves re-reading them.
+  int cache_mib = 32;
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the database and brings its schema up to date (see
+  // migrations.h). INVALID_ARGUMENT for bad options; FAILED_PRECONDITION when
+  // the database was written by a newer schema than this build knows or WAL
+  // cannot be enabled; UNAVAILABLE when the file cannot be opened.
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(
+      const SqliteStoreOptions& options);
+
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+  ~SqliteStore() override;
+
+  // Store. INVALID_ARGUMENT for an empty member_id (UpsertMember) or a
+  // page_size < 1 (ListMembers) or from > to (ReadActivity). ReadActivity
+  // orders daily buckets by (day, type, channel, seniority), threads by
+  // thread_id and contacts by contact_id.
+  absl::StatusOr<UpsertResult> UpsertMember(const TenantId& tenant,
+                                            const model::Member& member,
+                                            absl::Time now) override;
+  absl::StatusOr<model::Member> GetMember(
+      const TenantId& tenant, const std::string& member_id) override;
+  absl::StatusOr<MemberPage> ListMembers(
+      const TenantId& tenant, const ListMembersQuery& query) override;
+  absl::StatusOr<int64_t> DeleteMember(const TenantId& tenant,
+                                       const std::string& member_id) override;
+  absl::StatusOr<std::vector<AppendOutcome>> AppendEvents(
+      const TenantId& tenant, absl::Span<const model::Event> events) override;
+  absl::StatusOr<model::MemberActivity> ReadActivity(
+      const TenantId& tenant, const std::string& member_id, absl::Time from,
+      absl::Time to) override;
+
+ private:
+  SqliteStore(std::unique_ptr<internal::Connection> writer,
+              std::vector<std::unique_ptr<internal::Connection>> readers);
+
+  // Runs `body` on the writer, holding writer_mu_.
+  absl::Status Write(
+      absl::FunctionRef<absl::Status(internal::Connection&)> body)
+      ABSL_LOCKS_EXCLUDED(writer_mu_);
+  // Runs `body` on an idle reader (waiting for one), or on the writer when
+  // there are no readers (":memory:").
+  absl::Status Read(absl::FunctionRef<absl::Status(internal::Connection&)> body)
+      ABSL_LOCKS_EXCLUDED(writer_mu_, pool_mu_);
+
+  absl::Mutex writer_mu_;
+  const std::unique_ptr<internal::Connection> writer_
+      ABSL_PT_GUARDED_BY(writer_mu_);
+
+  // Owned here; lent out through idle_readers_.
+  const std::vector<std::unique_ptr<internal::Connection>> readers_;
+  absl::Mutex pool_mu_;
+  std::vector<internal::Connection*> idle_readers_ ABSL_GUARDED_BY(pool_mu_);
+};
+
+}  // namespace rapport::store
+
+#endif  // RAPPORT_SERVER_STORE_SQLITE_STORE_H_

@@ -1,0 +1,329 @@
+// Store benchmarks, on files in a temp dir with the production pragmas (WAL,
+// synchronous=FULL: every commit is an fsync). Times are wall-clock: a commit
+// waits for the disk, not the CPU.
+//
+//   BM_AppendEvents        SqliteStore::AppendEvents, batches of 500 events
+//                          over 100 members, with threads and contacts.
+//   BM_PlainBatchedInsert  The same rows, one plain prepared INSERT each into
+//                          one flat table, 500 per transaction: the floor.
+//   BM_ReadActivity/N      ReadActivity over a 90-day window holding ~100
+//                          events, for a member with N events in history.
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "benchmark/benchmark.h"
+#include "server/model/event.h"
+#include "server/store/sqlite_store.h"
+
+namespace rapport::store {
+namespace {
+
+using model::Channel;
+using model::EventType;
+
+constexpr int kBatchSize = 500;
+constexpr int kMembers = 100;
+
+// A fresh temp directory, removed on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "rapport_bench_XXXXXX")
+            .string();
+    if (mkdtemp(pattern.data()) == nullptr) abort();
+    path_ = pattern;
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string File(const std::string& name) const {
+    return (std::filesystem::path(path_) / name).string();
+  }
+
+ private:
+  std::string path_;
+};
+
+// Plausible activity: a third messages in threads (mostly continuing one of
+// the member's recent threads), some contact events, the rest posts,
+// reactions and searches. Times advance with a little disorder.
+class EventGenerator {
+ public:
+  EventGenerator(std::vector<std::string> members, absl::Time start,
+                 absl::Duration mean_gap, uint32_t seed)
+      : members_(std::move(members)),
+        now_(start),
+        mean_gap_(mean_gap),
+        rng_(seed),
+        threads_(members_.size()) {}
+
+  model::Event Next() {
+    now_ += absl::Seconds(Uniform(0, 2 * absl::ToInt64Seconds(mean_gap_)));
+    const size_t m = Uniform(0, members_.size() - 1);
+    model::Event e;
+    e.event_id = absl::StrCat("ev-", seed_tag_, "-", next_id_++);
+    e.member_id = members_[m];
+    e.occur_time = now_ - absl::Minutes(Uniform(0, 30));  // Some disorder.
+    const int dice = Uniform(0, 99);
+    if (dice < 35) {
+      Message(m, e);
+    } else if (dice < 50) {
+      static constexpr EventType kContactTypes[] = {
+          EventType::kConnectionRequestSent, EventType::kConnectionAccepted,
+          EventType::kProspectProfileViewed, EventType::kLeadSaved,
+          EventType::kContactMetAtEvent,     EventType::kMeetingBooked};
+      e.type = kContactTypes[Uniform(0, 5)];
+      e.contact = RandomContact();
+      if (model::NeedsChannel(e.type)) e.channel = Channel::kLinkedinMessage;
+    } else {
+      static constexpr EventType kOtherTypes[] = {
+          EventType::kPostPublished, EventType::kReactionReceived,
+          EventType::kCommentReceived, EventType::kShareReceived,
+          EventType::kProspectSearch};
+      e.type = kOtherTypes[Uniform(0, 4)];
+      if (model::IsCountedEvent(e.type)) e.quantity = Uniform(1, 20);
+      e.content_id = absl::StrCat("post-", Uniform(0, 999));
+    }
+    return e;
+  }
+
+  std::vector<model::Event> Batch(int n) {
+    std::vector<model::Event> batch;
+    batch.reserve(n);
+    for (int i = 0; i < n; ++i) batch.push_back(Next());
+    return batch;
+  }
+
+  void set_seed_tag(int tag) { seed_tag_ = tag; }
+
+ private:
+  struct Thread {
+    std::string id;
+    model::Contact contact;
+    Channel channel;
+  };
+
+  int64_t Uniform(int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng_);
+  }
+
+  model::Contact RandomContact() {
+    model::Contact c;
+    c.contact_id = absl::StrCat("contact-", Uniform(0, 4999));
+    c.seniority = static_cast<model::Seniority>(Uniform(0, 5));
+    c.category = static_cast<model::NetworkCategory>(Uniform(0, 7));
+    c.industry = absl::StrCat("industry-", Uniform(0, 20));
+    c.region = absl::StrCat("region-", Uniform(0, 10));
+    return c;
+  }
+
+  // Continues one of the member's 10 latest threads, or starts one.
+  void Message(size_t member, model::Event& e) {
+    std::vector<Thread>& threads = threads_[member];
+    if (threads.empty() || Uniform(0, 99) < 30) {
+      threads.push_back({absl::StrCat("thread-", next_thread_++),
+                         RandomContact(), static_cast<Channel>(Uniform(1, 3))});
+      if (threads.size() > 10) threads.erase(threads.begin());
+    }
+    const Thread& t = threads[Uniform(0, threads.size() - 1)];
+    static constexpr EventType kMessageTypes[] = {
+        EventType::kMessageSent, EventType::kMessageSent,
+        EventType::kMessageReceived, EventType::kFollowUpSent};
+    e.type = kMessageTypes[Uniform(0, 3)];
+    e.thread_id = t.id;
+    e.contact = t.contact;
+    e.channel = t.channel;
+  }
+
+  std::vector<std::string> members_;
+  absl::Time now_;
+  absl::Duration mean_gap_;
+  std::mt19937_64 rng_;
+  std::vector<std::vector<Thread>> threads_;
+  int64_t next_id_ = 0;
+  int64_t next_thread_ = 0;
+  int seed_tag_ = 0;
+};
+
+std::vector<std::string> MemberIds(int n) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < n; ++i) ids.push_back(absl::StrCat("member-", i));
+  return ids;
+}
+
+absl::Time Start() {
+  return absl::FromCivil(absl::CivilDay(2023, 1, 1), absl::UTCTimeZone());
+}
+
+std::unique_ptr<SqliteStore> OpenWithMembers(
+    const std::string& path, const std::vector<std::string>& members,
+    benchmark::State& state) {
+  SqliteStoreOptions options;
+  options.path = path;
+  auto store = SqliteStore::Open(options);
+  if (!store.ok()) {
+    state.SkipWithError(store.status().ToString().c_str());
+    return nullptr;
+  }
+  for (const std::string& id : members) {
+    model::Member m;
+    m.member_id = id;
+    m.team = "team";
+    if (!(*store)->UpsertMember("bench", m, Start()).ok()) {
+      state.SkipWithError("UpsertMember failed");
+      return nullptr;
+    }
+  }
+  return *std::move(store);
+}
+
+void BM_AppendEvents(benchmark::State& state) {
+  TempDir dir;
+  std::vector<std::string> members = MemberIds(kMembers);
+  std::unique_ptr<SqliteStore> store =
+      OpenWithMembers(dir.File("store.db"), members, state);
+  if (store == nullptr) return;
+  EventGenerator gen(members, Start(), absl::Seconds(20), 1);
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<model::Event> batch = gen.Batch(kBatchSize);
+    state.ResumeTiming();
+    auto outcomes = store->AppendEvents("bench", batch);
+    if (!outcomes.ok()) {
+      state.SkipWithError(outcomes.status().ToString().c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * kBatchSize);
+}
+BENCHMARK(BM_AppendEvents)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The floor: the same rows into one flat table without any index.
+void BM_PlainBatchedInsert(benchmark::State& state) {
+  TempDir dir;
+  sqlite3* db = nullptr;
+  if (sqlite3_open(dir.File("plain.db").c_str(), &db) != SQLITE_OK ||
+      sqlite3_exec(db,
+                   "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                   "CREATE TABLE events (tenant TEXT, event_id TEXT, "
+                   "member_id TEXT, occur_time INTEGER, type INTEGER, "
+                   "channel INTEGER, contact_id TEXT, seniority INTEGER, "
+                   "contact_industry TEXT, contact_region TEXT, "
+                   "contact_category INTEGER, thread_id TEXT, "
+                   "content_id TEXT, quantity INTEGER)",
+                   nullptr, nullptr, nullptr) != SQLITE_OK) {
+    state.SkipWithError(sqlite3_errmsg(db));
+    sqlite3_close(db);
+    return;
+  }
+  sqlite3_stmt* insert = nullptr;
+  sqlite3_prepare_v2(db,
+                     "INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                     "?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                     -1, &insert, nullptr);
+  auto text = [insert](int i, const std::string& s) {
+    sqlite3_bind_text(insert, i, s.data(), static_cast<int>(s.size()),
+                      SQLITE_TRANSIENT);
+  };
+  EventGenerator gen(MemberIds(kMembers), Start(), absl::Seconds(20), 1);
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<model::Event> batch = gen.Batch(kBatchSize);
+    state.ResumeTiming();
+    sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    for (const model::Event& e : batch) {
+      text(1, "bench");
+      text(2, e.event_id);
+      text(3, e.member_id);
+      sqlite3_bind_int64(insert, 4, absl::ToUnixMicros(e.occur_time));
+      sqlite3_bind_int64(insert, 5, static_cast<int>(e.type));
+      sqlite3_bind_int64(insert, 6, static_cast<int>(e.channel));
+      text(7, e.contact.contact_id);
+      sqlite3_bind_int64(insert, 8, static_cast<int>(e.contact.seniority));
+      text(9, e.contact.industry);
+      text(10, e.contact.region);
+      sqlite3_bind_int64(insert, 11, static_cast<int>(e.contact.category));
+      text(12, e.thread_id);
+      text(13, e.content_id);
+      sqlite3_bind_int64(insert, 14, e.quantity);
+      if (sqlite3_step(insert) != SQLITE_DONE) {
+        state.SkipWithError(sqlite3_errmsg(db));
+      }
+      sqlite3_reset(insert);
+    }
+    if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      state.SkipWithError(sqlite3_errmsg(db));
+      break;
+    }
+  }
+  sqlite3_finalize(insert);
+  sqlite3_close(db);
+  state.SetItemsProcessed(state.iterations() * kBatchSize);
+}
+BENCHMARK(BM_PlainBatchedInsert)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// One member; state.range(0) events in history, of which ~100 fall in the
+// last 90 days (the window read), the rest in the years before.
+void BM_ReadActivity(benchmark::State& state) {
+  constexpr int kInWindow = 100;
+  const int64_t history = state.range(0);
+  TempDir dir;
+  const std::vector<std::string> member = {"member-0"};
+  std::unique_ptr<SqliteStore> store =
+      OpenWithMembers(dir.File("store.db"), member, state);
+  if (store == nullptr) return;
+  const absl::Duration window = absl::Hours(24 * 90);
+  const absl::Time to = Start() + absl::Hours(24 * 365 * 3);
+  const absl::Time from = to - window;
+  // Older events spread over the two years before the window, the last ones
+  // over (most of) the window.
+  const int64_t older = history - kInWindow;
+  const absl::Duration before = absl::Hours(24 * 365 * 2);
+  EventGenerator old_gen(member, from - before,
+                         older > 0 ? before * 0.95 / older : absl::Seconds(1),
+                         2);
+  EventGenerator new_gen(member, from + absl::Hours(1),
+                         window * 0.9 / kInWindow, 3);
+  new_gen.set_seed_tag(1);
+  std::vector<model::Event> events;
+  for (int64_t i = 0; i < older; ++i) events.push_back(old_gen.Next());
+  for (int i = 0; i < kInWindow; ++i) events.push_back(new_gen.Next());
+  for (size_t i = 0; i < events.size(); i += kBatchSize) {
+    size_t n = std::min<size_t>(kBatchSize, events.size() - i);
+    if (!store->AppendEvents("bench", absl::MakeConstSpan(events).subspan(i, n))
+             .ok()) {
+      state.SkipWithError("AppendEvents failed");
+      return;
+    }
+  }
+  size_t items = 0;
+  for (auto _ : state) {
+    auto activity = store->ReadActivity("bench", "member-0", from, to);
+    if (!activity.ok()) {
+      state.SkipWithError(activity.status().ToString().c_str());
+      break;
+    }
+    items = activity->daily.size() + activity->threads.size() +
+            activity->contacts.size();
+    benchmark::DoNotOptimize(activity);
+  }
+  state.counters["buckets+threads+contacts"] = static_cast<double>(items);
+}
+BENCHMARK(BM_ReadActivity)
+    ->Arg(100)
+    ->Arg(10000)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace rapport::store
+
+BENCHMARK_MAIN();
