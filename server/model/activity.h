@@ -31,6 +31,7 @@ struct ThreadState {
   std::string thread_id;
   std::string contact_id;
   Channel channel = Channel::kUnspecified;  // Of the first message.
+  // The contact's latest non-default seniority and category in the thread.
   Seniority seniority = Seniority::kUnknown;
   NetworkCategory category = NetworkCategory::kUnspecified;
   std::optional<absl::Time> first_outbound_time;
@@ -59,7 +60,7 @@ struct ThreadState {
 // What the member and one contact have done together, over all channels.
 struct ContactState {
   std::string contact_id;
-  Seniority seniority = Seniority::kUnknown;  // As last reported.
+  Seniority seniority = Seniority::kUnknown;  // Latest non-default value.
   NetworkCategory category = NetworkCategory::kUnspecified;  // Last non-zero.
   std::string industry;
   std::string region;
@@ -69,7 +70,7 @@ struct ContactState {
   std::optional<absl::Time> connection_requested_time;  // First request.
   std::optional<absl::Time> connection_accepted_time;   // First acceptance.
   std::optional<absl::Time> met_at_event_time;          // Latest meeting.
-  // The first outbound message or follow-up after met_at_event_time.
+  // The first outbound message or follow-up at or after met_at_event_time.
   std::optional<absl::Time> followed_up_after_event_time;
   int64_t outbound_count = 0;
   int64_t inbound_count = 0;
