@@ -6,16 +6,19 @@
 #define RAPPORT_SERVER_STORE_STORE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "server/model/activity.h"
 #include "server/model/event.h"
 #include "server/model/member.h"
+#include "server/model/score_snapshot.h"
 
 namespace rapport::store {
 
@@ -40,6 +43,17 @@ struct ListMembersQuery {
   int page_size = 100;   // >= 1.
   // Return members whose member_id is strictly greater than this.
   std::string after_member_id;
+};
+
+// Members whose daily score history must be recomputed from a day on,
+// because events dated on or after that day were accepted after the
+// history was recorded.
+struct HistoryWork {
+  std::string member_id;
+  absl::CivilDay from_day;
+  // Changes whenever more events dirty the member's history, so that work
+  // completed against an older version is not lost.
+  int64_t version = 0;
 };
 
 struct MemberPage {
@@ -87,6 +101,47 @@ class Store {
   virtual absl::StatusOr<model::MemberActivity> ReadActivity(
       const TenantId& tenant, const std::string& member_id, absl::Time from,
       absl::Time to) = 0;
+
+  // --- Daily score history ---
+
+  // Every tenant that has at least one member, in order.
+  virtual absl::StatusOr<std::vector<TenantId>> ListTenants() = 0;
+
+  // Inserts or replaces snapshots, keyed by (member_id, day), in one
+  // transaction. Snapshots of members that do not exist are ignored.
+  virtual absl::Status WriteScoreSnapshots(
+      const TenantId& tenant,
+      absl::Span<const model::ScoreSnapshot> snapshots) = 0;
+
+  // The member's snapshots with day in [first, last], oldest first.
+  // NOT_FOUND when the member does not exist.
+  virtual absl::StatusOr<std::vector<model::ScoreSnapshot>> ReadScoreHistory(
+      const TenantId& tenant, const std::string& member_id,
+      absl::CivilDay first, absl::CivilDay last) = 0;
+
+  // The snapshots of every member of the tenant for one day, ordered by
+  // member_id.
+  virtual absl::StatusOr<std::vector<model::ScoreSnapshot>> ReadScoresOfDay(
+      const TenantId& tenant, absl::CivilDay day) = 0;
+
+  // AppendEvents records, in its transaction, for each member with accepted
+  // events, the earliest day of those events (kept as the minimum with any
+  // pending work, and with a new version). This lists up to `limit` pending
+  // entries, ordered by member_id.
+  virtual absl::StatusOr<std::vector<HistoryWork>> ListHistoryWork(
+      const TenantId& tenant, int limit) = 0;
+
+  // Removes the entry if its version is still `work.version` (otherwise
+  // newer events arrived meanwhile and the entry stays).
+  virtual absl::Status CompleteHistoryWork(const TenantId& tenant,
+                                           const HistoryWork& work) = 0;
+
+  // The last day for which every member of the tenant has a snapshot, as
+  // recorded by SetRecordedThrough; nullopt before the first recording.
+  virtual absl::StatusOr<std::optional<absl::CivilDay>> RecordedThrough(
+      const TenantId& tenant) = 0;
+  virtual absl::Status SetRecordedThrough(const TenantId& tenant,
+                                          absl::CivilDay day) = 0;
 };
 
 }  // namespace rapport::store

@@ -1,0 +1,28 @@
+// A member's score recorded for one UTC day: the history behind trends,
+// 7-day changes and decliners.
+#ifndef RAPPORT_SERVER_MODEL_SCORE_SNAPSHOT_H_
+#define RAPPORT_SERVER_MODEL_SCORE_SNAPSHOT_H_
+
+#include <array>
+#include <string>
+
+#include "absl/time/civil_time.h"
+
+namespace rapport::model {
+
+struct ScoreSnapshot {
+  std::string member_id;
+  // The day; the score is computed as of the last instant of it (UTC).
+  absl::CivilDay day;
+  double total = 0;
+  // Professional brand, find the right people, engage with insights, build
+  // relationships.
+  std::array<double, 4> pillars{};
+  std::string model_version;
+
+  friend bool operator==(const ScoreSnapshot&, const ScoreSnapshot&) = default;
+};
+
+}  // namespace rapport::model
+
+#endif  // RAPPORT_SERVER_MODEL_SCORE_SNAPSHOT_H_
