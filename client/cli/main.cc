@@ -1,0 +1,484 @@
+// rapport: the command-line client of rapportd.
+//
+//   rapport [--server=HOST:PORT] [--json] [--timeout=30s] COMMAND [ARGS]
+//
+// Exit status: 0 success; 1 a call failed (or an input file was invalid),
+// with "error: <CODE_NAME>: <message>" on stderr; 2 a usage error.
+//
+// Every flag is defined here and read only here, into the option structs the
+// commands take.
+#include <unistd.h>
+
+#include <cstdint>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/algorithm/container.h"
+#include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "client/cli/arg_parser.h"
+#include "client/cli/demo_command.h"
+#include "client/cli/format.h"
+#include "client/cli/ingest_command.h"
+#include "client/cli/json.h"
+#include "client/cli/member_commands.h"
+#include "client/cli/names.h"
+#include "client/cli/outreach_command.h"
+#include "client/cli/recommend_command.h"
+#include "client/cli/score_commands.h"
+
+// Global.
+ABSL_FLAG(std::string, server, "127.0.0.1:50051", "host:port of rapportd");
+ABSL_FLAG(bool, json, false,
+          "print responses in the proto3 JSON mapping, one object per line");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30),
+          "deadline of each call (of each stream when ingesting); 0 for none");
+// Members.
+ABSL_FLAG(std::string, member_id, "", "the member's id");
+ABSL_FLAG(std::string, display_name, "", "the member's display name");
+ABSL_FLAG(std::string, team, "", "a team");
+ABSL_FLAG(std::string, industry, "", "an industry");
+ABSL_FLAG(std::string, manager, "", "the manager's member id or e-mail");
+ABSL_FLAG(std::string, profile, "",
+          "the profile as JSON of rapport.v1.Profile, e.g. "
+          "'{\"hasPhoto\":true,\"certificationsCount\":2}'");
+ABSL_FLAG(int32_t, page_size, 0,
+          "results per page; 0 for the server's default");
+ABSL_FLAG(std::string, page_token, "",
+          "the next_page_token of a previous call");
+ABSL_FLAG(bool, all, false, "follow the pages to the end");
+// Ingestion.
+ABSL_FLAG(int32_t, batch_size, 500, "events per IngestEvents message");
+ABSL_FLAG(int64_t, events_per_stream, 50000,
+          "events per IngestEvents stream (each stream is acknowledged)");
+// Demo.
+ABSL_FLAG(int32_t, members, 60, "members of the demo organisation");
+ABSL_FLAG(int32_t, days, 90, "days of demo activity");
+ABSL_FLAG(uint64_t, seed, 1, "selects the demo organisation");
+ABSL_FLAG(std::string, end_time, "",
+          "RFC 3339 end of the demo window; now, to the minute, when empty");
+ABSL_FLAG(std::string, write_jsonl, "",
+          "write the demo events to this file instead of loading them");
+ABSL_FLAG(std::string, write_members_jsonl, "",
+          "write the demo members to this file instead of loading them");
+// Scores, outreach, recommendations.
+ABSL_FLAG(std::string, as_of, "", "RFC 3339 time; the server's now when empty");
+ABSL_FLAG(std::string, start, "", "RFC 3339 start of the history");
+ABSL_FLAG(std::string, end, "", "RFC 3339 end of the history");
+ABSL_FLAG(std::string, order_by, "total",
+          "total, brand, find, engage or relationships");
+ABSL_FLAG(double, min_drop, 0, "minimum fall in points; 0 for the default");
+ABSL_FLAG(int32_t, period_days, 0, "period in days; 0 for the default");
+ABSL_FLAG(std::string, member, "", "the member");
+ABSL_FLAG(int32_t, window_days, 0, "window in days; 0 for the default");
+ABSL_FLAG(int32_t, max_results, 0, "most results; 0 for the default");
+
+namespace rapport::cli {
+namespace {
+
+using Args = std::vector<std::string>;
+using Action = std::function<absl::Status(Env&)>;
+
+struct Command {
+  const char* name;
+  const char* usage;  // Arguments and flags after the name.
+  const char* summary;
+  std::vector<const char*> flags;  // Besides the global ones.
+  int min_args = 0;
+  int max_args = 0;  // -1: any number.
+  // Reads the flags into the command's options; an error is a usage error.
+  std::function<absl::StatusOr<Action>(const Args&)> build;
+};
+
+absl::StatusOr<std::optional<absl::Time>> TimeFlag(const char* name,
+                                                   const std::string& value) {
+  if (value.empty()) return std::optional<absl::Time>();
+  absl::StatusOr<absl::Time> t = ParseTime(value);
+  if (!t.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, ": ", t.status().message()));
+  }
+  return std::optional<absl::Time>(*t);
+}
+
+absl::StatusOr<GroupScope> ScopeFlags() {
+  GroupScope scope{absl::GetFlag(FLAGS_team), absl::GetFlag(FLAGS_industry)};
+  if (!scope.team.empty() && !scope.industry.empty()) {
+    return absl::InvalidArgumentError("give --team or --industry, not both");
+  }
+  return scope;
+}
+
+absl::StatusOr<Action> BuildUpsertMember(const Args&) {
+  rapport::v1::Member m;
+  m.set_member_id(absl::GetFlag(FLAGS_member_id));
+  m.set_display_name(absl::GetFlag(FLAGS_display_name));
+  m.set_team(absl::GetFlag(FLAGS_team));
+  m.set_industry(absl::GetFlag(FLAGS_industry));
+  m.set_manager(absl::GetFlag(FLAGS_manager));
+  const std::pair<const char*, const std::string*> required[] = {
+      {"member_id", &m.member_id()},
+      {"display_name", &m.display_name()},
+      {"team", &m.team()},
+      {"industry", &m.industry()}};
+  for (const auto& [flag, value] : required) {
+    if (value->empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, " is required"));
+    }
+  }
+  if (const std::string profile = absl::GetFlag(FLAGS_profile);
+      !profile.empty()) {
+    if (absl::Status s = FromJson(profile, m.mutable_profile()); !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--profile: ", s.message()));
+    }
+  }
+  return Action([m](Env& env) { return RunUpsertMember(env, m); });
+}
+
+absl::StatusOr<Action> BuildListMembers(const Args&) {
+  ListMembersOptions o{absl::GetFlag(FLAGS_team), absl::GetFlag(FLAGS_industry),
+                       absl::GetFlag(FLAGS_page_size),
+                       absl::GetFlag(FLAGS_page_token),
+                       absl::GetFlag(FLAGS_all)};
+  if (o.page_size < 0) return absl::InvalidArgumentError("--page_size < 0");
+  return Action([o](Env& env) { return RunListMembers(env, o); });
+}
+
+absl::StatusOr<UploadOptions> UploadFlags() {
+  UploadOptions o{absl::GetFlag(FLAGS_batch_size),
+                  absl::GetFlag(FLAGS_events_per_stream)};
+  if (o.batch_size < 1) return absl::InvalidArgumentError("--batch_size < 1");
+  if (o.events_per_stream < 1) {
+    return absl::InvalidArgumentError("--events_per_stream < 1");
+  }
+  return o;
+}
+
+absl::StatusOr<Action> BuildIngest(const Args& args) {
+  absl::StatusOr<UploadOptions> upload = UploadFlags();
+  if (!upload.ok()) return upload.status();
+  IngestOptions o{args[0], *upload};
+  return Action([o](Env& env) { return RunIngest(env, o); });
+}
+
+absl::StatusOr<Action> BuildDemo(const Args&) {
+  absl::StatusOr<UploadOptions> upload = UploadFlags();
+  if (!upload.ok()) return upload.status();
+  DemoCommandOptions o;
+  o.upload = *upload;
+  o.demo.member_count = absl::GetFlag(FLAGS_members);
+  o.demo.days = absl::GetFlag(FLAGS_days);
+  o.demo.seed = absl::GetFlag(FLAGS_seed);
+  auto end = TimeFlag("end_time", absl::GetFlag(FLAGS_end_time));
+  if (!end.ok()) return end.status();
+  // Now, rounded down to the minute, so that runs within a minute agree.
+  o.demo.end_time = end->value_or(
+      absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()) / 60 * 60));
+  if (absl::Status s = rapport::demo::ValidateDemoOptions(o.demo); !s.ok()) {
+    return s;
+  }
+  o.write_jsonl = absl::GetFlag(FLAGS_write_jsonl);
+  o.write_members_jsonl = absl::GetFlag(FLAGS_write_members_jsonl);
+  return Action([o](Env& env) { return RunDemo(env, o); });
+}
+
+absl::StatusOr<Action> BuildScore(const Args& args) {
+  auto as_of = TimeFlag("as_of", absl::GetFlag(FLAGS_as_of));
+  if (!as_of.ok()) return as_of.status();
+  ScoreOptions o{args[0], *as_of};
+  return Action([o](Env& env) { return RunScore(env, o); });
+}
+
+absl::StatusOr<Action> BuildBatchScores(const Args& args) {
+  auto as_of = TimeFlag("as_of", absl::GetFlag(FLAGS_as_of));
+  if (!as_of.ok()) return as_of.status();
+  BatchScoresOptions o{args, *as_of};
+  return Action([o](Env& env) { return RunBatchScores(env, o); });
+}
+
+absl::StatusOr<Action> BuildHistory(const Args& args) {
+  auto start = TimeFlag("start", absl::GetFlag(FLAGS_start));
+  if (!start.ok()) return start.status();
+  auto end = TimeFlag("end", absl::GetFlag(FLAGS_end));
+  if (!end.ok()) return end.status();
+  HistoryOptions o{args[0], *start, *end};
+  return Action([o](Env& env) { return RunHistory(env, o); });
+}
+
+absl::StatusOr<Action> BuildLeaderboard(const Args&) {
+  auto scope = ScopeFlags();
+  if (!scope.ok()) return scope.status();
+  auto order_by = ParsePillar(absl::GetFlag(FLAGS_order_by));
+  if (!order_by.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--order_by: ", order_by.status().message()));
+  }
+  auto as_of = TimeFlag("as_of", absl::GetFlag(FLAGS_as_of));
+  if (!as_of.ok()) return as_of.status();
+  LeaderboardOptions o{*scope, *order_by, absl::GetFlag(FLAGS_page_size),
+                       absl::GetFlag(FLAGS_page_token), *as_of};
+  return Action([o](Env& env) { return RunLeaderboard(env, o); });
+}
+
+absl::StatusOr<Action> BuildDecliners(const Args&) {
+  auto scope = ScopeFlags();
+  if (!scope.ok()) return scope.status();
+  auto as_of = TimeFlag("as_of", absl::GetFlag(FLAGS_as_of));
+  if (!as_of.ok()) return as_of.status();
+  DeclinersOptions o{*scope,
+                     absl::GetFlag(FLAGS_min_drop),
+                     absl::GetFlag(FLAGS_period_days),
+                     absl::GetFlag(FLAGS_page_size),
+                     absl::GetFlag(FLAGS_page_token),
+                     *as_of};
+  return Action([o](Env& env) { return RunDecliners(env, o); });
+}
+
+absl::StatusOr<Action> BuildOutreach(const Args&) {
+  auto as_of = TimeFlag("as_of", absl::GetFlag(FLAGS_as_of));
+  if (!as_of.ok()) return as_of.status();
+  OutreachOptions o{absl::GetFlag(FLAGS_member), absl::GetFlag(FLAGS_team),
+                    absl::GetFlag(FLAGS_window_days), *as_of};
+  if (o.member_id.empty() == o.team.empty()) {
+    return absl::InvalidArgumentError(
+        "give exactly one of --member and --team");
+  }
+  return Action([o](Env& env) { return RunOutreach(env, o); });
+}
+
+absl::StatusOr<Action> BuildRecommend(const Args&) {
+  auto as_of = TimeFlag("as_of", absl::GetFlag(FLAGS_as_of));
+  if (!as_of.ok()) return as_of.status();
+  RecommendOptions o{absl::GetFlag(FLAGS_member),
+                     absl::GetFlag(FLAGS_max_results), *as_of};
+  if (o.member_id.empty())
+    return absl::InvalidArgumentError("--member is required");
+  return Action([o](Env& env) { return RunRecommend(env, o); });
+}
+
+// One positional id, run through f.
+template <typename F>
+std::function<absl::StatusOr<Action>(const Args&)> WithId(F f) {
+  return [f](const Args& args) -> absl::StatusOr<Action> {
+    const std::string id = args[0];
+    return Action([f, id](Env& env) { return f(env, id); });
+  };
+}
+
+const std::vector<Command>& Commands() {
+  static const auto* const kCommands = new std::vector<Command>{
+      {"upsert-member",
+       "--member_id=ID --display_name=NAME --team=T --industry=I "
+       "[--manager=M] [--profile=JSON]",
+       "create or replace a member",
+       {"member_id", "display_name", "team", "industry", "manager", "profile"},
+       0,
+       0,
+       BuildUpsertMember},
+      {"upsert-members",
+       "FILE",
+       "upsert every member of a JSON-lines file ('-' for stdin)",
+       {},
+       1,
+       1,
+       WithId([](Env& env, const std::string& path) {
+         return RunUpsertMembers(env, path);
+       })},
+      {"get-member", "ID", "show a member", {}, 1, 1, WithId(RunGetMember)},
+      {"list-members",
+       "[--team=T] [--industry=I] [--page_size=N] [--page_token=X] [--all]",
+       "list members in a table",
+       {"team", "industry", "page_size", "page_token", "all"},
+       0,
+       0,
+       BuildListMembers},
+      {"delete-member",
+       "ID",
+       "delete a member and all their events",
+       {},
+       1,
+       1,
+       WithId(RunDeleteMember)},
+      {"ingest",
+       "FILE [--batch_size=500] [--events_per_stream=50000]",
+       "load a JSON-lines file of events ('-' for stdin)",
+       {"batch_size", "events_per_stream"},
+       1,
+       1,
+       BuildIngest},
+      {"demo",
+       "[--members=60] [--days=90] [--seed=1] [--end_time=RFC3339] "
+       "[--write_jsonl=FILE] [--write_members_jsonl=FILE]",
+       "generate the demo organisation and load it (or write it)",
+       {"members", "days", "seed", "end_time", "write_jsonl",
+        "write_members_jsonl", "batch_size", "events_per_stream"},
+       0,
+       0,
+       BuildDemo},
+      {"score",
+       "MEMBER [--as_of=RFC3339]",
+       "a member's SSI with its explained pillars",
+       {"as_of"},
+       1,
+       1,
+       BuildScore},
+      {"batch-scores",
+       "ID... [--as_of=RFC3339]",
+       "the scores of many members",
+       {"as_of"},
+       1,
+       -1,
+       BuildBatchScores},
+      {"history",
+       "MEMBER [--start=RFC3339] [--end=RFC3339]",
+       "a member's daily score history as sparklines",
+       {"start", "end"},
+       1,
+       1,
+       BuildHistory},
+      {"leaderboard",
+       "[--team=T | --industry=I] [--order_by=total|brand|find|engage|"
+       "relationships] [--page_size=N] [--page_token=X] [--as_of=RFC3339]",
+       "rank members by SSI or by a pillar",
+       {"team", "industry", "order_by", "page_size", "page_token", "as_of"},
+       0,
+       0,
+       BuildLeaderboard},
+      {"decliners",
+       "[--team=T | --industry=I] [--min_drop=5] [--period_days=7] "
+       "[--page_size=N] [--page_token=X] [--as_of=RFC3339]",
+       "members whose score fell",
+       {"team", "industry", "min_drop", "period_days", "page_size",
+        "page_token", "as_of"},
+       0,
+       0,
+       BuildDecliners},
+      {"outreach",
+       "--member=ID | --team=T [--window_days=30] [--as_of=RFC3339]",
+       "outreach effectiveness: replies, follow-ups, core network",
+       {"member", "team", "window_days", "as_of"},
+       0,
+       0,
+       BuildOutreach},
+      {"recommend",
+       "--member=ID [--max_results=10] [--as_of=RFC3339]",
+       "the next actions worth most points",
+       {"member", "max_results", "as_of"},
+       0,
+       0,
+       BuildRecommend},
+  };
+  return *kCommands;
+}
+
+constexpr const char* kGlobalFlags[] = {"server", "json", "timeout"};
+
+void PrintUsage(std::ostream& out) {
+  out << "usage: rapport [--server=HOST:PORT] [--json] [--timeout=30s] "
+         "COMMAND [ARGS]\n\ncommands:\n";
+  for (const Command& c : Commands()) {
+    out << absl::StrFormat("  %-15s %s\n", c.name, c.summary);
+  }
+  out << absl::StrFormat("  %-15s %s\n", "help [COMMAND]",
+                         "this list, or a command's arguments and flags")
+      << "\nexit status: 0 ok, 1 a call failed, 2 usage error\n";
+}
+
+void PrintFlag(std::ostream& out, const char* name) {
+  const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+  if (flag == nullptr) return;
+  out << absl::StrFormat("  --%-20s %s (default: \"%s\")\n", name, flag->Help(),
+                         flag->DefaultValue());
+}
+
+void PrintCommandHelp(const Command& c, std::ostream& out) {
+  out << "usage: rapport " << c.name << " " << c.usage << "\n  " << c.summary
+      << "\n\nflags:\n";
+  for (const char* f : c.flags) PrintFlag(out, f);
+  for (const char* f : kGlobalFlags) PrintFlag(out, f);
+}
+
+int UsageError(absl::string_view message) {
+  std::cerr << "error: " << message << "\n(see `rapport help`)\n";
+  return 2;
+}
+
+int Help(const Args& args) {
+  if (args.size() < 2) {
+    PrintUsage(std::cout);
+    return 0;
+  }
+  for (const Command& c : Commands()) {
+    if (args[1] == c.name) {
+      PrintCommandHelp(c, std::cout);
+      return 0;
+    }
+  }
+  return UsageError(absl::StrCat("unknown command \"", args[1], "\""));
+}
+
+int Main(int argc, char** argv) {
+  absl::StatusOr<ParsedArgs> parsed = ParseArgs(argc, argv);
+  if (!parsed.ok()) return UsageError(parsed.status().message());
+  Args& positional = parsed->positional;
+  if (parsed->help || (!positional.empty() && positional[0] == "help")) {
+    if (positional.empty() || positional[0] != "help") {
+      positional.insert(positional.begin(), "help");
+    }
+    return Help(positional);
+  }
+  if (positional.empty()) {
+    PrintUsage(std::cerr);
+    return 2;
+  }
+  const Command* command = nullptr;
+  for (const Command& c : Commands()) {
+    if (positional[0] == c.name) command = &c;
+  }
+  if (command == nullptr) {
+    return UsageError(absl::StrCat("unknown command \"", positional[0], "\""));
+  }
+  for (const std::string& flag : parsed->flags) {
+    if (!absl::c_linear_search(command->flags, flag) &&
+        !absl::c_linear_search(kGlobalFlags, flag)) {
+      return UsageError(
+          absl::StrCat("--", flag, " does not apply to ", command->name));
+    }
+  }
+  const Args args(positional.begin() + 1, positional.end());
+  const int n = static_cast<int>(args.size());
+  if (n < command->min_args ||
+      (command->max_args >= 0 && n > command->max_args)) {
+    return UsageError(
+        absl::StrCat("usage: rapport ", command->name, " ", command->usage));
+  }
+  absl::StatusOr<Action> action = command->build(args);
+  if (!action.ok()) return UsageError(action.status().message());
+
+  const std::unique_ptr<Client> client = Client::Connect(
+      {absl::GetFlag(FLAGS_server), absl::GetFlag(FLAGS_timeout)});
+  Io io{std::cin, std::cout, std::cerr, isatty(STDERR_FILENO) == 1};
+  Env env{*client, io, absl::GetFlag(FLAGS_json)};
+  const absl::Status status = (*action)(env);
+  std::cout.flush();
+  if (!status.ok()) {
+    PrintError(status, std::cerr);
+    return 1;
+  }
+  return std::cout ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace rapport::cli
+
+int main(int argc, char** argv) { return rapport::cli::Main(argc, argv); }

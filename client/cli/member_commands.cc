@@ -1,0 +1,140 @@
+#include "client/cli/member_commands.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "client/cli/format.h"
+#include "client/cli/input.h"
+#include "client/cli/json.h"
+#include "client/cli/jsonl.h"
+#include "client/cli/member_render.h"
+
+namespace rapport::cli {
+namespace {
+
+absl::StatusOr<rapport::v1::UpsertMemberResponse> Upsert(
+    Env& env, const rapport::v1::Member& member) {
+  rapport::v1::UpsertMemberRequest request;
+  *request.mutable_member() = member;
+  rapport::v1::UpsertMemberResponse response;
+  auto context = env.client.NewContext();
+  absl::Status s = FromGrpc(
+      env.client.activity().UpsertMember(context.get(), request, &response));
+  if (!s.ok()) return s;
+  return response;
+}
+
+}  // namespace
+
+absl::Status RunUpsertMember(Env& env, const rapport::v1::Member& member) {
+  absl::StatusOr<rapport::v1::UpsertMemberResponse> r = Upsert(env, member);
+  if (!r.ok()) return r.status();
+  if (env.json) {
+    env.io.out << ToJson(*r) << "\n";
+    return absl::OkStatus();
+  }
+  const rapport::v1::Member& m = r->member();
+  env.io.out << (r->created() ? "created " : "updated ") << m.member_id()
+             << " (" << m.display_name() << ", team " << m.team()
+             << ", industry " << m.industry() << ")\n";
+  return absl::OkStatus();
+}
+
+absl::Status RunUpsertMembers(Env& env, const std::string& path) {
+  absl::StatusOr<std::unique_ptr<Input>> input = Input::Open(path, env.io.in);
+  if (!input.ok()) return input.status();
+  std::vector<rapport::v1::Member> members;
+  rapport::v1::Member scratch;
+  absl::StatusOr<ScanResult> scan = ScanJsonLines(
+      (*input)->stream(), &scratch, [&](google::protobuf::Message&, int64_t) {
+        members.push_back(std::move(scratch));
+      });
+  if (!scan.ok()) return scan.status();
+  if (scan->bad_lines > 0) {
+    return ReportBadLines((*input)->name(), *scan, env.io.err);
+  }
+  int64_t created = 0;
+  for (const rapport::v1::Member& m : members) {
+    absl::StatusOr<rapport::v1::UpsertMemberResponse> r = Upsert(env, m);
+    if (!r.ok()) {
+      return absl::Status(
+          r.status().code(),
+          absl::StrCat(m.member_id(), ": ", r.status().message()));
+    }
+    if (r->created()) ++created;
+  }
+  const int64_t n = static_cast<int64_t>(members.size());
+  if (env.json) {
+    env.io.out << JsonObject()
+                      .Add("file", (*input)->name())
+                      .Add("members", n)
+                      .Add("created", created)
+                      .Add("updated", n - created)
+                      .ToString()
+               << "\n";
+  } else {
+    env.io.out << "upserted " << FormatCount(n) << " members from "
+               << (*input)->name() << ": " << FormatCount(created)
+               << " created, " << FormatCount(n - created) << " updated\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunGetMember(Env& env, const std::string& member_id) {
+  rapport::v1::GetMemberRequest request;
+  request.set_member_id(member_id);
+  rapport::v1::GetMemberResponse response;
+  auto context = env.client.NewContext();
+  absl::Status s = FromGrpc(
+      env.client.activity().GetMember(context.get(), request, &response));
+  if (!s.ok()) return s;
+  env.io.out << (env.json ? ToJson(response) + "\n"
+                          : RenderMember(response.member()));
+  return absl::OkStatus();
+}
+
+absl::Status RunListMembers(Env& env, const ListMembersOptions& options) {
+  rapport::v1::ListMembersRequest request;
+  request.set_team(options.team);
+  request.set_industry(options.industry);
+  request.set_page_size(options.page_size);
+  request.set_page_token(options.page_token);
+  std::vector<rapport::v1::Member> members;
+  std::string next;
+  do {
+    rapport::v1::ListMembersResponse response;
+    auto context = env.client.NewContext();
+    absl::Status s = FromGrpc(
+        env.client.activity().ListMembers(context.get(), request, &response));
+    if (!s.ok()) return s;
+    if (env.json) env.io.out << ToJson(response) << "\n";
+    for (auto& m : *response.mutable_members()) members.push_back(std::move(m));
+    next = response.next_page_token();
+    request.set_page_token(next);
+  } while (options.all && !next.empty());
+  if (env.json) return absl::OkStatus();
+  env.io.out << RenderMemberTable(members);
+  if (!next.empty()) {
+    env.io.out << "more: --page_token=" << next << " (or --all)\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunDeleteMember(Env& env, const std::string& member_id) {
+  rapport::v1::DeleteMemberRequest request;
+  request.set_member_id(member_id);
+  rapport::v1::DeleteMemberResponse response;
+  auto context = env.client.NewContext();
+  absl::Status s = FromGrpc(
+      env.client.activity().DeleteMember(context.get(), request, &response));
+  if (!s.ok()) return s;
+  if (env.json) {
+    env.io.out << ToJson(response) << "\n";
+  } else {
+    env.io.out << "deleted " << member_id << " and "
+               << FormatCount(response.deleted_event_count()) << " events\n";
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace rapport::cli

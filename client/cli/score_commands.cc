@@ -1,0 +1,102 @@
+#include "client/cli/score_commands.h"
+
+#include "client/cli/format.h"
+#include "client/cli/json.h"
+#include "client/cli/score_render.h"
+#include "rapport/v1/scoring.grpc.pb.h"
+
+namespace rapport::cli {
+namespace {
+
+void SetTime(const std::optional<absl::Time>& t,
+             google::protobuf::Timestamp* out) {
+  if (t.has_value()) *out = ToTimestamp(*t);
+}
+
+// Sets the request's oneof scope from the options.
+template <typename Request>
+void SetScope(const GroupScope& scope, Request& request) {
+  if (!scope.team.empty()) request.set_team(scope.team);
+  if (!scope.industry.empty()) request.set_industry(scope.industry);
+}
+
+// Prints the response as JSON or through render.
+template <typename Response, typename Render>
+absl::Status Print(Env& env, const grpc::Status& status,
+                   const Response& response, Render render) {
+  if (!status.ok()) return FromGrpc(status);
+  env.io.out << (env.json ? ToJson(response) + "\n" : render(response));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RunScore(Env& env, const ScoreOptions& options) {
+  rapport::v1::GetScoreRequest request;
+  request.set_member_id(options.member_id);
+  SetTime(options.as_of, request.mutable_as_of());
+  rapport::v1::GetScoreResponse response;
+  auto context = env.client.NewContext();
+  return Print(env,
+               env.client.scoring().GetScore(context.get(), request, &response),
+               response, [](const auto& r) { return RenderScore(r.score()); });
+}
+
+absl::Status RunBatchScores(Env& env, const BatchScoresOptions& options) {
+  rapport::v1::BatchGetScoresRequest request;
+  for (const std::string& id : options.member_ids) request.add_member_ids(id);
+  SetTime(options.as_of, request.mutable_as_of());
+  rapport::v1::BatchGetScoresResponse response;
+  auto context = env.client.NewContext();
+  return Print(
+      env,
+      env.client.scoring().BatchGetScores(context.get(), request, &response),
+      response, [](const auto& r) { return RenderBatchScores(r); });
+}
+
+absl::Status RunHistory(Env& env, const HistoryOptions& options) {
+  rapport::v1::GetScoreHistoryRequest request;
+  request.set_member_id(options.member_id);
+  SetTime(options.start, request.mutable_start_time());
+  SetTime(options.end, request.mutable_end_time());
+  rapport::v1::GetScoreHistoryResponse response;
+  auto context = env.client.NewContext();
+  return Print(
+      env,
+      env.client.scoring().GetScoreHistory(context.get(), request, &response),
+      response,
+      [&](const auto& r) { return RenderHistory(options.member_id, r); });
+}
+
+absl::Status RunLeaderboard(Env& env, const LeaderboardOptions& options) {
+  rapport::v1::GetLeaderboardRequest request;
+  SetScope(options.scope, request);
+  request.set_order_by(options.order_by);
+  request.set_page_size(options.page_size);
+  request.set_page_token(options.page_token);
+  SetTime(options.as_of, request.mutable_as_of());
+  rapport::v1::GetLeaderboardResponse response;
+  auto context = env.client.NewContext();
+  return Print(
+      env,
+      env.client.scoring().GetLeaderboard(context.get(), request, &response),
+      response, [](const auto& r) { return RenderLeaderboard(r); });
+}
+
+absl::Status RunDecliners(Env& env, const DeclinersOptions& options) {
+  rapport::v1::ListDecliningMembersRequest request;
+  SetScope(options.scope, request);
+  request.set_min_drop(options.min_drop);
+  request.set_period_days(options.period_days);
+  request.set_page_size(options.page_size);
+  request.set_page_token(options.page_token);
+  SetTime(options.as_of, request.mutable_as_of());
+  rapport::v1::ListDecliningMembersResponse response;
+  auto context = env.client.NewContext();
+  return Print(env,
+               env.client.scoring().ListDecliningMembers(context.get(), request,
+                                                         &response),
+               response, [](const auto& r) { return RenderDecliners(r); });
+}
+
+}  // namespace rapport::cli

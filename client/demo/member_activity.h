@@ -1,0 +1,97 @@
+// Generates one member's events. Internal to the demo generator.
+//
+// Events are first collected as compact RawEvents (a contact, thread or
+// content is an index) and converted to protos once, after sorting, so that
+// event ids follow time order. Every generated time is checked against the
+// window (start, end]; a follow-on event (a reply, an acceptance) that would
+// fall after the end has simply not happened yet and is dropped.
+#ifndef RAPPORT_CLIENT_DEMO_MEMBER_ACTIVITY_H_
+#define RAPPORT_CLIENT_DEMO_MEMBER_ACTIVITY_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "client/demo/demo.h"
+#include "client/demo/persona_traits.h"
+#include "client/demo/rng.h"
+#include "rapport/v1/activity.pb.h"
+
+namespace rapport::demo::internal {
+
+struct RawContact {
+  rapport::v1::Seniority seniority = rapport::v1::SENIORITY_UNSPECIFIED;
+  rapport::v1::NetworkCategory category =
+      rapport::v1::NETWORK_CATEGORY_UNSPECIFIED;
+  int industry = 0;  // Index into the contact industries.
+  int region = 0;    // Index into the regions.
+};
+
+struct RawEvent {
+  absl::Time time;
+  rapport::v1::EventType type = rapport::v1::EVENT_TYPE_UNSPECIFIED;
+  rapport::v1::Channel channel = rapport::v1::CHANNEL_UNSPECIFIED;
+  int contact = -1;  // Index into contacts_, or none.
+  int thread = -1;   // Thread number, or none.
+  int content = -1;  // Post number (>= 0) or share number (< -1), or none.
+  int quantity = 0;
+  int sequence = 0;  // Generation order: the tie-break of equal times.
+};
+
+// Not thread-safe; one per member. Keeps a reference to member, which must
+// outlive it.
+class MemberActivity {
+ public:
+  // options must be valid (clamped).
+  MemberActivity(const DemoOptions& options, const DemoMember& member);
+
+  // Generates and returns the member's events, sorted by time. Call once.
+  std::vector<rapport::v1::Event> Generate();
+
+ private:
+  // Daily activity, in content_activity.cc and prospecting_activity.cc.
+  void ContentDay(absl::CivilDay day, double factor);
+  void ProspectingDay(absl::CivilDay day, double factor);
+  void ColdThread(absl::Time t, int contact, rapport::v1::Channel channel,
+                  double reply_chance);
+  // Conversations, in relationship_activity.cc.
+  void CoreNetwork();
+  void CoreExchange(int contact, absl::Time t, bool member_starts);
+  void InboundDay(absl::CivilDay day);
+  void AttendEvent(absl::CivilDay day);
+  void Recommendations();
+
+  // Helpers, in member_activity.cc.
+  double DayFactor(absl::CivilDay day);
+  bool Declined(absl::Time t) const { return t > decline_time_; }
+  absl::Time WorkTime(absl::CivilDay day);
+  absl::Time After(absl::Time t, double min_hours, double max_hours);
+  int NewContact(const SeniorityMix& mix, rapport::v1::NetworkCategory category,
+                 bool own_industry);
+  int NewThread() { return thread_count_++; }
+  // Adds the event when its time lies in the window; returns whether it did.
+  bool Emit(RawEvent e);
+  rapport::v1::Event ToProto(const RawEvent& e, int n) const;
+
+  const DemoOptions options_;
+  const DemoMember& member_;
+  const PersonaTraits& traits_;
+  const std::string prefix_;  // "demo-s<seed>-<member_id>"
+  Rng rng_;
+  absl::Time start_;  // Exclusive.
+  absl::Time end_;    // Inclusive.
+  absl::Time decline_time_ = absl::InfiniteFuture();
+  std::vector<RawContact> contacts_;
+  std::vector<int> core_contacts_;  // Indexes into contacts_.
+  std::vector<RawEvent> events_;
+  int thread_count_ = 0;
+  int post_count_ = 0;
+  int share_count_ = 0;
+  double week_mood_ = 1;
+  int mood_week_ = -1;
+};
+
+}  // namespace rapport::demo::internal
+
+#endif  // RAPPORT_CLIENT_DEMO_MEMBER_ACTIVITY_H_
