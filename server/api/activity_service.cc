@@ -35,11 +35,13 @@ ActivityServiceImpl::ActivityServiceImpl(store::Store* store,
                                          SerialExecutor* writer,
                                          const Clock* clock,
                                          IngestObserver* observer,
+                                         store::MemberChangeListener* listener,
                                          ActivityServiceOptions options)
     : store_(store),
       writer_(writer),
       clock_(clock),
       observer_(observer),
+      listener_(listener),
       options_(std::move(options)) {}
 
 grpc::ServerUnaryReactor* ActivityServiceImpl::UpsertMember(
@@ -62,6 +64,7 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::UpsertMember(
     if (result.ok()) {
       ToProto(result->member, response->mutable_member());
       response->set_created(result->created);
+      listener_->OnMembersChanged(tenant, {member.member_id});
     }
     reactor->Finish(ToGrpcStatus(result.status()));
   });
@@ -129,7 +132,10 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::DeleteMember(
   writer_->Post([this, reactor, response, tenant = *std::move(tenant),
                  member_id = request->member_id()] {
     absl::StatusOr<int64_t> deleted = store_->DeleteMember(tenant, member_id);
-    if (deleted.ok()) response->set_deleted_event_count(*deleted);
+    if (deleted.ok()) {
+      response->set_deleted_event_count(*deleted);
+      listener_->OnMembersChanged(tenant, {member_id});
+    }
     reactor->Finish(ToGrpcStatus(deleted.status()));
   });
   return reactor;
@@ -150,7 +156,7 @@ ActivityServiceImpl::IngestEvents(grpc::CallbackServerContext* context,
     return new Refuse(tenant.status());
   }
   return new IngestReactor(*std::move(tenant), store_, writer_, clock_,
-                           observer_, &options_, response);
+                           observer_, listener_, &options_, response);
 }
 
 }  // namespace rapport::api

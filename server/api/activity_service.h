@@ -11,6 +11,7 @@
 #include "server/api/validate.h"
 #include "server/common/clock.h"
 #include "server/common/serial_executor.h"
+#include "server/store/member_change_listener.h"
 #include "server/store/store.h"
 
 namespace rapport::api {
@@ -28,6 +29,7 @@ class ActivityServiceImpl final : public v1::ActivityService::CallbackService {
  public:
   ActivityServiceImpl(store::Store* store, SerialExecutor* writer,
                       const Clock* clock, IngestObserver* observer,
+                      store::MemberChangeListener* listener,
                       ActivityServiceOptions options);
 
   grpc::ServerUnaryReactor* UpsertMember(
@@ -54,6 +56,7 @@ class ActivityServiceImpl final : public v1::ActivityService::CallbackService {
   SerialExecutor* const writer_;
   const Clock* const clock_;
   IngestObserver* const observer_;
+  store::MemberChangeListener* const listener_;
   const ActivityServiceOptions options_;
 };
 

@@ -1,5 +1,6 @@
 #include "server/api/ingest_reactor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -12,6 +13,7 @@ namespace rapport::api {
 IngestReactor::IngestReactor(store::TenantId tenant, store::Store* store,
                              SerialExecutor* writer, const Clock* clock,
                              IngestObserver* observer,
+                             store::MemberChangeListener* listener,
                              const ActivityServiceOptions* options,
                              v1::IngestEventsResponse* response)
     : tenant_(std::move(tenant)),
@@ -19,6 +21,7 @@ IngestReactor::IngestReactor(store::TenantId tenant, store::Store* store,
       writer_(writer),
       clock_(clock),
       observer_(observer),
+      listener_(listener),
       options_(options),
       response_(response) {
   StartRead(&request_);
@@ -69,10 +72,14 @@ void IngestReactor::Commit(std::vector<model::Event> events,
     return;
   }
   int64_t accepted = 0, duplicate = 0;
+  std::vector<std::string> changed;
   for (size_t i = 0; i < outcomes->size(); ++i) {
     switch ((*outcomes)[i]) {
       case store::AppendOutcome::kAccepted:
         ++accepted;
+        if (changed.empty() || changed.back() != events[i].member_id) {
+          changed.push_back(events[i].member_id);
+        }
         break;
       case store::AppendOutcome::kDuplicate:
         ++duplicate;
@@ -84,6 +91,17 @@ void IngestReactor::Commit(std::vector<model::Event> events,
         break;
     }
   }
+  if (!changed.empty()) listener_->OnMembersChanged(tenant_, changed);
+  // This batch's rejections are the list's tail: put them in event order.
+  auto* rejected = response_->mutable_rejected();
+  auto tail = std::find_if(rejected->begin(), rejected->end(),
+                           [this](const v1::RejectedEvent& r) {
+                             return r.batch_index() == batch_index_;
+                           });
+  std::stable_sort(tail, rejected->end(),
+                   [](const v1::RejectedEvent& x, const v1::RejectedEvent& y) {
+                     return x.event_index() < y.event_index();
+                   });
   response_->set_accepted_count(response_->accepted_count() + accepted);
   response_->set_duplicate_count(response_->duplicate_count() + duplicate);
   observer_->OnBatch(

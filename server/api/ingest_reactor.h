@@ -21,7 +21,8 @@ class IngestReactor final
   // Starts reading at once. Deletes itself when the call is done.
   IngestReactor(store::TenantId tenant, store::Store* store,
                 SerialExecutor* writer, const Clock* clock,
-                IngestObserver* observer, const ActivityServiceOptions* options,
+                IngestObserver* observer, store::MemberChangeListener* listener,
+                const ActivityServiceOptions* options,
                 v1::IngestEventsResponse* response);
 
   void OnReadDone(bool ok) override;
@@ -38,6 +39,7 @@ class IngestReactor final
   SerialExecutor* const writer_;
   const Clock* const clock_;
   IngestObserver* const observer_;
+  store::MemberChangeListener* const listener_;
   const ActivityServiceOptions* const options_;
   v1::IngestEventsResponse* const response_;
   v1::IngestEventsRequest request_;

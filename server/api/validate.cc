@@ -103,17 +103,16 @@ std::optional<FieldError> ValidateContact(const v1::Event& event,
   return CheckText("contact.region", c.region(), kMaxRegionLength, false);
 }
 
-std::optional<FieldError> ValidateOccurTime(const v1::Event& event,
-                                            absl::Time now,
-                                            const ValidationLimits& limits) {
-  if (!event.has_occur_time()) return FieldError{"occur_time", "is required"};
-  const auto& ts = event.occur_time();
+std::optional<FieldError> CheckTime(const std::string& field,
+                                    const google::protobuf::Timestamp& ts,
+                                    absl::Time now,
+                                    const ValidationLimits& limits) {
   if (ts.nanos() < 0 || ts.nanos() > 999999999) {
-    return FieldError{"occur_time", "nanos must be between 0 and 999999999"};
+    return FieldError{field, "nanos must be between 0 and 999999999"};
   }
   const absl::Time t = FromProtoTime(ts);
   if (t < limits.earliest_event_time) {
-    return FieldError{"occur_time",
+    return FieldError{field,
                       absl::StrCat("is before ",
                                    absl::FormatTime(limits.earliest_event_time,
                                                     absl::UTCTimeZone()),
@@ -121,14 +120,31 @@ std::optional<FieldError> ValidateOccurTime(const v1::Event& event,
   }
   if (t > now + limits.max_clock_skew) {
     return FieldError{
-        "occur_time",
-        absl::StrCat("is in the future (",
-                     absl::FormatTime(t, absl::UTCTimeZone()), ")")};
+        field, absl::StrCat("is in the future (",
+                            absl::FormatTime(t, absl::UTCTimeZone()), ")")};
   }
   return std::nullopt;
 }
 
+std::optional<FieldError> ValidateOccurTime(const v1::Event& event,
+                                            absl::Time now,
+                                            const ValidationLimits& limits) {
+  if (!event.has_occur_time()) return FieldError{"occur_time", "is required"};
+  return CheckTime("occur_time", event.occur_time(), now, limits);
+}
+
 }  // namespace
+
+absl::StatusOr<std::optional<absl::Time>> OptionalTime(
+    const std::string& field, bool present,
+    const google::protobuf::Timestamp& ts, absl::Time now,
+    const ValidationLimits& limits) {
+  if (!present) return std::optional<absl::Time>();
+  if (auto e = CheckTime(field, ts, now, limits)) {
+    return InvalidField(e->field, e->reason);
+  }
+  return std::optional<absl::Time>(FromProtoTime(ts));
+}
 
 std::optional<FieldError> CheckId(const std::string& field,
                                   const std::string& value) {

@@ -8,7 +8,9 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "rapport/v1/activity.pb.h"
 
 namespace rapport::api {
@@ -38,6 +40,14 @@ absl::Status ValidateMember(const v1::Member& member);
 // or nullopt when it is valid at `now`.
 std::optional<FieldError> ValidateEvent(const v1::Event& event, absl::Time now,
                                         const ValidationLimits& limits);
+
+// The time of an optional request timestamp (`present` says whether it was
+// set): nullopt when absent; INVALID_ARGUMENT naming `field` when it is
+// malformed, before the earliest accepted time or in the future.
+absl::StatusOr<std::optional<absl::Time>> OptionalTime(
+    const std::string& field, bool present,
+    const google::protobuf::Timestamp& ts, absl::Time now,
+    const ValidationLimits& limits);
 
 }  // namespace rapport::api
 

@@ -34,6 +34,13 @@ ABSL_FLAG(int, max_message_bytes, 16 << 20,
           "the largest gRPC message accepted, in bytes (1 KiB - 1 GiB)");
 ABSL_FLAG(absl::Duration, max_clock_skew, absl::Minutes(5),
           "how far in the future an event may be dated");
+ABSL_FLAG(std::string, model_config, "",
+          "scoring model config file (JSON or .textproto); empty for the "
+          "built-in default (deploy/scoring/ssi-default.json)");
+ABSL_FLAG(int, min_group_size, 5,
+          "teams and industries smaller than this get no averages or ranks");
+ABSL_FLAG(absl::Duration, score_refresh, absl::Seconds(1),
+          "cached scores and ranks take in new events at most this often");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may run after SIGTERM");
 
@@ -57,6 +64,16 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->activity.max_batch_events = absl::GetFlag(FLAGS_max_batch_events);
   options->activity.validation.max_clock_skew =
       absl::GetFlag(FLAGS_max_clock_skew);
+  options->model_config = absl::GetFlag(FLAGS_model_config);
+  options->board.min_group_size = absl::GetFlag(FLAGS_min_group_size);
+  options->board.refresh_interval = absl::GetFlag(FLAGS_score_refresh);
+  options->scoring.validation = options->activity.validation;
+  if (options->board.min_group_size < 1) {
+    return "--min_group_size must be at least 1";
+  }
+  if (options->board.refresh_interval < absl::ZeroDuration()) {
+    return "--score_refresh must not be negative";
+  }
   if (!IsHostPort(options->listen)) {
     return absl::StrCat("--listen=", options->listen, " is not HOST:PORT");
   }

@@ -16,6 +16,7 @@
 #include "server/common/serial_executor.h"
 #include "server/metrics/ingest_metrics.h"
 #include "server/metrics/metrics_endpoint.h"
+#include "server/scoring/config/loader.h"
 #include "server/store/sqlite_store.h"
 
 namespace rapport::app {
@@ -30,9 +31,11 @@ struct RapportServer::Parts {
   std::shared_ptr<prometheus::Registry> registry;
   std::unique_ptr<metrics::IngestMetrics> ingest_metrics;
   std::unique_ptr<SerialExecutor> writer;
+  scoring::ScoringModel model;
+  std::unique_ptr<board::ScoreBoard> score_board;
   std::unique_ptr<api::ActivityServiceImpl> activity;
+  std::unique_ptr<api::ScoringServiceImpl> scoring;
   // Answer UNIMPLEMENTED until their libraries land.
-  v1::ScoringService::CallbackService scoring;
   v1::OutreachService::CallbackService outreach;
   v1::RecommendationService::CallbackService recommendation;
   std::unique_ptr<grpc::Server> grpc_server;
@@ -57,6 +60,14 @@ void SetServing(grpc::Server& server, bool serving) {
 absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     const ServerOptions& options, const Clock* clock) {
   auto parts = std::make_unique<Parts>();
+  if (options.model_config.empty()) {
+    parts->model = scoring::DefaultModel();
+  } else {
+    absl::StatusOr<scoring::ScoringModel> model =
+        scoring::LoadScoringModel(options.model_config);
+    if (!model.ok()) return model.status();
+    parts->model = *std::move(model);
+  }
   store::SqliteStoreOptions store_options;
   store_options.path = options.db_path;
   absl::StatusOr<std::unique_ptr<store::SqliteStore>> opened =
@@ -68,9 +79,13 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->ingest_metrics =
       std::make_unique<metrics::IngestMetrics>(*parts->registry);
   parts->writer = std::make_unique<SerialExecutor>();
+  parts->score_board = std::make_unique<board::ScoreBoard>(
+      parts->store.get(), &parts->model, clock, options.board);
   parts->activity = std::make_unique<api::ActivityServiceImpl>(
       parts->store.get(), parts->writer.get(), clock,
-      parts->ingest_metrics.get(), options.activity);
+      parts->ingest_metrics.get(), parts->score_board.get(), options.activity);
+  parts->scoring = std::make_unique<api::ScoringServiceImpl>(
+      parts->store.get(), parts->score_board.get(), clock, options.scoring);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -79,7 +94,7 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
                            &parts->port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.RegisterService(parts->activity.get());
-  builder.RegisterService(&parts->scoring);
+  builder.RegisterService(parts->scoring.get());
   builder.RegisterService(&parts->outreach);
   builder.RegisterService(&parts->recommendation);
   parts->grpc_server = builder.BuildAndStart();

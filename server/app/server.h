@@ -10,6 +10,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/api/activity_service.h"
+#include "server/api/scoring_service.h"
+#include "server/board/score_board.h"
 #include "server/common/clock.h"
 
 namespace rapport::app {
@@ -24,12 +26,18 @@ struct ServerOptions {
   // The largest gRPC message accepted, in bytes.
   int max_message_bytes = 16 << 20;
   api::ActivityServiceOptions activity;
+  api::ScoringServiceOptions scoring;
+  board::ScoreBoardOptions board;
+  // The scoring model's config file (JSON or textproto); empty for the
+  // built-in default model.
+  std::string model_config;
 };
 
 class RapportServer {
  public:
   // Starts serving; health reports SERVING once the store is open. Errors:
-  // the store's (for example FAILED_PRECONDITION for a database from a newer
+  // the model config's (INVALID_ARGUMENT or NOT_FOUND naming the file), the
+  // store's (for example FAILED_PRECONDITION for a database from a newer
   // version), UNAVAILABLE when an address cannot be bound. `clock` must
   // outlive the server.
   static absl::StatusOr<std::unique_ptr<RapportServer>> Start(

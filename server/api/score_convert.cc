@@ -1,0 +1,86 @@
+#include "server/api/score_convert.h"
+
+#include "server/api/convert.h"
+
+namespace rapport::api {
+namespace {
+
+void AddPillars(const std::array<double, scoring::kPillarCount>& values,
+                google::protobuf::RepeatedPtrField<v1::PillarValue>* out) {
+  for (int i = 0; i < scoring::kPillarCount; ++i) {
+    v1::PillarValue* v = out->Add();
+    v->set_pillar(static_cast<v1::Pillar>(i + 1));
+    v->set_value(values[i]);
+  }
+}
+
+}  // namespace
+
+void ToProto(const scoring::ScoreResult& score, v1::Score* out) {
+  out->set_total(score.total);
+  out->set_model_version(score.model_version);
+  for (const scoring::PillarScore& p : score.pillars) {
+    v1::PillarScore* pillar = out->add_pillars();
+    pillar->set_pillar(static_cast<v1::Pillar>(p.pillar));
+    pillar->set_score(p.score);
+    for (const scoring::ComponentScore& c : p.components) {
+      v1::ScoreComponent* component = pillar->add_components();
+      component->set_name(c.name);
+      component->set_signal(c.signal);
+      component->set_raw_value(c.raw_value);
+      component->set_target(c.target);
+      component->set_points(c.points);
+      component->set_max_points(c.max_points);
+      component->set_explanation(c.explanation);
+    }
+  }
+}
+
+void ToProto(const std::string& group, const scoring::GroupRank* rank,
+             v1::Rank* out) {
+  out->set_group(group);
+  if (rank == nullptr) {
+    out->set_withheld(true);
+    out->set_withheld_reason("not ranked yet");
+    return;
+  }
+  if (rank->withheld) {
+    out->set_withheld(true);
+    out->set_withheld_reason(rank->withheld_reason);
+    return;
+  }
+  out->set_rank(rank->rank);
+  out->set_out_of(rank->out_of);
+  out->set_top_percent(rank->top_percent);
+  out->set_average_total(rank->average_total);
+  AddPillars(rank->pillar_averages, out->mutable_pillar_averages());
+}
+
+void ToProto(const board::Board& board, const board::MemberScore& member,
+             v1::Score* out) {
+  const std::string& id = member.member.member_id;
+  out->set_member_id(id);
+  out->set_display_name(member.member.display_name);
+  ToProtoTime(board.as_of(), out->mutable_as_of());
+  ToProto(member.score, out);
+  ToProto(member.member.industry, board.IndustryRank(id),
+          out->mutable_industry_rank());
+  ToProto(member.member.team, board.TeamRank(id), out->mutable_network_rank());
+  out->set_change_7d(member.change_7d());
+}
+
+void ToProto(const scoring::MemberTotals& totals, v1::LeaderboardEntry* out) {
+  out->set_total(totals.total);
+  AddPillars(totals.pillars, out->mutable_pillars());
+}
+
+void ToProto(const model::ScoreSnapshot& snapshot, v1::ScorePoint* out) {
+  const absl::Time end_of_day =
+      absl::FromCivil(snapshot.day + 1, absl::UTCTimeZone()) -
+      absl::Nanoseconds(1);
+  ToProtoTime(end_of_day, out->mutable_as_of());
+  out->set_total(snapshot.total);
+  AddPillars(snapshot.pillars, out->mutable_pillars());
+}
+
+}  // namespace rapport::api

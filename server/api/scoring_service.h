@@ -1,0 +1,80 @@
+// ScoringService (rapport.v1.ScoringService): scores, ranks, history,
+// leaderboards and decliners, served from the ScoreBoard cache and the
+// store's daily snapshots. A thin adapter like the other services.
+#ifndef RAPPORT_SERVER_API_SCORING_SERVICE_H_
+#define RAPPORT_SERVER_API_SCORING_SERVICE_H_
+
+#include "rapport/v1/scoring.grpc.pb.h"
+#include "server/api/validate.h"
+#include "server/board/score_board.h"
+#include "server/common/clock.h"
+#include "server/store/store.h"
+
+namespace rapport::api {
+
+struct ScoringServiceOptions {
+  ValidationLimits validation;
+  int max_batch_members = 1000;
+  int max_history_days = 366;
+  int max_period_days = 90;
+};
+
+// Thread-safe. Does not own its dependencies.
+class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
+ public:
+  ScoringServiceImpl(store::Store* store, board::ScoreBoard* board,
+                     const Clock* clock, ScoringServiceOptions options);
+
+  grpc::ServerUnaryReactor* GetScore(grpc::CallbackServerContext* context,
+                                     const v1::GetScoreRequest* request,
+                                     v1::GetScoreResponse* response) override;
+  grpc::ServerUnaryReactor* BatchGetScores(
+      grpc::CallbackServerContext* context,
+      const v1::BatchGetScoresRequest* request,
+      v1::BatchGetScoresResponse* response) override;
+  grpc::ServerUnaryReactor* GetScoreHistory(
+      grpc::CallbackServerContext* context,
+      const v1::GetScoreHistoryRequest* request,
+      v1::GetScoreHistoryResponse* response) override;
+  grpc::ServerUnaryReactor* GetLeaderboard(
+      grpc::CallbackServerContext* context,
+      const v1::GetLeaderboardRequest* request,
+      v1::GetLeaderboardResponse* response) override;
+  grpc::ServerUnaryReactor* ListDecliningMembers(
+      grpc::CallbackServerContext* context,
+      const v1::ListDecliningMembersRequest* request,
+      v1::ListDecliningMembersResponse* response) override;
+
+ private:
+  absl::Status DoGetScore(const grpc::CallbackServerContext& context,
+                          const v1::GetScoreRequest& request,
+                          v1::GetScoreResponse* response);
+  absl::Status DoBatchGetScores(const grpc::CallbackServerContext& context,
+                                const v1::BatchGetScoresRequest& request,
+                                v1::BatchGetScoresResponse* response);
+  absl::Status DoGetScoreHistory(const grpc::CallbackServerContext& context,
+                                 const v1::GetScoreHistoryRequest& request,
+                                 v1::GetScoreHistoryResponse* response);
+  absl::Status DoGetLeaderboard(const grpc::CallbackServerContext& context,
+                                const v1::GetLeaderboardRequest& request,
+                                v1::GetLeaderboardResponse* response);
+  absl::Status DoListDecliningMembers(
+      const grpc::CallbackServerContext& context,
+      const v1::ListDecliningMembersRequest& request,
+      v1::ListDecliningMembersResponse* response);
+
+  // The board holding `member_id`, refreshed when the member is newer than
+  // the cached board. NOT_FOUND for an unknown member.
+  absl::StatusOr<std::shared_ptr<const board::Board>> BoardWith(
+      const store::TenantId& tenant, const std::string& member_id,
+      std::optional<absl::Time> as_of);
+
+  store::Store* const store_;
+  board::ScoreBoard* const board_;
+  const Clock* const clock_;
+  const ScoringServiceOptions options_;
+};
+
+}  // namespace rapport::api
+
+#endif  // RAPPORT_SERVER_API_SCORING_SERVICE_H_

@@ -1,0 +1,124 @@
+#include "server/board/board.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace rapport::board {
+namespace {
+
+bool BetterByTotal(const std::shared_ptr<const MemberScore>& a,
+                   const std::shared_ptr<const MemberScore>& b) {
+  if (a->totals.total != b->totals.total) {
+    return a->totals.total > b->totals.total;
+  }
+  return a->member.member_id < b->member.member_id;
+}
+
+void RankInPlace(Group& group, const scoring::RankOptions& options) {
+  std::sort(group.ranked.begin(), group.ranked.end(), BetterByTotal);
+  std::vector<scoring::MemberTotals> totals;
+  totals.reserve(group.ranked.size());
+  for (const auto& m : group.ranked) totals.push_back(m->totals);
+  group.ranks = scoring::RankGroup(totals, options);
+}
+
+}  // namespace
+
+Board::Board(absl::Time as_of,
+             std::vector<std::shared_ptr<const MemberScore>> members,
+             const scoring::RankOptions& rank_options)
+    : as_of_(as_of), members_(std::move(members)) {
+  tenant_.name = "";
+  for (const auto& m : members_) {
+    Group& team = teams_[m->member.team];
+    team.name = m->member.team;
+    team.ranked.push_back(m);
+    Group& industry = industries_[m->member.industry];
+    industry.name = m->member.industry;
+    industry.ranked.push_back(m);
+    tenant_.ranked.push_back(m);
+  }
+  for (auto& [name, group] : teams_) RankInPlace(group, rank_options);
+  for (auto& [name, group] : industries_) RankInPlace(group, rank_options);
+  RankInPlace(tenant_, rank_options);
+  for (const auto& [name, group] : teams_) {
+    for (size_t i = 0; i < group.ranked.size(); ++i) {
+      Position& p = positions_[group.ranked[i]->member.member_id];
+      p.team = &group;
+      p.team_index = i;
+    }
+  }
+  for (const auto& [name, group] : industries_) {
+    for (size_t i = 0; i < group.ranked.size(); ++i) {
+      Position& p = positions_[group.ranked[i]->member.member_id];
+      p.industry = &group;
+      p.industry_index = i;
+    }
+  }
+}
+
+const MemberScore* Board::Find(const std::string& member_id) const {
+  auto it = positions_.find(member_id);
+  if (it == positions_.end()) return nullptr;
+  return it->second.team->ranked[it->second.team_index].get();
+}
+
+const scoring::GroupRank* Board::IndustryRank(
+    const std::string& member_id) const {
+  auto it = positions_.find(member_id);
+  if (it == positions_.end()) return nullptr;
+  return &it->second.industry->ranks[it->second.industry_index];
+}
+
+const scoring::GroupRank* Board::TeamRank(const std::string& member_id) const {
+  auto it = positions_.find(member_id);
+  if (it == positions_.end()) return nullptr;
+  return &it->second.team->ranks[it->second.team_index];
+}
+
+const Group* Board::Team(const std::string& team) const {
+  auto it = teams_.find(team);
+  return it == teams_.end() ? nullptr : &it->second;
+}
+
+const Group* Board::Industry(const std::string& industry) const {
+  auto it = industries_.find(industry);
+  return it == industries_.end() ? nullptr : &it->second;
+}
+
+double ValueOf(const scoring::MemberTotals& totals, model::Pillar order_by) {
+  const int p = static_cast<int>(order_by);
+  if (p < 1 || p > scoring::kPillarCount) return totals.total;
+  return totals.pillars[p - 1];
+}
+
+std::shared_ptr<const Ordering> Board::OrderBy(const Group& group,
+                                               model::Pillar order_by) const {
+  const auto key = std::make_pair(&group, order_by);
+  absl::MutexLock lock(&orderings_mu_);
+  auto it = orderings_.find(key);
+  if (it != orderings_.end()) return it->second;
+  auto ordering = std::make_shared<Ordering>();
+  Ordering& out = *ordering;
+  out.members.reserve(group.ranked.size());
+  for (const auto& m : group.ranked) out.members.push_back(m.get());
+  if (order_by != model::Pillar::kUnspecified) {
+    std::stable_sort(out.members.begin(), out.members.end(),
+                     [order_by](const MemberScore* a, const MemberScore* b) {
+                       const double va = ValueOf(a->totals, order_by);
+                       const double vb = ValueOf(b->totals, order_by);
+                       if (va != vb) return va > vb;
+                       return a->member.member_id < b->member.member_id;
+                     });
+  }
+  std::vector<double> values;
+  values.reserve(out.members.size());
+  for (const MemberScore* m : out.members) {
+    values.push_back(ValueOf(m->totals, order_by));
+  }
+  out.ranks = scoring::CompetitionRanks(values);
+  orderings_.emplace(key, ordering);
+  return ordering;
+}
+
+}  // namespace rapport::board

@@ -1,0 +1,105 @@
+// Board: an immutable snapshot of a tenant's scores at one time, with each
+// member's industry and team (network) ranks and the orderings leaderboards
+// read. Built by ScoreBoard; shared read-only between threads.
+#ifndef RAPPORT_SERVER_BOARD_BOARD_H_
+#define RAPPORT_SERVER_BOARD_BOARD_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "server/model/enums.h"
+#include "server/model/member.h"
+#include "server/scoring/rank.h"
+#include "server/scoring/score.h"
+
+namespace rapport::board {
+
+// One member's scores. Immutable once built.
+struct MemberScore {
+  model::Member member;
+  scoring::ScoreResult score;           // As of the board's time.
+  scoring::MemberTotals totals;         // Of `score`.
+  scoring::MemberTotals totals_7d_ago;  // Seven days earlier.
+  double change_7d() const { return totals.total - totals_7d_ago.total; }
+};
+
+// The members of one group (a team, an industry or the whole tenant),
+// ordered by total, best first (ties by member_id), with their ranks.
+struct Group {
+  std::string name;
+  std::vector<std::shared_ptr<const MemberScore>> ranked;
+  std::vector<scoring::GroupRank> ranks;  // Aligned with `ranked`.
+};
+
+// Members ordered by a pillar or the total, best first, ties by member_id,
+// with competition ranks ("1, 2, 2, 4") on that order.
+struct Ordering {
+  std::vector<const MemberScore*> members;
+  std::vector<int> ranks;
+};
+
+// Thread-safe.
+class Board {
+ public:
+  // `members` in any order; ranks and orderings are computed here.
+  Board(absl::Time as_of,
+        std::vector<std::shared_ptr<const MemberScore>> members,
+        const scoring::RankOptions& rank_options);
+
+  absl::Time as_of() const { return as_of_; }
+  size_t size() const { return tenant_.ranked.size(); }
+
+  // nullptr when the member is not on the board.
+  const MemberScore* Find(const std::string& member_id) const;
+  // The member's rank in their industry / team; nullptr when absent.
+  const scoring::GroupRank* IndustryRank(const std::string& member_id) const;
+  const scoring::GroupRank* TeamRank(const std::string& member_id) const;
+
+  // The group, or nullptr when no member belongs to it.
+  const Group* Team(const std::string& team) const;
+  const Group* Industry(const std::string& industry) const;
+  const Group& Tenant() const { return tenant_; }
+
+  // The members of `group` (one of this board's) ordered by `order_by`: a
+  // pillar, or the total when unspecified. Computed once per group and
+  // order, then shared.
+  std::shared_ptr<const Ordering> OrderBy(const Group& group,
+                                          model::Pillar order_by) const;
+
+  // Every member, in no particular order.
+  const std::vector<std::shared_ptr<const MemberScore>>& members() const {
+    return members_;
+  }
+
+ private:
+  struct Position {
+    const Group* team = nullptr;
+    size_t team_index = 0;
+    const Group* industry = nullptr;
+    size_t industry_index = 0;
+  };
+
+  absl::Time as_of_;
+  std::vector<std::shared_ptr<const MemberScore>> members_;
+  std::map<std::string, Group> teams_;
+  std::map<std::string, Group> industries_;
+  Group tenant_;
+  std::unordered_map<std::string, Position> positions_;
+  mutable absl::Mutex orderings_mu_;
+  mutable std::map<std::pair<const Group*, model::Pillar>,
+                   std::shared_ptr<const Ordering>>
+      orderings_ ABSL_GUARDED_BY(orderings_mu_);
+};
+
+// A member's value on `order_by` (a pillar, or the total).
+double ValueOf(const scoring::MemberTotals& totals, model::Pillar order_by);
+
+}  // namespace rapport::board
+
+#endif  // RAPPORT_SERVER_BOARD_BOARD_H_

@@ -1,0 +1,179 @@
+#include "server/board/score_board.h"
+
+#include <utility>
+
+namespace rapport::board {
+namespace {
+
+constexpr int kListPageSize = 1000;
+
+absl::CivilDay DayOf(absl::Time t) {
+  return absl::ToCivilDay(t, absl::UTCTimeZone());
+}
+
+absl::StatusOr<std::vector<model::Member>> AllMembers(
+    store::Store& store, const store::TenantId& tenant) {
+  std::vector<model::Member> all;
+  store::ListMembersQuery query;
+  query.page_size = kListPageSize;
+  for (;;) {
+    absl::StatusOr<store::MemberPage> page = store.ListMembers(tenant, query);
+    if (!page.ok()) return page.status();
+    for (model::Member& m : page->members) all.push_back(std::move(m));
+    if (!page->has_more || all.empty()) return all;
+    query.after_member_id = all.back().member_id;
+  }
+}
+
+}  // namespace
+
+ScoreBoard::ScoreBoard(store::Store* store, const scoring::ScoringModel* model,
+                       const Clock* clock, ScoreBoardOptions options)
+    : store_(store), model_(model), clock_(clock), options_(options) {}
+
+absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
+    const store::TenantId& tenant, const model::Member& member,
+    absl::Time as_of) {
+  const absl::Time from = as_of - absl::Hours(24) * model_->window_days;
+  absl::StatusOr<model::MemberActivity> activity =
+      store_->ReadActivity(tenant, member.member_id, from, as_of);
+  if (!activity.ok()) return activity.status();
+  return scoring::Score(*model_, member.profile, *activity, as_of);
+}
+
+absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreBoard::ScoreMember(
+    const store::TenantId& tenant, model::Member member, absl::Time as_of) {
+  auto entry = std::make_shared<MemberScore>();
+  absl::StatusOr<scoring::ScoreResult> now = ScoreOne(tenant, member, as_of);
+  if (!now.ok()) return now.status();
+  absl::StatusOr<scoring::ScoreResult> before =
+      ScoreOne(tenant, member, as_of - absl::Hours(24 * 7));
+  if (!before.ok()) return before.status();
+  entry->member = std::move(member);
+  entry->score = *std::move(now);
+  entry->totals = scoring::TotalsOf(entry->score);
+  entry->totals_7d_ago = scoring::TotalsOf(*before);
+  return entry;
+}
+
+absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::Build(
+    const store::TenantId& tenant, absl::Time as_of, const Board* previous,
+    const std::set<std::string>& dirty) {
+  std::vector<std::shared_ptr<const MemberScore>> members;
+  if (previous == nullptr) {
+    absl::StatusOr<std::vector<model::Member>> all =
+        AllMembers(*store_, tenant);
+    if (!all.ok()) return all.status();
+    members.reserve(all->size());
+    for (model::Member& m : *all) {
+      auto scored = ScoreMember(tenant, std::move(m), as_of);
+      if (!scored.ok()) return scored.status();
+      members.push_back(*std::move(scored));
+    }
+  } else {
+    members.reserve(previous->size() + dirty.size());
+    for (const auto& m : previous->members()) {
+      if (!dirty.contains(m->member.member_id)) members.push_back(m);
+    }
+    for (const std::string& id : dirty) {
+      absl::StatusOr<model::Member> member = store_->GetMember(tenant, id);
+      if (absl::IsNotFound(member.status())) continue;  // Deleted.
+      if (!member.ok()) return member.status();
+      auto scored = ScoreMember(tenant, *std::move(member), as_of);
+      if (absl::IsNotFound(scored.status())) continue;  // Deleted meanwhile.
+      if (!scored.ok()) return scored.status();
+      members.push_back(*std::move(scored));
+    }
+  }
+  scoring::RankOptions rank_options;
+  rank_options.min_group_size = options_.min_group_size;
+  return std::make_shared<const Board>(as_of, std::move(members), rank_options);
+}
+
+absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::Get(
+    const store::TenantId& tenant, std::optional<absl::Time> as_of,
+    bool refresh_changes) {
+  if (!as_of.has_value()) return GetCurrent(tenant, refresh_changes);
+  return GetPast(tenant, *as_of);
+}
+
+absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::GetCurrent(
+    const store::TenantId& tenant, bool refresh_changes) {
+  const absl::Time now = clock_->Now();
+  auto fresh = [&](const Current& c) {
+    return c.board != nullptr && DayOf(c.board->as_of()) == DayOf(now) &&
+           (c.dirty.empty() ||
+            (!refresh_changes && now - c.built_at < options_.refresh_interval));
+  };
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = current_.find(tenant);
+    if (it != current_.end() && fresh(it->second)) return it->second.board;
+  }
+  absl::MutexLock build_lock(&build_mu_);
+  std::shared_ptr<const Board> previous;
+  std::set<std::string> dirty;
+  {
+    absl::MutexLock lock(&mu_);
+    Current& c = current_[tenant];
+    if (fresh(c)) return c.board;  // Built while this call waited.
+    if (c.board != nullptr && DayOf(c.board->as_of()) == DayOf(now)) {
+      previous = c.board;
+    }
+    dirty.swap(c.dirty);
+  }
+  absl::StatusOr<std::shared_ptr<const Board>> board =
+      Build(tenant, now, previous.get(), dirty);
+  absl::MutexLock lock(&mu_);
+  Current& c = current_[tenant];
+  if (!board.ok()) {
+    c.dirty.insert(dirty.begin(), dirty.end());
+    return board.status();
+  }
+  c.board = *board;
+  c.built_at = now;
+  return *board;
+}
+
+absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::GetPast(
+    const store::TenantId& tenant, absl::Time as_of) {
+  const auto key = std::make_pair(tenant, as_of);
+  auto lookup =
+      [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> std::shared_ptr<const Board> {
+    for (auto it = past_.begin(); it != past_.end(); ++it) {
+      if (it->first == key) {
+        past_.splice(past_.begin(), past_, it);  // Most recently used.
+        return past_.front().second;
+      }
+    }
+    return nullptr;
+  };
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto board = lookup()) return board;
+  }
+  absl::MutexLock build_lock(&build_mu_);
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto board = lookup()) return board;
+  }
+  absl::StatusOr<std::shared_ptr<const Board>> board =
+      Build(tenant, as_of, nullptr, {});
+  if (!board.ok()) return board.status();
+  absl::MutexLock lock(&mu_);
+  past_.emplace_front(key, *board);
+  while (past_.size() > static_cast<size_t>(options_.max_past_boards)) {
+    past_.pop_back();
+  }
+  return *board;
+}
+
+void ScoreBoard::OnMembersChanged(const store::TenantId& tenant,
+                                  const std::vector<std::string>& member_ids) {
+  absl::MutexLock lock(&mu_);
+  current_[tenant].dirty.insert(member_ids.begin(), member_ids.end());
+  past_.remove_if(
+      [&](const auto& entry) { return entry.first.first == tenant; });
+}
+
+}  // namespace rapport::board
