@@ -8,11 +8,6 @@
 namespace rapport::cli {
 namespace {
 
-void SetTime(const std::optional<absl::Time>& t,
-             google::protobuf::Timestamp* out) {
-  if (t.has_value()) *out = ToTimestamp(*t);
-}
-
 // Sets the request's oneof scope from the options.
 template <typename Request>
 void SetScope(const GroupScope& scope, Request& request) {
@@ -34,7 +29,7 @@ absl::Status Print(Env& env, const grpc::Status& status,
 absl::Status RunScore(Env& env, const ScoreOptions& options) {
   rapport::v1::GetScoreRequest request;
   request.set_member_id(options.member_id);
-  SetTime(options.as_of, request.mutable_as_of());
+  if (options.as_of) *request.mutable_as_of() = ToTimestamp(*options.as_of);
   rapport::v1::GetScoreResponse response;
   auto context = env.client.NewContext();
   return Print(env,
@@ -45,7 +40,7 @@ absl::Status RunScore(Env& env, const ScoreOptions& options) {
 absl::Status RunBatchScores(Env& env, const BatchScoresOptions& options) {
   rapport::v1::BatchGetScoresRequest request;
   for (const std::string& id : options.member_ids) request.add_member_ids(id);
-  SetTime(options.as_of, request.mutable_as_of());
+  if (options.as_of) *request.mutable_as_of() = ToTimestamp(*options.as_of);
   rapport::v1::BatchGetScoresResponse response;
   auto context = env.client.NewContext();
   return Print(
@@ -57,8 +52,9 @@ absl::Status RunBatchScores(Env& env, const BatchScoresOptions& options) {
 absl::Status RunHistory(Env& env, const HistoryOptions& options) {
   rapport::v1::GetScoreHistoryRequest request;
   request.set_member_id(options.member_id);
-  SetTime(options.start, request.mutable_start_time());
-  SetTime(options.end, request.mutable_end_time());
+  if (options.start)
+    *request.mutable_start_time() = ToTimestamp(*options.start);
+  if (options.end) *request.mutable_end_time() = ToTimestamp(*options.end);
   rapport::v1::GetScoreHistoryResponse response;
   auto context = env.client.NewContext();
   return Print(
@@ -74,7 +70,7 @@ absl::Status RunLeaderboard(Env& env, const LeaderboardOptions& options) {
   request.set_order_by(options.order_by);
   request.set_page_size(options.page_size);
   request.set_page_token(options.page_token);
-  SetTime(options.as_of, request.mutable_as_of());
+  if (options.as_of) *request.mutable_as_of() = ToTimestamp(*options.as_of);
   rapport::v1::GetLeaderboardResponse response;
   auto context = env.client.NewContext();
   return Print(
@@ -90,7 +86,7 @@ absl::Status RunDecliners(Env& env, const DeclinersOptions& options) {
   request.set_period_days(options.period_days);
   request.set_page_size(options.page_size);
   request.set_page_token(options.page_token);
-  SetTime(options.as_of, request.mutable_as_of());
+  if (options.as_of) *request.mutable_as_of() = ToTimestamp(*options.as_of);
   rapport::v1::ListDecliningMembersResponse response;
   auto context = env.client.NewContext();
   return Print(env,
