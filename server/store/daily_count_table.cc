@@ -15,6 +15,8 @@ int64_t DayNumber(absl::Time t) {
   return absl::ToCivilDay(t, absl::UTCTimeZone()) - kEpochDay;
 }
 
+int64_t DayNumber(absl::CivilDay day) { return day - kEpochDay; }
+
 absl::CivilDay CivilDayOf(int64_t day_number) { return kEpochDay + day_number; }
 
 absl::Status AddToDailyCount(Connection& conn, const TenantId& tenant,

@@ -22,6 +22,7 @@ namespace rapport::store::internal {
 
 // Days since 1970-01-01 in UTC (negative before), the stored day key.
 int64_t DayNumber(absl::Time t);
+int64_t DayNumber(absl::CivilDay day);
 absl::CivilDay CivilDayOf(int64_t day_number);
 
 // Adds the event's quantity to its bucket.

@@ -9,6 +9,8 @@
 
 #include "server/store/daily_count_table.h"
 #include "server/store/event_table.h"
+#include "server/store/history_state_table.h"
+#include "server/store/history_work_table.h"
 #include "server/store/member_table.h"
 #include "server/store/state_recompute.h"
 #include "server/store/status_macros.h"
@@ -23,6 +25,7 @@ using MemberKey =
 struct BatchEffects {
   struct MemberDelta {
     int64_t events = 0;
+    absl::Time earliest = absl::InfiniteFuture();
     absl::Time latest = absl::InfinitePast();
   };
   std::map<std::string, MemberDelta> members;
@@ -32,6 +35,7 @@ struct BatchEffects {
   void Add(const model::Event& e) {
     MemberDelta& delta = members[e.member_id];
     ++delta.events;
+    delta.earliest = std::min(delta.earliest, e.occur_time);
     delta.latest = std::max(delta.latest, e.occur_time);
     if (model::IsThreadEvent(e.type) && !e.thread_id.empty()) {
       threads.emplace(e.member_id, e.thread_id);
@@ -60,12 +64,27 @@ absl::StatusOr<AppendOutcome> IngestOne(
   return AppendOutcome::kAccepted;
 }
 
+// The recorded score history of each member with accepted events is stale
+// from the day of their earliest one; one version for the whole batch.
+absl::Status MarkHistoriesStale(Connection& conn, const TenantId& tenant,
+                                const BatchEffects& effects) {
+  if (effects.members.empty()) return absl::OkStatus();
+  RAPPORT_STORE_ASSIGN_OR_RETURN(int64_t version,
+                                 NextHistoryWorkVersion(conn, tenant));
+  for (const auto& [member_id, delta] : effects.members) {
+    RAPPORT_STORE_RETURN_IF_ERROR(MarkHistoryStale(
+        conn, tenant, member_id, DayNumber(delta.earliest), version));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ApplyEffects(Connection& conn, const TenantId& tenant,
                           const BatchEffects& effects) {
   for (const auto& [member_id, delta] : effects.members) {
     RAPPORT_STORE_RETURN_IF_ERROR(
         AddMemberEvents(conn, tenant, member_id, delta.events, delta.latest));
   }
+  RAPPORT_STORE_RETURN_IF_ERROR(MarkHistoriesStale(conn, tenant, effects));
   for (const auto& [member_id, thread_id] : effects.threads) {
     RAPPORT_STORE_ASSIGN_OR_RETURN(
         std::optional<StoredThread> thread,

@@ -16,7 +16,9 @@ namespace rapport::store::internal {
 // One outcome per event, in order (see Store::AppendEvents). For each
 // accepted event: its daily bucket grows by its quantity and its member's
 // event_count by one. Then every thread and contact the batch touched is
-// recomputed from its own events, so ingestion order never matters. On error
+// recomputed from its own events, so ingestion order never matters, and each
+// member with accepted events gets history work from the UTC day of the
+// earliest of them (history_work_table.h), all with one new version. On error
 // the caller must roll back: the batch may be half applied.
 absl::StatusOr<std::vector<AppendOutcome>> IngestEvents(
     Connection& conn, const TenantId& tenant,

@@ -191,6 +191,25 @@ absl::StatusOr<MemberPage> ListMemberRows(Connection& conn,
   return page;
 }
 
+absl::StatusOr<std::vector<TenantId>> ListMemberTenants(Connection& conn) {
+  // A skip scan: each step seeks the next tenant in the primary key.
+  RAPPORT_STORE_ASSIGN_OR_RETURN(
+      Statement select,
+      conn.Prepare("WITH RECURSIVE t (tenant) AS ("
+                   " SELECT min(tenant) FROM members"
+                   " UNION ALL SELECT (SELECT min(tenant) FROM members"
+                   " WHERE tenant > t.tenant) FROM t WHERE t.tenant NOT NULL)"
+                   " SELECT tenant FROM t WHERE tenant NOT NULL"
+                   " ORDER BY tenant"));
+  std::vector<TenantId> tenants;
+  while (true) {
+    RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    tenants.push_back(select.ColumnText(0));
+  }
+  return tenants;
+}
+
 absl::Status AddMemberEvents(Connection& conn, const TenantId& tenant,
                              const std::string& member_id, int64_t events,
                              absl::Time latest) {

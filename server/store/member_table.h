@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -35,6 +36,10 @@ absl::StatusOr<UpsertResult> PutMember(Connection& conn, const TenantId& tenant,
 absl::StatusOr<MemberPage> ListMemberRows(Connection& conn,
                                           const TenantId& tenant,
                                           const ListMembersQuery& query);
+
+// Every tenant with at least one member, in order. Costs one index probe per
+// tenant, not a scan of the members.
+absl::StatusOr<std::vector<TenantId>> ListMemberTenants(Connection& conn);
 
 // Adds `events` to the member's event_count and raises last_event_time to
 // `latest` if later.

@@ -124,8 +124,46 @@ CREATE TABLE contacts (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: the daily score history. day and from_day are days since
+// 1970-01-01 UTC, as in daily_counts.
+constexpr char kSchemaV2[] = R"sql(
+-- One snapshot per member and day; pillars in the order of model::Pillar.
+CREATE TABLE score_history (
+  tenant TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  total REAL NOT NULL,
+  brand REAL NOT NULL,
+  find REAL NOT NULL,
+  engage REAL NOT NULL,
+  relationships REAL NOT NULL,
+  model_version TEXT NOT NULL,
+  PRIMARY KEY (tenant, member_id, day)
+) WITHOUT ROWID;
+-- Every member's score of one day (leaderboards, decliners).
+CREATE INDEX score_history_by_day ON score_history (tenant, day, member_id);
+
+-- Members whose history is stale from from_day on; written by ingest.
+CREATE TABLE history_work (
+  tenant TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  from_day INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  PRIMARY KEY (tenant, member_id)
+) WITHOUT ROWID;
+
+-- recorded_through_day: NULL until the first recording. work_version: the
+-- last version handed to a history_work entry; it only grows.
+CREATE TABLE history_state (
+  tenant TEXT NOT NULL PRIMARY KEY,
+  recorded_through_day INTEGER,
+  work_version INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kStoreMigrations[] = {
     {1, kSchemaV1},
+    {2, kSchemaV2},
 };
 
 constexpr char kCreateMigrationsTable[] =

@@ -33,6 +33,11 @@ void Statement::BindInt64(int index, int64_t value) {
   if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
 }
 
+void Statement::BindDouble(int index, double value) {
+  int rc = sqlite3_bind_double(stmt_, index, value);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+}
+
 void Statement::BindText(int index, absl::string_view value) {
   int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(),
                                SQLITE_TRANSIENT, SQLITE_UTF8);
@@ -77,6 +82,10 @@ absl::Status Statement::Run() {
 
 int64_t Statement::ColumnInt64(int col) const {
   return sqlite3_column_int64(stmt_, col);
+}
+
+double Statement::ColumnDouble(int col) const {
+  return sqlite3_column_double(stmt_, col);
 }
 
 std::string Statement::ColumnText(int col) const {

@@ -35,6 +35,7 @@ class Statement {
   // Binds parameter `index` (1-based, as SQLite counts). A failed bind is
   // remembered and returned by the next Step() or Run(). Text is copied.
   void BindInt64(int index, int64_t value);
+  void BindDouble(int index, double value);
   void BindText(int index, absl::string_view value);
   void BindNull(int index);
   void BindTime(int index, absl::Time value);  // Unix microseconds.
@@ -48,6 +49,7 @@ class Statement {
 
   // Columns of the current row (0-based, as SQLite counts).
   int64_t ColumnInt64(int col) const;
+  double ColumnDouble(int col) const;
   std::string ColumnText(int col) const;
   bool ColumnIsNull(int col) const;
   absl::Time ColumnTime(int col) const;

@@ -8,8 +8,10 @@
 #include "server/store/daily_count_table.h"
 #include "server/store/event_ingest.h"
 #include "server/store/event_table.h"
+#include "server/store/history_work_table.h"
 #include "server/store/member_table.h"
 #include "server/store/migrations.h"
+#include "server/store/score_history_table.h"
 #include "server/store/sqlite_connection.h"
 #include "server/store/status_macros.h"
 #include "server/store/thread_table.h"
@@ -162,6 +164,10 @@ absl::StatusOr<int64_t> SqliteStore::DeleteMember(
           internal::DeleteDailyCounts(conn, tenant, member_id));
       RAPPORT_STORE_RETURN_IF_ERROR(
           internal::DeleteThreads(conn, tenant, member_id));
+      RAPPORT_STORE_RETURN_IF_ERROR(
+          internal::DeleteScoreHistory(conn, tenant, member_id));
+      RAPPORT_STORE_RETURN_IF_ERROR(
+          internal::DeleteHistoryWork(conn, tenant, member_id));
       return internal::DeleteContacts(conn, tenant, member_id);
     });
   }));

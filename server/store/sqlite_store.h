@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "server/model/score_snapshot.h"
 #include "server/store/store.h"
 
 namespace rapport::store {
@@ -85,6 +88,30 @@ class SqliteStore final : public Store {
   absl::StatusOr<model::MemberActivity> ReadActivity(
       const TenantId& tenant, const std::string& member_id, absl::Time from,
       absl::Time to) override;
+
+  // Daily score history (sqlite_store_history.cc). INVALID_ARGUMENT for a
+  // snapshot figure that is not finite (WriteScoreSnapshots, which then
+  // writes nothing), first > last (ReadScoreHistory) or limit < 1
+  // (ListHistoryWork). DeleteMember also deletes the member's snapshots and
+  // history work. A tenant's history_work versions come from a counter that
+  // never goes back, one value per AppendEvents batch.
+  absl::StatusOr<std::vector<TenantId>> ListTenants() override;
+  absl::Status WriteScoreSnapshots(
+      const TenantId& tenant,
+      absl::Span<const model::ScoreSnapshot> snapshots) override;
+  absl::StatusOr<std::vector<model::ScoreSnapshot>> ReadScoreHistory(
+      const TenantId& tenant, const std::string& member_id,
+      absl::CivilDay first, absl::CivilDay last) override;
+  absl::StatusOr<std::vector<model::ScoreSnapshot>> ReadScoresOfDay(
+      const TenantId& tenant, absl::CivilDay day) override;
+  absl::StatusOr<std::vector<HistoryWork>> ListHistoryWork(
+      const TenantId& tenant, int limit) override;
+  absl::Status CompleteHistoryWork(const TenantId& tenant,
+                                   const HistoryWork& work) override;
+  absl::StatusOr<std::optional<absl::CivilDay>> RecordedThrough(
+      const TenantId& tenant) override;
+  absl::Status SetRecordedThrough(const TenantId& tenant,
+                                  absl::CivilDay day) override;
 
  private:
   SqliteStore(std::unique_ptr<internal::Connection> writer,

@@ -80,7 +80,8 @@ class Store {
   virtual absl::StatusOr<MemberPage> ListMembers(
       const TenantId& tenant, const ListMembersQuery& query) = 0;
 
-  // Deletes the member, their events and aggregates in one transaction.
+  // Deletes the member, their events, aggregates, score history and history
+  // work in one transaction.
   // Returns how many events were deleted; NOT_FOUND when the member does
   // not exist.
   virtual absl::StatusOr<int64_t> DeleteMember(

@@ -1,0 +1,42 @@
+#include "server/engine/daily_score.h"
+
+#include <cstddef>
+#include <utility>
+
+namespace rapport::engine {
+
+absl::Time EndOfDay(absl::CivilDay day) {
+  return absl::FromCivil(day + 1, absl::UTCTimeZone()) - absl::Nanoseconds(1);
+}
+
+model::ScoreSnapshot ToSnapshot(const std::string& member_id,
+                                absl::CivilDay day,
+                                const scoring::ScoreResult& result) {
+  model::ScoreSnapshot snapshot;
+  snapshot.member_id = member_id;
+  snapshot.day = day;
+  snapshot.total = result.total;
+  // Score() lists the pillars in model::Pillar order; the pillar field says
+  // where each goes, whatever the order.
+  for (const scoring::PillarScore& pillar : result.pillars) {
+    const size_t index = static_cast<size_t>(pillar.pillar) - 1;
+    if (index < snapshot.pillars.size()) snapshot.pillars[index] = pillar.score;
+  }
+  snapshot.model_version = result.model_version;
+  return snapshot;
+}
+
+absl::StatusOr<model::ScoreSnapshot> ScoreMemberOnDay(
+    store::Store& store, const scoring::ScoringModel& model,
+    const store::TenantId& tenant, const model::Member& member,
+    absl::CivilDay day) {
+  const absl::Time as_of = EndOfDay(day);
+  absl::StatusOr<model::MemberActivity> activity =
+      store.ReadActivity(tenant, member.member_id,
+                         as_of - absl::Hours(24) * model.window_days, as_of);
+  if (!activity.ok()) return std::move(activity).status();
+  return ToSnapshot(member.member_id, day,
+                    scoring::Score(model, member.profile, *activity, as_of));
+}
+
+}  // namespace rapport::engine
