@@ -41,6 +41,11 @@ ABSL_FLAG(int, min_group_size, 5,
           "teams and industries smaller than this get no averages or ranks");
 ABSL_FLAG(absl::Duration, score_refresh, absl::Seconds(1),
           "cached scores and ranks take in new events at most this often");
+ABSL_FLAG(int, history_days, 90,
+          "days of daily score history kept current and backfilled (1-366)");
+ABSL_FLAG(absl::Duration, history_interval, absl::Seconds(30),
+          "how often the daily score history is brought up to date; 0 to "
+          "disable");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may run after SIGTERM");
 
@@ -68,6 +73,15 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->board.min_group_size = absl::GetFlag(FLAGS_min_group_size);
   options->board.refresh_interval = absl::GetFlag(FLAGS_score_refresh);
   options->scoring.validation = options->activity.validation;
+  options->history.backfill_days = absl::GetFlag(FLAGS_history_days);
+  options->history_interval = absl::GetFlag(FLAGS_history_interval);
+  if (options->history.backfill_days < 1 ||
+      options->history.backfill_days > 366) {
+    return "--history_days must be between 1 and 366";
+  }
+  if (options->history_interval < absl::ZeroDuration()) {
+    return "--history_interval must not be negative";
+  }
   if (options->board.min_group_size < 1) {
     return "--min_group_size must be at least 1";
   }

@@ -14,6 +14,7 @@
 #include "rapport/v1/recommendation.grpc.pb.h"
 #include "rapport/v1/scoring.grpc.pb.h"
 #include "server/common/serial_executor.h"
+#include "server/engine/history_recorder.h"
 #include "server/metrics/ingest_metrics.h"
 #include "server/metrics/metrics_endpoint.h"
 #include "server/scoring/config/loader.h"
@@ -33,6 +34,7 @@ struct RapportServer::Parts {
   std::unique_ptr<SerialExecutor> writer;
   scoring::ScoringModel model;
   std::unique_ptr<board::ScoreBoard> score_board;
+  std::unique_ptr<engine::HistoryRecorder> history;
   std::unique_ptr<api::ActivityServiceImpl> activity;
   std::unique_ptr<api::ScoringServiceImpl> scoring;
   // Answer UNIMPLEMENTED until their libraries land.
@@ -113,6 +115,11 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     }
     parts->metrics_endpoint = *std::move(endpoint);
   }
+  parts->history = std::make_unique<engine::HistoryRecorder>(
+      parts->store.get(), &parts->model, clock, options.history);
+  if (options.history_interval > absl::ZeroDuration()) {
+    parts->history->Start(options.history_interval);
+  }
   SetServing(*parts->grpc_server, true);
   return std::unique_ptr<RapportServer>(new RapportServer(std::move(parts)));
 }
@@ -128,6 +135,10 @@ int RapportServer::metrics_port() const {
   return parts_->metrics_endpoint ? parts_->metrics_endpoint->port() : 0;
 }
 
+absl::StatusOr<int64_t> RapportServer::RecordHistory() {
+  return parts_->history->RunOnce();
+}
+
 void RapportServer::Shutdown(absl::Duration grace) {
   if (parts_->shut_down) return;
   parts_->shut_down = true;
@@ -135,7 +146,8 @@ void RapportServer::Shutdown(absl::Duration grace) {
   parts_->grpc_server->Shutdown(std::chrono::system_clock::now() +
                                 absl::ToChronoMilliseconds(grace));
   parts_->grpc_server->Wait();
-  parts_->writer.reset();  // Runs the writes already queued, then joins.
+  parts_->history.reset();  // Stops the recorder's thread.
+  parts_->writer.reset();   // Runs the writes already queued, then joins.
   parts_->metrics_endpoint.reset();
   parts_->store.reset();  // Closes the database.
 }

@@ -13,6 +13,7 @@
 #include "server/api/scoring_service.h"
 #include "server/board/score_board.h"
 #include "server/common/clock.h"
+#include "server/engine/history_options.h"
 
 namespace rapport::app {
 
@@ -31,6 +32,10 @@ struct ServerOptions {
   // The scoring model's config file (JSON or textproto); empty for the
   // built-in default model.
   std::string model_config;
+  // Daily score history: how far back it is kept and backfilled, and how
+  // often the recorder looks for days to record (zero: only on demand).
+  engine::HistoryOptions history;
+  absl::Duration history_interval = absl::Seconds(30);
 };
 
 class RapportServer {
@@ -48,6 +53,10 @@ class RapportServer {
 
   int port() const;          // The gRPC port bound.
   int metrics_port() const;  // 0 when metrics are off.
+
+  // Records the daily score history now (what the background recorder does
+  // every history_interval). Returns the snapshots written.
+  absl::StatusOr<int64_t> RecordHistory();
 
   // Reports NOT_SERVING, lets in-flight calls finish for up to `grace`, then
   // cancels the rest, drains pending writes and closes the store.

@@ -249,6 +249,42 @@ TEST_F(ScoringServiceTest, HistoryEndsWithTodayLive) {
   EXPECT_FALSE(resp.model_version().empty());
 }
 
+TEST_F(ScoringServiceTest, HistoryHasOnePointPerDayMatchingScoresThen) {
+  LoadOrg();
+  absl::StatusOr<int64_t> written = server_->RecordHistory();
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(*written, 14 * 90);  // 90 completed days for each member.
+  grpc::ClientContext ctx;
+  v1::GetScoreHistoryRequest req;
+  req.set_member_id("m21");
+  v1::GetScoreHistoryResponse resp;
+  ASSERT_TRUE(scoring_->GetScoreHistory(&ctx, req, &resp).ok());
+  ASSERT_EQ(resp.points_size(), 90);  // 89 recorded days and today, live.
+  for (int i = 1; i < resp.points_size(); ++i) {
+    EXPECT_EQ(resp.points(i).as_of().seconds() / 86400,
+              resp.points(i - 1).as_of().seconds() / 86400 + 1);
+  }
+  // A recorded day equals the score computed as of the end of that day.
+  const v1::ScorePoint& day = resp.points(40);
+  const v1::Score then = Score("m21", api::FromProtoTime(day.as_of()));
+  EXPECT_NEAR(day.total(), then.total(), 1e-9);
+  EXPECT_NEAR(resp.points(89).total(), Score("m21").total(), 1e-9);
+  // Late events rewrite the days they fall on, and only those.
+  std::vector<v1::Event> late;
+  for (int i = 0; i < 6; ++i) {
+    late.push_back(MakeEvent(absl::StrCat("late-", i), "m21",
+                             kTestNow - absl::Hours(24 * 30)));
+  }
+  Load(late);
+  ASSERT_TRUE(server_->RecordHistory().ok());
+  grpc::ClientContext ctx2;
+  v1::GetScoreHistoryResponse after;
+  ASSERT_TRUE(scoring_->GetScoreHistory(&ctx2, req, &after).ok());
+  ASSERT_EQ(after.points_size(), 90);
+  EXPECT_DOUBLE_EQ(after.points(40).total(), resp.points(40).total());
+  EXPECT_GT(after.points(70).total(), resp.points(70).total());
+}
+
 TEST_F(ScoringServiceTest, ErrorsAreExact) {
   LoadOrg();
   {
