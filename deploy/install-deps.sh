@@ -12,12 +12,16 @@ build_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test_pkgs=(
-  python3 python3-grpcio python3-protobuf nodejs npm procps curl
+  python3 python3-grpcio python3-protobuf procps curl
 )
 
 case "${1:-build}" in
   build) wanted=("${build_pkgs[@]}") ;;
-  test) wanted=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  test)
+    wanted=("${build_pkgs[@]}" "${test_pkgs[@]}")
+    # npm (for buf) may come with another Node.js build; Debian's otherwise.
+    command -v npm >/dev/null || wanted+=(nodejs npm)
+    ;;
   *) echo "usage: $0 build|test" >&2; exit 2 ;;
 esac
 

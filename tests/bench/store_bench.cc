@@ -22,6 +22,8 @@
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
 #include "server/model/event.h"
+#include "server/scoring/model.h"
+#include "server/scoring/score.h"
 #include "server/store/sqlite_store.h"
 
 namespace rapport::store {
@@ -271,8 +273,13 @@ void BM_PlainBatchedInsert(benchmark::State& state) {
 BENCHMARK(BM_PlainBatchedInsert)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // One member; state.range(0) events in history, of which ~100 fall in the
-// last 90 days (the window read), the rest in the years before.
+// last 90 days (the window read), the rest in the years before. With
+// state.range(1) == 1 the activity is also scored: the whole cost of
+// computing a score that is not cached (what GetScore pays on a refresh).
 void BM_ReadActivity(benchmark::State& state) {
+  const bool score = state.range(1) == 1;
+  const scoring::ScoringModel model = scoring::DefaultModel();
+  double total = 0;
   constexpr int kInWindow = 100;
   const int64_t history = state.range(0);
   TempDir dir;
@@ -313,13 +320,21 @@ void BM_ReadActivity(benchmark::State& state) {
     }
     items = activity->daily.size() + activity->threads.size() +
             activity->contacts.size();
+    if (score) {
+      total = scoring::Score(model, model::Profile(), *activity, to).total;
+    }
     benchmark::DoNotOptimize(activity);
+    benchmark::DoNotOptimize(total);
   }
   state.counters["buckets+threads+contacts"] = static_cast<double>(items);
+  if (score) state.counters["ssi"] = total;
 }
 BENCHMARK(BM_ReadActivity)
-    ->Arg(100)
-    ->Arg(10000)
+    ->ArgNames({"history_events", "score"})
+    ->Args({100, 0})
+    ->Args({10000, 0})
+    ->Args({100, 1})
+    ->Args({10000, 1})
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Load rapportd with h2load in raw gRPC framing and compare RPC throughput
+with grpc.health.v1.Health/Check against the same server in the same run.
+
+  tests/bench/grpc_load.py --rapportd BUILD/server/app/rapportd \
+      --cli BUILD/client/cli/rapport [--members 10000] [--requests 200000]
+
+Loads the demo organisation (members x ~200-280 events each; reuses
+--db when it already holds it), warms the score cache, then runs h2load
+(1 thread, --clients connections, --streams concurrent streams each) for:
+Health/Check, ScoringService/GetScore of the top member (every member is
+served from the same cache), and, one request at a time, GetLeaderboard (top
+50) for one team and for the whole organisation.
+Prints requests/s, p50/p99 latency from h2load's per-request log, and the
+GetScore / Health ratio.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
+import rapport_e2e as e2e  # noqa: E402
+
+
+def varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def field_bytes(number, payload):
+    return varint(number << 3 | 2) + varint(len(payload)) + payload
+
+
+def field_varint(number, value):
+    return varint(number << 3) + varint(value)
+
+
+def grpc_frame(message):
+    return b"\x00" + len(message).to_bytes(4, "big") + message
+
+
+def h2load(address, path, body_file, requests, clients, streams, log):
+    cmd = ["h2load", "-n", str(requests), "-c", str(clients), "-m",
+           str(streams), "-t", "1", "-d", body_file,
+           "-H", "content-type: application/grpc", "-H", "te: trailers",
+           f"--log-file={log}", f"http://{address}{path}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    rps = None
+    for line in out.stdout.splitlines():
+        if line.startswith("finished in"):
+            rps = float(line.split(",")[1].split()[0])
+        if line.startswith("requests:") and " 0 failed" not in line:
+            raise RuntimeError(f"h2load reported failures:\n{out.stdout}")
+    lat = []
+    with open(log) as f:
+        for row in f:
+            cols = row.split("\t")
+            if cols[1] != "200":
+                raise RuntimeError(f"status {cols[1]} in {log}")
+            lat.append(int(cols[2]))
+    lat.sort()
+    return {"rps": rps, "p50_ms": lat[len(lat) // 2] / 1000,
+            "p99_ms": lat[int(len(lat) * 0.99)] / 1000,
+            "mean_ms": statistics.mean(lat) / 1000}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--rapportd", required=True)
+    p.add_argument("--cli", required=True)
+    p.add_argument("--members", type=int, default=10000)
+    p.add_argument("--db", default="")
+    p.add_argument("--requests", type=int, default=200000)
+    p.add_argument("--clients", type=int, default=4)
+    p.add_argument("--streams", type=int, default=16)
+    args = p.parse_args()
+    tmp = tempfile.mkdtemp(prefix="rapport-load-")
+    db = args.db or os.path.join(tmp, "rapport.db")
+    server = e2e.Rapportd(args.rapportd, db, ["--metrics_listen=",
+                                              "--history_interval=0"]).start()
+    try:
+        listing = json.loads(e2e.run_cli(args.cli, server.address, "--json",
+                                         "list-members", "--page_size=1")
+                             .stdout.strip().splitlines()[-1])
+        if not listing.get("members"):
+            t = time.time()
+            e2e.run_cli(args.cli, server.address, "demo",
+                        f"--members={args.members}")
+            print(f"loaded the demo org ({args.members} members) in "
+                  f"{time.time() - t:.0f} s")
+        t = time.time()
+        board = json.loads(e2e.run_cli(args.cli, server.address, "--json",
+                                       "leaderboard", "--page_size=1")
+                           .stdout.strip().splitlines()[-1])
+        print(f"score cache warmed in {time.time() - t:.1f} s "
+              f"({board['totalSize']} members)")
+        team = board["entries"][0]["team"]
+
+        bodies = {}
+        def body(name, message):
+            path = os.path.join(tmp, name)
+            with open(path, "wb") as f:
+                f.write(grpc_frame(message))
+            bodies[name] = path
+            return path
+
+        body("health", b"")
+        body("score", field_bytes(1, board["entries"][0]["memberId"].encode()))
+        body("team_board", field_bytes(1, team.encode()) + field_varint(5, 50))
+        body("org_board", field_varint(5, 50))
+        runs = [
+            ("Health/Check", "/grpc.health.v1.Health/Check", "health"),
+            ("GetScore", "/rapport.v1.ScoringService/GetScore", "score"),
+            ("Health/Check (again)", "/grpc.health.v1.Health/Check", "health"),
+        ]
+        results = {}
+        for label, path, name in runs:
+            results[label] = h2load(server.address, path, bodies[name],
+                                    args.requests, args.clients, args.streams,
+                                    os.path.join(tmp, name + ".log"))
+        for label, name in (("GetLeaderboard team (top 50)", "team_board"),
+                            ("GetLeaderboard organisation (top 50)",
+                             "org_board")):
+            results[label] = h2load(
+                server.address, "/rapport.v1.ScoringService/GetLeaderboard",
+                bodies[name], 2000, 1, 1, os.path.join(tmp, name + ".log"))
+    finally:
+        server.terminate()
+        if not args.db:
+            shutil.rmtree(tmp, ignore_errors=True)
+    for label, r in results.items():
+        print(f"{label:40s} {r['rps']:>10,.0f} req/s   p50 {r['p50_ms']:.3f} ms"
+              f"   p99 {r['p99_ms']:.3f} ms   mean {r['mean_ms']:.3f} ms")
+    health = (results["Health/Check"]["rps"] +
+              results["Health/Check (again)"]["rps"]) / 2
+    print(f"GetScore / Health QPS = {results['GetScore']['rps'] / health:.2f}")
+
+
+if __name__ == "__main__":
+    main()
