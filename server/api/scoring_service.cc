@@ -5,6 +5,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/proto_buffer_reader.h"
+#include "grpcpp/support/slice.h"
 #include "server/api/convert.h"
 #include "server/api/page_token.h"
 #include "server/api/score_convert.h"
@@ -113,9 +116,9 @@ ScoringServiceImpl::BoardWith(const store::TenantId& tenant,
   return board;
 }
 
-absl::Status ScoringServiceImpl::DoGetScore(
+absl::StatusOr<std::string> ScoringServiceImpl::DoGetScore(
     const grpc::CallbackServerContext& context,
-    const v1::GetScoreRequest& request, v1::GetScoreResponse* response) {
+    const v1::GetScoreRequest& request) {
   absl::StatusOr<store::TenantId> tenant = TenantOf(context);
   if (!tenant.ok()) return tenant.status();
   if (auto s = CheckMemberId("member_id", request.member_id()); !s.ok()) {
@@ -126,9 +129,12 @@ absl::Status ScoringServiceImpl::DoGetScore(
   if (!as_of.ok()) return as_of.status();
   auto board = BoardWith(*tenant, request.member_id(), *as_of);
   if (!board.ok()) return board.status();
-  ToProto(**board, *(*board)->Find(request.member_id()),
-          response->mutable_score());
-  return absl::OkStatus();
+  const board::Board& b = **board;
+  return b.Memo(request.member_id(), [&b](const board::MemberScore& m) {
+    v1::GetScoreResponse response;
+    ToProto(b, m, response.mutable_score());
+    return response.SerializeAsString();
+  });
 }
 
 absl::Status ScoringServiceImpl::DoBatchGetScores(
@@ -352,9 +358,23 @@ absl::Status ScoringServiceImpl::DoListDecliningMembers(
 }
 
 grpc::ServerUnaryReactor* ScoringServiceImpl::GetScore(
-    grpc::CallbackServerContext* context, const v1::GetScoreRequest* request,
-    v1::GetScoreResponse* response) {
-  return Finish(context, DoGetScore(*context, *request, response));
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  v1::GetScoreRequest parsed;
+  grpc::ByteBuffer copy(*request);  // Deserialize consumes its buffer.
+  if (!grpc::SerializationTraits<v1::GetScoreRequest>::Deserialize(&copy,
+                                                                   &parsed)
+           .ok()) {
+    return Finish(context,
+                  absl::InvalidArgumentError("the request is not a valid "
+                                             "rapport.v1.GetScoreRequest"));
+  }
+  absl::StatusOr<std::string> bytes = DoGetScore(*context, parsed);
+  if (bytes.ok()) {
+    grpc::Slice slice(bytes->data(), bytes->size());
+    *response = grpc::ByteBuffer(&slice, 1);
+  }
+  return Finish(context, bytes.status());
 }
 
 grpc::ServerUnaryReactor* ScoringServiceImpl::BatchGetScores(

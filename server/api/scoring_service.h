@@ -20,14 +20,20 @@ struct ScoringServiceOptions {
 };
 
 // Thread-safe. Does not own its dependencies.
-class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
+//
+// GetScore is the hot path (CRM syncs, dashboards): it is served as raw
+// bytes, each member's response serialized once per board and then copied
+// out, so a cached score costs no protobuf building or serialization.
+class ScoringServiceImpl final
+    : public v1::ScoringService::WithRawCallbackMethod_GetScore<
+          v1::ScoringService::CallbackService> {
  public:
   ScoringServiceImpl(store::Store* store, board::ScoreBoard* board,
                      const Clock* clock, ScoringServiceOptions options);
 
   grpc::ServerUnaryReactor* GetScore(grpc::CallbackServerContext* context,
-                                     const v1::GetScoreRequest* request,
-                                     v1::GetScoreResponse* response) override;
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* BatchGetScores(
       grpc::CallbackServerContext* context,
       const v1::BatchGetScoresRequest* request,
@@ -46,9 +52,10 @@ class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
       v1::ListDecliningMembersResponse* response) override;
 
  private:
-  absl::Status DoGetScore(const grpc::CallbackServerContext& context,
-                          const v1::GetScoreRequest& request,
-                          v1::GetScoreResponse* response);
+  // The serialized GetScoreResponse.
+  absl::StatusOr<std::string> DoGetScore(
+      const grpc::CallbackServerContext& context,
+      const v1::GetScoreRequest& request);
   absl::Status DoBatchGetScores(const grpc::CallbackServerContext& context,
                                 const v1::BatchGetScoresRequest& request,
                                 v1::BatchGetScoresResponse* response);

@@ -41,6 +41,10 @@ Board::Board(absl::Time as_of,
   for (auto& [name, group] : teams_) RankInPlace(group, rank_options);
   for (auto& [name, group] : industries_) RankInPlace(group, rank_options);
   RankInPlace(tenant_, rank_options);
+  for (size_t i = 0; i < members_.size(); ++i) {
+    positions_[members_[i]->member.member_id].index = i;
+  }
+  memo_ = std::make_unique<MemoSlot[]>(members_.size());
   for (const auto& [name, group] : teams_) {
     for (size_t i = 0; i < group.ranked.size(); ++i) {
       Position& p = positions_[group.ranked[i]->member.member_id];
@@ -61,6 +65,20 @@ const MemberScore* Board::Find(const std::string& member_id) const {
   auto it = positions_.find(member_id);
   if (it == positions_.end()) return nullptr;
   return it->second.team->ranked[it->second.team_index].get();
+}
+
+const std::string& Board::Memo(
+    const std::string& member_id,
+    absl::FunctionRef<std::string(const MemberScore&)> build) const {
+  auto it = positions_.find(member_id);
+  if (it == positions_.end()) {
+    static const std::string* const kNone = new std::string();
+    return *kNone;
+  }
+  const size_t index = it->second.index;
+  MemoSlot& slot = memo_[index];
+  absl::call_once(slot.once, [&] { slot.value = build(*members_[index]); });
+  return slot.value;
 }
 
 const scoring::GroupRank* Board::IndustryRank(
