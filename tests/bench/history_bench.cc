@@ -22,6 +22,7 @@
 #include "server/model/event.h"
 #include "server/scoring/model.h"
 #include "server/store/sqlite_store.h"
+#include "tests/common/temp_dir.h"
 
 namespace rapport::engine {
 namespace {
@@ -31,24 +32,7 @@ using model::EventType;
 
 constexpr int kDays = 100;
 
-// A fresh temp directory, removed on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "rapport_bench_XXXXXX")
-            .string();
-    if (mkdtemp(pattern.data()) == nullptr) abort();
-    path_ = pattern;
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(const std::string& name) const {
-    return (std::filesystem::path(path_) / name).string();
-  }
-
- private:
-  std::string path_;
-};
+using ::rapport::testing::TempDir;
 
 absl::Time Now() {
   return absl::FromCivil(absl::CivilSecond(2024, 6, 15, 10, 0, 0),

@@ -25,6 +25,7 @@
 #include "server/scoring/model.h"
 #include "server/scoring/score.h"
 #include "server/store/sqlite_store.h"
+#include "tests/common/temp_dir.h"
 
 namespace rapport::store {
 namespace {
@@ -35,24 +36,7 @@ using model::EventType;
 constexpr int kBatchSize = 500;
 constexpr int kMembers = 100;
 
-// A fresh temp directory, removed on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "rapport_bench_XXXXXX")
-            .string();
-    if (mkdtemp(pattern.data()) == nullptr) abort();
-    path_ = pattern;
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(const std::string& name) const {
-    return (std::filesystem::path(path_) / name).string();
-  }
-
- private:
-  std::string path_;
-};
+using ::rapport::testing::TempDir;
 
 // Plausible activity: a third messages in threads (mostly continuing one of
 // the member's recent threads), some contact events, the rest posts,

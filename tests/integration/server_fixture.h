@@ -3,7 +3,6 @@
 #ifndef RAPPORT_TESTS_INTEGRATION_SERVER_FIXTURE_H_
 #define RAPPORT_TESTS_INTEGRATION_SERVER_FIXTURE_H_
 
-#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -15,6 +14,7 @@
 #include "server/api/convert.h"
 #include "server/app/server.h"
 #include "server/common/clock.h"
+#include "tests/common/temp_dir.h"
 
 namespace rapport::testing {
 
@@ -25,11 +25,7 @@ class ServerTest : public ::testing::Test {
   void SetUp() override { StartServer(); }
 
   void StartServer() {
-    if (db_path_.empty()) {
-      std::string dir = ::testing::TempDir() + "rapport-XXXXXX";
-      ASSERT_NE(mkdtemp(dir.data()), nullptr);
-      db_path_ = dir + "/rapport.db";
-    }
+    if (db_path_.empty()) db_path_ = dir_.File("rapport.db");
     app::ServerOptions options;
     options.listen = "127.0.0.1:0";
     options.db_path = db_path_;
@@ -94,6 +90,7 @@ class ServerTest : public ::testing::Test {
     return writer->Finish();
   }
 
+  TempDir dir_;
   FakeClock clock_{kTestNow};
   std::string db_path_;
   std::unique_ptr<app::RapportServer> server_;

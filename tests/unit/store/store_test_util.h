@@ -20,6 +20,7 @@
 #include "server/model/event.h"
 #include "server/model/member.h"
 #include "server/store/sqlite_store.h"
+#include "tests/common/temp_dir.h"
 
 namespace rapport::store::testing {
 
@@ -39,24 +40,7 @@ inline absl::Time OnDay(int day, int hours = 0) {
   return At((day - 1) * 24 * 60 + hours * 60);
 }
 
-// A fresh directory under the test temp dir, removed with its files on
-// destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "rapport_store_XXXXXX";
-    EXPECT_NE(mkdtemp(pattern.data()), nullptr);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() { std::filesystem::remove_all(path_); }
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::rapport::testing::TempDir;
 
 inline std::unique_ptr<SqliteStore> OpenStore(const std::string& path) {
   SqliteStoreOptions options;
