@@ -21,7 +21,11 @@ void MemberActivity::ContentDay(absl::CivilDay day, double factor) {
       Emit(e);
     }
   };
-  for (int n = rng_.Count(t.posts * factor); n > 0; --n) {
+  // A decliner stops publishing altogether in the quiet weeks: one post
+  // would draw days of reactions and mask the decline.
+  const bool quiet =
+      Declined(absl::FromCivil(day, absl::UTCTimeZone()) + absl::Hours(12));
+  for (int n = Paced(kPosts, quiet ? 0 : t.posts * factor); n > 0; --n) {
     const absl::Time at = WorkTime(day);
     const int post = post_count_++;
     if (!Emit({.time = at,
@@ -38,7 +42,7 @@ void MemberActivity::ContentDay(absl::CivilDay day, double factor) {
              static_cast<int>(rng_.Between(1, 1 + t.reactions_max / 20)));
     }
   }
-  for (int n = rng_.Count(t.shares * factor); n > 0; --n) {
+  for (int n = Paced(kShares, t.shares * factor); n > 0; --n) {
     const absl::Time at = WorkTime(day);
     const int share = -2 - share_count_++;
     if (Emit({.time = at,
@@ -49,13 +53,13 @@ void MemberActivity::ContentDay(absl::CivilDay day, double factor) {
              static_cast<int>(rng_.Between(1, 1 + t.reactions_max / 5)));
     }
   }
-  for (int n = rng_.Count(t.comments_made * factor); n > 0; --n) {
+  for (int n = Paced(kCommentsMade, t.comments_made * factor); n > 0; --n) {
     Emit({.time = WorkTime(day), .type = v1::EVENT_TYPE_COMMENT_MADE});
   }
-  for (int n = rng_.Count(t.group_posts * factor); n > 0; --n) {
+  for (int n = Paced(kGroupPosts, t.group_posts * factor); n > 0; --n) {
     Emit({.time = WorkTime(day), .type = v1::EVENT_TYPE_GROUP_POST});
   }
-  for (int n = rng_.Count(t.group_answers * factor); n > 0; --n) {
+  for (int n = Paced(kGroupAnswers, t.group_answers * factor); n > 0; --n) {
     Emit({.time = WorkTime(day), .type = v1::EVENT_TYPE_GROUP_ANSWER});
   }
 }

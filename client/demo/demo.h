@@ -28,23 +28,26 @@ namespace rapport::demo {
 
 // The behaviour pattern behind a member's events.
 enum class Persona {
-  // Middling everything: most of the organisation.
+  // Middling everything, at a steady pace: a post every month or two, a few
+  // shares and comments, a little prospecting, a handful of relationships,
+  // answers about half of what comes in. Most of the organisation.
   kAverage = 0,
   // Complete profile, publishes 2-3 times a week to a large audience, shares,
   // comments and answers in groups, keeps 14-18 relationships warm, answers
-  // fast.
+  // fast; prospects little.
   kThoughtLeader = 1,
   // Heavy prospecting: searches, saved leads, profile views, connection
   // requests to C-suite and VPs with notes, decent replies, meetings.
   kProspector = 2,
   // Sparse profile (no photo, certifications or volunteer roles) and almost
-  // no activity.
+  // no activity: never asks to connect, rarely writes first.
   kSilent = 3,
   // Huge volume of messages and connection requests to individual
   // contributors, about 3% replies, rarely follows up, ignores inbound.
   kSprayer = 4,
   // Good activity for most of the window, then almost nothing for the last
-  // three weeks (or the last quarter of a shorter window).
+  // three weeks (or the last quarter of a shorter window): no posts, about 5%
+  // of the rest, and contacts who keep writing go unanswered.
   kDecliner = 5,
 };
 inline constexpr int kPersonaCount = 6;

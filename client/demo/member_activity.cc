@@ -45,6 +45,7 @@ MemberActivity::MemberActivity(const DemoOptions& options,
   if (member.persona == Persona::kDecliner) {
     decline_time_ = end_ - DeclineSpan(options.days);
   }
+  for (double& carry : carry_) carry = rng_.Unit();  // A random phase.
 }
 
 std::vector<rapport::v1::Event> MemberActivity::Generate() {
@@ -93,6 +94,15 @@ double MemberActivity::DayFactor(absl::CivilDay day) {
   double factor = week_mood_ * (weekend ? 0.2 : 1.0);
   if (Declined(absl::FromCivil(day, Utc()) + absl::Hours(12))) factor *= 0.05;
   return factor;
+}
+
+int MemberActivity::Paced(Pace pace, double mean) {
+  if (!(mean > 0)) return 0;
+  double& carry = carry_[pace];
+  carry += mean * rng_.Real(0.5, 1.5);
+  const int n = static_cast<int>(carry);
+  carry -= n;
+  return n;
 }
 
 absl::Time MemberActivity::WorkTime(absl::CivilDay day) {

@@ -8,6 +8,7 @@
 #ifndef RAPPORT_CLIENT_DEMO_MEMBER_ACTIVITY_H_
 #define RAPPORT_CLIENT_DEMO_MEMBER_ACTIVITY_H_
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -62,8 +63,29 @@ class MemberActivity {
   void AttendEvent(absl::CivilDay day);
   void Recommendations();
 
+  // The activities counted day by day, each paced by Paced().
+  enum Pace {
+    kPosts,
+    kShares,
+    kCommentsMade,
+    kGroupPosts,
+    kGroupAnswers,
+    kSearches,
+    kProfileViews,
+    kConnectionRequests,
+    kColdThreads,
+    kInbound,
+    kPaceCount,
+  };
+
   // Helpers, in member_activity.cc.
   double DayFactor(absl::CivilDay day);
+  // The number of `pace` events on a day when `mean` are expected. The
+  // fraction carries over to the next days (with some jitter) rather than
+  // being drawn afresh each day, so that an activity of 0.1 a day comes about
+  // every ten days instead of in random clumps and long silences: steady
+  // personas then score steadily from week to week.
+  int Paced(Pace pace, double mean);
   bool Declined(absl::Time t) const { return t > decline_time_; }
   absl::Time WorkTime(absl::CivilDay day);
   absl::Time After(absl::Time t, double min_hours, double max_hours);
@@ -90,6 +112,7 @@ class MemberActivity {
   int share_count_ = 0;
   double week_mood_ = 1;
   int mood_week_ = -1;
+  std::array<double, kPaceCount> carry_{};  // By Pace, in [0, 1).
 };
 
 }  // namespace rapport::demo::internal

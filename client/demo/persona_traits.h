@@ -47,6 +47,7 @@ struct PersonaTraits {
   double core_interval_days = 30;  // Mean days between exchanges.
   double gone_quiet_share = 0;     // Core contacts silent for 30+ days.
   int categories = 0;              // Network categories the core covers.
+  double member_starts = 0.55;     // The member writes first to a core one.
   double inbound_threads = 0;      // Strangers writing in, per day.
   double answer_chance = 0;        // Answers a thread a contact started.
   double answer_hours_max = 0;     // How fast, at most.

@@ -21,12 +21,12 @@ constexpr v1::Channel kColdChannels[] = {v1::CHANNEL_EMAIL,
 
 void MemberActivity::ProspectingDay(absl::CivilDay day, double factor) {
   const PersonaTraits& t = traits_;
-  for (int n = rng_.Count(t.searches * factor); n > 0; --n) {
+  for (int n = Paced(kSearches, t.searches * factor); n > 0; --n) {
     RawEvent e{.time = WorkTime(day), .type = v1::EVENT_TYPE_PROSPECT_SEARCH};
     e.quantity = static_cast<int>(rng_.Between(1, 5));
     Emit(e);
   }
-  for (int n = rng_.Count(t.profile_views * factor); n > 0; --n) {
+  for (int n = Paced(kProfileViews, t.profile_views * factor); n > 0; --n) {
     const absl::Time at = WorkTime(day);
     const int contact = NewContact(t.prospect_seniority,
                                    v1::NETWORK_CATEGORY_UNSPECIFIED, true);
@@ -39,7 +39,8 @@ void MemberActivity::ProspectingDay(absl::CivilDay day, double factor) {
             .contact = contact});
     }
   }
-  for (int n = rng_.Count(t.connection_requests * factor); n > 0; --n) {
+  for (int n = Paced(kConnectionRequests, t.connection_requests * factor);
+       n > 0; --n) {
     const absl::Time at = WorkTime(day);
     const v1::NetworkCategory category = rng_.Chance(0.15)
                                              ? v1::NETWORK_CATEGORY_POWER
@@ -68,7 +69,7 @@ void MemberActivity::ProspectingDay(absl::CivilDay day, double factor) {
       }
     }
   }
-  for (int n = rng_.Count(t.cold_threads * factor); n > 0; --n) {
+  for (int n = Paced(kColdThreads, t.cold_threads * factor); n > 0; --n) {
     const absl::Time at = WorkTime(day);
     const int contact = NewContact(t.prospect_seniority,
                                    v1::NETWORK_CATEGORY_UNSPECIFIED, true);

@@ -52,11 +52,10 @@ void MemberActivity::CoreNetwork() {
         absl::ToCivilDay(start_ + absl::Hours(24) * rng_.Real(0, interval),
                          absl::UTCTimeZone()));
     while (at <= end_ && at < quiet) {
-      bool member_starts =
-          rng_.Chance(member_.persona == Persona::kSprayer ? 0.7 : 0.55);
-      // A decliner stops writing; their contacts write less and go unanswered.
-      const bool skip =
-          Declined(at) && !rng_.Chance(member_starts ? 0.05 : 0.3);
+      bool member_starts = rng_.Chance(t.member_starts);
+      // A decliner stops writing; their contacts keep writing and go
+      // unanswered.
+      const bool skip = Declined(at) && member_starts && !rng_.Chance(0.05);
       if (!skip) CoreExchange(contact, at, member_starts);
       at = WorkTime(absl::ToCivilDay(
           at + absl::Hours(24) * (interval * rng_.Real(0.6, 1.4)),
@@ -101,7 +100,7 @@ void MemberActivity::InboundDay(absl::CivilDay day) {
   const absl::Weekday wd = absl::GetWeekday(day);
   const bool weekend =
       wd == absl::Weekday::saturday || wd == absl::Weekday::sunday;
-  for (int n = rng_.Count(traits_.inbound_threads * (weekend ? 0.2 : 1.0));
+  for (int n = Paced(kInbound, traits_.inbound_threads * (weekend ? 0.2 : 1.0));
        n > 0; --n) {
     const absl::Time at = WorkTime(day);
     const int contact =

@@ -87,25 +87,25 @@ rapport::v1::Profile MakeProfile(Persona persona, Rng& rng) {
     default:
       break;
   }
-  p.set_has_photo(good || rng.Chance(0.85));
+  p.set_has_photo(good || rng.Chance(0.8));
   p.set_has_headline(true);
-  p.set_has_summary(good || rng.Chance(0.6));
+  p.set_has_summary(good || rng.Chance(0.5));
   p.set_positions_count(strong ? Range(rng, 4, 6) : Range(rng, 2, 5));
   p.set_positions_with_description_count(
       strong ? p.positions_count()
              : Range(rng, good ? p.positions_count() - 1 : 0,
-                     p.positions_count()));
+                     p.positions_count() - (good ? 0 : 1)));
   p.set_education_count(Range(rng, 1, 2));
   p.set_skills_count(strong ? Range(rng, 30, 50) : Range(rng, 10, 30));
   p.set_certifications_count(strong ? Range(rng, 3, 6)
-                                    : Range(rng, good ? 1 : 0, 3));
+                                    : Range(rng, good ? 1 : 0, good ? 3 : 2));
   p.set_volunteer_roles_count(strong ? Range(rng, 1, 2)
                                      : (rng.Chance(0.3) ? 1 : 0));
   p.set_board_roles_count(strong ? 1 : (rng.Chance(0.05) ? 1 : 0));
   p.set_recommendations_given_count(strong ? Range(rng, 5, 10)
-                                           : Range(rng, 0, good ? 4 : 2));
-  p.set_recommendations_received_count(strong ? Range(rng, 6, 12)
-                                              : Range(rng, 1, good ? 5 : 3));
+                                           : Range(rng, 0, good ? 4 : 1));
+  p.set_recommendations_received_count(
+      strong ? Range(rng, 6, 12) : Range(rng, good ? 1 : 0, good ? 5 : 2));
   p.set_connections_count(strong ? Range(rng, 1500, 4000)
                                  : Range(rng, 300, good ? 2500 : 1200));
   return p;

@@ -166,7 +166,7 @@ struct ScoringModel {
   // Activity aged a days weighs 0.5^(a / half_life_days). Weighted counts
   // are divided by the mean weight over the window, so that activity spread
   // evenly over the window counts at face value and recent activity more.
-  double half_life_days = 30;
+  double half_life_days = 14;
   // Saturate(x) = (1 - e^(-curvature x)) / (1 - e^(-curvature)) for x in
   // [0, 1]: the larger, the sooner a component earns most of its points.
   double curvature = 2;

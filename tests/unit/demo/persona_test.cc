@@ -27,7 +27,11 @@ struct Stats {
   int connection_requests = 0;
   int early_actions = 0;  // Member's own actions before the last 21 days.
   int late_actions = 0;   // In the last 21 days.
+  int late_posts = 0;
   std::set<std::string> started, answered;
+  // Threads contacts started in the last 21 days, and those the member
+  // answered.
+  std::set<std::string> late_inbound, late_inbound_answered;
   std::map<std::string, absl::Time> last_sent, last_received;  // By contact.
   double reply_rate() const {
     return started.empty() ? 0 : double(answered.size()) / started.size();
@@ -75,16 +79,22 @@ class PersonaTest : public ::testing::TestWithParam<int> {
       switch (e.type()) {
         case v1::EVENT_TYPE_POST_PUBLISHED:
           ++s.posts;
+          if (TimeOf(e) > cut) ++s.late_posts;
           break;
         case v1::EVENT_TYPE_MESSAGE_SENT:
           if (threads.insert(thread).second) s.started.insert(thread);
+          if (s.late_inbound.count(thread)) {
+            s.late_inbound_answered.insert(thread);
+          }
           [[fallthrough]];
         case v1::EVENT_TYPE_FOLLOW_UP_SENT:
           ++s.messages_sent;
           s.last_sent[contact] = TimeOf(e);
           break;
         case v1::EVENT_TYPE_MESSAGE_RECEIVED:
-          threads.insert(thread);
+          if (threads.insert(thread).second && TimeOf(e) > cut) {
+            s.late_inbound.insert(thread);
+          }
           if (s.started.count(thread)) s.answered.insert(thread);
           s.last_received[contact] = TimeOf(e);
           break;
@@ -202,6 +212,10 @@ TEST_P(PersonaTest, DeclinerAlmostStopsInTheLastThreeWeeks) {
     const double late_rate = decliner->late_actions / 21.0;
     EXPECT_GT(early_rate, 2.0);
     EXPECT_LT(late_rate, early_rate * 0.15);
+    // No more posts; contacts keep writing and go unanswered.
+    EXPECT_EQ(decliner->late_posts, 0);
+    EXPECT_GE(decliner->late_inbound.size(), 2u);
+    EXPECT_TRUE(decliner->late_inbound_answered.empty());
   }
   for (const Stats* other : Without(Persona::kDecliner)) {
     if (other->persona == Persona::kSilent) continue;

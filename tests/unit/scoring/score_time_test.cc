@@ -1,5 +1,6 @@
 // Score() and time: only the window up to as_of counts, and older activity
 // never counts for more than the same activity more recent.
+#include <cmath>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -188,8 +189,17 @@ TEST(ScoreTimeTest, RecencyWeightsAverageToOneOverTheWindow) {
   const double w_old = ComponentOf(ScoreOf(old), "comments_made").raw_value;
   EXPECT_GT(w_today, 1);
   EXPECT_LT(w_old, 1);
-  // Two half-lives apart: a quarter of the weight.
-  EXPECT_NEAR(w_old / w_today, 0.25, 1e-12);
+  // Two half-lives apart: a quarter of the weight (the default half-life is
+  // a whole number of days).
+  const int two_half_lives =
+      static_cast<int>(std::lround(2 * Default().half_life_days));
+  ASSERT_DOUBLE_EQ(two_half_lives, 2 * Default().half_life_days);
+  ASSERT_LT(two_half_lives, Default().window_days);
+  TestMember older;
+  older.activity.daily.push_back(
+      Bucket(DayOf(AsOf()) - two_half_lives, EventType::kCommentMade, 1));
+  const double w_older = ComponentOf(ScoreOf(older), "comments_made").raw_value;
+  EXPECT_NEAR(w_older / w_today, 0.25, 1e-12);
 }
 
 }  // namespace
