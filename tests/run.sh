@@ -20,7 +20,13 @@ step "buf lint (proto/)"
 buf_version=1.75.0
 buf=$root/.tools/node_modules/.bin/buf
 if [ ! -x "$buf" ] || ! "$buf" --version 2>/dev/null | grep -qx "$buf_version"; then
-  npm install --silent --no-audit --no-fund --prefix "$root/.tools" "@bufbuild/buf@$buf_version" >/dev/null
+  if ! npm install --no-audit --no-fund --prefix "$root/.tools" \
+      "@bufbuild/buf@$buf_version" >"$root/.tools-npm.log" 2>&1; then
+    cat "$root/.tools-npm.log" >&2
+    echo "tests/run.sh: could not install buf from the npm registry (behind a" \
+         "TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at its CA)" >&2
+    exit 1
+  fi
 fi
 (cd proto && "$buf" lint)
 echo "buf lint: clean"
