@@ -43,10 +43,13 @@ cat <<MSG
 
 Rapport is ready: gRPC on $listen, metrics on http://$metrics/metrics
 Try, in another terminal (the CLI is $bin/client/cli/rapport):
-  rapport --server=$listen list-members --team=<team>
-  rapport --server=$listen get-member <member_id>
-  rapport --server=$listen --json list-members --page_size=5
-  rapport --server=$listen ingest events.jsonl
+  rapport --server=$listen leaderboard                 # the whole organisation
+  rapport --server=$listen leaderboard --team=Atlas
+  rapport --server=$listen score rep-002               # a thought leader, explained
+  rapport --server=$listen decliners                   # who fell 5+ points in 7 days
+  rapport --server=$listen history rep-006             # 90 days (recorded within a minute)
+  rapport --server=$listen list-members --team=Atlas
+  rapport --server=$listen --json get-member rep-003
   curl -s http://$metrics/metrics | grep rapport_
 Press Ctrl-C to stop.
 MSG
