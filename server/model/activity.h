@@ -64,9 +64,9 @@ struct ContactState {
   NetworkCategory category = NetworkCategory::kUnspecified;  // Last non-zero.
   std::string industry;
   std::string region;
-  absl::Time first_time = absl::InfinitePast();  // The first event.
-  std::optional<absl::Time> last_outbound_time;  // Member wrote.
-  std::optional<absl::Time> last_inbound_time;   // Contact wrote.
+  absl::Time first_time = absl::InfinitePast();         // The first event.
+  std::optional<absl::Time> last_outbound_time;         // Member wrote.
+  std::optional<absl::Time> last_inbound_time;          // Contact wrote.
   std::optional<absl::Time> connection_requested_time;  // First request.
   std::optional<absl::Time> connection_accepted_time;   // First acceptance.
   std::optional<absl::Time> met_at_event_time;          // Latest meeting.

@@ -32,7 +32,8 @@ class ServerTest : public ::testing::Test {
     options.activity.max_batch_events = 100;
     options.max_message_bytes = 64 * 1024;
     options.board.refresh_interval = absl::ZeroDuration();
-    options.history_interval = absl::ZeroDuration();  // RecordHistory() instead.
+    options.history_interval =
+        absl::ZeroDuration();  // RecordHistory() instead.
     Customize(options);
     auto server = app::RapportServer::Start(options, &clock_);
     ASSERT_TRUE(server.ok()) << server.status();
