@@ -73,6 +73,8 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->board.min_group_size = absl::GetFlag(FLAGS_min_group_size);
   options->board.refresh_interval = absl::GetFlag(FLAGS_score_refresh);
   options->scoring.validation = options->activity.validation;
+  options->outreach.validation = options->activity.validation;
+  options->outreach.min_group_size = options->board.min_group_size;
   options->history.backfill_days = absl::GetFlag(FLAGS_history_days);
   options->history_interval = absl::GetFlag(FLAGS_history_interval);
   if (options->history.backfill_days < 1 ||

@@ -37,8 +37,8 @@ struct RapportServer::Parts {
   std::unique_ptr<engine::HistoryRecorder> history;
   std::unique_ptr<api::ActivityServiceImpl> activity;
   std::unique_ptr<api::ScoringServiceImpl> scoring;
-  // Answer UNIMPLEMENTED until their libraries land.
-  v1::OutreachService::CallbackService outreach;
+  std::unique_ptr<api::OutreachServiceImpl> outreach;
+  // Answers UNIMPLEMENTED until its library lands.
   v1::RecommendationService::CallbackService recommendation;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint;
@@ -86,6 +86,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->activity = std::make_unique<api::ActivityServiceImpl>(
       parts->store.get(), parts->writer.get(), clock,
       parts->ingest_metrics.get(), parts->score_board.get(), options.activity);
+  parts->outreach = std::make_unique<api::OutreachServiceImpl>(
+      parts->store.get(), clock, options.outreach);
   parts->scoring = std::make_unique<api::ScoringServiceImpl>(
       parts->store.get(), parts->score_board.get(), clock, options.scoring);
 
@@ -97,7 +99,7 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.RegisterService(parts->activity.get());
   builder.RegisterService(parts->scoring.get());
-  builder.RegisterService(&parts->outreach);
+  builder.RegisterService(parts->outreach.get());
   builder.RegisterService(&parts->recommendation);
   parts->grpc_server = builder.BuildAndStart();
   if (parts->grpc_server == nullptr || parts->port == 0) {

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/api/activity_service.h"
+#include "server/api/outreach_service.h"
 #include "server/api/scoring_service.h"
 #include "server/board/score_board.h"
 #include "server/common/clock.h"
@@ -28,6 +29,7 @@ struct ServerOptions {
   int max_message_bytes = 16 << 20;
   api::ActivityServiceOptions activity;
   api::ScoringServiceOptions scoring;
+  api::OutreachServiceOptions outreach;
   board::ScoreBoardOptions board;
   // The scoring model's config file (JSON or textproto); empty for the
   // built-in default model.

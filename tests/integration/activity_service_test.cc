@@ -6,7 +6,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "gtest/gtest.h"
-#include "rapport/v1/outreach.grpc.pb.h"
+#include "rapport/v1/recommendation.grpc.pb.h"
 #include "tests/integration/server_fixture.h"
 
 namespace rapport::testing {
@@ -287,13 +287,13 @@ TEST_F(ActivityServiceTest, DeleteForgetsTheMemberAndTheirEvents) {
             grpc::StatusCode::NOT_FOUND);
 }
 
-TEST_F(ActivityServiceTest, OutreachAnswersUnimplementedForNow) {
-  auto outreach = v1::OutreachService::NewStub(channel_);
+TEST_F(ActivityServiceTest, RecommendationsAnswerUnimplementedForNow) {
+  auto recommend = v1::RecommendationService::NewStub(channel_);
   grpc::ClientContext ctx;
-  v1::GetOutreachEffectivenessRequest req;
+  v1::GetRecommendationsRequest req;
   req.set_member_id("rep-1");
-  v1::GetOutreachEffectivenessResponse resp;
-  EXPECT_EQ(outreach->GetOutreachEffectiveness(&ctx, req, &resp).error_code(),
+  v1::GetRecommendationsResponse resp;
+  EXPECT_EQ(recommend->GetRecommendations(&ctx, req, &resp).error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
 }
 
