@@ -10,7 +10,8 @@ Loads the demo organisation (members x ~200-280 events each; reuses
 (1 thread, --clients connections, --streams concurrent streams each) for:
 Health/Check, ScoringService/GetScore of the top member (every member is
 served from the same cache), and, one request at a time, GetLeaderboard (top
-50) for one team and for the whole organisation.
+50) for one team and for the whole organisation, and GetOutreachEffectiveness
+for one member (which also computes the team comparison) and for a team.
 Prints requests/s, p50/p99 latency from h2load's per-request log, and the
 GetScore / Health ratio.
 """
@@ -122,6 +123,9 @@ def main():
         body("score", field_bytes(1, board["entries"][0]["memberId"].encode()))
         body("team_board", field_bytes(1, team.encode()) + field_varint(5, 50))
         body("org_board", field_varint(5, 50))
+        body("member_outreach", field_bytes(1, board["entries"][0]["memberId"]
+                                            .encode()))
+        body("team_outreach", field_bytes(2, team.encode()))
         runs = [
             ("Health/Check", "/grpc.health.v1.Health/Check", "health"),
             ("GetScore", "/rapport.v1.ScoringService/GetScore", "score"),
@@ -138,6 +142,13 @@ def main():
             results[label] = h2load(
                 server.address, "/rapport.v1.ScoringService/GetLeaderboard",
                 bodies[name], 2000, 1, 1, os.path.join(tmp, name + ".log"))
+        for label, name, n in (
+                ("GetOutreachEffectiveness member", "member_outreach", 20),
+                ("GetOutreachEffectiveness team", "team_outreach", 5)):
+            results[label] = h2load(
+                server.address,
+                "/rapport.v1.OutreachService/GetOutreachEffectiveness",
+                bodies[name], n, 1, 1, os.path.join(tmp, name + ".log"))
     finally:
         server.terminate()
         if not args.db:
