@@ -217,33 +217,44 @@ absl::Status OutreachServiceImpl::Handle(
     return absl::NotFoundError(
         absl::StrCat("team '", team, "' has no members"));
   }
-  std::vector<outreach::OutreachReport> reports;
-  std::vector<std::optional<double>> team_rates;
-  const outreach::OutreachReport* mine = nullptr;
-  for (const model::Member& m : *members) {
-    auto report =
-        ReportOf(*store_, *tenant, m.member_id, window, end, analysis);
-    if (!report.ok()) return report.status();
-    reports.push_back(*std::move(report));
-    team_rates.push_back(reports.back().current.reply_rate);
-  }
   if (!request.has_member_id()) {
+    std::vector<outreach::OutreachReport> reports;
+    for (const model::Member& m : *members) {
+      auto report =
+          ReportOf(*store_, *tenant, m.member_id, window, end, analysis);
+      if (!report.ok()) return report.status();
+      reports.push_back(*std::move(report));
+    }
     TeamReport(reports, analysis.max_unanswered, response);
     return absl::OkStatus();
   }
-  for (size_t i = 0; i < members->size(); ++i) {
-    if ((*members)[i].member_id == request.member_id()) mine = &reports[i];
-  }
+  auto mine =
+      ReportOf(*store_, *tenant, request.member_id(), window, end, analysis);
+  if (!mine.ok()) return mine.status();
   MemberReport(*mine, response);
-  if (mine->current.reply_rate) {
-    ToProto(outreach::Compare(*mine->current.reply_rate, team_rates,
-                              options_.min_group_size),
-            response->mutable_team_comparison());
-  } else {
+  if (!mine->current.reply_rate) {
     response->mutable_team_comparison()->set_withheld(true);
     response->mutable_team_comparison()->set_withheld_reason(
         "no reply rate: the member started no thread in the window");
+    return absl::OkStatus();
   }
+  // Teammates need only their current figures.
+  std::vector<std::optional<double>> team_rates;
+  for (const model::Member& m : *members) {
+    if (m.member_id == request.member_id()) {
+      team_rates.push_back(mine->current.reply_rate);
+      continue;
+    }
+    auto activity =
+        store_->ReadActivity(*tenant, m.member_id, end - window, end);
+    if (!activity.ok()) return activity.status();
+    team_rates.push_back(
+        outreach::ComputeStats(*activity, end - window, end, analysis)
+            .reply_rate);
+  }
+  ToProto(outreach::Compare(*mine->current.reply_rate, team_rates,
+                            options_.min_group_size),
+          response->mutable_team_comparison());
   return absl::OkStatus();
 }
 
