@@ -135,6 +135,12 @@ TEST_F(OutreachServiceTest, IngestionOrderDoesNotMatter) {
   v1::GetOutreachEffectivenessResponse b = MemberReport("shuffled");
   EXPECT_EQ(a.current().SerializeAsString(), b.current().SerializeAsString());
   EXPECT_EQ(a.unanswered_count(), b.unanswered_count());
+  // Sending everything again (all duplicates) changes nothing.
+  v1::IngestEventsResponse again;
+  ASSERT_TRUE(Ingest({Threads("in-order", 8, 5)}, &again).ok());
+  EXPECT_EQ(again.duplicate_count(), 13);
+  EXPECT_EQ(MemberReport("in-order").SerializeAsString(),
+            a.SerializeAsString());
 }
 
 TEST_F(OutreachServiceTest, TeamFiguresAreTheSumOfItsMembers) {
