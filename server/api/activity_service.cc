@@ -15,13 +15,6 @@ namespace {
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 
-grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context,
-                               const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
-
 absl::Status CheckMemberId(const std::string& member_id) {
   if (auto e = CheckId("member_id", member_id)) {
     return InvalidField(e->field, e->reason);
@@ -49,12 +42,12 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::UpsertMember(
     const v1::UpsertMemberRequest* request,
     v1::UpsertMemberResponse* response) {
   absl::StatusOr<store::TenantId> tenant = TenantOf(*context);
-  if (!tenant.ok()) return Done(context, tenant.status());
+  if (!tenant.ok()) return FinishUnary(context, tenant.status());
   if (!request->has_member()) {
-    return Done(context, InvalidField("member", "is required"));
+    return FinishUnary(context, InvalidField("member", "is required"));
   }
   if (absl::Status s = ValidateMember(request->member()); !s.ok()) {
-    return Done(context, s);
+    return FinishUnary(context, s);
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   writer_->Post([this, reactor, response, tenant = *std::move(tenant),
@@ -75,31 +68,32 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::GetMember(
     grpc::CallbackServerContext* context, const v1::GetMemberRequest* request,
     v1::GetMemberResponse* response) {
   absl::StatusOr<store::TenantId> tenant = TenantOf(*context);
-  if (!tenant.ok()) return Done(context, tenant.status());
+  if (!tenant.ok()) return FinishUnary(context, tenant.status());
   if (absl::Status s = CheckMemberId(request->member_id()); !s.ok()) {
-    return Done(context, s);
+    return FinishUnary(context, s);
   }
   absl::StatusOr<model::Member> member =
       store_->GetMember(*tenant, request->member_id());
   if (member.ok()) ToProto(*member, response->mutable_member());
-  return Done(context, member.status());
+  return FinishUnary(context, member.status());
 }
 
 grpc::ServerUnaryReactor* ActivityServiceImpl::ListMembers(
     grpc::CallbackServerContext* context, const v1::ListMembersRequest* request,
     v1::ListMembersResponse* response) {
   absl::StatusOr<store::TenantId> tenant = TenantOf(*context);
-  if (!tenant.ok()) return Done(context, tenant.status());
+  if (!tenant.ok()) return FinishUnary(context, tenant.status());
   if (request->page_size() < 0 || request->page_size() > kMaxPageSize) {
-    return Done(context,
-                InvalidField("page_size", absl::StrCat("must be between 0 and ",
-                                                       kMaxPageSize)));
+    return FinishUnary(
+        context,
+        InvalidField("page_size",
+                     absl::StrCat("must be between 0 and ", kMaxPageSize)));
   }
   const std::string filters =
       absl::StrCat(request->team(), "\x1f", request->industry());
   absl::StatusOr<std::string> cursor =
       DecodePageToken(request->page_token(), filters);
-  if (!cursor.ok()) return Done(context, cursor.status());
+  if (!cursor.ok()) return FinishUnary(context, cursor.status());
 
   store::ListMembersQuery query;
   query.team = request->team();
@@ -108,7 +102,7 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::ListMembers(
       request->page_size() == 0 ? kDefaultPageSize : request->page_size();
   query.after_member_id = *std::move(cursor);
   absl::StatusOr<store::MemberPage> page = store_->ListMembers(*tenant, query);
-  if (!page.ok()) return Done(context, page.status());
+  if (!page.ok()) return FinishUnary(context, page.status());
   for (const model::Member& m : page->members) {
     ToProto(m, response->add_members());
   }
@@ -116,7 +110,7 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::ListMembers(
     response->set_next_page_token(
         EncodePageToken(filters, page->members.back().member_id));
   }
-  return Done(context, absl::OkStatus());
+  return FinishUnary(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* ActivityServiceImpl::DeleteMember(
@@ -124,9 +118,9 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::DeleteMember(
     const v1::DeleteMemberRequest* request,
     v1::DeleteMemberResponse* response) {
   absl::StatusOr<store::TenantId> tenant = TenantOf(*context);
-  if (!tenant.ok()) return Done(context, tenant.status());
+  if (!tenant.ok()) return FinishUnary(context, tenant.status());
   if (absl::Status s = CheckMemberId(request->member_id()); !s.ok()) {
-    return Done(context, s);
+    return FinishUnary(context, s);
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   writer_->Post([this, reactor, response, tenant = *std::move(tenant),

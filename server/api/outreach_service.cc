@@ -12,6 +12,7 @@
 #include "server/api/tenant.h"
 #include "server/outreach/compare.h"
 #include "server/outreach/report.h"
+#include "server/store/list_all_members.h"
 
 namespace rapport::api {
 namespace {
@@ -22,23 +23,6 @@ constexpr int kDefaultUnansweredDays = 5;
 constexpr int kMaxUnansweredDays = 90;
 constexpr int kDefaultMaxUnanswered = 20;
 constexpr int kMaxUnansweredListed = 1000;
-constexpr int kListPageSize = 1000;
-
-absl::StatusOr<std::vector<model::Member>> TeamMembers(
-    store::Store& store, const store::TenantId& tenant,
-    const std::string& team) {
-  std::vector<model::Member> all;
-  store::ListMembersQuery query;
-  query.team = team;
-  query.page_size = kListPageSize;
-  for (;;) {
-    auto page = store.ListMembers(tenant, query);
-    if (!page.ok()) return page.status();
-    for (model::Member& m : page->members) all.push_back(std::move(m));
-    if (!page->has_more || all.empty()) return all;
-    query.after_member_id = all.back().member_id;
-  }
-}
 
 // One member's report over [as_of - window, as_of] and the window before.
 absl::StatusOr<outreach::OutreachReport> ReportOf(
@@ -211,7 +195,7 @@ absl::Status OutreachServiceImpl::Handle(
     if (!member.ok()) return member.status();
     team = member->team;
   }
-  auto members = TeamMembers(*store_, *tenant, team);
+  auto members = store::ListAllMembers(*store_, *tenant, team);
   if (!members.ok()) return members.status();
   if (members->empty()) {
     return absl::NotFoundError(
@@ -262,9 +246,7 @@ grpc::ServerUnaryReactor* OutreachServiceImpl::GetOutreachEffectiveness(
     grpc::CallbackServerContext* context,
     const v1::GetOutreachEffectivenessRequest* request,
     v1::GetOutreachEffectivenessResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(Handle(*context, *request, response)));
-  return reactor;
+  return FinishUnary(context, Handle(*context, *request, response));
 }
 
 }  // namespace rapport::api

@@ -23,13 +23,6 @@ constexpr double kDefaultMinDrop = 5;
 constexpr int kDefaultPeriodDays = 7;
 constexpr int kDefaultHistoryDays = 90;
 
-grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
-                                 const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
-
 absl::CivilDay DayOf(absl::Time t) {
   return absl::ToCivilDay(t, absl::UTCTimeZone());
 }
@@ -365,44 +358,45 @@ grpc::ServerUnaryReactor* ScoringServiceImpl::GetScore(
   if (!grpc::SerializationTraits<v1::GetScoreRequest>::Deserialize(&copy,
                                                                    &parsed)
            .ok()) {
-    return Finish(context,
-                  absl::InvalidArgumentError("the request is not a valid "
-                                             "rapport.v1.GetScoreRequest"));
+    return FinishUnary(
+        context, absl::InvalidArgumentError("the request is not a valid "
+                                            "rapport.v1.GetScoreRequest"));
   }
   absl::StatusOr<std::string> bytes = DoGetScore(*context, parsed);
   if (bytes.ok()) {
     grpc::Slice slice(bytes->data(), bytes->size());
     *response = grpc::ByteBuffer(&slice, 1);
   }
-  return Finish(context, bytes.status());
+  return FinishUnary(context, bytes.status());
 }
 
 grpc::ServerUnaryReactor* ScoringServiceImpl::BatchGetScores(
     grpc::CallbackServerContext* context,
     const v1::BatchGetScoresRequest* request,
     v1::BatchGetScoresResponse* response) {
-  return Finish(context, DoBatchGetScores(*context, *request, response));
+  return FinishUnary(context, DoBatchGetScores(*context, *request, response));
 }
 
 grpc::ServerUnaryReactor* ScoringServiceImpl::GetScoreHistory(
     grpc::CallbackServerContext* context,
     const v1::GetScoreHistoryRequest* request,
     v1::GetScoreHistoryResponse* response) {
-  return Finish(context, DoGetScoreHistory(*context, *request, response));
+  return FinishUnary(context, DoGetScoreHistory(*context, *request, response));
 }
 
 grpc::ServerUnaryReactor* ScoringServiceImpl::GetLeaderboard(
     grpc::CallbackServerContext* context,
     const v1::GetLeaderboardRequest* request,
     v1::GetLeaderboardResponse* response) {
-  return Finish(context, DoGetLeaderboard(*context, *request, response));
+  return FinishUnary(context, DoGetLeaderboard(*context, *request, response));
 }
 
 grpc::ServerUnaryReactor* ScoringServiceImpl::ListDecliningMembers(
     grpc::CallbackServerContext* context,
     const v1::ListDecliningMembersRequest* request,
     v1::ListDecliningMembersResponse* response) {
-  return Finish(context, DoListDecliningMembers(*context, *request, response));
+  return FinishUnary(context,
+                     DoListDecliningMembers(*context, *request, response));
 }
 
 }  // namespace rapport::api

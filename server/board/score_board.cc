@@ -2,27 +2,13 @@
 
 #include <utility>
 
+#include "server/store/list_all_members.h"
+
 namespace rapport::board {
 namespace {
 
-constexpr int kListPageSize = 1000;
-
 absl::CivilDay DayOf(absl::Time t) {
   return absl::ToCivilDay(t, absl::UTCTimeZone());
-}
-
-absl::StatusOr<std::vector<model::Member>> AllMembers(
-    store::Store& store, const store::TenantId& tenant) {
-  std::vector<model::Member> all;
-  store::ListMembersQuery query;
-  query.page_size = kListPageSize;
-  for (;;) {
-    absl::StatusOr<store::MemberPage> page = store.ListMembers(tenant, query);
-    if (!page.ok()) return page.status();
-    for (model::Member& m : page->members) all.push_back(std::move(m));
-    if (!page->has_more || all.empty()) return all;
-    query.after_member_id = all.back().member_id;
-  }
 }
 
 }  // namespace
@@ -62,7 +48,7 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::Build(
   std::vector<std::shared_ptr<const MemberScore>> members;
   if (previous == nullptr) {
     absl::StatusOr<std::vector<model::Member>> all =
-        AllMembers(*store_, tenant);
+        store::ListAllMembers(*store_, tenant);
     if (!all.ok()) return all.status();
     members.reserve(all->size());
     for (model::Member& m : *all) {
