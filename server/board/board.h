@@ -4,6 +4,7 @@
 #ifndef RAPPORT_SERVER_BOARD_BOARD_H_
 #define RAPPORT_SERVER_BOARD_BOARD_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -22,12 +23,20 @@
 
 namespace rapport::board {
 
+// What a member's outreach came to over the 30 days before the board's
+// time (outreach::ComputeStats over the same aggregates the score read).
+struct OutreachSummary {
+  int64_t threads_started = 0;
+  int64_t threads_answered = 0;
+};
+
 // One member's scores. Immutable once built.
 struct MemberScore {
   model::Member member;
   scoring::ScoreResult score;           // As of the board's time.
   scoring::MemberTotals totals;         // Of `score`.
   scoring::MemberTotals totals_7d_ago;  // Seven days earlier.
+  OutreachSummary outreach_30d;
   double change_7d() const { return totals.total - totals_7d_ago.total; }
 };
 
@@ -67,6 +76,8 @@ class Board {
   const Group* Team(const std::string& team) const;
   const Group* Industry(const std::string& industry) const;
   const Group& Tenant() const { return tenant_; }
+  // Every team, by name.
+  const std::map<std::string, Group>& teams() const { return teams_; }
 
   // The members of `group` (one of this board's) ordered by `order_by`: a
   // pillar, or the total when unspecified. Computed once per group and

@@ -2,10 +2,14 @@
 
 #include <utility>
 
+#include "server/outreach/report.h"
 #include "server/store/list_all_members.h"
 
 namespace rapport::board {
 namespace {
+
+// The window of MemberScore::outreach_30d, the outreach report's default.
+constexpr absl::Duration kOutreachWindow = absl::Hours(24 * 30);
 
 absl::CivilDay DayOf(absl::Time t) {
   return absl::ToCivilDay(t, absl::UTCTimeZone());
@@ -20,17 +24,30 @@ ScoreBoard::ScoreBoard(store::Store* store, const scoring::ScoringModel* model,
 absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
     const store::TenantId& tenant, const model::Member& member,
     absl::Time as_of) {
+  return ScoreOne(tenant, member, as_of, nullptr);
+}
+
+absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
+    const store::TenantId& tenant, const model::Member& member,
+    absl::Time as_of, OutreachSummary* outreach_30d) {
   const absl::Time from = as_of - absl::Hours(24) * model_->window_days;
   absl::StatusOr<model::MemberActivity> activity =
       store_->ReadActivity(tenant, member.member_id, from, as_of);
   if (!activity.ok()) return activity.status();
+  if (outreach_30d != nullptr) {
+    const outreach::OutreachStats stats = outreach::ComputeStats(
+        *activity, as_of - kOutreachWindow, as_of);
+    outreach_30d->threads_started = stats.threads_started;
+    outreach_30d->threads_answered = stats.threads_answered;
+  }
   return scoring::Score(*model_, member.profile, *activity, as_of);
 }
 
 absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreBoard::ScoreMember(
     const store::TenantId& tenant, model::Member member, absl::Time as_of) {
   auto entry = std::make_shared<MemberScore>();
-  absl::StatusOr<scoring::ScoreResult> now = ScoreOne(tenant, member, as_of);
+  absl::StatusOr<scoring::ScoreResult> now =
+      ScoreOne(tenant, member, as_of, &entry->outreach_30d);
   if (!now.ok()) return now.status();
   absl::StatusOr<scoring::ScoreResult> before =
       ScoreOne(tenant, member, as_of - absl::Hours(24 * 7));
@@ -74,6 +91,15 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::Build(
   scoring::RankOptions rank_options;
   rank_options.min_group_size = options_.min_group_size;
   return std::make_shared<const Board>(as_of, std::move(members), rank_options);
+}
+
+std::vector<store::TenantId> ScoreBoard::CurrentTenants() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<store::TenantId> tenants;
+  for (const auto& [tenant, current] : current_) {
+    if (current.board != nullptr) tenants.push_back(tenant);
+  }
+  return tenants;
 }
 
 absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::Get(

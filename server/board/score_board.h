@@ -59,6 +59,9 @@ class ScoreBoard final : public store::MemberChangeListener {
                                                 const model::Member& member,
                                                 absl::Time as_of);
 
+  // The tenants that have a current board, in order.
+  std::vector<store::TenantId> CurrentTenants() const;
+
   void OnMembersChanged(const store::TenantId& tenant,
                         const std::vector<std::string>& member_ids) override;
 
@@ -74,6 +77,12 @@ class ScoreBoard final : public store::MemberChangeListener {
   absl::StatusOr<std::shared_ptr<const Board>> Build(
       const store::TenantId& tenant, absl::Time as_of, const Board* previous,
       const std::set<std::string>& dirty);
+  // ScoreOne, also summarising the member's last 30 days of outreach in
+  // `outreach_30d` when not null (from the same read).
+  absl::StatusOr<scoring::ScoreResult> ScoreOne(const store::TenantId& tenant,
+                                                const model::Member& member,
+                                                absl::Time as_of,
+                                                OutreachSummary* outreach_30d);
   absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreMember(
       const store::TenantId& tenant, model::Member member, absl::Time as_of);
   absl::StatusOr<std::shared_ptr<const Board>> GetCurrent(
@@ -87,7 +96,7 @@ class ScoreBoard final : public store::MemberChangeListener {
   const ScoreBoardOptions options_;
 
   absl::Mutex build_mu_ ABSL_ACQUIRED_BEFORE(mu_);  // One build at a time.
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   std::map<store::TenantId, Current> current_ ABSL_GUARDED_BY(mu_);
   // Most recently used first.
   std::list<std::pair<std::pair<store::TenantId, absl::Time>,
