@@ -32,7 +32,7 @@ std::string RenderRecommendations(
   }
   int n = 0;
   for (const rapport::v1::Recommendation& rec : r.recommendations()) {
-    absl::StrAppend(&out, absl::StrFormat("%3d. +%.2f  %s  [%s]\n", ++n,
+    absl::StrAppend(&out, absl::StrFormat("%3d. %+.2f  %s  [%s]\n", ++n,
                                           rec.expected_gain(), rec.title(),
                                           PillarName(rec.pillar())));
     if (!rec.rationale().empty()) {

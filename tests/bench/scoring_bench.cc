@@ -15,51 +15,22 @@
 #include "server/scoring/model.h"
 #include "server/scoring/rank.h"
 #include "server/scoring/score.h"
+#include "tests/common/workday_buckets.h"
 
 namespace rapport::scoring {
 namespace {
-
-using model::EventType;
 
 const absl::Time kAsOf = absl::FromCivil(
     absl::CivilSecond(2026, 3, 31, 15, 0, 0), absl::UTCTimeZone());
 
 absl::Time DaysAgo(double days) { return kAsOf - absl::Hours(24 * days); }
 
-// The rep's daily activity: per working day, a few of each kind of event,
-// messages split over channels and seniorities as the store keys them.
-void AddDaily(std::mt19937_64& rng, model::MemberActivity& a) {
-  const absl::CivilDay today = absl::ToCivilDay(kAsOf, absl::UTCTimeZone());
-  std::poisson_distribution<int> few(2.0);
-  for (int age = 0; age < 90; ++age) {
-    const absl::CivilDay day = today - age;
-    const absl::Weekday wd = absl::GetWeekday(day);
-    if (wd == absl::Weekday::saturday || wd == absl::Weekday::sunday) continue;
-    for (int type = 1; type <= model::kMaxEventType; ++type) {
-      const int n = few(rng);
-      if (n == 0) continue;
-      // Outreach is split by channel and seniority: several buckets a day.
-      const int splits =
-          model::NeedsChannel(static_cast<EventType>(type)) ? 3 : 1;
-      for (int s = 0; s < splits; ++s) {
-        model::DailyCount d;
-        d.day = day;
-        d.type = static_cast<EventType>(type);
-        d.channel = static_cast<model::Channel>(1 + s);
-        d.seniority = static_cast<model::Seniority>(1 + (age + s) % 5);
-        d.count = n;
-        a.daily.push_back(d);
-      }
-    }
-  }
-}
-
 model::MemberActivity TypicalActivity() {
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> age(0, 89.9);
   std::bernoulli_distribution coin(0.5);
   model::MemberActivity a;
-  AddDaily(rng, a);
+  testing::AddWorkdayBuckets(rng, kAsOf, a);
   for (int i = 0; i < 80; ++i) {
     model::ThreadState t;
     t.thread_id = absl::StrCat("t", i);

@@ -6,7 +6,6 @@
 #include "gmock/gmock.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "gtest/gtest.h"
-#include "rapport/v1/recommendation.grpc.pb.h"
 #include "tests/integration/server_fixture.h"
 
 namespace rapport::testing {
@@ -285,16 +284,6 @@ TEST_F(ActivityServiceTest, DeleteForgetsTheMemberAndTheirEvents) {
   grpc::ClientContext ctx3;
   EXPECT_EQ(activity_->DeleteMember(&ctx3, del, &deleted).error_code(),
             grpc::StatusCode::NOT_FOUND);
-}
-
-TEST_F(ActivityServiceTest, RecommendationsAnswerUnimplementedForNow) {
-  auto recommend = v1::RecommendationService::NewStub(channel_);
-  grpc::ClientContext ctx;
-  v1::GetRecommendationsRequest req;
-  req.set_member_id("rep-1");
-  v1::GetRecommendationsResponse resp;
-  EXPECT_EQ(recommend->GetRecommendations(&ctx, req, &resp).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
 }
 
 }  // namespace

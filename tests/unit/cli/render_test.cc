@@ -146,6 +146,14 @@ TEST(RenderTest, OutreachAndRecommendations) {
   EXPECT_TRUE(Contains(recs, "  1. +2.50  Add a profile photo  [brand]"))
       << recs;
   EXPECT_TRUE(Contains(recs, "- contact c1")) << recs;
+  // A follow-up may cost points until it is answered: its sign shows.
+  v1::Recommendation* follow = r.add_recommendations();
+  follow->set_title("Write to the person you met at an event");
+  follow->set_pillar(v1::PILLAR_BUILD_RELATIONSHIPS);
+  follow->set_expected_gain(-0.35);
+  const std::string negative = RenderRecommendations("rep-001", r);
+  EXPECT_TRUE(Contains(negative, "  2. -0.35  Write to the person"))
+      << negative;
 }
 
 TEST(RenderTest, MemberTable) {

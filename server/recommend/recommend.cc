@@ -1,0 +1,176 @@
+#include "server/recommend/recommend.h"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <utility>
+
+#include "server/recommend/candidates.h"
+#include "server/scoring/score.h"
+
+namespace rapport::recommend {
+namespace {
+
+using internal::Candidate;
+using internal::Context;
+
+constexpr Candidate (*kCandidates[])(const Context&) = {
+    internal::AddPhoto,
+    internal::AddCertifications,
+    internal::AddVolunteerOrBoardRole,
+    internal::DescribePositions,
+    internal::AddEducation,
+    internal::ExchangeRecommendations,
+    internal::Publish,
+    internal::ShareAndComment,
+    internal::JoinGroupDiscussion,
+    internal::ConnectDecisionMakers,
+    internal::FollowUpThreads,
+    internal::FollowUpEventContacts,
+    internal::Reconnect,
+    internal::FillNetworkCategories,
+    internal::ShapeCoreNetwork,
+    internal::SlowDownOutreach,
+};
+
+// The first day of the model's window, at midnight UTC.
+absl::Time WindowStart(const scoring::ScoringModel& model, absl::Time as_of) {
+  const absl::CivilDay day = absl::ToCivilDay(as_of, absl::UTCTimeZone());
+  return absl::FromCivil(day - (std::max(model.window_days, 1) - 1),
+                         absl::UTCTimeZone());
+}
+
+bool Within(const std::optional<absl::Time>& t, absl::Time from,
+            absl::Time to) {
+  return t.has_value() && *t >= from && *t <= to;
+}
+
+// The rate the model scored, or its prior when there was no sample.
+double RateOrPrior(const scoring::ScoreResult& now, const char* component,
+                   const scoring::RateComponentModel& m, bool any_sample) {
+  if (!any_sample) return m.prior_rate;
+  const scoring::ComponentScore* c = internal::ComponentOf(now, component);
+  return c == nullptr ? m.prior_rate : c->raw_value;
+}
+
+Context MakeContext(const scoring::ScoringModel& model,
+                    const model::Profile& profile,
+                    const model::MemberActivity& activity, absl::Time as_of,
+                    const RecommendOptions& options,
+                    const scoring::ScoreResult& now) {
+  Context ctx{.model = model,
+              .profile = profile,
+              .activity = activity,
+              .as_of = as_of,
+              .options = options,
+              .now = now,
+              .reply_rate = 0,
+              .acceptance_rate = 0,
+              .recent = {},
+              .network = {}};
+  const absl::Time start = WindowStart(model, as_of);
+  bool started = false;
+  for (const model::ThreadState& t : activity.threads) {
+    if (t.member_started() && Within(t.first_outbound_time, start, as_of)) {
+      started = true;
+      break;
+    }
+  }
+  bool asked = false;
+  for (const model::ContactState& c : activity.contacts) {
+    if (Within(c.connection_requested_time, start, as_of)) {
+      asked = true;
+      break;
+    }
+  }
+  ctx.reply_rate = RateOrPrior(now, "reply_rate",
+                               model.build_relationships.reply_rate, started);
+  ctx.acceptance_rate = RateOrPrior(
+      now, "acceptance_rate", model.find_right_people.acceptance_rate, asked);
+  outreach::OutreachOptions o;
+  o.max_unanswered = std::numeric_limits<int>::max();
+  ctx.recent = outreach::Analyze(
+      activity, {}, as_of - absl::Hours(24 * internal::kOutreachDays), as_of,
+      o);
+  ctx.network = outreach::Analyze(activity, {}, start, as_of, o).ideal_network;
+  return ctx;
+}
+
+// Sets the gain and the pillar that gains most (the kind's own pillar, set
+// by the candidate, when none gains).
+void Measure(const Context& ctx, Recommendation& r) {
+  model::Profile profile = ctx.profile;
+  const Action& a = r.action;
+  const bool profile_only = a.events.empty() && a.messages.empty() &&
+                            a.connections.empty() &&
+                            a.withdrawn_threads.empty();
+  // The activity is copied only when the action changes it.
+  std::optional<model::MemberActivity> changed;
+  if (profile_only) {
+    model::MemberActivity none;
+    Apply(a, ctx.as_of, profile, none);
+  } else {
+    changed = ctx.activity;
+    Apply(a, ctx.as_of, profile, *changed);
+  }
+  const scoring::ScoreResult after = scoring::Score(
+      ctx.model, profile, changed ? *changed : ctx.activity, ctx.as_of);
+  r.expected_gain = after.total - ctx.now.total;
+  double best = 0;
+  for (size_t i = 0; i < after.pillars.size() && i < ctx.now.pillars.size();
+       ++i) {
+    const double delta = after.pillars[i].score - ctx.now.pillars[i].score;
+    if (delta > best) {
+      best = delta;
+      r.pillar = after.pillars[i].pillar;
+    }
+  }
+}
+
+std::pair<std::string, std::string> KeyOf(const Recommendation& r) {
+  if (r.targets.empty()) return {};
+  return {r.targets.front().contact_id, r.targets.front().thread_id};
+}
+
+}  // namespace
+
+bool IsUrgentKind(Kind kind) {
+  return kind == Kind::kFollowUpThreads ||
+         kind == Kind::kFollowUpEventContacts || kind == Kind::kReconnect;
+}
+
+Recommendations Recommend(const scoring::ScoringModel& model,
+                          const model::Profile& profile,
+                          const model::MemberActivity& activity,
+                          absl::Time as_of, const RecommendOptions& options) {
+  Recommendations out;
+  const scoring::ScoreResult now =
+      scoring::Score(model, profile, activity, as_of);
+  out.current_total = now.total;
+  out.model_version = now.model_version;
+  const Context ctx =
+      MakeContext(model, profile, activity, as_of, options, now);
+  for (const auto& candidate : kCandidates) {
+    Candidate r = candidate(ctx);
+    if (!r.has_value()) continue;
+    Measure(ctx, *r);
+    if (!IsUrgentKind(r->kind) && !(r->expected_gain > options.min_gain)) {
+      continue;
+    }
+    out.recommendations.push_back(*std::move(r));
+  }
+  std::sort(out.recommendations.begin(), out.recommendations.end(),
+            [](const Recommendation& a, const Recommendation& b) {
+              if (a.expected_gain != b.expected_gain) {
+                return a.expected_gain > b.expected_gain;
+              }
+              if (a.kind != b.kind) return a.kind < b.kind;
+              if (KeyOf(a) != KeyOf(b)) return KeyOf(a) < KeyOf(b);
+              return a.title < b.title;
+            });
+  const size_t cap = static_cast<size_t>(std::max(options.max_results, 0));
+  if (out.recommendations.size() > cap) out.recommendations.resize(cap);
+  return out;
+}
+
+}  // namespace rapport::recommend
