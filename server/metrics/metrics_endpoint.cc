@@ -1,29 +1,299 @@
 #include "server/metrics/metrics_endpoint.h"
 
+#include <chrono>
+#include <cstring>
 #include <exception>
+#include <iterator>
+#include <optional>
 #include <utility>
 
+#include "CivetServer.h"
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "civetweb.h"
+#include "prometheus/histogram.h"
+#include "prometheus/text_serializer.h"
+#include "server/metrics/gzip.h"
+#include "server/web/html.h"
 
 namespace rapport::metrics {
+namespace {
+
+// Enough for a scrape, the page and a straggler; each request holds one
+// thread for its whole connection (keep-alive is off for that reason).
+constexpr char kThreads[] = "3";
+constexpr char kRequestTimeoutMs[] = "10000";
+// zlib level 1. Measured on the 11 MB scrape of a 10,000-member tenant
+// (90k series): 30 ms for 0.40 MB, against 60-90 ms for 0.28 MB at the
+// default level 6; serializing takes 200 ms. The pages compress alike.
+constexpr int kGzipLevel = 1;
+
+constexpr char kMetricsType[] = "text/plain; version=0.0.4; charset=utf-8";
+constexpr char kHtmlType[] = "text/html; charset=utf-8";
+constexpr char kTextType[] = "text/plain; charset=utf-8";
+// The page is self-contained: inline styles only, no scripts, no fetches.
+constexpr char kPageHeaders[] =
+    "Cache-Control: no-store\r\n"
+    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
+    "img-src data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "Referrer-Policy: no-referrer\r\n";
+
+struct Response {
+  int status = 200;
+  const char* content_type = kTextType;
+  std::string body;
+  std::string headers;  // Extra "Name: value\r\n" lines.
+};
+
+void Send(mg_connection* conn, const Response& response, bool head) {
+  const std::string header =
+      absl::StrCat("HTTP/1.1 ", response.status, " ",
+                   mg_get_response_code_text(conn, response.status),
+                   "\r\nContent-Type: ", response.content_type,
+                   "\r\nContent-Length: ", response.body.size(), "\r\n",
+                   response.headers, "Connection: close\r\n\r\n");
+  mg_write(conn, header.data(), header.size());
+  if (!head && !response.body.empty()) {
+    mg_write(conn, response.body.data(), response.body.size());
+  }
+}
+
+// Compresses the body when the request accepts gzip (and zlib works).
+void GzipIfAccepted(mg_connection* conn, Response* response) {
+  response->headers += "Vary: Accept-Encoding\r\n";
+  const char* accept_encoding = mg_get_header(conn, "Accept-Encoding");
+  if (accept_encoding == nullptr || !AcceptsGzip(accept_encoding)) return;
+  std::optional<std::string> compressed =
+      GzipCompress(response->body, kGzipLevel);
+  if (!compressed.has_value()) return;
+  response->body = *std::move(compressed);
+  response->headers += "Content-Encoding: gzip\r\n";
+}
+
+Response Text(int status, std::string body) {
+  Response response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
+Response NotFoundPage(absl::string_view message) {
+  Response response;
+  response.status = 404;
+  response.content_type = kHtmlType;
+  response.headers = kPageHeaders;
+  response.body = absl::StrCat(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, "
+      "initial-scale=1\"><title>Not found</title><style>body{font:15px/1.5 "
+      "system-ui,sans-serif;margin:48px auto;max-width:40em;padding:0 16px;"
+      "color:#1f2937}a{color:#2563eb}</style></head>\n<body><h1>Not "
+      "found</h1><p>",
+      web::HtmlEscape(message),
+      "</p><p><a href=\"./\">\u2190 All teams</a></p></body></html>\n");
+  return response;
+}
+
+// civetweb takes IPv4 and [IPv6] literals only.
+std::string ListeningPorts(const std::string& listen) {
+  constexpr absl::string_view kLocalhost = "localhost:";
+  if (absl::StartsWith(listen, kLocalhost)) {
+    return absl::StrCat("127.0.0.1:", listen.substr(kLocalhost.size()));
+  }
+  return listen;
+}
+
+}  // namespace
+
+class MetricsEndpoint::Handler final : public CivetHandler {
+ public:
+  explicit Handler(MetricsEndpoint* endpoint) : endpoint_(endpoint) {}
+
+  bool handleGet(CivetServer*, mg_connection* conn) override {
+    return Serve(conn, /*head=*/false);
+  }
+  bool handleHead(CivetServer*, mg_connection* conn) override {
+    return Serve(conn, /*head=*/true);
+  }
+
+  // civetweb's begin_request callback: answers every method but GET and
+  // HEAD (405 on our paths, 404 elsewhere) before civetweb looks for a
+  // handler, since CivetHandler has no hook for methods like PROPFIND.
+  static int RejectOtherMethods(mg_connection* conn) {
+    const absl::string_view method = mg_get_request_info(conn)->request_method;
+    if (method == "GET" || method == "HEAD") return 0;
+    if (!Known(PathOf(conn))) {
+      Send(conn, Text(404, "not found\n"), false);
+      return 404;
+    }
+    Response response = Text(405, "method not allowed: use GET or HEAD\n");
+    response.headers = "Allow: GET, HEAD\r\n";
+    Send(conn, response, false);
+    return 405;
+  }
+
+ private:
+  static absl::string_view PathOf(mg_connection* conn) {
+    const char* uri = mg_get_request_info(conn)->local_uri;
+    return uri == nullptr ? absl::string_view() : absl::string_view(uri);
+  }
+
+  static bool Known(absl::string_view path) {
+    return path == "/" || path == "/metrics";
+  }
+
+  // No exception may unwind into civetweb's C code.
+  bool Serve(mg_connection* conn, bool head) {
+    const absl::string_view path = PathOf(conn);
+    Response response;
+    try {
+      if (path == "/metrics") {
+        response = Metrics(conn);
+      } else if (path == "/") {
+        response = Page(conn);
+      } else {
+        response = Text(404, "not found\n");
+      }
+    } catch (const std::exception&) {
+      response = Text(500, "internal error\n");
+    }
+    Send(conn, response, head);
+    return true;
+  }
+
+  Response Metrics(mg_connection* conn) {
+    const auto start = std::chrono::steady_clock::now();
+    Response response;
+    response.content_type = kMetricsType;
+    response.body =
+        prometheus::TextSerializer().Serialize(endpoint_->Collect());
+    GzipIfAccepted(conn, &response);
+    endpoint_->scrape_seconds_.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
+    return response;
+  }
+
+  Response Page(mg_connection* conn) {
+    std::shared_ptr<const PageHandler> handler = endpoint_->page_handler();
+    if (handler == nullptr) return Text(404, "not found\n");
+    PageRequest request;
+    const char* query = mg_get_request_info(conn)->query_string;
+    if (query != nullptr) {
+      CivetServer::getParam(query, std::strlen(query), "team", request.team);
+    }
+    absl::StatusOr<std::string> page = (*handler)(request);
+    if (absl::IsNotFound(page.status())) {
+      return NotFoundPage(page.status().message());
+    }
+    if (!page.ok()) {
+      return Text(
+          500,
+          absl::StrCat("the page is unavailable (",
+                       absl::StatusCodeToString(page.status().code()), ")\n"));
+    }
+    Response response;
+    response.content_type = kHtmlType;
+    response.headers = kPageHeaders;
+    response.body = *std::move(page);
+    GzipIfAccepted(conn, &response);
+    return response;
+  }
+
+  MetricsEndpoint* const endpoint_;
+};
+
+MetricsEndpoint::MetricsEndpoint(std::shared_ptr<prometheus::Registry> registry,
+                                 prometheus::Histogram& scrape_seconds)
+    : registry_(std::move(registry)), scrape_seconds_(scrape_seconds) {}
+
+MetricsEndpoint::~MetricsEndpoint() {
+  server_.reset();  // Joins the threads that serve requests.
+}
 
 absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
     const std::string& listen, std::shared_ptr<prometheus::Registry> registry) {
-  std::unique_ptr<prometheus::Exposer> exposer;
-  try {  // civetweb reports a failed bind by throwing.
-    exposer = std::make_unique<prometheus::Exposer>(listen, /*threads=*/2);
+  prometheus::Histogram* scrape_seconds = nullptr;
+  try {  // prometheus-cpp's builders throw on a clash of names.
+    scrape_seconds =
+        &prometheus::BuildHistogram()
+             .Name("rapport_metrics_scrape_duration_seconds")
+             .Help(
+                 "Time to collect, serialize and compress one /metrics "
+                 "response.")
+             .Register(*registry)
+             .Add({}, prometheus::Histogram::BucketBoundaries{
+                          0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+                          2.5, 5, 10});
   } catch (const std::exception& e) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot serve metrics on ", listen, ": ", e.what()));
+    return absl::InternalError(
+        absl::StrCat("cannot register the scrape histogram: ", e.what()));
   }
-  exposer->RegisterCollectable(registry);
-  return std::unique_ptr<MetricsEndpoint>(
-      new MetricsEndpoint(std::move(exposer)));
+  std::unique_ptr<MetricsEndpoint> endpoint(
+      new MetricsEndpoint(std::move(registry), *scrape_seconds));
+  endpoint->handler_ = std::make_unique<Handler>(endpoint.get());
+  const std::vector<std::string> options = {
+      "listening_ports",    ListeningPorts(listen),
+      "num_threads",        kThreads,
+      "enable_keep_alive",  "no",
+      "request_timeout_ms", kRequestTimeoutMs,
+  };
+  CivetCallbacks callbacks;
+  callbacks.begin_request = &Handler::RejectOtherMethods;
+  try {  // civetweb reports a failed bind by throwing CivetException.
+    endpoint->server_ = std::make_unique<CivetServer>(options, &callbacks);
+  } catch (const std::exception&) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot serve metrics on ", listen, " (address in use or not valid)"));
+  }
+  endpoint->server_->addHandler("/", endpoint->handler_.get());
+  endpoint->server_->addHandler("/metrics", endpoint->handler_.get());
+  const std::vector<int> ports = endpoint->server_->getListeningPorts();
+  endpoint->port_ = ports.empty() ? 0 : ports.front();
+  return endpoint;
 }
 
-int MetricsEndpoint::port() const {
-  auto ports = exposer_->GetListeningPorts();
-  return ports.empty() ? 0 : ports.front();
+int MetricsEndpoint::port() const { return port_; }
+
+void MetricsEndpoint::RegisterCollectable(
+    std::weak_ptr<prometheus::Collectable> collectable) {
+  absl::MutexLock lock(&mu_);
+  collectables_.push_back(std::move(collectable));
+}
+
+void MetricsEndpoint::SetPageHandler(PageHandler handler) {
+  std::shared_ptr<const PageHandler> shared;
+  if (handler) shared = std::make_shared<const PageHandler>(std::move(handler));
+  absl::MutexLock lock(&mu_);
+  page_handler_ = std::move(shared);
+}
+
+std::shared_ptr<const PageHandler> MetricsEndpoint::page_handler() const {
+  absl::MutexLock lock(&mu_);
+  return page_handler_;
+}
+
+std::vector<prometheus::MetricFamily> MetricsEndpoint::Collect() {
+  std::vector<std::shared_ptr<prometheus::Collectable>> live = {registry_};
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& weak : collectables_) {
+      if (auto collectable = weak.lock())
+        live.push_back(std::move(collectable));
+    }
+  }
+  // Collected outside the lock: a collector may take a while.
+  std::vector<prometheus::MetricFamily> families;
+  for (const auto& collectable : live) {
+    std::vector<prometheus::MetricFamily> more = collectable->Collect();
+    families.insert(families.end(), std::make_move_iterator(more.begin()),
+                    std::make_move_iterator(more.end()));
+  }
+  return families;
 }
 
 }  // namespace rapport::metrics

@@ -1,0 +1,232 @@
+#include "server/metrics/leaderboard_metrics.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <utility>
+
+#include "absl/time/time.h"
+#include "server/scoring/rank.h"
+
+namespace rapport::metrics {
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using Labels = std::vector<ClientMetric::Label>;
+
+// Label values of the `pillar` label, in model::Pillar order.
+constexpr std::array<const char*, scoring::kPillarCount> kPillarLabels = {
+    "professional_brand", "find_right_people", "engage_with_insights",
+    "build_relationships"};
+
+// The families, in the order they are exposed.
+enum Family : size_t {
+  kMemberSsi,
+  kMemberPillar,
+  kMemberChange,
+  kMemberReplyRatio,
+  kMemberThreads,
+  kMemberLastActivity,
+  kTeamMembers,
+  kTeamAverage,
+  kTeamMedian,
+  kTeamPillarAverage,
+  kTeamChange,
+  kTeamDeclining,
+  kTeamReplyRatio,
+  kTeamThreads,
+  kTenantMembers,
+  kTenantExported,
+  kScoresTimestamp,
+  kFamilyCount,
+};
+
+std::vector<MetricFamily> EmptyFamilies() {
+  const std::array<std::pair<const char*, const char*>, kFamilyCount> names = {{
+      {"rapport_member_ssi", "The member's Social Selling Index now (0-100)."},
+      {"rapport_member_pillar_score",
+       "The member's score on one pillar of the SSI now (0-25)."},
+      {"rapport_member_ssi_change_7d",
+       "The member's SSI now minus their SSI seven days ago."},
+      {"rapport_member_reply_ratio",
+       "Threads answered over threads the member started in the last 30 "
+       "days."},
+      {"rapport_member_threads_started_30d",
+       "Threads the member started in the last 30 days."},
+      {"rapport_member_last_activity_timestamp_seconds",
+       "Unix time of the member's latest event."},
+      {"rapport_team_members", "Members in the team."},
+      {"rapport_team_ssi_average", "Mean SSI of the team's members."},
+      {"rapport_team_ssi_median", "Median SSI of the team's members."},
+      {"rapport_team_pillar_average",
+       "Mean score of the team's members on one pillar."},
+      {"rapport_team_ssi_change_7d",
+       "The team's mean SSI now minus its mean SSI seven days ago."},
+      {"rapport_team_members_declining",
+       "Members whose SSI fell by at least the decline threshold in seven "
+       "days."},
+      {"rapport_team_reply_ratio",
+       "Threads answered over threads the team's members started in the last "
+       "30 days."},
+      {"rapport_team_threads_started_30d",
+       "Threads the team's members started in the last 30 days."},
+      {"rapport_tenant_members", "Members scored."},
+      {"rapport_tenant_members_exported",
+       "Members with per-member series in this scrape."},
+      {"rapport_scores_timestamp_seconds",
+       "Unix time the scores of this scrape are as of."},
+  }};
+  std::vector<MetricFamily> families(kFamilyCount);
+  for (size_t i = 0; i < kFamilyCount; ++i) {
+    families[i].name = names[i].first;
+    families[i].help = names[i].second;
+    families[i].type = prometheus::MetricType::Gauge;
+  }
+  return families;
+}
+
+void Add(MetricFamily& family, Labels labels, double value) {
+  ClientMetric metric;
+  metric.label = std::move(labels);
+  metric.gauge.value = value;
+  family.metric.push_back(std::move(metric));
+}
+
+Labels With(Labels labels, const char* name, std::string value) {
+  labels.push_back({name, std::move(value)});
+  return labels;
+}
+
+double Median(const board::Group& team) {
+  // `ranked` is ordered by total, best first.
+  const size_t n = team.ranked.size();
+  const double upper = team.ranked[(n - 1) / 2]->totals.total;
+  const double lower = team.ranked[n / 2]->totals.total;
+  return (upper + lower) / 2;
+}
+
+// True when the member at `index` of a team of `size` is exported.
+bool Exported(size_t index, size_t size, int top_k) {
+  if (top_k <= 0) return true;
+  const size_t k = static_cast<size_t>(top_k);
+  return index < k || index + k >= size;
+}
+
+void AddMember(std::vector<MetricFamily>& f, const Labels& team_labels,
+               const board::MemberScore& m) {
+  Labels labels = With(With(team_labels, "industry", m.member.industry),
+                       "member", m.member.member_id);
+  Add(f[kMemberSsi], labels, m.totals.total);
+  for (size_t p = 0; p < kPillarLabels.size(); ++p) {
+    Add(f[kMemberPillar], With(labels, "pillar", kPillarLabels[p]),
+        m.totals.pillars[p]);
+  }
+  Add(f[kMemberChange], labels, m.change_7d());
+  const board::OutreachSummary& o = m.outreach_30d;
+  if (o.threads_started > 0) {
+    Add(f[kMemberReplyRatio], labels,
+        static_cast<double>(o.threads_answered) /
+            static_cast<double>(o.threads_started));
+  }
+  Add(f[kMemberThreads], labels, static_cast<double>(o.threads_started));
+  if (m.member.last_event_time.has_value()) {
+    Add(f[kMemberLastActivity], labels,
+        absl::ToDoubleSeconds(*m.member.last_event_time - absl::UnixEpoch()));
+  }
+}
+
+// Adds the team's series and its exported members'; returns how many
+// members were exported.
+size_t AddTeam(std::vector<MetricFamily>& f, const std::string& tenant,
+               const board::Group& team,
+               const LeaderboardMetricsOptions& options) {
+  const Labels labels = {{"team", team.name}, {"tenant", tenant}};
+  const size_t n = team.ranked.size();
+  double total = 0;
+  double total_7d_ago = 0;
+  std::array<double, scoring::kPillarCount> pillars{};
+  int64_t declining = 0;
+  int64_t started = 0;
+  int64_t answered = 0;
+  size_t exported = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const board::MemberScore& m = *team.ranked[i];
+    total += m.totals.total;
+    total_7d_ago += m.totals_7d_ago.total;
+    for (size_t p = 0; p < pillars.size(); ++p) pillars[p] += m.totals.pillars[p];
+    if (m.change_7d() <= -options.decline_points) ++declining;
+    started += m.outreach_30d.threads_started;
+    answered += m.outreach_30d.threads_answered;
+    if (Exported(i, n, options.member_top_k)) {
+      AddMember(f, labels, m);
+      ++exported;
+    }
+  }
+  const double count = static_cast<double>(n);
+  Add(f[kTeamMembers], labels, count);
+  Add(f[kTeamAverage], labels, total / count);
+  Add(f[kTeamMedian], labels, Median(team));
+  for (size_t p = 0; p < pillars.size(); ++p) {
+    Add(f[kTeamPillarAverage], With(labels, "pillar", kPillarLabels[p]),
+        pillars[p] / count);
+  }
+  Add(f[kTeamChange], labels, (total - total_7d_ago) / count);
+  Add(f[kTeamDeclining], labels, static_cast<double>(declining));
+  if (started > 0) {
+    Add(f[kTeamReplyRatio], labels,
+        static_cast<double>(answered) / static_cast<double>(started));
+  }
+  Add(f[kTeamThreads], labels, static_cast<double>(started));
+  return exported;
+}
+
+}  // namespace
+
+std::vector<MetricFamily> LeaderboardFamilies(
+    absl::Span<const TenantBoard> boards,
+    const LeaderboardMetricsOptions& options) {
+  std::vector<MetricFamily> f = EmptyFamilies();
+  for (const TenantBoard& tb : boards) {
+    if (tb.board == nullptr) continue;
+    size_t exported = 0;
+    for (const auto& [name, team] : tb.board->teams()) {
+      if (!team.ranked.empty()) exported += AddTeam(f, tb.tenant, team, options);
+    }
+    const Labels labels = {{"tenant", tb.tenant}};
+    Add(f[kTenantMembers], labels, static_cast<double>(tb.board->size()));
+    Add(f[kTenantExported], labels, static_cast<double>(exported));
+    Add(f[kScoresTimestamp], labels,
+        absl::ToDoubleSeconds(tb.board->as_of() - absl::UnixEpoch()));
+  }
+  f.erase(std::remove_if(f.begin(), f.end(),
+                         [](const MetricFamily& family) {
+                           return family.metric.empty();
+                         }),
+          f.end());
+  return f;
+}
+
+LeaderboardCollector::LeaderboardCollector(board::ScoreBoard* boards,
+                                           std::string default_tenant,
+                                           LeaderboardMetricsOptions options)
+    : boards_(boards),
+      default_tenant_(std::move(default_tenant)),
+      options_(options) {}
+
+std::vector<MetricFamily> LeaderboardCollector::Collect() const {
+  std::vector<std::string> tenants = boards_->CurrentTenants();
+  if (std::find(tenants.begin(), tenants.end(), default_tenant_) ==
+      tenants.end()) {
+    tenants.push_back(default_tenant_);
+    std::sort(tenants.begin(), tenants.end());
+  }
+  std::vector<TenantBoard> boards;
+  for (const std::string& tenant : tenants) {
+    auto board = boards_->Get(tenant, std::nullopt);
+    if (board.ok()) boards.push_back({tenant, *std::move(board)});
+  }
+  return LeaderboardFamilies(boards, options_);
+}
+
+}  // namespace rapport::metrics

@@ -1,0 +1,46 @@
+// The leaderboard page rapportd serves at "/" on the metrics port: what a
+// sales manager reads at a glance. Either the whole tenant (key figures, a
+// summary of every team, the members whose SSI is falling, then one table per
+// team) or one team. Each member row shows the rank in the team, the name,
+// the SSI, the four pillars as bars, the 7-day change with an arrow, and a
+// "declining" badge.
+//
+// The page is self-contained: inline CSS, no scripts, no external assets; it
+// reloads itself with <meta http-equiv="refresh">. Every string from the data
+// (names, ids, teams) is HTML-escaped. Rows carry data-* attributes
+// (data-member, data-rank, data-ssi, data-change, data-trend,
+// data-declining) so that tests read the page without scraping text.
+//
+// Pure: no I/O and no clock reads (the time shown is the board's). Reentrant.
+#ifndef RAPPORT_SERVER_WEB_LEADERBOARD_PAGE_H_
+#define RAPPORT_SERVER_WEB_LEADERBOARD_PAGE_H_
+
+#include <string>
+
+#include "server/board/board.h"
+
+namespace rapport::web {
+
+struct LeaderboardPageOptions {
+  // The team shown; empty for the whole tenant. A team with no member on the
+  // board renders a page saying so (callers usually answer 404 instead).
+  std::string team;
+  // A member is declining when their SSI changed by -decline_points or less
+  // over seven days.
+  double decline_points = 5;
+  // The page reloads itself this often; 0 or less: never.
+  int refresh_seconds = 30;
+  // The page's heading and the start of its <title>.
+  std::string title = "Rapport leaderboard";
+  // The tenant-wide view shows at most this many members per team (the
+  // best) and this many decliners; the team view shows every member. 0 or
+  // less: no limit.
+  int max_rows_per_team = 50;
+};
+
+std::string RenderLeaderboardPage(const board::Board& board,
+                                  const LeaderboardPageOptions& options);
+
+}  // namespace rapport::web
+
+#endif  // RAPPORT_SERVER_WEB_LEADERBOARD_PAGE_H_
