@@ -8,11 +8,13 @@ set -euo pipefail
 build_pkgs=(
   ca-certificates cmake g++ make pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  grpc-proto libabsl-dev prometheus-cpp-dev libsqlite3-dev
+  grpc-proto libabsl-dev prometheus-cpp-dev libcivetweb-dev zlib1g-dev
+  libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test_pkgs=(
   python3 python3-grpcio python3-protobuf procps curl
+  python3-yaml prometheus prometheus-alertmanager chromium
 )
 
 case "${1:-build}" in

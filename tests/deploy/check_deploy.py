@@ -1,0 +1,872 @@
+#!/usr/bin/python3
+"""Validates everything under deploy/ that can be validated without running it.
+
+    tests/deploy/check_deploy.py [--root REPO] [--only CHECK ...] [--list]
+
+Prometheus config and rules (promtool check, promtool unit tests, every alert
+tested firing and quiet), Alertmanager (amtool check-config and routing of
+every alert for every demo team), the Grafana dashboards (JSON, required
+panels, every query valid PromQL over documented metrics), the Kubernetes
+manifests (required fields, gRPC probes, selectors; the PrometheusRule holds
+exactly the tested rule files), the systemd unit and the Dockerfile.
+
+Prints one line per check and exits 1 when any check fails.
+"""
+import argparse
+import configparser
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import traceback
+
+import yaml
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+# The alerts the deployment promises (docs/alerts.md describes each).
+ENGAGEMENT_ALERTS = {"RapportMemberSsiDropped", "RapportTeamSsiFalling",
+                     "RapportMemberInactive", "RapportMemberReplyRatioLow"}
+MEMBER_ALERTS = {"RapportMemberSsiDropped", "RapportMemberInactive",
+                 "RapportMemberReplyRatioLow"}
+SERVICE_ALERTS = {"RapportDown", "RapportMetricsAbsent", "RapportHighErrorRatio",
+                  "RapportHighLatency", "RapportScoresStale"}
+# Alerts whose value says nothing (up == 0, absent()): no $value needed.
+VALUELESS_ALERTS = {"RapportDown", "RapportMetricsAbsent"}
+SEVERITIES = {"critical", "warning", "info"}
+RUNTIME_LIBS = {"libgrpc++1.51", "libprotobuf32", "libabsl20220623",
+                "libprometheus-cpp-core1.0", "libprometheus-cpp-pull1.0",
+                "libsqlite3-0", "libcivetweb1"}
+
+
+class CheckError(Exception):
+    pass
+
+
+def path(*parts):
+    return os.path.join(ROOT, *parts)
+
+
+def rel(p):
+    return os.path.relpath(p, ROOT)
+
+
+def load_yaml(p):
+    with open(p, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, **kw)
+
+
+def tool(name):
+    found = shutil.which(name)
+    if not found:
+        raise CheckError(f"{name} not found: install it with deploy/install-deps.sh test")
+    return found
+
+
+def duration_seconds(text):
+    """'5m', '1h30m', '10s', '90' (seconds) -> seconds."""
+    text = str(text).strip()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text)
+    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000,
+             "min": 60, "sec": 1}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|min|sec|s|m|h|d|w|y)", text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        raise CheckError(f"cannot read the duration {text!r}")
+    return sum(float(n) * units[u] for n, u in parts)
+
+
+def rule_files():
+    return sorted(glob.glob(path("deploy", "prometheus", "rules", "*.yml")))
+
+
+def rule_groups():
+    groups = []
+    for p in rule_files():
+        groups.extend(load_yaml(p)["groups"])
+    return groups
+
+
+def alert_rules():
+    return {r["alert"]: r for g in rule_groups() for r in g["rules"] if "alert" in r}
+
+
+def recording_names():
+    return {r["record"] for g in rule_groups() for r in g["rules"] if "record" in r}
+
+
+def demo_teams():
+    """The team names of the demo organisation (client/demo/roster.cc)."""
+    with open(path("client", "demo", "roster.cc"), encoding="utf-8") as f:
+        src = f.read()
+    m = re.search(r"kTeams\s*=\s*\{(.*?)\};", src, re.S)
+    if not m:
+        raise CheckError("client/demo/roster.cc: kTeams not found")
+    teams = re.findall(r'"([^"]+)"', m.group(1))
+    if not teams:
+        raise CheckError("client/demo/roster.cc: kTeams is empty")
+    return teams
+
+
+def documented_metrics():
+    with open(path("docs", "metrics.md"), encoding="utf-8") as f:
+        text = f.read()
+    return set(re.findall(r"`((?:rapport|grpc)_[a-z0-9_]+)`", text))
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
+_NAME = re.compile(r"(?<![A-Za-z0-9_:.])[A-Za-z_:][A-Za-z0-9_:]*")
+
+
+def metric_names(expr):
+    """The metric names an expression reads: rapport_*, grpc_server_*, and
+    recorded series (names with a colon)."""
+    bare = _STRING.sub('""', expr)
+    return {n for n in _NAME.findall(bare)
+            if n.startswith(("rapport_", "grpc_server_")) or ":" in n}
+
+
+def unknown_metrics(expr, documented, recorded):
+    bad = set()
+    for name in metric_names(expr):
+        if name in recorded or name in documented:
+            continue
+        base = re.sub(r"_(bucket|sum|count)$", "", name)
+        if base in documented:
+            continue
+        bad.add(name)
+    return bad
+
+
+# --------------------------------------------------------------- the checks
+
+def check_yaml_parses():
+    errors = []
+    files = sorted(glob.glob(path("deploy", "**", "*.yml"), recursive=True) +
+                   glob.glob(path("deploy", "**", "*.yaml"), recursive=True))
+    if not files:
+        errors.append("no YAML file under deploy/")
+    for p in files:
+        try:
+            with open(p, encoding="utf-8") as f:
+                docs = [d for d in yaml.safe_load_all(f)]
+            if not docs or any(d is None for d in docs):
+                errors.append(f"{rel(p)}: empty YAML document")
+        except yaml.YAMLError as e:
+            errors.append(f"{rel(p)}: {e}")
+    return errors
+
+
+def check_prometheus_config():
+    promtool = tool("promtool")
+    errors = []
+    cfg_path = path("deploy", "prometheus", "prometheus.yml")
+    r = run([promtool, "check", "config", cfg_path])
+    if r.returncode != 0:
+        errors.append(f"promtool check config failed:\n{r.stdout}")
+    cfg = load_yaml(cfg_path)
+    jobs = [j for j in cfg.get("scrape_configs", []) if j.get("job_name") == "rapport"]
+    if len(jobs) != 1:
+        errors.append("prometheus.yml: exactly one scrape job named 'rapport' is expected")
+    else:
+        targets = [t for sc in jobs[0].get("static_configs", []) for t in sc.get("targets", [])]
+        if targets != ["127.0.0.1:9464"]:
+            errors.append(f"prometheus.yml: the rapport job scrapes {targets}, expected ['127.0.0.1:9464']")
+    if cfg.get("rule_files") != ["rules/*.yml"]:
+        errors.append(f"prometheus.yml: rule_files is {cfg.get('rule_files')}, expected ['rules/*.yml']")
+    am = [t for a in cfg.get("alerting", {}).get("alertmanagers", [])
+          for sc in a.get("static_configs", []) for t in sc.get("targets", [])]
+    if am != ["127.0.0.1:9093"]:
+        errors.append(f"prometheus.yml: alertmanagers {am}, expected ['127.0.0.1:9093']")
+    return errors
+
+
+def check_prometheus_rules():
+    promtool = tool("promtool")
+    files = rule_files()
+    if not files:
+        return ["no rule file in deploy/prometheus/rules/"]
+    r = run([promtool, "check", "rules", *files])
+    return [] if r.returncode == 0 else [f"promtool check rules failed:\n{r.stdout}"]
+
+
+def check_promtool_tests():
+    promtool = tool("promtool")
+    files = sorted(glob.glob(path("deploy", "prometheus", "tests", "*.yml")))
+    if not files:
+        return ["no promtool test in deploy/prometheus/tests/"]
+    r = run([promtool, "test", "rules", *files])
+    if r.returncode != 0 or "FAILED" in r.stdout:
+        return [f"promtool test rules failed:\n{r.stdout}"]
+    return []
+
+
+def check_rule_contents():
+    errors = []
+    alerts = alert_rules()
+    missing = (ENGAGEMENT_ALERTS | SERVICE_ALERTS) - set(alerts)
+    if missing:
+        errors.append(f"alerts missing: {sorted(missing)}")
+    groups = [g["name"] for g in rule_groups()]
+    if len(set(groups)) != len(groups):
+        errors.append(f"rule group names repeat: {groups}")
+    alert_names = [r["alert"] for g in rule_groups() for r in g["rules"] if "alert" in r]
+    if len(set(alert_names)) != len(alert_names):
+        errors.append("an alert name is defined twice")
+    for name, rule in alerts.items():
+        labels = rule.get("labels", {})
+        ann = rule.get("annotations", {})
+        if labels.get("severity") not in SEVERITIES:
+            errors.append(f"{name}: severity label must be one of {sorted(SEVERITIES)}")
+        if "team" in labels:
+            errors.append(f"{name}: a fixed team label would misroute it; teams come from the series")
+        for key in ("summary", "description"):
+            if not str(ann.get(key, "")).strip():
+                errors.append(f"{name}: no {key} annotation")
+        if name not in VALUELESS_ALERTS and "$value" not in str(ann.get("description", "")):
+            errors.append(f"{name}: the description does not give the value ($value)")
+        if name in ENGAGEMENT_ALERTS:
+            for label in ("team", "tenant"):
+                if f"$labels.{label}" not in str(ann.get("description", "")):
+                    errors.append(f"{name}: the description does not name the {label}")
+    ssi = alerts.get("RapportMemberSsiDropped")
+    if ssi:
+        if not re.fullmatch(r"\s*rapport_member_ssi_change_7d\s*<=\s*-5\s*", ssi["expr"]):
+            errors.append("RapportMemberSsiDropped: expected rapport_member_ssi_change_7d <= -5 "
+                          "(rapportd's default decline threshold)")
+        if duration_seconds(ssi.get("for", "0s")) > 300:
+            errors.append("RapportMemberSsiDropped: `for` above 5m (the value is already a 7-day change)")
+    for record in recording_names():
+        if not re.fullmatch(r"[a-z_]+:[a-z0-9_]+:[a-z0-9_]+", record):
+            errors.append(f"recording rule {record}: not level:metric:operations")
+    documented = documented_metrics()
+    if not documented:
+        errors.append("docs/metrics.md documents no metric")
+    recorded = recording_names()
+    for g in rule_groups():
+        for r in g["rules"]:
+            bad = unknown_metrics(r["expr"], documented, recorded)
+            if bad:
+                errors.append(f"{r.get('alert') or r.get('record')}: reads metrics that "
+                              f"docs/metrics.md does not document: {sorted(bad)}")
+    return errors
+
+
+def check_promtool_test_coverage():
+    """Every alert is tested firing (with labels and annotations) and quiet;
+    every recording rule is evaluated by a test."""
+    errors = []
+    alerts = alert_rules()
+    fires, quiet = {}, set()
+    exprs = []
+    for p in sorted(glob.glob(path("deploy", "prometheus", "tests", "*.yml"))):
+        doc = load_yaml(p)
+        for test in doc.get("tests", []):
+            for t in test.get("alert_rule_test", []) or []:
+                exp = t.get("exp_alerts") or []
+                if exp:
+                    fires.setdefault(t["alertname"], []).extend(exp)
+                else:
+                    quiet.add(t["alertname"])
+            exprs.extend(e["expr"] for e in test.get("promql_expr_test", []) or [])
+    for name in sorted(alerts):
+        if name not in fires:
+            errors.append(f"{name}: no promtool test where it fires")
+        if name not in quiet:
+            errors.append(f"{name}: no promtool test where it stays quiet")
+        for exp in fires.get(name, []):
+            labels = exp.get("exp_labels") or {}
+            ann = exp.get("exp_annotations") or {}
+            if not ann.get("summary") or not ann.get("description"):
+                errors.append(f"{name}: a firing test does not check summary and description")
+            needed = ({"team", "tenant", "member"} if name in MEMBER_ALERTS else
+                      {"team", "tenant"} if name in ENGAGEMENT_ALERTS else set())
+            if not needed <= set(labels):
+                errors.append(f"{name}: a firing test's labels lack {sorted(needed - set(labels))}")
+            if name in SERVICE_ALERTS and "team" in labels:
+                errors.append(f"{name}: a service alert with a team label would not reach on-call")
+            if "severity" not in labels:
+                errors.append(f"{name}: a firing test does not check the severity")
+    tested = set()
+    for e in exprs:
+        tested |= metric_names(e)
+    for record in sorted(recording_names() - tested):
+        errors.append(f"recording rule {record}: no promql_expr_test evaluates it")
+    return errors
+
+
+def check_prometheusrule():
+    errors = []
+    pr_path = path("deploy", "k8s", "prometheusrule.yaml")
+    pr = load_yaml(pr_path)
+    if pr.get("apiVersion") != "monitoring.coreos.com/v1" or pr.get("kind") != "PrometheusRule":
+        errors.append("prometheusrule.yaml: not a monitoring.coreos.com/v1 PrometheusRule")
+    if not pr.get("metadata", {}).get("name"):
+        errors.append("prometheusrule.yaml: no metadata.name")
+    groups = pr.get("spec", {}).get("groups")
+    if groups != rule_groups():
+        errors.append("prometheusrule.yaml: its groups differ from deploy/prometheus/rules/*.yml; "
+                      "run deploy/k8s/gen-prometheusrule.py")
+    # The generator agrees (catches a stale generator or a hand edit).
+    r = run([sys.executable, path("deploy", "k8s", "gen-prometheusrule.py"), "--stdout"])
+    if r.returncode != 0:
+        errors.append(f"gen-prometheusrule.py failed:\n{r.stdout}")
+    elif yaml.safe_load(r.stdout) != pr:
+        errors.append("prometheusrule.yaml differs from what gen-prometheusrule.py writes; run it")
+    # Prometheus accepts the groups as they are in the PrometheusRule.
+    promtool = tool("promtool")
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, "prometheusrule-groups.yml")
+        with open(p, "w", encoding="utf-8") as f:
+            yaml.safe_dump({"groups": groups or []}, f, sort_keys=False)
+        r = run([promtool, "check", "rules", p])
+        if r.returncode != 0:
+            errors.append(f"promtool check rules on the PrometheusRule's groups failed:\n{r.stdout}")
+    return errors
+
+
+def _matcher(text):
+    m = re.fullmatch(r'\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"?(.*?)"?\s*', text)
+    if not m:
+        raise CheckError(f"cannot read the matcher {text!r}")
+    return m.groups()
+
+
+def _matches(matchers, labels):
+    for text in matchers:
+        name, op, value = _matcher(text)
+        v = labels.get(name, "")
+        ok = {"=": v == value, "!=": v != value,
+              "=~": re.fullmatch(value, v) is not None,
+              "!~": re.fullmatch(value, v) is None}[op]
+        if not ok:
+            return False
+    return True
+
+
+def check_alertmanager():
+    amtool = tool("amtool")
+    errors = []
+    cfg_path = path("deploy", "alertmanager", "alertmanager.yml")
+    r = run([amtool, "check-config", cfg_path])
+    if r.returncode != 0 or "SUCCESS" not in r.stdout:
+        errors.append(f"amtool check-config failed:\n{r.stdout}")
+        return errors
+    cfg = load_yaml(cfg_path)
+    route = cfg.get("route", {})
+    if route.get("group_by") != ["alertname", "team"]:
+        errors.append(f"route.group_by is {route.get('group_by')}, expected [alertname, team]")
+    receivers = {rc["name"] for rc in cfg.get("receivers", [])}
+    if "default" not in receivers or route.get("receiver") != "default":
+        errors.append("the root route's receiver must be 'default'")
+
+    def expect(labels, receiver):
+        args = [f"{k}={v}" for k, v in labels.items()]
+        r = run([amtool, "config", "routes", "test", f"--config.file={cfg_path}",
+                 f"--verify.receivers={receiver}", *args])
+        got = [line for line in r.stdout.splitlines() if not line.startswith("Warning:")]
+        if r.returncode != 0 or got != [receiver]:
+            errors.append(f"amtool config routes test {' '.join(args)}: got {got}, expected {receiver}")
+
+    alerts = alert_rules()
+    teams = demo_teams()
+    for team in teams:
+        receiver = f"manager-{team.lower()}"
+        if receiver not in receivers:
+            errors.append(f"no receiver {receiver} for team {team}")
+            continue
+        for name in sorted(set(alerts) & ENGAGEMENT_ALERTS):
+            labels = {"alertname": name, "team": team, "tenant": "default",
+                      "severity": alerts[name]["labels"]["severity"]}
+            if name in MEMBER_ALERTS:
+                labels["member"] = "rep-001"
+            expect(labels, receiver)
+    for name in sorted(set(alerts) & SERVICE_ALERTS):
+        expect({"alertname": name, "job": "rapport", "instance": "127.0.0.1:9464",
+                "severity": alerts[name]["labels"]["severity"]}, "oncall")
+    expect({"alertname": "RapportMemberSsiDropped", "team": "NoSuchTeam",
+            "tenant": "default", "member": "rep-001"}, "default")
+
+    # While RapportDown fires, the engagement alerts and RapportScoresStale
+    # of the same job are held back, and nothing else.
+    inhibited = set(ENGAGEMENT_ALERTS | {"RapportScoresStale"})
+    rules = cfg.get("inhibit_rules", [])
+    down = {"alertname": "RapportDown", "job": "rapport"}
+    for name in sorted(set(alerts)):
+        target = {"alertname": name, "job": "rapport", "team": "Atlas"}
+        hit = any(_matches(ir.get("source_matchers", []), down) and
+                  _matches(ir.get("target_matchers", []), target) and
+                  "job" in ir.get("equal", []) for ir in rules)
+        if hit != (name in inhibited):
+            errors.append(f"{name}: {'not ' if not hit else ''}inhibited while RapportDown fires"
+                          f" ({'expected' if name in inhibited else 'unexpected'})")
+    return errors
+
+
+def _dashboard(name):
+    with open(path("deploy", "grafana", "dashboards", name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _panels(dash):
+    for p in dash.get("panels", []):
+        yield p
+        yield from p.get("panels", [])  # collapsed rows
+
+
+def _promql_check(exprs):
+    """promtool check rules on the expressions, dashboard variables replaced."""
+    promtool = tool("promtool")
+    rules = []
+    for i, e in enumerate(exprs):
+        e = re.sub(r"\$__(rate_)?interval|\$__range", "5m", e)
+        e = re.sub(r"\$\{?\w+\}?", ".*", e)
+        rules.append({"record": f"dashboard_query_{i}", "expr": e})
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, "dashboard-queries.yml")
+        with open(p, "w", encoding="utf-8") as f:
+            yaml.safe_dump({"groups": [{"name": "dashboard", "rules": rules}]}, f)
+        r = run([promtool, "check", "rules", p])
+        return [] if r.returncode == 0 else [f"dashboard queries are not valid PromQL:\n{r.stdout}"]
+
+
+def check_grafana():
+    errors = []
+    files = sorted(glob.glob(path("deploy", "grafana", "dashboards", "*.json")))
+    names = {os.path.basename(p) for p in files}
+    if "rapport-leaderboard.json" not in names:
+        return ["deploy/grafana/dashboards/rapport-leaderboard.json is missing"]
+    documented, recorded = documented_metrics(), recording_names()
+    uids = set()
+    all_exprs = []
+    for p in files:
+        try:
+            dash = _dashboard(os.path.basename(p))
+        except json.JSONDecodeError as e:
+            errors.append(f"{rel(p)}: {e}")
+            continue
+        where = rel(p)
+        for key in ("uid", "title", "panels", "schemaVersion"):
+            if not dash.get(key):
+                errors.append(f"{where}: no {key}")
+        if dash.get("uid") in uids:
+            errors.append(f"{where}: uid {dash.get('uid')} used twice")
+        uids.add(dash.get("uid"))
+        variables = {v["name"]: v for v in dash.get("templating", {}).get("list", [])}
+        if variables.get("datasource", {}).get("type") != "datasource":
+            errors.append(f"{where}: no datasource variable")
+        ids = [pn.get("id") for pn in _panels(dash)]
+        if len(set(ids)) != len(ids) or None in ids:
+            errors.append(f"{where}: panel ids missing or repeated")
+        for pn in _panels(dash):
+            g = pn.get("gridPos", {})
+            if pn.get("type") != "row" and (g.get("x", 0) + g.get("w", 0) > 24 or g.get("w", 0) <= 0):
+                errors.append(f"{where}: panel {pn.get('title')!r} does not fit the 24 columns")
+            for t in pn.get("targets", []):
+                ds = t.get("datasource") or pn.get("datasource") or {}
+                if ds.get("uid") != "${datasource}":
+                    errors.append(f"{where}: panel {pn.get('title')!r} does not use ${{datasource}}")
+                expr = t.get("expr", "")
+                if not expr:
+                    errors.append(f"{where}: panel {pn.get('title')!r} has a target without expr")
+                    continue
+                all_exprs.append(expr)
+                bad = unknown_metrics(expr, documented, recorded)
+                if bad:
+                    errors.append(f"{where}: panel {pn.get('title')!r} reads undocumented metrics {sorted(bad)}")
+        for v in variables.values():
+            q = v.get("query")
+            q = q.get("query") if isinstance(q, dict) else q
+            if v.get("type") == "query" and unknown_metrics(q or "", documented, recorded):
+                errors.append(f"{where}: variable {v['name']} reads undocumented metrics")
+
+    lead = _dashboard("rapport-leaderboard.json")
+    variables = {v["name"]: v for v in lead.get("templating", {}).get("list", [])}
+    team = variables.get("team", {})
+    tq = team.get("query")
+    tq = tq.get("query") if isinstance(tq, dict) else tq
+    if not re.fullmatch(r"label_values\(rapport_team_members(\{[^}]*\})?,\s*team\)", tq or ""):
+        errors.append("leaderboard: the team variable is not label_values(rapport_team_members, team)")
+
+    def targets(ptype, pred):
+        return [(pn, t) for pn in _panels(lead) if pn.get("type") == ptype
+                for t in pn.get("targets", []) if pred(t.get("expr", ""), t)]
+
+    if not targets("table", lambda e, t: t.get("instant") and "$team" in e and
+                   re.search(r"sort_desc\(\s*topk\(\s*\d+\s*,\s*rapport_member_ssi\{", e)):
+        errors.append("leaderboard: no table with the instant query sort_desc(topk(N, rapport_member_ssi{team=~\"$team\"}))")
+    if not targets("bargauge", lambda e, t: re.search(r"rapport_member_pillar_score|rapport_team_pillar_average", e)):
+        errors.append("leaderboard: no bar gauge of the pillars")
+    if not targets("timeseries", lambda e, t: re.search(r"rapport_team_ssi_average|rapport_member_ssi\b", e)
+                   and not t.get("instant")):
+        errors.append("leaderboard: no SSI trend time series")
+    if not targets("table", lambda e, t: t.get("instant") and
+                   re.search(r"rapport_member_ssi_change_7d\{[^}]*\}\s*<\s*0", e) and re.search(r"\bsort(_desc)?\(", e)):
+        errors.append("leaderboard: no decliners table (sorted rapport_member_ssi_change_7d < 0)")
+    errors.extend(_promql_check(all_exprs))
+
+    ds = load_yaml(path("deploy", "grafana", "provisioning", "datasources", "rapport-prometheus.yml"))
+    if ds.get("apiVersion") != 1 or not any(d.get("type") == "prometheus" and d.get("url")
+                                            for d in ds.get("datasources", [])):
+        errors.append("grafana provisioning: no Prometheus data source")
+    for p in glob.glob(path("deploy", "grafana", "provisioning", "dashboards", "*.yml")):
+        prov = load_yaml(p)
+        if prov.get("apiVersion") != 1 or not any(
+                pr.get("type") == "file" and pr.get("options", {}).get("path")
+                for pr in prov.get("providers", [])):
+            errors.append(f"{rel(p)}: no file provider with options.path")
+        break
+    else:
+        errors.append("grafana provisioning: no dashboard provider")
+    return errors
+
+
+def _k8s(name):
+    return load_yaml(path("deploy", "k8s", name))
+
+
+def check_kubernetes():
+    errors = []
+    dep, svc, sm = _k8s("deployment.yaml"), _k8s("service.yaml"), _k8s("servicemonitor.yaml")
+    pvc = _k8s("pvc.yaml")
+    if (dep.get("apiVersion"), dep.get("kind")) != ("apps/v1", "Deployment"):
+        errors.append("deployment.yaml: not an apps/v1 Deployment")
+    spec = dep.get("spec", {})
+    if spec.get("replicas") != 1:
+        errors.append("deployment: replicas must be 1 (SQLite has one writer)")
+    if spec.get("strategy", {}).get("type") != "Recreate":
+        errors.append("deployment: strategy must be Recreate (never two pods on the database)")
+    pod_labels = spec.get("template", {}).get("metadata", {}).get("labels", {})
+    if not pod_labels or spec.get("selector", {}).get("matchLabels", {}).items() - pod_labels.items():
+        errors.append("deployment: the selector does not match the pod labels")
+    pod = spec.get("template", {}).get("spec", {})
+    containers = pod.get("containers", [])
+    if len(containers) != 1:
+        errors.append("deployment: one container expected")
+        return errors
+    c = containers[0]
+    args = c.get("args", [])
+    for a in ("--listen=0.0.0.0:50051", "--metrics_listen=0.0.0.0:9464", "--db=/var/lib/rapport/rapport.db"):
+        if a not in args:
+            errors.append(f"deployment: argument {a} missing")
+    ports = {p.get("name"): p.get("containerPort") for p in c.get("ports", [])}
+    if ports.get("grpc") != 50051 or ports.get("metrics") != 9464:
+        errors.append(f"deployment: ports {ports}, expected grpc 50051 and metrics 9464")
+    for probe in ("livenessProbe", "readinessProbe"):
+        pr = c.get(probe)
+        if not pr:
+            errors.append(f"deployment: no {probe}")
+            continue
+        handlers = {"grpc", "httpGet", "tcpSocket", "exec"} & set(pr)
+        if handlers != {"grpc"} or pr["grpc"].get("port") not in (50051, "grpc"):
+            errors.append(f"deployment: {probe} must be a native gRPC probe on port 50051")
+    sc = c.get("securityContext", {})
+    psc = pod.get("securityContext", {})
+    if not (sc.get("runAsNonRoot") or psc.get("runAsNonRoot")):
+        errors.append("deployment: runAsNonRoot missing")
+    if sc.get("readOnlyRootFilesystem") is not True:
+        errors.append("deployment: readOnlyRootFilesystem must be true")
+    if sc.get("allowPrivilegeEscalation") is not False:
+        errors.append("deployment: allowPrivilegeEscalation must be false")
+    if not c.get("resources", {}).get("requests"):
+        errors.append("deployment: no resource requests")
+    grace = pod.get("terminationGracePeriodSeconds", 30)
+    shutdown = next((duration_seconds(a.split("=", 1)[1]) for a in args
+                     if a.startswith("--shutdown_grace=")), 10)
+    if grace <= shutdown:
+        errors.append("deployment: terminationGracePeriodSeconds must exceed --shutdown_grace")
+    mounts = {m["mountPath"]: m["name"] for m in c.get("volumeMounts", [])}
+    volumes = {v["name"]: v for v in pod.get("volumes", [])}
+    data = volumes.get(mounts.get("/var/lib/rapport"), {})
+    claim = data.get("persistentVolumeClaim", {}).get("claimName")
+    if not claim or claim != pvc.get("metadata", {}).get("name"):
+        errors.append("deployment: /var/lib/rapport must be the PersistentVolumeClaim of pvc.yaml")
+
+    if (svc.get("apiVersion"), svc.get("kind")) != ("v1", "Service"):
+        errors.append("service.yaml: not a v1 Service")
+    sel = svc.get("spec", {}).get("selector", {})
+    if not sel or sel.items() - pod_labels.items():
+        errors.append("service: its selector does not select the deployment's pods")
+    svc_ports = {p.get("name"): p for p in svc.get("spec", {}).get("ports", [])}
+    for name, number in (("grpc", 50051), ("metrics", 9464)):
+        p = svc_ports.get(name)
+        if not p or p.get("targetPort") not in (name, number):
+            errors.append(f"service: no port {name} targeting the container's {name} port")
+
+    if (sm.get("apiVersion"), sm.get("kind")) != ("monitoring.coreos.com/v1", "ServiceMonitor"):
+        errors.append("servicemonitor.yaml: not a monitoring.coreos.com/v1 ServiceMonitor")
+    svc_labels = svc.get("metadata", {}).get("labels", {})
+    ml = sm.get("spec", {}).get("selector", {}).get("matchLabels", {})
+    if not ml or ml.items() - svc_labels.items():
+        errors.append("servicemonitor: its selector does not select the Service's labels")
+    eps = sm.get("spec", {}).get("endpoints", [])
+    if not eps or any(e.get("port") != "metrics" for e in eps):
+        errors.append("servicemonitor: the endpoint must be the Service's 'metrics' port")
+    job_label = sm.get("spec", {}).get("jobLabel")
+    job = svc_labels.get(job_label) if job_label else svc.get("metadata", {}).get("name")
+    if job != "rapport":
+        errors.append(f"servicemonitor: Prometheus would name the job {job!r}; the alerts expect 'rapport'")
+
+    kust = _k8s("kustomization.yaml")
+    listed = set(kust.get("resources", []))
+    present = {os.path.basename(p) for p in glob.glob(path("deploy", "k8s", "*.yaml"))} - {"kustomization.yaml"}
+    if listed != present:
+        errors.append(f"kustomization.yaml: resources {sorted(listed)} differ from the manifests {sorted(present)}")
+    return errors
+
+
+def _unit_sections(text):
+    sections, current = {}, None
+    lines = text.replace("\\\n", " ").splitlines()
+    for line in lines:
+        s = line.strip()
+        if not s or s.startswith(("#", ";")):
+            continue
+        if s.startswith("[") and s.endswith("]"):
+            current = sections.setdefault(s[1:-1], {})
+            continue
+        if current is None or "=" not in s:
+            raise CheckError(f"rapportd.service: cannot read {s!r}")
+        k, v = s.split("=", 1)
+        current.setdefault(k.strip(), []).append(re.sub(r"\s+", " ", v.strip()))
+    return sections
+
+
+def check_systemd():
+    errors = []
+    unit_path = path("deploy", "systemd", "rapportd.service")
+    with open(unit_path, encoding="utf-8") as f:
+        text = f.read()
+    u = _unit_sections(text)
+
+    def one(section, key):
+        return (u.get(section, {}).get(key) or [None])[-1]
+
+    want = {("Service", "Type"): "simple", ("Service", "User"): "rapport",
+            ("Service", "StateDirectory"): "rapport", ("Service", "KillSignal"): "SIGTERM",
+            ("Service", "NoNewPrivileges"): "yes", ("Service", "ProtectSystem"): "strict",
+            ("Service", "ProtectHome"): "yes", ("Service", "PrivateTmp"): "yes",
+            ("Install", "WantedBy"): "multi-user.target"}
+    for (section, key), value in want.items():
+        if one(section, key) != value:
+            errors.append(f"rapportd.service: [{section}] {key}={value} expected, got {one(section, key)}")
+    if not one("Unit", "Description"):
+        errors.append("rapportd.service: no Description")
+    exec_start = one("Service", "ExecStart") or ""
+    if not exec_start.startswith("/usr/local/bin/rapportd ") or "--db=/var/lib/rapport/" not in exec_start:
+        errors.append("rapportd.service: ExecStart must run /usr/local/bin/rapportd with --db=/var/lib/rapport/…")
+    m = re.search(r"--shutdown_grace=(\S+)", exec_start)
+    grace = duration_seconds(m.group(1)) if m else 10
+    stop = one("Service", "TimeoutStopSec")
+    if stop is None or duration_seconds(stop) <= grace:
+        errors.append(f"rapportd.service: TimeoutStopSec must exceed the shutdown grace ({grace:g}s)")
+
+    analyze = shutil.which("systemd-analyze")
+    if analyze:
+        # The binary is not installed here: verify a copy that runs /bin/true.
+        with tempfile.TemporaryDirectory() as d:
+            copy = os.path.join(d, "rapportd.service")
+            with open(copy, "w", encoding="utf-8") as f:
+                f.write(text.replace("/usr/local/bin/rapportd", "/bin/true"))
+            r = run([analyze, "verify", copy], cwd=d)
+            complaints = [line for line in r.stdout.splitlines() if "rapportd.service" in line]
+            if r.returncode != 0 or complaints:
+                errors.append("systemd-analyze verify:\n" + r.stdout)
+    else:
+        print("    (systemd-analyze not found: the unit's keys are checked, not verified)")
+    return errors
+
+
+def _dockerfile_instructions(text):
+    joined = re.sub(r"\\\n", " ", text)
+    out = []
+    for line in joined.splitlines():
+        s = line.strip()
+        if not s or s.startswith("#"):
+            continue
+        op, _, rest = s.partition(" ")
+        out.append((op.upper(), rest.strip()))
+    return out
+
+
+def _apt_packages(run_cmd):
+    pkgs = []
+    for m in re.finditer(r"apt-get\s+install\s+(.*?)(?:&&|;|\||$)", run_cmd):
+        pkgs.extend(t for t in m.group(1).split() if not t.startswith("-"))
+    return pkgs
+
+
+def check_dockerfile():
+    errors = []
+    with open(path("deploy", "Dockerfile"), encoding="utf-8") as f:
+        ins = _dockerfile_instructions(f.read())
+    ignore_path = path("deploy", "Dockerfile.dockerignore")
+    allowed = None
+    if os.path.exists(ignore_path):
+        with open(ignore_path, encoding="utf-8") as f:
+            lines = [s.strip() for s in f if s.strip() and not s.startswith("#")]
+        if lines and lines[0] == "*":
+            allowed = [s[1:].strip("/") for s in lines if s.startswith("!")]
+    stages, workdir = [], "/"
+    stage_cmds = {}
+    packages = []
+    for op, rest in ins:
+        if op == "FROM":
+            parts = rest.split()
+            parts = [p for p in parts if not p.startswith("--")]
+            image = parts[0]
+            name = parts[2] if len(parts) >= 3 and parts[1].lower() == "as" else str(len(stages))
+            if image not in stages and not re.fullmatch(r"debian:(12|bookworm)(-slim)?(@sha256:[0-9a-f]+)?", image):
+                errors.append(f"Dockerfile: FROM {image}: Debian 12 (debian:12 or debian:bookworm) expected")
+            stages.append(name)
+            stage_cmds[name] = []
+            workdir = "/"
+        elif op == "WORKDIR":
+            workdir = rest
+        elif op == "RUN":
+            stage_cmds[stages[-1]].append(rest)
+            packages.extend(_apt_packages(rest))
+        elif op == "COPY":
+            parts = rest.split()
+            flags = [p for p in parts if p.startswith("--")]
+            srcs = [p for p in parts if not p.startswith("--")][:-1]
+            src_from = next((f.split("=", 1)[1] for f in flags if f.startswith("--from=")), None)
+            if src_from is None:
+                for s in srcs:
+                    s = s.strip("/").removeprefix("./")
+                    if not os.path.exists(path(s)):
+                        errors.append(f"Dockerfile: COPY {s}: no such file in the repository")
+                    if allowed is not None and not any(s == a or s.startswith(a + "/") for a in allowed):
+                        errors.append(f"Dockerfile: COPY {s}: excluded by Dockerfile.dockerignore")
+            elif src_from not in stages[:-1]:
+                errors.append(f"Dockerfile: COPY --from={src_from}: no such earlier stage")
+            else:
+                for s in srcs:
+                    m = re.match(r"/src/build/(.+)/[^/]+$", s)
+                    if not m or not os.path.isdir(path(m.group(1))):
+                        errors.append(f"Dockerfile: COPY --from={src_from} {s}: not a target of the build")
+        elif op == "USER":
+            if rest.split(":")[0] in ("root", "0"):
+                errors.append("Dockerfile: USER must not be root")
+        elif op == "EXPOSE":
+            stage_cmds.setdefault("EXPOSE", []).extend(rest.split())
+    if len(stages) < 2:
+        errors.append("Dockerfile: a build stage and a runtime stage expected")
+    else:
+        build = " ".join(stage_cmds[stages[0]])
+        if "deploy/install-deps.sh build" not in build:
+            errors.append("Dockerfile: the build stage must install with deploy/install-deps.sh build")
+        if "CMAKE_BUILD_TYPE=Release" not in build or "--target rapportd rapport" not in build:
+            errors.append("Dockerfile: the build stage must build rapportd and rapport in Release")
+        runtime = " ".join(stage_cmds[stages[-1]])
+        if "install-deps.sh" in runtime or re.search(r"-dev\b", runtime):
+            errors.append("Dockerfile: the runtime stage must install runtime libraries only")
+    users = [rest for op, rest in ins if op == "USER"]
+    if not users:
+        errors.append("Dockerfile: no USER (the image would run as root)")
+    exposed = {p.split("/")[0] for p in stage_cmds.get("EXPOSE", [])}
+    if not {"50051", "9464"} <= exposed:
+        errors.append(f"Dockerfile: EXPOSE {sorted(exposed)}, expected 50051 and 9464")
+    missing = RUNTIME_LIBS - set(packages)
+    if missing:
+        errors.append(f"Dockerfile: runtime libraries not installed: {sorted(missing)}")
+    apt_cache = shutil.which("apt-cache")
+    if apt_cache:
+        r = run([apt_cache, "show", "--no-all-versions", *sorted(set(packages))])
+        found = set(re.findall(r"^Package: (\S+)$", r.stdout, re.M))
+        for p in sorted(set(packages) - found):
+            errors.append(f"Dockerfile: apt package {p} does not exist in this Debian")
+    else:
+        print("    (apt-cache not found: package names not checked)")
+    return errors
+
+
+def check_install_deps():
+    with open(path("deploy", "install-deps.sh"), encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"test_pkgs=\((.*?)\)", text, re.S)
+    pkgs = set(m.group(1).split()) if m else set()
+    need = {"python3-yaml", "prometheus", "prometheus-alertmanager"}
+    return [] if need <= pkgs else [f"install-deps.sh: test_pkgs lacks {sorted(need - pkgs)}"]
+
+
+def check_docs():
+    errors = []
+    with open(path("docs", "alerts.md"), encoding="utf-8") as f:
+        doc = f.read()
+    for name in sorted(alert_rules()):
+        if name not in doc:
+            errors.append(f"docs/alerts.md does not describe {name}")
+    with open(path("README.md"), encoding="utf-8") as f:
+        if "docs/alerts.md" not in f.read():
+            errors.append("README.md does not link docs/alerts.md")
+    return errors
+
+
+CHECKS = [
+    ("yaml", "every YAML file under deploy/ parses", check_yaml_parses),
+    ("prometheus-config", "promtool check config; the rapport job, rules and Alertmanager", check_prometheus_config),
+    ("prometheus-rules", "promtool check rules", check_prometheus_rules),
+    ("rule-contents", "alerts, labels, annotations, thresholds, metric names", check_rule_contents),
+    ("promtool-tests", "promtool test rules", check_promtool_tests),
+    ("test-coverage", "every alert tested firing and quiet, every recording rule tested", check_promtool_test_coverage),
+    ("prometheusrule", "the PrometheusRule holds exactly the tested rules", check_prometheusrule),
+    ("alertmanager", "amtool check-config, routes of every alert and team, inhibition", check_alertmanager),
+    ("grafana", "dashboards, required panels, valid PromQL, provisioning", check_grafana),
+    ("kubernetes", "Deployment, Service, ServiceMonitor, PVC, kustomization", check_kubernetes),
+    ("systemd", "rapportd.service keys and systemd-analyze verify", check_systemd),
+    ("dockerfile", "Dockerfile stages, packages, COPY sources, user, ports", check_dockerfile),
+    ("install-deps", "the test packages are installed by install-deps.sh", check_install_deps),
+    ("docs", "docs/alerts.md describes every alert", check_docs),
+]
+
+
+def main():
+    global ROOT
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", default=ROOT, help="the repository (default: this one)")
+    parser.add_argument("--only", action="append", default=[], help="run only this check")
+    parser.add_argument("--list", action="store_true", help="list the checks")
+    args = parser.parse_args()
+    ROOT = os.path.abspath(args.root)
+    if args.list:
+        for name, what, _ in CHECKS:
+            print(f"{name:18} {what}")
+        return 0
+    unknown = set(args.only) - {n for n, _, _ in CHECKS}
+    if unknown:
+        parser.error(f"unknown check(s) {sorted(unknown)}; see --list")
+    failed = []
+    for name, what, fn in CHECKS:
+        if args.only and name not in args.only:
+            continue
+        try:
+            errors = fn()
+        except Exception as e:  # A crash is a failure, said as clearly.
+            errors = [f"{type(e).__name__}: {e}\n{traceback.format_exc()}"]
+        if errors:
+            failed.append(name)
+            print(f"FAIL {name}: {what}")
+            for e in errors:
+                print("    " + e.replace("\n", "\n    "))
+        else:
+            print(f"ok   {name}: {what}")
+        sys.stdout.flush()
+    if failed:
+        print(f"\ndeploy checks FAILED: {', '.join(failed)}")
+        return 1
+    print("\ndeploy checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

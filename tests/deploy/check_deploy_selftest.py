@@ -1,0 +1,167 @@
+#!/usr/bin/python3
+"""Proves that check_deploy.py fails when deploy/ is broken.
+
+Copies what check_deploy.py reads into a temporary directory, breaks one
+thing at a time (a threshold, a route, a probe, a package name…) and expects
+the named check to fail; the unbroken copy must pass first.
+
+    tests/deploy/check_deploy_selftest.py [--root REPO] [-v]
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CHECK = os.path.join(HERE, "check_deploy.py")
+# What check_deploy.py reads (the Dockerfile check: the sources it copies).
+COPIED = ["deploy", "docs", "README.md", "CMakeLists.txt", "proto", "server", "client"]
+
+# (check expected to fail, file, text, replacement). The text must occur.
+MUTATIONS = [
+    ("yaml", "deploy/k8s/pvc.yaml", "accessModes: [ReadWriteOnce]", "accessModes: [ReadWriteOnce"),
+    ("prometheus-config", "deploy/prometheus/prometheus.yml", "scrape_interval: 30s", "scrape_interval: soon"),
+    ("prometheus-config", "deploy/prometheus/prometheus.yml", "  - job_name: rapport\n", "  - job_name: rapportd\n"),
+    ("prometheus-config", "deploy/prometheus/prometheus.yml", '"127.0.0.1:9464"', '"127.0.0.1:9465"'),
+    ("prometheus-rules", "deploy/prometheus/rules/rapport-engagement-alerts.yml",
+     "expr: rapport_team_ssi_change_7d <= -2", "expr: rapport_team_ssi_change_7d <= (-2"),
+    ("promtool-tests", "deploy/prometheus/rules/rapport-engagement-alerts.yml",
+     "expr: rapport_team_ssi_change_7d <= -2", "expr: rapport_team_ssi_change_7d <= -1.5"),
+    ("promtool-tests", "deploy/prometheus/rules/rapport-engagement-alerts.yml",
+     "expr: time() - rapport_member_last_activity_timestamp_seconds > 14 * 86400",
+     "expr: time() - rapport_member_last_activity_timestamp_seconds > 16 * 86400"),
+    ("promtool-tests", "deploy/prometheus/rules/rapport-engagement-alerts.yml",
+     "and on (tenant, team, member)", "and on (team, member)"),
+    ("promtool-tests", "deploy/prometheus/rules/rapport-engagement-alerts.yml",
+     "rapport_member_threads_started_30d >= 20", "rapport_member_threads_started_30d >= 19"),
+    ("promtool-tests", "deploy/prometheus/rules/rapport-service-alerts.yml",
+     'grpc_service=~"rapport[.].*", grpc_type="unary"', 'grpc_type="unary"'),
+    ("promtool-tests", "deploy/prometheus/rules/rapport-service-alerts.yml",
+     "[5m])) >= 5", "[5m])) >= 0"),
+    ("promtool-tests", "deploy/prometheus/rules/rapport-service-alerts.yml",
+     "> 25 * 3600", "> 24 * 3600"),
+    ("promtool-tests", "deploy/prometheus/rules/rapport-recording.yml",
+     "expr: min by (tenant, team) (rapport_member_ssi_change_7d)",
+     "expr: max by (tenant, team) (rapport_member_ssi_change_7d)"),
+    ("rule-contents", "deploy/prometheus/rules/rapport-engagement-alerts.yml",
+     "expr: rapport_member_ssi_change_7d <= -5\n        for: 5m", "expr: rapport_member_ssi_change_7d <= -5\n        for: 10m"),
+    ("rule-contents", "deploy/prometheus/rules/rapport-engagement-alerts.yml",
+     "- alert: RapportMemberInactive", "- alert: RapportMemberIdle"),
+    ("rule-contents", "deploy/prometheus/rules/rapport-recording.yml",
+     "record: tenant:rapport_member_ssi:avg", "record: tenant_rapport_member_ssi_avg"),
+    ("rule-contents", "deploy/prometheus/rules/rapport-recording.yml",
+     "expr: avg by (tenant) (rapport_member_ssi)", "expr: avg by (tenant) (rapport_member_sssi)"),
+    ("test-coverage", "deploy/prometheus/tests/engagement-alerts.yml",
+     "      - eval_time: 10m\n        alertname: RapportTeamSsiFalling\n        exp_alerts: []\n", ""),
+    ("test-coverage", "deploy/prometheus/tests/recording.yml",
+     "      - expr: tenant_pillar:rapport_member_pillar_score:avg\n",
+     "      - expr: avg by (tenant, pillar) (rapport_member_pillar_score)\n"),
+    ("prometheusrule", "deploy/k8s/prometheusrule.yaml", "for: 5m", "for: 4m"),
+    ("alertmanager", "deploy/alertmanager/alertmanager.yml",
+     "receiver: manager-cobalt", "receiver: manager-delta"),
+    ("alertmanager", "deploy/alertmanager/alertmanager.yml",
+     "    - matchers: ['team=\"\"']\n      receiver: oncall\n      repeat_interval: 4h\n", ""),
+    ("alertmanager", "deploy/alertmanager/alertmanager.yml",
+     "receiver: manager-harbor", "receiver: manager-nobody"),
+    ("alertmanager", "deploy/alertmanager/alertmanager.yml",
+     "RapportMember.*|RapportTeam.*|RapportScoresStale", "RapportMember.*|RapportScoresStale"),
+    ("alertmanager", "deploy/alertmanager/alertmanager.yml",
+     "group_by: [alertname, team]", "group_by: [alertname]"),
+    ("grafana", "deploy/grafana/dashboards/rapport-leaderboard.json",
+     "sort_desc(topk(10, rapport_member_ssi{", "(topk(10, rapport_member_ssi{"),
+    ("grafana", "deploy/grafana/dashboards/rapport-leaderboard.json",
+     "sum(rapport_team_members{", "sum(rapport_team_members{{"),
+    ("grafana", "deploy/grafana/dashboards/rapport-leaderboard.json",
+     "avg by (pillar) (rapport_member_pillar_score{", "avg by (pillar) (rapport_member_pillar_scores{"),
+    ("grafana", "deploy/grafana/dashboards/rapport-leaderboard.json",
+     '"type": "bargauge",\n      "title": "Pillars', '"type": "gauge",\n      "title": "Pillars'),
+    ("grafana", "deploy/grafana/dashboards/rapport-leaderboard.json",
+     "sort(bottomk(20, rapport_member_ssi_change_7d{", "(bottomk(20, rapport_member_ssi_change_7d{"),
+    ("grafana", "deploy/grafana/dashboards/rapport-service.json", '"panels": [', '"panels": [[,'),
+    ("grafana", "deploy/grafana/provisioning/dashboards/rapport.yml", "type: file", "type: nothing"),
+    ("kubernetes", "deploy/k8s/deployment.yaml",
+     "livenessProbe:\n            grpc:\n              port: 50051",
+     "livenessProbe:\n            tcpSocket:\n              port: 50051"),
+    ("kubernetes", "deploy/k8s/deployment.yaml", "replicas: 1", "replicas: 2"),
+    ("kubernetes", "deploy/k8s/deployment.yaml", "type: Recreate", "type: RollingUpdate"),
+    ("kubernetes", "deploy/k8s/deployment.yaml", "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false"),
+    ("kubernetes", "deploy/k8s/servicemonitor.yaml", "- port: metrics", "- port: http"),
+    ("kubernetes", "deploy/k8s/servicemonitor.yaml", "jobLabel: app.kubernetes.io/name", "jobLabel: app.kubernetes.io/component"),
+    ("kubernetes", "deploy/k8s/service.yaml", "    app.kubernetes.io/component: server\n  ports:",
+     "    app.kubernetes.io/component: api\n  ports:"),
+    ("kubernetes", "deploy/k8s/kustomization.yaml", "  - servicemonitor.yaml\n", ""),
+    ("systemd", "deploy/systemd/rapportd.service", "ProtectSystem=strict", "ProtectSystem=full"),
+    ("systemd", "deploy/systemd/rapportd.service", "TimeoutStopSec=30", "TimeoutStopSec=5"),
+    ("systemd", "deploy/systemd/rapportd.service", "RestrictRealtime=yes", "RestrictRealTime=yes"),
+    ("systemd", "deploy/systemd/rapportd.service", "RestartSec=2s", "RestartSec=soon"),
+    ("dockerfile", "deploy/Dockerfile", "FROM debian:12 AS build", "FROM debian:11 AS build"),
+    ("dockerfile", "deploy/Dockerfile", "libgrpc++1.51 libgrpc29", "libgrpc++1.52 libgrpc29"),
+    ("dockerfile", "deploy/Dockerfile", "libsqlite3-0 ", "libsqlite3-dev "),
+    ("dockerfile", "deploy/Dockerfile", "COPY client client", "COPY clients client"),
+    ("dockerfile", "deploy/Dockerfile.dockerignore", "!client/\n", ""),
+    ("dockerfile", "deploy/Dockerfile", "USER 10001:10001", "USER root"),
+    ("dockerfile", "deploy/Dockerfile", "EXPOSE 50051 9464", "EXPOSE 50051"),
+    ("dockerfile", "deploy/Dockerfile", "/src/build/client/cli/rapport /usr", "/src/build/client/gui/rapport /usr"),
+    ("install-deps", "deploy/install-deps.sh", " prometheus-alertmanager ", " "),
+    ("docs", "docs/alerts.md", "`RapportMemberInactive`", "`the inactivity alert`"),
+]
+
+
+def run_check(root, only=None):
+    cmd = [sys.executable, CHECK, "--root", root]
+    if only:
+        cmd += ["--only", only]
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", default=os.path.abspath(os.path.join(HERE, "..", "..")))
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args()
+
+    failures = []
+    with tempfile.TemporaryDirectory(prefix="rapport-deploy-selftest-") as tmp:
+        pristine = os.path.join(tmp, "pristine")
+        for item in COPIED:
+            src, dst = os.path.join(args.root, item), os.path.join(pristine, item)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            (shutil.copytree if os.path.isdir(src) else shutil.copy2)(src, dst)
+        r = run_check(pristine)
+        if r.returncode != 0:
+            print(r.stdout)
+            print("selftest: the unbroken copy does not pass; fix that first")
+            return 1
+        for check, rel, old, new in MUTATIONS:
+            target = os.path.join(pristine, rel)
+            with open(target, encoding="utf-8") as f:
+                text = f.read()
+            what = f"{check}: {rel}: {old!r} -> {new!r}"
+            if text.count(old) != 1:
+                failures.append(f"{what}: the text occurs {text.count(old)} times (expected once)")
+                continue
+            try:
+                with open(target, "w", encoding="utf-8") as f:
+                    f.write(text.replace(old, new))
+                r = run_check(pristine, check)
+            finally:
+                with open(target, "w", encoding="utf-8") as f:
+                    f.write(text)
+            if r.returncode == 0 or f"FAIL {check}:" not in r.stdout:
+                failures.append(f"{what}: check {check} did not fail")
+                if args.verbose:
+                    print(r.stdout)
+            else:
+                print(f"ok   broken -> {what}")
+                if args.verbose:
+                    print("    " + r.stdout.strip().replace("\n", "\n    "))
+    for f in failures:
+        print(f"FAIL {f}")
+    print(f"\n{len(MUTATIONS) - len(failures)}/{len(MUTATIONS)} breakages caught")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
