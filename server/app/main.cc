@@ -27,7 +27,14 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
 ABSL_FLAG(std::string, db, "rapport.db",
           "SQLite database file, created when missing");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
-          "HTTP address HOST:PORT of /metrics; empty to disable");
+          "HTTP address HOST:PORT of /metrics and the leaderboard page (/); "
+          "empty to disable");
+ABSL_FLAG(double, metrics_decline_points, 5,
+          "a member whose SSI fell by at least this many points in 7 days is "
+          "declining (> 0)");
+ABSL_FLAG(int, metrics_member_top_k, 0,
+          "export per-member metrics only for the best and the worst K "
+          "members of each team (0-10000); 0 for every member");
 ABSL_FLAG(int, max_batch_events, 1000,
           "the most events one IngestEvents message may carry (1-100000)");
 ABSL_FLAG(int, max_message_bytes, 16 << 20,
@@ -65,6 +72,9 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->listen = absl::GetFlag(FLAGS_listen);
   options->db_path = absl::GetFlag(FLAGS_db);
   options->metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options->metrics_decline_points =
+      absl::GetFlag(FLAGS_metrics_decline_points);
+  options->metrics_member_top_k = absl::GetFlag(FLAGS_metrics_member_top_k);
   options->max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options->activity.max_batch_events = absl::GetFlag(FLAGS_max_batch_events);
   options->activity.validation.max_clock_skew =
@@ -75,6 +85,7 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->scoring.validation = options->activity.validation;
   options->outreach.validation = options->activity.validation;
   options->outreach.min_group_size = options->board.min_group_size;
+  options->recommendation.min_group_size = options->board.min_group_size;
   options->history.backfill_days = absl::GetFlag(FLAGS_history_days);
   options->history_interval = absl::GetFlag(FLAGS_history_interval);
   if (options->history.backfill_days < 1 ||
@@ -97,6 +108,15 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
       !IsHostPort(options->metrics_listen)) {
     return absl::StrCat("--metrics_listen=", options->metrics_listen,
                         " is not HOST:PORT");
+  }
+  // Written so that NaN fails too.
+  if (!(options->metrics_decline_points > 0) ||
+      options->metrics_decline_points > 100) {
+    return "--metrics_decline_points must be greater than 0 and at most 100";
+  }
+  if (options->metrics_member_top_k < 0 ||
+      options->metrics_member_top_k > 10000) {
+    return "--metrics_member_top_k must be between 0 and 10000";
   }
   if (options->db_path.empty()) return "--db must name a file";
   if (options->activity.max_batch_events < 1 ||

@@ -1,7 +1,10 @@
 #include "server/app/server.h"
 
 #include <chrono>
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -13,12 +16,16 @@
 #include "rapport/v1/outreach.grpc.pb.h"
 #include "rapport/v1/recommendation.grpc.pb.h"
 #include "rapport/v1/scoring.grpc.pb.h"
+#include "server/api/tenant.h"
 #include "server/common/serial_executor.h"
 #include "server/engine/history_recorder.h"
+#include "server/metrics/grpc_server_metrics.h"
 #include "server/metrics/ingest_metrics.h"
+#include "server/metrics/leaderboard_metrics.h"
 #include "server/metrics/metrics_endpoint.h"
 #include "server/scoring/config/loader.h"
 #include "server/store/sqlite_store.h"
+#include "server/web/leaderboard_page.h"
 
 namespace rapport::app {
 
@@ -31,6 +38,8 @@ struct RapportServer::Parts {
   std::unique_ptr<store::Store> store;
   std::shared_ptr<prometheus::Registry> registry;
   std::unique_ptr<metrics::IngestMetrics> ingest_metrics;
+  // Its interceptors refer to it: outlives grpc_server.
+  std::unique_ptr<metrics::GrpcServerMetrics> grpc_metrics;
   std::unique_ptr<SerialExecutor> writer;
   scoring::ScoringModel model;
   std::unique_ptr<board::ScoreBoard> score_board;
@@ -38,9 +47,10 @@ struct RapportServer::Parts {
   std::unique_ptr<api::ActivityServiceImpl> activity;
   std::unique_ptr<api::ScoringServiceImpl> scoring;
   std::unique_ptr<api::OutreachServiceImpl> outreach;
-  // Answers UNIMPLEMENTED until its library lands.
-  v1::RecommendationService::CallbackService recommendation;
+  std::unique_ptr<api::RecommendationServiceImpl> recommendation;
   std::unique_ptr<grpc::Server> grpc_server;
+  // Read by metrics_endpoint's scrapes: outlives it.
+  std::shared_ptr<metrics::LeaderboardCollector> leaderboard_metrics;
   std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint;
   int port = 0;
   bool shut_down = false;
@@ -55,6 +65,24 @@ void SetServing(grpc::Server& server, bool serving) {
   for (const char* name : kServiceNames) {
     health->SetServingStatus(name, serving);
   }
+}
+
+// The leaderboard page of the default tenant's current board; NOT_FOUND for
+// a team without members.
+absl::StatusOr<std::string> LeaderboardPage(
+    board::ScoreBoard* boards, double decline_points,
+    const metrics::PageRequest& request) {
+  absl::StatusOr<std::shared_ptr<const board::Board>> board =
+      boards->Get(api::kDefaultTenant, std::nullopt);
+  if (!board.ok()) return board.status();
+  if (!request.team.empty() && (*board)->Team(request.team) == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("No team named \u201C", request.team, "\u201D."));
+  }
+  web::LeaderboardPageOptions options;
+  options.team = request.team;
+  options.decline_points = decline_points;
+  return web::RenderLeaderboardPage(**board, options);
 }
 
 }  // namespace
@@ -80,6 +108,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->registry = std::make_shared<prometheus::Registry>();
   parts->ingest_metrics =
       std::make_unique<metrics::IngestMetrics>(*parts->registry);
+  parts->grpc_metrics =
+      std::make_unique<metrics::GrpcServerMetrics>(*parts->registry);
   parts->writer = std::make_unique<SerialExecutor>();
   parts->score_board = std::make_unique<board::ScoreBoard>(
       parts->store.get(), &parts->model, clock, options.board);
@@ -90,6 +120,9 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       parts->store.get(), clock, options.outreach);
   parts->scoring = std::make_unique<api::ScoringServiceImpl>(
       parts->store.get(), parts->score_board.get(), clock, options.scoring);
+  parts->recommendation = std::make_unique<api::RecommendationServiceImpl>(
+      parts->store.get(), parts->score_board.get(), clock,
+      options.recommendation);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -97,10 +130,17 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
                            &parts->port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  {
+    std::vector<std::unique_ptr<
+        grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors;
+    interceptors.push_back(parts->grpc_metrics->NewInterceptorFactory());
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  }
   builder.RegisterService(parts->activity.get());
   builder.RegisterService(parts->scoring.get());
   builder.RegisterService(parts->outreach.get());
-  builder.RegisterService(&parts->recommendation);
+  builder.RegisterService(parts->recommendation.get());
   parts->grpc_server = builder.BuildAndStart();
   if (parts->grpc_server == nullptr || parts->port == 0) {
     return absl::UnavailableError(
@@ -116,6 +156,18 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       return endpoint.status();
     }
     parts->metrics_endpoint = *std::move(endpoint);
+    parts->leaderboard_metrics = std::make_shared<metrics::LeaderboardCollector>(
+        parts->score_board.get(), api::kDefaultTenant,
+        metrics::LeaderboardMetricsOptions{
+            .member_top_k = options.metrics_member_top_k,
+            .decline_points = options.metrics_decline_points});
+    parts->metrics_endpoint->RegisterCollectable(parts->leaderboard_metrics);
+    parts->metrics_endpoint->SetPageHandler(
+        [boards = parts->score_board.get(),
+         decline = options.metrics_decline_points](
+            const metrics::PageRequest& request) {
+          return LeaderboardPage(boards, decline, request);
+        });
   }
   parts->history = std::make_unique<engine::HistoryRecorder>(
       parts->store.get(), &parts->model, clock, options.history);

@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "server/api/activity_service.h"
 #include "server/api/outreach_service.h"
+#include "server/api/recommendation_service.h"
 #include "server/api/scoring_service.h"
 #include "server/board/score_board.h"
 #include "server/common/clock.h"
@@ -23,13 +24,22 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   // The SQLite database file (created when missing); ":memory:" for tests.
   std::string db_path = "rapport.db";
-  // HTTP address of /metrics; empty serves no metrics.
+  // HTTP address of /metrics and the leaderboard page (/); empty serves
+  // neither.
   std::string metrics_listen;
+  // A member whose SSI fell by at least this many points in seven days is
+  // declining: flagged on the leaderboard page, counted by
+  // rapport_team_members_declining. Greater than 0.
+  double metrics_decline_points = 5;
+  // Per-member metrics only for the best and worst this many members of each
+  // team; 0 for every member.
+  int metrics_member_top_k = 0;
   // The largest gRPC message accepted, in bytes.
   int max_message_bytes = 16 << 20;
   api::ActivityServiceOptions activity;
   api::ScoringServiceOptions scoring;
   api::OutreachServiceOptions outreach;
+  api::RecommendationServiceOptions recommendation;
   board::ScoreBoardOptions board;
   // The scoring model's config file (JSON or textproto); empty for the
   // built-in default model.

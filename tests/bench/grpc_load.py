@@ -10,10 +10,13 @@ Loads the demo organisation (members x ~200-280 events each; reuses
 (1 thread, --clients connections, --streams concurrent streams each) for:
 Health/Check, ScoringService/GetScore of the top member (every member is
 served from the same cache), and, one request at a time, GetLeaderboard (top
-50) for one team and for the whole organisation, and GetOutreachEffectiveness
-for one member (which also computes the team comparison) and for a team.
-Prints requests/s, p50/p99 latency from h2load's per-request log, and the
-GetScore / Health ratio.
+50) for one team and for the whole organisation, GetOutreachEffectiveness
+for one member (which also computes the team comparison) and for a team, and
+GetRecommendations for the last member of the leaderboard. Metrics are on,
+as deployed (every call passes the metrics interceptor); the scrape of
+/metrics (plain and gzip) and the leaderboard page are timed one request at
+a time. Prints requests/s, p50/p99 latency from h2load's per-request log, and
+the GetScore / Health ratio.
 """
 
 import argparse
@@ -25,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 import rapport_e2e as e2e  # noqa: E402
@@ -79,6 +83,20 @@ def h2load(address, path, body_file, requests, clients, streams, log):
             "mean_ms": statistics.mean(lat) / 1000}
 
 
+def time_http(port, path, headers, n=10):
+    """GETs path n times, one at a time: (p50 ms, max ms, body bytes)."""
+    times, size = [], 0
+    for _ in range(n):
+        t = time.perf_counter()
+        req = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                                     headers=headers)
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            size = len(resp.read())
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return times[len(times) // 2], times[-1], size
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--rapportd", required=True)
@@ -91,8 +109,9 @@ def main():
     args = p.parse_args()
     tmp = tempfile.mkdtemp(prefix="rapport-load-")
     db = args.db or os.path.join(tmp, "rapport.db")
-    server = e2e.Rapportd(args.rapportd, db, ["--metrics_listen=",
-                                              "--history_interval=0"]).start()
+    # Metrics on, as deployed: every call goes through the metrics
+    # interceptor.
+    server = e2e.Rapportd(args.rapportd, db, ["--history_interval=0"]).start()
     try:
         listing = json.loads(e2e.run_cli(args.cli, server.address, "--json",
                                          "list-members", "--page_size=1")
@@ -126,6 +145,8 @@ def main():
         body("member_outreach", field_bytes(1, board["entries"][0]["memberId"]
                                             .encode()))
         body("team_outreach", field_bytes(2, team.encode()))
+        body("recommend", field_bytes(1, board["entries"][-1]["memberId"]
+                                      .encode()) + field_varint(2, 10))
         runs = [
             ("Health/Check", "/grpc.health.v1.Health/Check", "health"),
             ("GetScore", "/rapport.v1.ScoringService/GetScore", "score"),
@@ -149,6 +170,17 @@ def main():
                 server.address,
                 "/rapport.v1.OutreachService/GetOutreachEffectiveness",
                 bodies[name], n, 1, 1, os.path.join(tmp, name + ".log"))
+        results["GetRecommendations"] = h2load(
+            server.address,
+            "/rapport.v1.RecommendationService/GetRecommendations",
+            bodies["recommend"], 500, 1, 1,
+            os.path.join(tmp, "recommend.log"))
+        scrapes = {
+            "/metrics": time_http(server.metrics_port, "/metrics", {}),
+            "/metrics (gzip)": time_http(server.metrics_port, "/metrics",
+                                         {"Accept-Encoding": "gzip"}),
+            "/ (leaderboard page)": time_http(server.metrics_port, "/", {}),
+        }
     finally:
         server.terminate()
         if not args.db:
@@ -156,6 +188,9 @@ def main():
     for label, r in results.items():
         print(f"{label:40s} {r['rps']:>10,.0f} req/s   p50 {r['p50_ms']:.3f} ms"
               f"   p99 {r['p99_ms']:.3f} ms   mean {r['mean_ms']:.3f} ms")
+    for label, (p50, worst, size) in scrapes.items():
+        print(f"{label:40s} p50 {p50:.1f} ms   max {worst:.1f} ms   "
+              f"{size / 1e6:.2f} MB")
     health = (results["Health/Check"]["rps"] +
               results["Health/Check (again)"]["rps"]) / 2
     print(f"GetScore / Health QPS = {results['GetScore']['rps'] / health:.2f}")
