@@ -42,15 +42,18 @@ echo "== loading the demo organisation ($members reps, 90 days)"
 cat <<MSG
 
 Rapport is ready: gRPC on $listen, metrics on http://$metrics/metrics
+The leaderboard page: http://$metrics/ (one team: http://$metrics/?team=Atlas)
 Try, in another terminal (the CLI is $bin/client/cli/rapport):
   rapport --server=$listen leaderboard                 # the whole organisation
   rapport --server=$listen leaderboard --team=Atlas
   rapport --server=$listen score rep-002               # a thought leader, explained
   rapport --server=$listen decliners                   # who fell 5+ points in 7 days
   rapport --server=$listen history rep-006             # 90 days (recorded within a minute)
+  rapport --server=$listen recommend --member=rep-005  # the next actions worth most points
+  rapport --server=$listen outreach --member=rep-003   # reply rates, unanswered threads
   rapport --server=$listen list-members --team=Atlas
   rapport --server=$listen --json get-member rep-003
-  curl -s http://$metrics/metrics | grep rapport_
+  curl -s http://$metrics/metrics | grep rapport_team_
 Press Ctrl-C to stop.
 MSG
 wait "$server_pid"
