@@ -72,8 +72,7 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->listen = absl::GetFlag(FLAGS_listen);
   options->db_path = absl::GetFlag(FLAGS_db);
   options->metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
-  options->metrics_decline_points =
-      absl::GetFlag(FLAGS_metrics_decline_points);
+  options->metrics_decline_points = absl::GetFlag(FLAGS_metrics_decline_points);
   options->metrics_member_top_k = absl::GetFlag(FLAGS_metrics_member_top_k);
   options->max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options->activity.max_batch_events = absl::GetFlag(FLAGS_max_batch_events);

@@ -131,8 +131,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
                            &parts->port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   {
-    std::vector<std::unique_ptr<
-        grpc::experimental::ServerInterceptorFactoryInterface>>
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
         interceptors;
     interceptors.push_back(parts->grpc_metrics->NewInterceptorFactory());
     builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -156,11 +156,12 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       return endpoint.status();
     }
     parts->metrics_endpoint = *std::move(endpoint);
-    parts->leaderboard_metrics = std::make_shared<metrics::LeaderboardCollector>(
-        parts->score_board.get(), api::kDefaultTenant,
-        metrics::LeaderboardMetricsOptions{
-            .member_top_k = options.metrics_member_top_k,
-            .decline_points = options.metrics_decline_points});
+    parts->leaderboard_metrics =
+        std::make_shared<metrics::LeaderboardCollector>(
+            parts->score_board.get(), api::kDefaultTenant,
+            metrics::LeaderboardMetricsOptions{
+                .member_top_k = options.metrics_member_top_k,
+                .decline_points = options.metrics_decline_points});
     parts->metrics_endpoint->RegisterCollectable(parts->leaderboard_metrics);
     parts->metrics_endpoint->SetPageHandler(
         [boards = parts->score_board.get(),

@@ -35,8 +35,8 @@ absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
       store_->ReadActivity(tenant, member.member_id, from, as_of);
   if (!activity.ok()) return activity.status();
   if (outreach_30d != nullptr) {
-    const outreach::OutreachStats stats = outreach::ComputeStats(
-        *activity, as_of - kOutreachWindow, as_of);
+    const outreach::OutreachStats stats =
+        outreach::ComputeStats(*activity, as_of - kOutreachWindow, as_of);
     outreach_30d->threads_started = stats.threads_started;
     outreach_30d->threads_answered = stats.threads_answered;
   }

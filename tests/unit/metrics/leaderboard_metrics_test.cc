@@ -73,7 +73,8 @@ std::vector<Rep> GenerateReps(uint32_t seed) {
       r.total = score(rng) / 10.0;
       r.total_7d_ago = std::clamp(r.total - change(rng) / 10.0, 0.0, 100.0);
       r.started = threads(rng);
-      r.answered = r.started == 0 ? 0 : static_cast<int64_t>(rng() % (r.started + 1));
+      r.answered =
+          r.started == 0 ? 0 : static_cast<int64_t>(rng() % (r.started + 1));
       if (active(rng)) r.last_event = kAsOf - absl::Hours(rng() % 900);
       reps.push_back(r);
     }
@@ -136,7 +137,8 @@ TEST(LeaderboardMetricsTest, MemberSeriesCarryTheBoardsFiguresForAllInputs) {
     const auto ssi = ByLabel(families, "rapport_member_ssi", "member");
     const auto change =
         ByLabel(families, "rapport_member_ssi_change_7d", "member");
-    const auto ratio = ByLabel(families, "rapport_member_reply_ratio", "member");
+    const auto ratio =
+        ByLabel(families, "rapport_member_reply_ratio", "member");
     const auto threads =
         ByLabel(families, "rapport_member_threads_started_30d", "member");
     const auto last = ByLabel(
@@ -198,8 +200,8 @@ TEST(LeaderboardMetricsTest, TeamSeriesAggregateTheirMembersForAllInputs) {
         if (r.total - r.total_7d_ago <= -5) ++falls;
       }
       std::sort(totals.begin(), totals.end());
-      const double mid = (totals[(totals.size() - 1) / 2] +
-                          totals[totals.size() / 2]) / 2;
+      const double mid =
+          (totals[(totals.size() - 1) / 2] + totals[totals.size() / 2]) / 2;
       EXPECT_DOUBLE_EQ(members.at(team), n);
       EXPECT_NEAR(average.at(team), sum / n, 1e-9);
       EXPECT_NEAR(pillar.at(team), sum / n / 4, 1e-9);
