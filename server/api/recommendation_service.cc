@@ -1,6 +1,5 @@
 #include "server/api/recommendation_service.h"
 
-#include <cstdint>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -51,16 +50,13 @@ absl::StatusOr<std::optional<double>> RecommendationServiceImpl::TeamReplyRate(
       static_cast<int>(team->ranked.size()) < options_.min_group_size) {
     return std::optional<double>();
   }
-  int64_t started = 0;
-  int64_t answered = 0;
+  board::OutreachSummary teammates;  // The member's own figures left out.
   for (const auto& m : team->ranked) {
     if (m->member.member_id == member.member_id) continue;
-    started += m->outreach_30d.threads_started;
-    answered += m->outreach_30d.threads_answered;
+    teammates.threads_started += m->outreach_30d.threads_started;
+    teammates.threads_answered += m->outreach_30d.threads_answered;
   }
-  if (started == 0) return std::optional<double>();
-  return std::optional<double>(static_cast<double>(answered) /
-                               static_cast<double>(started));
+  return teammates.reply_ratio();
 }
 
 absl::Status RecommendationServiceImpl::Handle(

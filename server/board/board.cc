@@ -104,6 +104,31 @@ const Group* Board::Industry(const std::string& industry) const {
   return it == industries_.end() ? nullptr : &it->second;
 }
 
+GroupSummary Summarize(const Group& group, double decline_points) {
+  GroupSummary s;
+  s.members = group.ranked.size();
+  if (s.members == 0) return s;
+  for (const auto& m : group.ranked) {
+    s.average += m->totals.total;
+    s.change_7d += m->change_7d();
+    for (size_t p = 0; p < s.pillar_averages.pillars.size(); ++p) {
+      s.pillar_averages.pillars[p] += m->totals.pillars[p];
+    }
+    if (IsDeclining(*m, decline_points)) ++s.declining;
+    s.outreach_30d.threads_started += m->outreach_30d.threads_started;
+    s.outreach_30d.threads_answered += m->outreach_30d.threads_answered;
+  }
+  const double n = static_cast<double>(s.members);
+  s.average /= n;
+  s.change_7d /= n;
+  for (double& p : s.pillar_averages.pillars) p /= n;
+  // `ranked` is ordered by total, best first.
+  s.median = (group.ranked[(s.members - 1) / 2]->totals.total +
+              group.ranked[s.members / 2]->totals.total) /
+             2;
+  return s;
+}
+
 double ValueOf(const scoring::MemberTotals& totals, model::Pillar order_by) {
   const int p = static_cast<int>(order_by);
   if (p < 1 || p > scoring::kPillarCount) return totals.total;

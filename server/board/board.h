@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -28,6 +29,12 @@ namespace rapport::board {
 struct OutreachSummary {
   int64_t threads_started = 0;
   int64_t threads_answered = 0;
+  // Threads answered over threads started; absent when none was started.
+  std::optional<double> reply_ratio() const {
+    if (threads_started == 0) return std::nullopt;
+    return static_cast<double>(threads_answered) /
+           static_cast<double>(threads_started);
+  }
 };
 
 // One member's scores. Immutable once built.
@@ -39,6 +46,11 @@ struct MemberScore {
   OutreachSummary outreach_30d;
   double change_7d() const { return totals.total - totals_7d_ago.total; }
 };
+
+// True when the member's SSI fell by at least `points` in seven days.
+inline bool IsDeclining(const MemberScore& m, double points) {
+  return m.change_7d() <= -points;
+}
 
 // The members of one group (a team, an industry or the whole tenant),
 // ordered by total, best first (ties by member_id), with their ranks.
@@ -122,6 +134,22 @@ class Board {
                    std::shared_ptr<const Ordering>>
       orderings_ ABSL_GUARDED_BY(orderings_mu_);
 };
+
+// The figures of a group's members that team leaderboards, the leaderboard
+// page and the metrics show. All zero for an empty group.
+struct GroupSummary {
+  size_t members = 0;
+  double average = 0;  // Mean SSI.
+  double median = 0;   // Median SSI.
+  // Mean SSI now minus mean SSI seven days ago.
+  double change_7d = 0;
+  scoring::MemberTotals pillar_averages;  // .total is unused.
+  // Members for whom IsDeclining(member, decline_points).
+  int64_t declining = 0;
+  OutreachSummary outreach_30d;  // Summed over the members.
+};
+
+GroupSummary Summarize(const Group& group, double decline_points);
 
 // A member's value on `order_by` (a pillar, or the total).
 double ValueOf(const scoring::MemberTotals& totals, model::Pillar order_by);

@@ -98,14 +98,6 @@ Labels With(Labels labels, const char* name, std::string value) {
   return labels;
 }
 
-double Median(const board::Group& team) {
-  // `ranked` is ordered by total, best first.
-  const size_t n = team.ranked.size();
-  const double upper = team.ranked[(n - 1) / 2]->totals.total;
-  const double lower = team.ranked[n / 2]->totals.total;
-  return (upper + lower) / 2;
-}
-
 // True when the member at `index` of a team of `size` is exported.
 bool Exported(size_t index, size_t size, int top_k) {
   if (top_k <= 0) return true;
@@ -124,11 +116,7 @@ void AddMember(std::vector<MetricFamily>& f, const Labels& team_labels,
   }
   Add(f[kMemberChange], labels, m.change_7d());
   const board::OutreachSummary& o = m.outreach_30d;
-  if (o.threads_started > 0) {
-    Add(f[kMemberReplyRatio], labels,
-        static_cast<double>(o.threads_answered) /
-            static_cast<double>(o.threads_started));
-  }
+  if (auto ratio = o.reply_ratio()) Add(f[kMemberReplyRatio], labels, *ratio);
   Add(f[kMemberThreads], labels, static_cast<double>(o.threads_started));
   if (m.member.last_event_time.has_value()) {
     Add(f[kMemberLastActivity], labels,
@@ -143,41 +131,28 @@ size_t AddTeam(std::vector<MetricFamily>& f, const std::string& tenant,
                const LeaderboardMetricsOptions& options) {
   const Labels labels = {{"team", team.name}, {"tenant", tenant}};
   const size_t n = team.ranked.size();
-  double total = 0;
-  double total_7d_ago = 0;
-  std::array<double, scoring::kPillarCount> pillars{};
-  int64_t declining = 0;
-  int64_t started = 0;
-  int64_t answered = 0;
   size_t exported = 0;
   for (size_t i = 0; i < n; ++i) {
-    const board::MemberScore& m = *team.ranked[i];
-    total += m.totals.total;
-    total_7d_ago += m.totals_7d_ago.total;
-    for (size_t p = 0; p < pillars.size(); ++p) pillars[p] += m.totals.pillars[p];
-    if (m.change_7d() <= -options.decline_points) ++declining;
-    started += m.outreach_30d.threads_started;
-    answered += m.outreach_30d.threads_answered;
     if (Exported(i, n, options.member_top_k)) {
-      AddMember(f, labels, m);
+      AddMember(f, labels, *team.ranked[i]);
       ++exported;
     }
   }
-  const double count = static_cast<double>(n);
-  Add(f[kTeamMembers], labels, count);
-  Add(f[kTeamAverage], labels, total / count);
-  Add(f[kTeamMedian], labels, Median(team));
-  for (size_t p = 0; p < pillars.size(); ++p) {
+  const board::GroupSummary s = board::Summarize(team, options.decline_points);
+  Add(f[kTeamMembers], labels, static_cast<double>(s.members));
+  Add(f[kTeamAverage], labels, s.average);
+  Add(f[kTeamMedian], labels, s.median);
+  for (size_t p = 0; p < kPillarLabels.size(); ++p) {
     Add(f[kTeamPillarAverage], With(labels, "pillar", kPillarLabels[p]),
-        pillars[p] / count);
+        s.pillar_averages.pillars[p]);
   }
-  Add(f[kTeamChange], labels, (total - total_7d_ago) / count);
-  Add(f[kTeamDeclining], labels, static_cast<double>(declining));
-  if (started > 0) {
-    Add(f[kTeamReplyRatio], labels,
-        static_cast<double>(answered) / static_cast<double>(started));
+  Add(f[kTeamChange], labels, s.change_7d);
+  Add(f[kTeamDeclining], labels, static_cast<double>(s.declining));
+  if (auto ratio = s.outreach_30d.reply_ratio()) {
+    Add(f[kTeamReplyRatio], labels, *ratio);
   }
-  Add(f[kTeamThreads], labels, static_cast<double>(started));
+  Add(f[kTeamThreads], labels,
+      static_cast<double>(s.outreach_30d.threads_started));
   return exported;
 }
 
@@ -191,7 +166,8 @@ std::vector<MetricFamily> LeaderboardFamilies(
     if (tb.board == nullptr) continue;
     size_t exported = 0;
     for (const auto& [name, team] : tb.board->teams()) {
-      if (!team.ranked.empty()) exported += AddTeam(f, tb.tenant, team, options);
+      if (!team.ranked.empty())
+        exported += AddTeam(f, tb.tenant, team, options);
     }
     const Labels labels = {{"tenant", tb.tenant}};
     Add(f[kTenantMembers], labels, static_cast<double>(tb.board->size()));
@@ -199,10 +175,9 @@ std::vector<MetricFamily> LeaderboardFamilies(
     Add(f[kScoresTimestamp], labels,
         absl::ToDoubleSeconds(tb.board->as_of() - absl::UnixEpoch()));
   }
-  f.erase(std::remove_if(f.begin(), f.end(),
-                         [](const MetricFamily& family) {
-                           return family.metric.empty();
-                         }),
+  f.erase(std::remove_if(
+              f.begin(), f.end(),
+              [](const MetricFamily& family) { return family.metric.empty(); }),
           f.end());
   return f;
 }

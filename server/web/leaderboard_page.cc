@@ -121,7 +121,7 @@ const char* TrendOf(double change) {
 }
 
 bool IsDeclining(const MemberScore& m, const LeaderboardPageOptions& options) {
-  return m.change_7d() <= -options.decline_points;
+  return board::IsDeclining(m, options.decline_points);
 }
 
 std::string TeamLabel(const std::string& team) {
@@ -220,41 +220,16 @@ void AppendMemberTable(const Group& group, int limit,
 }
 
 // What a team's summary row and cards show.
-struct TeamFigures {
+struct TeamFigures : board::GroupSummary {
   const Group* group = nullptr;
-  size_t members = 0;
-  double average = 0;
-  double median = 0;
-  double change = 0;  // Mean of the members' 7-day changes.
-  int declining = 0;
-  scoring::MemberTotals pillar_averages;
 };
 
 TeamFigures FiguresOf(const Group& group,
                       const LeaderboardPageOptions& options) {
   TeamFigures f;
+  static_cast<board::GroupSummary&>(f) =
+      board::Summarize(group, options.decline_points);
   f.group = &group;
-  f.members = group.ranked.size();
-  if (f.members == 0) return f;
-  std::vector<double> totals;
-  totals.reserve(f.members);
-  for (const auto& m : group.ranked) {
-    totals.push_back(m->totals.total);
-    f.average += m->totals.total;
-    f.change += m->change_7d();
-    for (size_t p = 0; p < kPillars.size(); ++p) {
-      f.pillar_averages.pillars[p] += m->totals.pillars[p];
-    }
-    if (IsDeclining(*m, options)) ++f.declining;
-  }
-  const double n = static_cast<double>(f.members);
-  f.average /= n;
-  f.change /= n;
-  for (double& p : f.pillar_averages.pillars) p /= n;
-  std::sort(totals.begin(), totals.end());
-  const size_t mid = f.members / 2;
-  f.median =
-      f.members % 2 == 1 ? totals[mid] : (totals[mid - 1] + totals[mid]) / 2;
   return f;
 }
 
@@ -295,7 +270,7 @@ void AppendSummaryRow(const TeamFigures& f, std::string* out) {
   AppendMeter(f.average, kSsiMax, out);
   absl::StrAppend(out, "</td><td class=\"num\">", One(f.median), "</td>");
   AppendPillarCells(f.pillar_averages, out);
-  AppendChangeCell(f.change, out);
+  AppendChangeCell(f.change_7d, out);
   absl::StrAppend(out, "<td class=\"num\">",
                   f.declining > 0
                       ? absl::StrCat("<span class=\"badge\">", f.declining,
