@@ -150,7 +150,11 @@ std::string RenderOutreach(
     absl::StrAppend(&out, "\nteam comparison: withheld (", tc.withheld_reason(),
                     ")\n");
   } else if (tc.has_team_median_reply_rate()) {
-    absl::StrAppend(&out, "\nteam median reply rate ",
+    absl::StrAppend(&out, "\nteam reply rate ",
+                    tc.has_team_pooled_reply_rate()
+                        ? FormatRate(tc.team_pooled_reply_rate())
+                        : std::string("-"),
+                    " (pooled), median of members ",
                     FormatRate(tc.team_median_reply_rate()),
                     tc.has_reply_rate_percentile()
                         ? absl::StrFormat(", this member at percentile %.0f",

@@ -5,25 +5,11 @@
 #include "absl/strings/str_cat.h"
 #include "server/api/convert.h"
 #include "server/api/ingest_reactor.h"
-#include "server/api/page_token.h"
+#include "server/api/pagination.h"
 #include "server/api/status.h"
 #include "server/api/tenant.h"
 
 namespace rapport::api {
-namespace {
-
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
-
-absl::Status CheckMemberId(const std::string& member_id) {
-  if (auto e = CheckId("member_id", member_id)) {
-    return InvalidField(e->field, e->reason);
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
 ActivityServiceImpl::ActivityServiceImpl(store::Store* store,
                                          SerialExecutor* writer,
                                          const Clock* clock,
@@ -64,53 +50,57 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::UpsertMember(
   return reactor;
 }
 
-grpc::ServerUnaryReactor* ActivityServiceImpl::GetMember(
-    grpc::CallbackServerContext* context, const v1::GetMemberRequest* request,
-    v1::GetMemberResponse* response) {
-  absl::StatusOr<store::TenantId> tenant = TenantOf(*context);
-  if (!tenant.ok()) return FinishUnary(context, tenant.status());
-  if (absl::Status s = CheckMemberId(request->member_id()); !s.ok()) {
-    return FinishUnary(context, s);
+absl::Status ActivityServiceImpl::DoGetMember(
+    const grpc::CallbackServerContext& context,
+    const v1::GetMemberRequest& request, v1::GetMemberResponse* response) {
+  absl::StatusOr<store::TenantId> tenant = TenantOf(context);
+  if (!tenant.ok()) return tenant.status();
+  if (auto s = CheckMemberId("member_id", request.member_id()); !s.ok()) {
+    return s;
   }
   absl::StatusOr<model::Member> member =
-      store_->GetMember(*tenant, request->member_id());
-  if (member.ok()) ToProto(*member, response->mutable_member());
-  return FinishUnary(context, member.status());
+      store_->GetMember(*tenant, request.member_id());
+  if (!member.ok()) return member.status();
+  ToProto(*member, response->mutable_member());
+  return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* ActivityServiceImpl::ListMembers(
-    grpc::CallbackServerContext* context, const v1::ListMembersRequest* request,
-    v1::ListMembersResponse* response) {
-  absl::StatusOr<store::TenantId> tenant = TenantOf(*context);
-  if (!tenant.ok()) return FinishUnary(context, tenant.status());
-  if (request->page_size() < 0 || request->page_size() > kMaxPageSize) {
-    return FinishUnary(
-        context,
-        InvalidField("page_size",
-                     absl::StrCat("must be between 0 and ", kMaxPageSize)));
-  }
-  const std::string filters =
-      absl::StrCat(request->team(), "\x1f", request->industry());
-  absl::StatusOr<std::string> cursor =
-      DecodePageToken(request->page_token(), filters);
-  if (!cursor.ok()) return FinishUnary(context, cursor.status());
-
+absl::Status ActivityServiceImpl::DoListMembers(
+    const grpc::CallbackServerContext& context,
+    const v1::ListMembersRequest& request, v1::ListMembersResponse* response) {
+  absl::StatusOr<store::TenantId> tenant = TenantOf(context);
+  if (!tenant.ok()) return tenant.status();
+  auto paging =
+      ParsePage(request.page_size(), request.page_token(),
+                absl::StrCat(request.team(), "\x1f", request.industry()));
+  if (!paging.ok()) return paging.status();
   store::ListMembersQuery query;
-  query.team = request->team();
-  query.industry = request->industry();
-  query.page_size =
-      request->page_size() == 0 ? kDefaultPageSize : request->page_size();
-  query.after_member_id = *std::move(cursor);
+  query.team = request.team();
+  query.industry = request.industry();
+  query.page_size = static_cast<int>(paging->size);
+  query.after_member_id = paging->cursor;
   absl::StatusOr<store::MemberPage> page = store_->ListMembers(*tenant, query);
-  if (!page.ok()) return FinishUnary(context, page.status());
+  if (!page.ok()) return page.status();
   for (const model::Member& m : page->members) {
     ToProto(m, response->add_members());
   }
   if (page->has_more && !page->members.empty()) {
     response->set_next_page_token(
-        EncodePageToken(filters, page->members.back().member_id));
+        NextPageToken(*paging, page->members.back().member_id));
   }
-  return FinishUnary(context, absl::OkStatus());
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* ActivityServiceImpl::GetMember(
+    grpc::CallbackServerContext* context, const v1::GetMemberRequest* request,
+    v1::GetMemberResponse* response) {
+  return FinishUnary(context, DoGetMember(*context, *request, response));
+}
+
+grpc::ServerUnaryReactor* ActivityServiceImpl::ListMembers(
+    grpc::CallbackServerContext* context, const v1::ListMembersRequest* request,
+    v1::ListMembersResponse* response) {
+  return FinishUnary(context, DoListMembers(*context, *request, response));
 }
 
 grpc::ServerUnaryReactor* ActivityServiceImpl::DeleteMember(
@@ -119,7 +109,7 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::DeleteMember(
     v1::DeleteMemberResponse* response) {
   absl::StatusOr<store::TenantId> tenant = TenantOf(*context);
   if (!tenant.ok()) return FinishUnary(context, tenant.status());
-  if (absl::Status s = CheckMemberId(request->member_id()); !s.ok()) {
+  if (auto s = CheckMemberId("member_id", request->member_id()); !s.ok()) {
     return FinishUnary(context, s);
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();

@@ -52,6 +52,15 @@ class ActivityServiceImpl final : public v1::ActivityService::CallbackService {
       v1::IngestEventsResponse* response) override;
 
  private:
+  // Writes go through the writer thread and finish their reactor there;
+  // reads are answered on the calling thread.
+  absl::Status DoGetMember(const grpc::CallbackServerContext& context,
+                           const v1::GetMemberRequest& request,
+                           v1::GetMemberResponse* response);
+  absl::Status DoListMembers(const grpc::CallbackServerContext& context,
+                             const v1::ListMembersRequest& request,
+                             v1::ListMembersResponse* response);
+
   store::Store* const store_;
   SerialExecutor* const writer_;
   const Clock* const clock_;

@@ -15,6 +15,26 @@ static_assert(v1::SENIORITY_INDIVIDUAL_CONTRIBUTOR ==
               static_cast<int>(model::Seniority::kIndividualContributor));
 static_assert(v1::Channel_MAX == model::kMaxChannel);
 static_assert(v1::NetworkCategory_MAX == model::kMaxNetworkCategory);
+static_assert(v1::PILLAR_UNSPECIFIED ==
+              static_cast<int>(model::Pillar::kUnspecified));
+static_assert(v1::PILLAR_PROFESSIONAL_BRAND ==
+              static_cast<int>(model::Pillar::kProfessionalBrand));
+static_assert(v1::PILLAR_FIND_RIGHT_PEOPLE ==
+              static_cast<int>(model::Pillar::kFindRightPeople));
+static_assert(v1::PILLAR_ENGAGE_WITH_INSIGHTS ==
+              static_cast<int>(model::Pillar::kEngageWithInsights));
+static_assert(v1::PILLAR_BUILD_RELATIONSHIPS ==
+              static_cast<int>(model::Pillar::kBuildRelationships));
+static_assert(v1::Pillar_MAX ==
+              static_cast<int>(model::Pillar::kBuildRelationships));
+
+model::Pillar FromProto(v1::Pillar pillar) {
+  return static_cast<model::Pillar>(pillar);
+}
+
+v1::Pillar ToProto(model::Pillar pillar) {
+  return static_cast<v1::Pillar>(pillar);
+}
 
 absl::Time FromProtoTime(const google::protobuf::Timestamp& t) {
   return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());

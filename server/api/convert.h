@@ -7,6 +7,8 @@
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "rapport/v1/activity.pb.h"
+#include "rapport/v1/common.pb.h"
+#include "server/model/enums.h"
 #include "server/model/event.h"
 #include "server/model/member.h"
 
@@ -19,6 +21,10 @@ model::Member FromProto(const v1::Member& member);
 void ToProto(const model::Member& member, v1::Member* out);
 
 model::Event FromProto(const v1::Event& event);
+
+// The model's Pillar mirrors rapport.v1.Pillar value for value.
+model::Pillar FromProto(v1::Pillar pillar);
+v1::Pillar ToProto(model::Pillar pillar);
 
 }  // namespace rapport::api
 

@@ -95,6 +95,9 @@ void ToProto(const outreach::IdealNetwork& n, v1::IdealNetwork* out) {
 }
 
 void ToProto(const outreach::TeamComparison& c, v1::TeamComparison* out) {
+  if (c.team_pooled_reply_rate) {
+    out->set_team_pooled_reply_rate(*c.team_pooled_reply_rate);
+  }
   if (c.team_median_reply_rate) {
     out->set_team_median_reply_rate(*c.team_median_reply_rate);
   }
@@ -103,6 +106,32 @@ void ToProto(const outreach::TeamComparison& c, v1::TeamComparison* out) {
   }
   out->set_withheld(c.withheld);
   out->set_withheld_reason(c.withheld_reason);
+}
+
+void ToProto(const outreach::OutreachReport& r,
+             v1::GetOutreachEffectivenessResponse* out) {
+  ToProto(r.current, out->mutable_current());
+  ToProto(r.previous, out->mutable_previous());
+  for (const auto& t : r.unanswered) ToProto(t, out->add_unanswered());
+  out->set_unanswered_count(r.unanswered_count);
+  ToProto(r.follow_ups, out->mutable_follow_ups());
+  for (const auto& b : r.by_channel) ToProto(b, out->add_by_channel());
+  for (const auto& b : r.by_seniority) ToProto(b, out->add_by_seniority());
+  ToProto(r.reciprocity, out->mutable_reciprocity());
+  ToProto(r.ideal_network, out->mutable_ideal_network());
+}
+
+void ToProto(const outreach::TeamReport& r,
+             v1::GetOutreachEffectivenessResponse* out) {
+  ToProto(r.current, out->mutable_current());
+  ToProto(r.previous, out->mutable_previous());
+  for (const auto& t : r.unanswered) ToProto(t, out->add_unanswered());
+  out->set_unanswered_count(r.unanswered_count);
+  for (const auto& b : r.by_channel) ToProto(b, out->add_by_channel());
+  for (const auto& b : r.by_seniority) ToProto(b, out->add_by_seniority());
+  ToProto(r.reciprocity, out->mutable_reciprocity());
+  out->mutable_follow_ups()->set_note(
+      "follow-up rates are reported per member");
 }
 
 }  // namespace rapport::api

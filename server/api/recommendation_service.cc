@@ -6,7 +6,6 @@
 #include "server/api/convert.h"
 #include "server/api/status.h"
 #include "server/api/tenant.h"
-#include "server/recommend/recommend.h"
 
 namespace rapport::api {
 namespace {
@@ -14,9 +13,33 @@ namespace {
 constexpr int kDefaultMaxResults = 10;
 constexpr int kMaxResults = 100;
 
+// The library's kinds mirror rapport.v1.RecommendationKind value for value.
+#define RAPPORT_SAME_KIND(proto, kind)             \
+  static_assert(v1::RECOMMENDATION_KIND_##proto == \
+                static_cast<int>(recommend::Kind::kind))
+RAPPORT_SAME_KIND(UNSPECIFIED, kUnspecified);
+RAPPORT_SAME_KIND(ADD_PHOTO, kAddPhoto);
+RAPPORT_SAME_KIND(ADD_CERTIFICATIONS, kAddCertifications);
+RAPPORT_SAME_KIND(ADD_VOLUNTEER_OR_BOARD_ROLE, kAddVolunteerOrBoardRole);
+RAPPORT_SAME_KIND(DESCRIBE_POSITIONS, kDescribePositions);
+RAPPORT_SAME_KIND(ADD_EDUCATION, kAddEducation);
+RAPPORT_SAME_KIND(EXCHANGE_RECOMMENDATIONS, kExchangeRecommendations);
+RAPPORT_SAME_KIND(PUBLISH, kPublish);
+RAPPORT_SAME_KIND(SHARE_AND_COMMENT, kShareAndComment);
+RAPPORT_SAME_KIND(JOIN_GROUP_DISCUSSION, kJoinGroupDiscussion);
+RAPPORT_SAME_KIND(CONNECT_DECISION_MAKERS, kConnectDecisionMakers);
+RAPPORT_SAME_KIND(FOLLOW_UP_THREADS, kFollowUpThreads);
+RAPPORT_SAME_KIND(FOLLOW_UP_EVENT_CONTACTS, kFollowUpEventContacts);
+RAPPORT_SAME_KIND(RECONNECT, kReconnect);
+RAPPORT_SAME_KIND(FILL_NETWORK_CATEGORIES, kFillNetworkCategories);
+RAPPORT_SAME_KIND(SHAPE_CORE_NETWORK, kShapeCoreNetwork);
+RAPPORT_SAME_KIND(SLOW_DOWN_OUTREACH, kSlowDownOutreach);
+#undef RAPPORT_SAME_KIND
+static_assert(v1::RecommendationKind_MAX == recommend::kMaxKind);
+
 void ToProto(const recommend::Recommendation& r, v1::Recommendation* out) {
   out->set_kind(static_cast<v1::RecommendationKind>(r.kind));
-  out->set_pillar(static_cast<v1::Pillar>(r.pillar));
+  out->set_pillar(api::ToProto(r.pillar));
   out->set_title(r.title);
   out->set_rationale(r.rationale);
   out->set_expected_gain(r.expected_gain);
@@ -33,31 +56,9 @@ void ToProto(const recommend::Recommendation& r, v1::Recommendation* out) {
 }  // namespace
 
 RecommendationServiceImpl::RecommendationServiceImpl(
-    store::Store* store, board::ScoreBoard* board, const Clock* clock,
+    const core::NextActions* actions, const Clock* clock,
     RecommendationServiceOptions options)
-    : store_(store),
-      board_(board),
-      clock_(clock),
-      options_(std::move(options)) {}
-
-absl::StatusOr<std::optional<double>> RecommendationServiceImpl::TeamReplyRate(
-    const store::TenantId& tenant, const model::Member& member,
-    std::optional<absl::Time> as_of) {
-  auto board = board_->Get(tenant, as_of);
-  if (!board.ok()) return board.status();
-  const board::Group* team = (*board)->Team(member.team);
-  if (team == nullptr ||
-      static_cast<int>(team->ranked.size()) < options_.min_group_size) {
-    return std::optional<double>();
-  }
-  board::OutreachSummary teammates;  // The member's own figures left out.
-  for (const auto& m : team->ranked) {
-    if (m->member.member_id == member.member_id) continue;
-    teammates.threads_started += m->outreach_30d.threads_started;
-    teammates.threads_answered += m->outreach_30d.threads_answered;
-  }
-  return teammates.reply_ratio();
-}
+    : actions_(actions), clock_(clock), options_(std::move(options)) {}
 
 absl::Status RecommendationServiceImpl::Handle(
     const grpc::CallbackServerContext& context,
@@ -65,8 +66,8 @@ absl::Status RecommendationServiceImpl::Handle(
     v1::GetRecommendationsResponse* response) {
   absl::StatusOr<store::TenantId> tenant = TenantOf(context);
   if (!tenant.ok()) return tenant.status();
-  if (auto e = CheckId("member_id", request.member_id())) {
-    return InvalidField(e->field, e->reason);
+  if (auto s = CheckMemberId("member_id", request.member_id()); !s.ok()) {
+    return s;
   }
   if (request.max_results() < 0 || request.max_results() > kMaxResults) {
     return InvalidField("max_results",
@@ -77,31 +78,15 @@ absl::Status RecommendationServiceImpl::Handle(
   auto as_of = OptionalTime("as_of", request.has_as_of(), request.as_of(), now,
                             options_.validation);
   if (!as_of.ok()) return as_of.status();
-  const absl::Time end = as_of->value_or(now);
-
-  auto member = store_->GetMember(*tenant, request.member_id());
-  if (!member.ok()) return member.status();
-  const scoring::ScoringModel& model = board_->model();
-  // The one read of the member's aggregates: every counterfactual is
-  // re-scored from it in memory.
-  auto activity =
-      store_->ReadActivity(*tenant, member->member_id,
-                           end - absl::Hours(24) * model.window_days, end);
-  if (!activity.ok()) return activity.status();
-  auto team_rate = TeamReplyRate(*tenant, *member, *as_of);
-  if (!team_rate.ok()) return team_rate.status();
-
-  recommend::RecommendOptions options;
-  options.max_results =
-      request.max_results() == 0 ? kDefaultMaxResults : request.max_results();
-  options.team_reply_rate = *team_rate;
-  const recommend::Recommendations result =
-      recommend::Recommend(model, member->profile, *activity, end, options);
-  for (const recommend::Recommendation& r : result.recommendations) {
+  auto result = actions_->For(
+      *tenant, request.member_id(), *as_of, now,
+      request.max_results() == 0 ? kDefaultMaxResults : request.max_results());
+  if (!result.ok()) return result.status();
+  for (const recommend::Recommendation& r : result->recommendations) {
     ToProto(r, response->add_recommendations());
   }
-  response->set_current_total(result.current_total);
-  response->set_model_version(result.model_version);
+  response->set_current_total(result->current_total);
+  response->set_model_version(result->model_version);
   return absl::OkStatus();
 }
 

@@ -1,26 +1,18 @@
 // RecommendationService (rapport.v1.RecommendationService): a member's next
-// actions worth most points, from one read of the member's aggregates and
-// the pure recommendation library, which re-scores every candidate action in
-// memory. A thin adapter like the other services.
+// actions worth most points. The handler validates the request, makes one
+// call to core::NextActions and converts the answer.
 #ifndef RAPPORT_SERVER_API_RECOMMENDATION_SERVICE_H_
 #define RAPPORT_SERVER_API_RECOMMENDATION_SERVICE_H_
 
-#include <optional>
-#include <string>
-
 #include "rapport/v1/recommendation.grpc.pb.h"
 #include "server/api/validate.h"
-#include "server/board/score_board.h"
 #include "server/common/clock.h"
-#include "server/store/store.h"
+#include "server/core/recommendations.h"
 
 namespace rapport::api {
 
 struct RecommendationServiceOptions {
   ValidationLimits validation;
-  // The team's reply rate is used (and shown) only for teams of at least
-  // this many members; smaller teams are compared with the model's prior.
-  int min_group_size = 5;
 };
 
 // Thread-safe. Does not own its dependencies.
@@ -30,9 +22,7 @@ struct RecommendationServiceOptions {
 class RecommendationServiceImpl final
     : public v1::RecommendationService::CallbackService {
  public:
-  // `board` supplies the scoring model and the team's cached 30-day outreach
-  // figures.
-  RecommendationServiceImpl(store::Store* store, board::ScoreBoard* board,
+  RecommendationServiceImpl(const core::NextActions* actions,
                             const Clock* clock,
                             RecommendationServiceOptions options);
 
@@ -45,14 +35,8 @@ class RecommendationServiceImpl final
   absl::Status Handle(const grpc::CallbackServerContext& context,
                       const v1::GetRecommendationsRequest& request,
                       v1::GetRecommendationsResponse* response);
-  // The pooled 30-day reply rate of the member's teammates, from the score
-  // board; nullopt for a team below min_group_size or without threads.
-  absl::StatusOr<std::optional<double>> TeamReplyRate(
-      const store::TenantId& tenant, const model::Member& member,
-      std::optional<absl::Time> as_of);
 
-  store::Store* const store_;
-  board::ScoreBoard* const board_;
+  const core::NextActions* const actions_;
   const Clock* const clock_;
   const RecommendationServiceOptions options_;
 };

@@ -9,7 +9,7 @@ void AddPillars(const std::array<double, scoring::kPillarCount>& values,
                 google::protobuf::RepeatedPtrField<v1::PillarValue>* out) {
   for (int i = 0; i < scoring::kPillarCount; ++i) {
     v1::PillarValue* v = out->Add();
-    v->set_pillar(static_cast<v1::Pillar>(i + 1));
+    v->set_pillar(ToProto(static_cast<model::Pillar>(i + 1)));
     v->set_value(values[i]);
   }
 }
@@ -21,7 +21,7 @@ void ToProto(const scoring::ScoreResult& score, v1::Score* out) {
   out->set_model_version(score.model_version);
   for (const scoring::PillarScore& p : score.pillars) {
     v1::PillarScore* pillar = out->add_pillars();
-    pillar->set_pillar(static_cast<v1::Pillar>(p.pillar));
+    pillar->set_pillar(ToProto(p.pillar));
     pillar->set_score(p.score);
     for (const scoring::ComponentScore& c : p.components) {
       v1::ScoreComponent* component = pillar->add_components();
@@ -69,18 +69,35 @@ void ToProto(const board::Board& board, const board::MemberScore& member,
   out->set_change_7d(member.change_7d());
 }
 
-void ToProto(const scoring::MemberTotals& totals, v1::LeaderboardEntry* out) {
-  out->set_total(totals.total);
-  AddPillars(totals.pillars, out->mutable_pillars());
+void ToProto(const board::MemberScore& member, int rank,
+             v1::LeaderboardEntry* out) {
+  out->set_rank(rank);
+  out->set_member_id(member.member.member_id);
+  out->set_display_name(member.member.display_name);
+  out->set_team(member.member.team);
+  out->set_total(member.totals.total);
+  AddPillars(member.totals.pillars, out->mutable_pillars());
+  out->set_change_7d(member.change_7d());
 }
 
-void ToProto(const model::ScoreSnapshot& snapshot, v1::ScorePoint* out) {
-  const absl::Time end_of_day =
-      absl::FromCivil(snapshot.day + 1, absl::UTCTimeZone()) -
-      absl::Nanoseconds(1);
-  ToProtoTime(end_of_day, out->mutable_as_of());
-  out->set_total(snapshot.total);
-  AddPillars(snapshot.pillars, out->mutable_pillars());
+void ToProto(const core::HistoryPoint& point, v1::ScorePoint* out) {
+  ToProtoTime(point.as_of, out->mutable_as_of());
+  out->set_total(point.totals.total);
+  AddPillars(point.totals.pillars, out->mutable_pillars());
+}
+
+void ToProto(const board::Decline& decline, absl::Time previous_time,
+             v1::DecliningMember* out) {
+  const board::MemberScore& m = *decline.member;
+  out->set_member_id(m.member.member_id);
+  out->set_display_name(m.member.display_name);
+  out->set_team(m.member.team);
+  out->set_total(m.totals.total);
+  out->set_previous_total(decline.before.total);
+  out->set_change(decline.change);
+  out->set_pillar_fell_most(ToProto(decline.pillar_fell_most));
+  out->set_pillar_change(decline.pillar_change);
+  ToProtoTime(previous_time, out->mutable_previous_time());
 }
 
 }  // namespace rapport::api

@@ -6,7 +6,8 @@
 
 #include "rapport/v1/scoring.pb.h"
 #include "server/board/board.h"
-#include "server/model/score_snapshot.h"
+#include "server/board/decline.h"
+#include "server/core/scores.h"
 #include "server/scoring/rank.h"
 #include "server/scoring/score.h"
 
@@ -23,9 +24,16 @@ void ToProto(const std::string& group, const scoring::GroupRank* rank,
 void ToProto(const board::Board& board, const board::MemberScore& member,
              v1::Score* out);
 
-void ToProto(const scoring::MemberTotals& totals, v1::LeaderboardEntry* out);
+// A leaderboard row: the member, their rank in the ordering, totals and
+// 7-day change.
+void ToProto(const board::MemberScore& member, int rank,
+             v1::LeaderboardEntry* out);
 
-void ToProto(const model::ScoreSnapshot& snapshot, v1::ScorePoint* out);
+void ToProto(const core::HistoryPoint& point, v1::ScorePoint* out);
+
+// `previous_time`: the instant decline.before is of.
+void ToProto(const board::Decline& decline, absl::Time previous_time,
+             v1::DecliningMember* out);
 
 }  // namespace rapport::api
 

@@ -1,15 +1,14 @@
 #include "server/api/scoring_service.h"
 
-#include <algorithm>
+#include <optional>
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/proto_buffer_reader.h"
 #include "grpcpp/support/slice.h"
 #include "server/api/convert.h"
-#include "server/api/page_token.h"
+#include "server/api/pagination.h"
 #include "server/api/score_convert.h"
 #include "server/api/status.h"
 #include "server/api/tenant.h"
@@ -17,97 +16,46 @@
 namespace rapport::api {
 namespace {
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 1000;
-constexpr double kDefaultMinDrop = 5;
-constexpr int kDefaultPeriodDays = 7;
 constexpr int kDefaultHistoryDays = 90;
 
 absl::CivilDay DayOf(absl::Time t) {
   return absl::ToCivilDay(t, absl::UTCTimeZone());
 }
 
-absl::Status CheckMemberId(const std::string& field, const std::string& id) {
-  if (auto e = CheckId(field, id)) return InvalidField(e->field, e->reason);
-  return absl::OkStatus();
-}
-
-absl::StatusOr<int> PageSize(int requested) {
-  if (requested < 0 || requested > kMaxPageSize) {
-    return InvalidField("page_size",
-                        absl::StrCat("must be between 0 and ", kMaxPageSize));
-  }
-  return requested == 0 ? kDefaultPageSize : requested;
-}
-
-// A page token's offset; `filters` fingerprint the rest of the request.
-absl::StatusOr<size_t> PageOffset(const std::string& token,
-                                  const std::string& filters) {
-  absl::StatusOr<std::string> cursor = DecodePageToken(token, filters);
-  if (!cursor.ok()) return cursor.status();
-  if (cursor->empty()) return 0;
-  size_t offset = 0;
-  if (!absl::SimpleAtoi(*cursor, &offset)) {
-    return InvalidField("page_token", "is not a token this server issued");
-  }
-  return offset;
-}
-
-// The group a scope names: a team, an industry, or the tenant. NOT_FOUND
-// when the named group has no member.
-absl::StatusOr<const board::Group*> GroupOf(const board::Board& board,
-                                            bool has_team,
-                                            const std::string& team,
-                                            bool has_industry,
-                                            const std::string& industry) {
-  if (has_team) {
-    if (team.empty()) return InvalidField("team", "must not be empty");
-    const board::Group* g = board.Team(team);
-    if (g == nullptr) {
-      return absl::NotFoundError(
-          absl::StrCat("team '", team, "' has no members"));
+// The scope of a leaderboard or decliner request. INVALID_ARGUMENT for a
+// scope set to an empty name.
+template <typename Request>
+absl::StatusOr<core::GroupScope> ScopeOf(const Request& request) {
+  core::GroupScope scope;
+  if (request.has_team()) {
+    if (request.team().empty())
+      return InvalidField("team", "must not be empty");
+    scope.kind = core::GroupScope::Kind::kTeam;
+    scope.name = request.team();
+  } else if (request.has_industry()) {
+    if (request.industry().empty()) {
+      return InvalidField("industry", "must not be empty");
     }
-    return g;
+    scope.kind = core::GroupScope::Kind::kIndustry;
+    scope.name = request.industry();
   }
-  if (has_industry) {
-    if (industry.empty()) return InvalidField("industry", "must not be empty");
-    const board::Group* g = board.Industry(industry);
-    if (g == nullptr) {
-      return absl::NotFoundError(
-          absl::StrCat("industry '", industry, "' has no members"));
-    }
-    return g;
-  }
-  return &board.Tenant();
+  return scope;
 }
 
-std::string TimeKey(std::optional<absl::Time> t) {
-  return t ? absl::FormatTime(*t, absl::UTCTimeZone()) : "now";
+// The part of a page token's filters naming the scope and the instant.
+template <typename Request>
+std::string ScopeKey(const Request& request, std::optional<absl::Time> as_of) {
+  return absl::StrCat(
+      request.scope_case(), "\x1f", request.team(), request.industry(), "\x1f",
+      as_of ? absl::FormatTime(*as_of, absl::UTCTimeZone()) : "now");
 }
 
 }  // namespace
 
-ScoringServiceImpl::ScoringServiceImpl(store::Store* store,
-                                       board::ScoreBoard* board,
+ScoringServiceImpl::ScoringServiceImpl(const core::ScoreQueries* scores,
                                        const Clock* clock,
                                        ScoringServiceOptions options)
-    : store_(store), board_(board), clock_(clock), options_(options) {}
-
-absl::StatusOr<std::shared_ptr<const board::Board>>
-ScoringServiceImpl::BoardWith(const store::TenantId& tenant,
-                              const std::string& member_id,
-                              std::optional<absl::Time> as_of) {
-  auto board = board_->Get(tenant, as_of);
-  if (!board.ok()) return board.status();
-  if ((*board)->Find(member_id) != nullptr) return board;
-  // Perhaps the member was created after the cached board was built.
-  board = board_->Get(tenant, as_of, /*refresh_changes=*/true);
-  if (!board.ok()) return board.status();
-  if ((*board)->Find(member_id) == nullptr) {
-    return absl::NotFoundError(absl::StrCat("no member '", member_id, "'"));
-  }
-  return board;
-}
+    : scores_(scores), clock_(clock), options_(options) {}
 
 absl::StatusOr<std::string> ScoringServiceImpl::DoGetScore(
     const grpc::CallbackServerContext& context,
@@ -120,9 +68,9 @@ absl::StatusOr<std::string> ScoringServiceImpl::DoGetScore(
   auto as_of = OptionalTime("as_of", request.has_as_of(), request.as_of(),
                             clock_->Now(), options_.validation);
   if (!as_of.ok()) return as_of.status();
-  auto board = BoardWith(*tenant, request.member_id(), *as_of);
-  if (!board.ok()) return board.status();
-  const board::Board& b = **board;
+  auto found = scores_->Member(*tenant, request.member_id(), *as_of);
+  if (!found.ok()) return found.status();
+  const board::Board& b = *found->board;
   return b.Memo(request.member_id(), [&b](const board::MemberScore& m) {
     v1::GetScoreResponse response;
     ToProto(b, m, response.mutable_score());
@@ -152,7 +100,7 @@ absl::Status ScoringServiceImpl::DoBatchGetScores(
   auto as_of = OptionalTime("as_of", request.has_as_of(), request.as_of(),
                             clock_->Now(), options_.validation);
   if (!as_of.ok()) return as_of.status();
-  auto board = board_->Get(*tenant, *as_of, /*refresh_changes=*/true);
+  auto board = scores_->CurrentBoard(*tenant, *as_of);
   if (!board.ok()) return board.status();
   for (const std::string& id : request.member_ids()) {
     const board::MemberScore* m = (*board)->Find(id);
@@ -194,25 +142,13 @@ absl::Status ScoringServiceImpl::DoGetScoreHistory(
         absl::StrCat("the range spans ", last - first + 1,
                      " days; the maximum is ", options_.max_history_days));
   }
-  auto snapshots =
-      store_->ReadScoreHistory(*tenant, request.member_id(), first, last);
-  if (!snapshots.ok()) return snapshots.status();
-  const absl::CivilDay today = DayOf(now);
-  for (const model::ScoreSnapshot& s : *snapshots) {
-    if (s.day < today) ToProto(s, response->add_points());
+  auto points = scores_->History(*tenant, request.member_id(), first, end_time,
+                                 !end->has_value());
+  if (!points.ok()) return points.status();
+  for (const core::HistoryPoint& p : *points) {
+    ToProto(p, response->add_points());
   }
-  if (last >= today) {  // Today is not recorded yet: score it live.
-    auto board = BoardWith(*tenant, request.member_id(), std::nullopt);
-    if (!board.ok()) return board.status();
-    const board::MemberScore& m = *(*board)->Find(request.member_id());
-    v1::ScorePoint* point = response->add_points();
-    ToProtoTime((*board)->as_of(), point->mutable_as_of());
-    point->set_total(m.totals.total);
-    v1::LeaderboardEntry pillars;
-    ToProto(m.totals, &pillars);
-    *point->mutable_pillars() = pillars.pillars();
-  }
-  response->set_model_version(board_->model().version);
+  response->set_model_version(scores_->model().version);
   return absl::OkStatus();
 }
 
@@ -222,46 +158,31 @@ absl::Status ScoringServiceImpl::DoGetLeaderboard(
     v1::GetLeaderboardResponse* response) {
   absl::StatusOr<store::TenantId> tenant = TenantOf(context);
   if (!tenant.ok()) return tenant.status();
+  auto scope = ScopeOf(request);
+  if (!scope.ok()) return scope.status();
   if (!v1::Pillar_IsValid(request.order_by())) {
     return InvalidField("order_by",
                         absl::StrCat("unknown value ", request.order_by()));
   }
-  auto page_size = PageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
   auto as_of = OptionalTime("as_of", request.has_as_of(), request.as_of(),
                             clock_->Now(), options_.validation);
   if (!as_of.ok()) return as_of.status();
-  const std::string filters = absl::StrCat(
-      request.scope_case(), "\x1f", request.team(), request.industry(), "\x1f",
-      request.order_by(), "\x1f", TimeKey(*as_of));
-  auto offset = PageOffset(request.page_token(), filters);
-  if (!offset.ok()) return offset.status();
-
-  auto board = board_->Get(*tenant, *as_of);
-  if (!board.ok()) return board.status();
-  auto group = GroupOf(**board, request.has_team(), request.team(),
-                       request.has_industry(), request.industry());
-  if (!group.ok()) return group.status();
-  const auto order_by = static_cast<model::Pillar>(request.order_by());
-  std::shared_ptr<const board::Ordering> ordering =
-      (*board)->OrderBy(**group, order_by);
-  const size_t end = std::min(ordering->members.size(),
-                              *offset + static_cast<size_t>(*page_size));
-  for (size_t i = *offset; i < end; ++i) {
-    const board::MemberScore& m = *ordering->members[i];
-    v1::LeaderboardEntry* entry = response->add_entries();
-    entry->set_rank(ordering->ranks[i]);
-    entry->set_member_id(m.member.member_id);
-    entry->set_display_name(m.member.display_name);
-    entry->set_team(m.member.team);
-    ToProto(m.totals, entry);
-    entry->set_change_7d(m.change_7d());
+  auto page = ParsePage(
+      request.page_size(), request.page_token(),
+      absl::StrCat(ScopeKey(request, *as_of), "\x1f", request.order_by()));
+  if (!page.ok()) return page.status();
+  auto ranking =
+      scores_->Rank(*tenant, *scope, FromProto(request.order_by()), *as_of);
+  if (!ranking.ok()) return ranking.status();
+  const board::Ordering& ordering = *ranking->ordering;
+  auto slice = SliceOf(*page, ordering.members.size());
+  if (!slice.ok()) return slice.status();
+  for (size_t i = slice->begin; i < slice->end; ++i) {
+    ToProto(*ordering.members[i], ordering.ranks[i], response->add_entries());
   }
-  if (end < ordering->members.size()) {
-    response->set_next_page_token(EncodePageToken(filters, absl::StrCat(end)));
-  }
-  response->set_total_size(static_cast<int32_t>(ordering->members.size()));
-  response->set_model_version(board_->model().version);
+  response->set_next_page_token(slice->next_page_token);
+  response->set_total_size(static_cast<int32_t>(ordering.members.size()));
+  response->set_model_version(scores_->model().version);
   return absl::OkStatus();
 }
 
@@ -271,7 +192,9 @@ absl::Status ScoringServiceImpl::DoListDecliningMembers(
     v1::ListDecliningMembersResponse* response) {
   absl::StatusOr<store::TenantId> tenant = TenantOf(context);
   if (!tenant.ok()) return tenant.status();
-  if (request.min_drop() < 0 || request.min_drop() > 100) {
+  auto scope = ScopeOf(request);
+  if (!scope.ok()) return scope.status();
+  if (!(request.min_drop() >= 0 && request.min_drop() <= 100)) {
     return InvalidField("min_drop", "must be between 0 and 100");
   }
   if (request.period_days() < 0 ||
@@ -279,74 +202,30 @@ absl::Status ScoringServiceImpl::DoListDecliningMembers(
     return InvalidField("period_days", absl::StrCat("must be between 0 and ",
                                                     options_.max_period_days));
   }
-  auto page_size = PageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
   auto as_of = OptionalTime("as_of", request.has_as_of(), request.as_of(),
                             clock_->Now(), options_.validation);
   if (!as_of.ok()) return as_of.status();
-  const double min_drop =
-      request.min_drop() == 0 ? kDefaultMinDrop : request.min_drop();
-  const int period =
-      request.period_days() == 0 ? kDefaultPeriodDays : request.period_days();
-  const std::string filters = absl::StrCat(
-      request.scope_case(), "\x1f", request.team(), request.industry(), "\x1f",
-      min_drop, "\x1f", period, "\x1f", TimeKey(*as_of));
-  auto offset = PageOffset(request.page_token(), filters);
-  if (!offset.ok()) return offset.status();
-
-  auto board = board_->Get(*tenant, *as_of);
-  if (!board.ok()) return board.status();
-  auto group = GroupOf(**board, request.has_team(), request.team(),
-                       request.has_industry(), request.industry());
-  if (!group.ok()) return group.status();
-
-  struct Decline {
-    const board::MemberScore* member;
-    scoring::MemberTotals before;
-    double change;
-  };
-  std::vector<Decline> declines;
-  const absl::Time before_time = (*board)->as_of() - absl::Hours(24) * period;
-  for (const auto& m : (*group)->ranked) {
-    scoring::MemberTotals before = m->totals_7d_ago;
-    if (period != 7) {
-      auto score = board_->ScoreOne(*tenant, m->member, before_time);
-      if (!score.ok()) return score.status();
-      before = scoring::TotalsOf(*score);
-    }
-    const double change = m->totals.total - before.total;
-    if (change <= -min_drop) declines.push_back({m.get(), before, change});
+  const std::optional<double> min_drop =
+      request.min_drop() == 0 ? std::nullopt
+                              : std::optional<double>(request.min_drop());
+  const std::optional<int> period =
+      request.period_days() == 0 ? std::nullopt
+                                 : std::optional<int>(request.period_days());
+  auto page = ParsePage(
+      request.page_size(), request.page_token(),
+      absl::StrCat(ScopeKey(request, *as_of), "\x1f",
+                   min_drop.value_or(scores_->options().decline_points), "\x1f",
+                   period.value_or(7)));
+  if (!page.ok()) return page.status();
+  auto list = scores_->Decliners(*tenant, *scope, min_drop, period, *as_of);
+  if (!list.ok()) return list.status();
+  auto slice = SliceOf(*page, list->decliners.size());
+  if (!slice.ok()) return slice.status();
+  for (size_t i = slice->begin; i < slice->end; ++i) {
+    ToProto(list->decliners[i], list->previous_time, response->add_members());
   }
-  std::sort(declines.begin(), declines.end(),
-            [](const Decline& a, const Decline& b) {
-              if (a.change != b.change) return a.change < b.change;
-              return a.member->member.member_id < b.member->member.member_id;
-            });
-  const size_t end =
-      std::min(declines.size(), *offset + static_cast<size_t>(*page_size));
-  for (size_t i = *offset; i < end; ++i) {
-    const Decline& d = declines[i];
-    v1::DecliningMember* out = response->add_members();
-    out->set_member_id(d.member->member.member_id);
-    out->set_display_name(d.member->member.display_name);
-    out->set_team(d.member->member.team);
-    out->set_total(d.member->totals.total);
-    out->set_previous_total(d.before.total);
-    out->set_change(d.change);
-    int worst = 0;
-    for (int p = 1; p < scoring::kPillarCount; ++p) {
-      if (d.member->totals.pillars[p] - d.before.pillars[p] <
-          d.member->totals.pillars[worst] - d.before.pillars[worst]) {
-        worst = p;
-      }
-    }
-    out->set_pillar_fell_most(static_cast<v1::Pillar>(worst + 1));
-    out->set_pillar_change(d.member->totals.pillars[worst] -
-                           d.before.pillars[worst]);
-  }
-  if (end < declines.size()) {
-    response->set_next_page_token(EncodePageToken(filters, absl::StrCat(end)));
-  }
+  response->set_next_page_token(slice->next_page_token);
+  response->set_min_drop(list->min_drop);
   return absl::OkStatus();
 }
 

@@ -1,14 +1,13 @@
 // ScoringService (rapport.v1.ScoringService): scores, ranks, history,
-// leaderboards and decliners, served from the ScoreBoard cache and the
-// store's daily snapshots. A thin adapter like the other services.
+// leaderboards and decliners. Each handler validates the request, makes one
+// call to core::ScoreQueries and converts the answer.
 #ifndef RAPPORT_SERVER_API_SCORING_SERVICE_H_
 #define RAPPORT_SERVER_API_SCORING_SERVICE_H_
 
 #include "rapport/v1/scoring.grpc.pb.h"
 #include "server/api/validate.h"
-#include "server/board/score_board.h"
 #include "server/common/clock.h"
-#include "server/store/store.h"
+#include "server/core/scores.h"
 
 namespace rapport::api {
 
@@ -28,8 +27,8 @@ class ScoringServiceImpl final
     : public v1::ScoringService::WithRawCallbackMethod_GetScore<
           v1::ScoringService::CallbackService> {
  public:
-  ScoringServiceImpl(store::Store* store, board::ScoreBoard* board,
-                     const Clock* clock, ScoringServiceOptions options);
+  ScoringServiceImpl(const core::ScoreQueries* scores, const Clock* clock,
+                     ScoringServiceOptions options);
 
   grpc::ServerUnaryReactor* GetScore(grpc::CallbackServerContext* context,
                                      const grpc::ByteBuffer* request,
@@ -70,14 +69,7 @@ class ScoringServiceImpl final
       const v1::ListDecliningMembersRequest& request,
       v1::ListDecliningMembersResponse* response);
 
-  // The board holding `member_id`, refreshed when the member is newer than
-  // the cached board. NOT_FOUND for an unknown member.
-  absl::StatusOr<std::shared_ptr<const board::Board>> BoardWith(
-      const store::TenantId& tenant, const std::string& member_id,
-      std::optional<absl::Time> as_of);
-
-  store::Store* const store_;
-  board::ScoreBoard* const board_;
+  const core::ScoreQueries* const scores_;
   const Clock* const clock_;
   const ScoringServiceOptions options_;
 };

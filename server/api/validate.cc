@@ -146,6 +146,14 @@ absl::StatusOr<std::optional<absl::Time>> OptionalTime(
   return std::optional<absl::Time>(FromProtoTime(ts));
 }
 
+absl::Status CheckMemberId(const std::string& field,
+                           const std::string& member_id) {
+  if (auto e = CheckId(field, member_id)) {
+    return InvalidField(e->field, e->reason);
+  }
+  return absl::OkStatus();
+}
+
 std::optional<FieldError> CheckId(const std::string& field,
                                   const std::string& value) {
   if (value.empty()) return FieldError{field, "is required"};

@@ -32,6 +32,11 @@ struct FieldError {
 std::optional<FieldError> CheckId(const std::string& field,
                                   const std::string& value);
 
+// The identifier check of a request field naming a member: OK, or
+// INVALID_ARGUMENT "<field>: <reason>".
+absl::Status CheckMemberId(const std::string& field,
+                           const std::string& member_id);
+
 // OK, or INVALID_ARGUMENT "<field>: <reason>" with field paths under
 // `member.`.
 absl::Status ValidateMember(const v1::Member& member);

@@ -29,9 +29,10 @@ ABSL_FLAG(std::string, db, "rapport.db",
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
           "HTTP address HOST:PORT of /metrics and the leaderboard page (/); "
           "empty to disable");
-ABSL_FLAG(double, metrics_decline_points, 5,
+ABSL_FLAG(double, decline_points, 5,
           "a member whose SSI fell by at least this many points in 7 days is "
-          "declining (> 0)");
+          "declining: the default of ListDecliningMembers' min_drop, the "
+          "page's badge and rapport_team_members_declining (> 0, <= 100)");
 ABSL_FLAG(int, metrics_member_top_k, 0,
           "export per-member metrics only for the best and the worst K "
           "members of each team (0-10000); 0 for every member");
@@ -72,7 +73,7 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->listen = absl::GetFlag(FLAGS_listen);
   options->db_path = absl::GetFlag(FLAGS_db);
   options->metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
-  options->metrics_decline_points = absl::GetFlag(FLAGS_metrics_decline_points);
+  options->decline_points = absl::GetFlag(FLAGS_decline_points);
   options->metrics_member_top_k = absl::GetFlag(FLAGS_metrics_member_top_k);
   options->max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options->activity.max_batch_events = absl::GetFlag(FLAGS_max_batch_events);
@@ -83,8 +84,6 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->board.refresh_interval = absl::GetFlag(FLAGS_score_refresh);
   options->scoring.validation = options->activity.validation;
   options->outreach.validation = options->activity.validation;
-  options->outreach.min_group_size = options->board.min_group_size;
-  options->recommendation.min_group_size = options->board.min_group_size;
   options->history.backfill_days = absl::GetFlag(FLAGS_history_days);
   options->history_interval = absl::GetFlag(FLAGS_history_interval);
   if (options->history.backfill_days < 1 ||
@@ -109,9 +108,8 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
                         " is not HOST:PORT");
   }
   // Written so that NaN fails too.
-  if (!(options->metrics_decline_points > 0) ||
-      options->metrics_decline_points > 100) {
-    return "--metrics_decline_points must be greater than 0 and at most 100";
+  if (!(options->decline_points > 0) || options->decline_points > 100) {
+    return "--decline_points must be greater than 0 and at most 100";
   }
   if (options->metrics_member_top_k < 0 ||
       options->metrics_member_top_k > 10000) {

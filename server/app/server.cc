@@ -18,6 +18,9 @@
 #include "rapport/v1/scoring.grpc.pb.h"
 #include "server/api/tenant.h"
 #include "server/common/serial_executor.h"
+#include "server/core/outreach_reports.h"
+#include "server/core/recommendations.h"
+#include "server/core/scores.h"
 #include "server/engine/history_recorder.h"
 #include "server/metrics/grpc_server_metrics.h"
 #include "server/metrics/ingest_metrics.h"
@@ -44,6 +47,9 @@ struct RapportServer::Parts {
   scoring::ScoringModel model;
   std::unique_ptr<board::ScoreBoard> score_board;
   std::unique_ptr<engine::HistoryRecorder> history;
+  std::unique_ptr<core::ScoreQueries> scores;
+  std::unique_ptr<core::OutreachReports> outreach_reports;
+  std::unique_ptr<core::NextActions> next_actions;
   std::unique_ptr<api::ActivityServiceImpl> activity;
   std::unique_ptr<api::ScoringServiceImpl> scoring;
   std::unique_ptr<api::OutreachServiceImpl> outreach;
@@ -111,18 +117,29 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->grpc_metrics =
       std::make_unique<metrics::GrpcServerMetrics>(*parts->registry);
   parts->writer = std::make_unique<SerialExecutor>();
+  board::ScoreBoardOptions board_options = options.board;
+  board_options.outreach = options.outreach.analysis;
   parts->score_board = std::make_unique<board::ScoreBoard>(
-      parts->store.get(), &parts->model, clock, options.board);
+      parts->store.get(), &parts->model, clock, board_options);
+  parts->scores = std::make_unique<core::ScoreQueries>(
+      parts->store.get(), parts->score_board.get(),
+      core::ScoreQueryOptions{.decline_points = options.decline_points});
+  parts->outreach_reports = std::make_unique<core::OutreachReports>(
+      parts->store.get(), parts->score_board.get(),
+      core::OutreachReportOptions{.min_group_size =
+                                      options.board.min_group_size});
+  parts->next_actions = std::make_unique<core::NextActions>(
+      parts->store.get(), parts->score_board.get(),
+      core::NextActionsOptions{.min_group_size = options.board.min_group_size});
   parts->activity = std::make_unique<api::ActivityServiceImpl>(
       parts->store.get(), parts->writer.get(), clock,
       parts->ingest_metrics.get(), parts->score_board.get(), options.activity);
   parts->outreach = std::make_unique<api::OutreachServiceImpl>(
-      parts->store.get(), clock, options.outreach);
+      parts->outreach_reports.get(), clock, options.outreach);
   parts->scoring = std::make_unique<api::ScoringServiceImpl>(
-      parts->store.get(), parts->score_board.get(), clock, options.scoring);
+      parts->scores.get(), clock, options.scoring);
   parts->recommendation = std::make_unique<api::RecommendationServiceImpl>(
-      parts->store.get(), parts->score_board.get(), clock,
-      options.recommendation);
+      parts->next_actions.get(), clock, options.recommendation);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -161,11 +178,11 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
             parts->score_board.get(), api::kDefaultTenant,
             metrics::LeaderboardMetricsOptions{
                 .member_top_k = options.metrics_member_top_k,
-                .decline_points = options.metrics_decline_points});
+
+                .decline_points = options.decline_points});
     parts->metrics_endpoint->RegisterCollectable(parts->leaderboard_metrics);
     parts->metrics_endpoint->SetPageHandler(
-        [boards = parts->score_board.get(),
-         decline = options.metrics_decline_points](
+        [boards = parts->score_board.get(), decline = options.decline_points](
             const metrics::PageRequest& request) {
           return LeaderboardPage(boards, decline, request);
         });

@@ -27,10 +27,12 @@ struct ServerOptions {
   // HTTP address of /metrics and the leaderboard page (/); empty serves
   // neither.
   std::string metrics_listen;
-  // A member whose SSI fell by at least this many points in seven days is
-  // declining: flagged on the leaderboard page, counted by
-  // rapport_team_members_declining. Greater than 0.
-  double metrics_decline_points = 5;
+  // The one threshold of "declining": a member whose SSI fell by at least
+  // this many points (in seven days, unless a request names another
+  // period) is listed by ListDecliningMembers by default, flagged on the
+  // leaderboard page and counted by rapport_team_members_declining. Greater
+  // than 0.
+  double decline_points = 5;
   // Per-member metrics only for the best and worst this many members of each
   // team; 0 for every member.
   int metrics_member_top_k = 0;

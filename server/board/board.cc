@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "server/board/decline.h"
+#include "server/common/quantile.h"
+
 namespace rapport::board {
 namespace {
 
@@ -115,17 +118,16 @@ GroupSummary Summarize(const Group& group, double decline_points) {
       s.pillar_averages.pillars[p] += m->totals.pillars[p];
     }
     if (IsDeclining(*m, decline_points)) ++s.declining;
-    s.outreach_30d.threads_started += m->outreach_30d.threads_started;
-    s.outreach_30d.threads_answered += m->outreach_30d.threads_answered;
+    s.outreach_30d += m->outreach_30d;
   }
   const double n = static_cast<double>(s.members);
   s.average /= n;
   s.change_7d /= n;
   for (double& p : s.pillar_averages.pillars) p /= n;
-  // `ranked` is ordered by total, best first.
-  s.median = (group.ranked[(s.members - 1) / 2]->totals.total +
-              group.ranked[s.members / 2]->totals.total) /
-             2;
+  std::vector<double> totals;
+  totals.reserve(s.members);
+  for (const auto& m : group.ranked) totals.push_back(m->totals.total);
+  s.median = *Median(totals);
   return s;
 }
 

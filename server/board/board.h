@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "server/model/enums.h"
 #include "server/model/member.h"
+#include "server/outreach/stats.h"
 #include "server/scoring/rank.h"
 #include "server/scoring/score.h"
 
@@ -26,16 +27,9 @@ namespace rapport::board {
 
 // What a member's outreach came to over the 30 days before the board's
 // time (outreach::ComputeStats over the same aggregates the score read).
-struct OutreachSummary {
-  int64_t threads_started = 0;
-  int64_t threads_answered = 0;
-  // Threads answered over threads started; absent when none was started.
-  std::optional<double> reply_ratio() const {
-    if (threads_started == 0) return std::nullopt;
-    return static_cast<double>(threads_answered) /
-           static_cast<double>(threads_started);
-  }
-};
+// Summed over a group, its reply_rate() is the group's pooled reply rate.
+using OutreachSummary = outreach::ReplyCounts;
+inline constexpr int kOutreachSummaryDays = 30;
 
 // One member's scores. Immutable once built.
 struct MemberScore {
@@ -43,14 +37,9 @@ struct MemberScore {
   scoring::ScoreResult score;           // As of the board's time.
   scoring::MemberTotals totals;         // Of `score`.
   scoring::MemberTotals totals_7d_ago;  // Seven days earlier.
-  OutreachSummary outreach_30d;
+  OutreachSummary outreach_30d;         // Over kOutreachSummaryDays.
   double change_7d() const { return totals.total - totals_7d_ago.total; }
 };
-
-// True when the member's SSI fell by at least `points` in seven days.
-inline bool IsDeclining(const MemberScore& m, double points) {
-  return m.change_7d() <= -points;
-}
 
 // The members of one group (a team, an industry or the whole tenant),
 // ordered by total, best first (ties by member_id), with their ranks.
@@ -140,11 +129,11 @@ class Board {
 struct GroupSummary {
   size_t members = 0;
   double average = 0;  // Mean SSI.
-  double median = 0;   // Median SSI.
+  double median = 0;   // Median SSI (rapport::Median).
   // Mean SSI now minus mean SSI seven days ago.
   double change_7d = 0;
   scoring::MemberTotals pillar_averages;  // .total is unused.
-  // Members for whom IsDeclining(member, decline_points).
+  // Members for whom IsDeclining(member, decline_points) (decline.h).
   int64_t declining = 0;
   OutreachSummary outreach_30d;  // Summed over the members.
 };

@@ -1,5 +1,6 @@
 #include "server/board/score_board.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "server/outreach/report.h"
@@ -8,8 +9,8 @@
 namespace rapport::board {
 namespace {
 
-// The window of MemberScore::outreach_30d, the outreach report's default.
-constexpr absl::Duration kOutreachWindow = absl::Hours(24 * 30);
+constexpr absl::Duration kOutreachWindow =
+    absl::Hours(24 * kOutreachSummaryDays);
 
 absl::CivilDay DayOf(absl::Time t) {
   return absl::ToCivilDay(t, absl::UTCTimeZone());
@@ -30,13 +31,14 @@ absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
 absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
     const store::TenantId& tenant, const model::Member& member,
     absl::Time as_of, OutreachSummary* outreach_30d) {
-  const absl::Time from = as_of - absl::Hours(24) * model_->window_days;
+  absl::Duration span = absl::Hours(24) * model_->window_days;
+  if (outreach_30d != nullptr) span = std::max(span, kOutreachWindow);
   absl::StatusOr<model::MemberActivity> activity =
-      store_->ReadActivity(tenant, member.member_id, from, as_of);
+      store_->ReadActivity(tenant, member.member_id, as_of - span, as_of);
   if (!activity.ok()) return activity.status();
   if (outreach_30d != nullptr) {
-    const outreach::OutreachStats stats =
-        outreach::ComputeStats(*activity, as_of - kOutreachWindow, as_of);
+    const outreach::OutreachStats stats = outreach::ComputeStats(
+        *activity, as_of - kOutreachWindow, as_of, options_.outreach);
     outreach_30d->threads_started = stats.threads_started;
     outreach_30d->threads_answered = stats.threads_answered;
   }

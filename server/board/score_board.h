@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "server/board/board.h"
 #include "server/common/clock.h"
+#include "server/outreach/options.h"
 #include "server/scoring/model.h"
 #include "server/store/member_change_listener.h"
 #include "server/store/store.h"
@@ -37,6 +38,9 @@ struct ScoreBoardOptions {
   absl::Duration refresh_interval = absl::Seconds(1);
   // Boards kept for explicit as_of times.
   int max_past_boards = 4;
+  // How MemberScore::outreach_30d is computed; the outreach reports' own
+  // options, so that a member's rate is the same figure everywhere.
+  outreach::OutreachOptions outreach;
 };
 
 class ScoreBoard final : public store::MemberChangeListener {

@@ -116,7 +116,7 @@ void AddMember(std::vector<MetricFamily>& f, const Labels& team_labels,
   }
   Add(f[kMemberChange], labels, m.change_7d());
   const board::OutreachSummary& o = m.outreach_30d;
-  if (auto ratio = o.reply_ratio()) Add(f[kMemberReplyRatio], labels, *ratio);
+  if (auto ratio = o.reply_rate()) Add(f[kMemberReplyRatio], labels, *ratio);
   Add(f[kMemberThreads], labels, static_cast<double>(o.threads_started));
   if (m.member.last_event_time.has_value()) {
     Add(f[kMemberLastActivity], labels,
@@ -148,7 +148,7 @@ size_t AddTeam(std::vector<MetricFamily>& f, const std::string& tenant,
   }
   Add(f[kTeamChange], labels, s.change_7d);
   Add(f[kTeamDeclining], labels, static_cast<double>(s.declining));
-  if (auto ratio = s.outreach_30d.reply_ratio()) {
+  if (auto ratio = s.outreach_30d.reply_rate()) {
     Add(f[kTeamReplyRatio], labels, *ratio);
   }
   Add(f[kTeamThreads], labels,

@@ -4,16 +4,17 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "server/outreach/quantile.h"
+#include "server/common/quantile.h"
 
 namespace rapport::outreach {
 
-TeamComparison Compare(double member_rate,
-                       absl::Span<const std::optional<double>> team_rates,
-                       int min_group_size) {
+TeamComparison Compare(double member_rate, absl::Span<const ReplyCounts> team,
+                       int min_group_size, int min_rate_sample) {
   std::vector<double> rates;
-  for (const std::optional<double>& r : team_rates) {
-    if (r.has_value()) rates.push_back(*r);
+  ReplyCounts pooled;
+  for (const ReplyCounts& m : team) {
+    if (auto r = m.reply_rate(min_rate_sample)) rates.push_back(*r);
+    pooled += m;
   }
   TeamComparison c;
   const size_t min = static_cast<size_t>(std::max(min_group_size, 1));
@@ -25,6 +26,7 @@ TeamComparison Compare(double member_rate,
     return c;
   }
   c.team_median_reply_rate = Median(rates);
+  c.team_pooled_reply_rate = pooled.reply_rate();
   double below = 0;
   for (double r : rates) {
     if (r < member_rate) {

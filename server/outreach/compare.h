@@ -7,11 +7,17 @@
 #include <string>
 
 #include "absl/types/span.h"
+#include "server/outreach/stats.h"
 
 namespace rapport::outreach {
 
 struct TeamComparison {
+  // The median (rapport::Median) of the members' reply rates.
   std::optional<double> team_median_reply_rate;
+  // The team's pooled reply rate: answered over started threads of the
+  // whole team (ReplyCounts::reply_rate of the summed counts), the figure
+  // of the team's outreach report.
+  std::optional<double> team_pooled_reply_rate;
   // In [0, 100]: the share of team rates below the member's, counting equal
   // rates half (mid-rank), times 100.
   std::optional<double> reply_rate_percentile;
@@ -22,14 +28,14 @@ struct TeamComparison {
                          const TeamComparison&) = default;
 };
 
-// Compares `member_rate` with `team_rates`, the reply rates of every team
-// member (the member included); absent rates (members below the sample
-// minimum) are left out. Withheld, with both figures absent and a reason,
-// when fewer than max(min_group_size, 1) rates are present, so that no
-// individual's rate can be read off a tiny team.
-TeamComparison Compare(double member_rate,
-                       absl::Span<const std::optional<double>> team_rates,
-                       int min_group_size);
+// Compares `member_rate` with `team`, the reply counts of every team member
+// (the member included). A member's rate is ReplyCounts::reply_rate
+// (min_rate_sample); absent rates are left out of the median and the
+// percentile. Withheld, with every figure absent and a reason, when fewer
+// than max(min_group_size, 1) rates are present, so that no individual's
+// rate can be read off a tiny team.
+TeamComparison Compare(double member_rate, absl::Span<const ReplyCounts> team,
+                       int min_group_size, int min_rate_sample = 1);
 
 }  // namespace rapport::outreach
 

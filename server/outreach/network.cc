@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "server/common/quantile.h"
 #include "server/outreach/parts.h"
-#include "server/outreach/quantile.h"
 
 namespace rapport::outreach::internal {
 
@@ -21,12 +21,9 @@ Reciprocity ReciprocityOf(const model::MemberActivity& activity,
     ++r.inbound_answered;
     answer_times.push_back(*answer - *t.first_inbound_time);
   }
-  if (r.inbound_threads > 0) {
-    r.answered_share = static_cast<double>(r.inbound_answered) /
-                       static_cast<double>(r.inbound_threads);
-  }
+  r.answered_share = Ratio(r.inbound_answered, r.inbound_threads);
   std::sort(answer_times.begin(), answer_times.end());
-  r.median_time_to_answer = NearestRank(answer_times, 0.5);
+  r.median_time_to_answer = Quantile(answer_times, 0.5);
   return r;
 }
 

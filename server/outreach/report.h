@@ -72,7 +72,7 @@ struct Reciprocity {
   int64_t inbound_threads = 0;
   int64_t inbound_answered = 0;
   std::optional<double> answered_share;  // Absent with no inbound thread.
-  std::optional<absl::Duration> median_time_to_answer;  // Nearest rank.
+  std::optional<absl::Duration> median_time_to_answer;  // rapport::Quantile.
 
   friend bool operator==(const Reciprocity&, const Reciprocity&) = default;
 };

@@ -2,27 +2,24 @@
 
 #include <algorithm>
 
-#include "server/outreach/quantile.h"
+#include "server/common/quantile.h"
 
 namespace rapport::outreach {
-namespace {
 
-std::optional<double> Rate(int64_t num, int64_t den, int min_sample) {
+std::optional<double> Ratio(int64_t num, int64_t den, int min_sample) {
   if (den <= 0 || den < std::max(min_sample, 1)) return std::nullopt;
   return static_cast<double>(num) / static_cast<double>(den);
 }
 
-}  // namespace
-
 void Finish(OutreachStats& s, int min_rate_sample) {
-  s.reply_rate = Rate(s.threads_answered, s.threads_started, min_rate_sample);
-  s.acceptance_rate = Rate(s.connections_accepted, s.contacts_asked_to_connect,
-                           min_rate_sample);
+  s.reply_rate = Ratio(s.threads_answered, s.threads_started, min_rate_sample);
+  s.acceptance_rate = Ratio(s.connections_accepted, s.contacts_asked_to_connect,
+                            min_rate_sample);
   s.meetings_per_100_threads =
-      Rate(s.meetings_booked * 100, s.threads_started, min_rate_sample);
+      Ratio(s.meetings_booked * 100, s.threads_started, min_rate_sample);
   std::sort(s.reply_times.begin(), s.reply_times.end());
-  s.median_time_to_reply = NearestRank(s.reply_times, 0.5);
-  s.p90_time_to_reply = NearestRank(s.reply_times, 0.9);
+  s.median_time_to_reply = Quantile(s.reply_times, 0.5);
+  s.p90_time_to_reply = Quantile(s.reply_times, 0.9);
 }
 
 OutreachStats Combine(absl::Span<const OutreachStats> members,

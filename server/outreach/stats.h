@@ -41,11 +41,35 @@ struct OutreachStats {
   // Time from the member's first message to the first reply, one per
   // answered thread, ascending. Kept so that teams pool exact quantiles.
   std::vector<absl::Duration> reply_times;
-  // Quantiles of reply_times (nearest rank); absent with no reply.
+  // Quantiles of reply_times (rapport::Quantile); absent with no reply.
   std::optional<absl::Duration> median_time_to_reply;
   std::optional<absl::Duration> p90_time_to_reply;
 
   friend bool operator==(const OutreachStats&, const OutreachStats&) = default;
+};
+
+// The one definition of a rate in outreach: num / den, absent (never 0)
+// when den is below max(min_sample, 1). A group's rate is the rate of its
+// summed counts (pooled), never an average of members' rates.
+std::optional<double> Ratio(int64_t num, int64_t den, int min_sample = 1);
+
+// Threads started in a window and those of them answered, of one member or
+// summed over a group: all a reply rate needs.
+struct ReplyCounts {
+  int64_t threads_started = 0;
+  int64_t threads_answered = 0;
+
+  // Ratio(threads_answered, threads_started, min_sample). Of a group's
+  // summed counts, the group's pooled reply rate.
+  std::optional<double> reply_rate(int min_sample = 1) const {
+    return Ratio(threads_answered, threads_started, min_sample);
+  }
+  ReplyCounts& operator+=(const ReplyCounts& other) {
+    threads_started += other.threads_started;
+    threads_answered += other.threads_answered;
+    return *this;
+  }
+  friend bool operator==(const ReplyCounts&, const ReplyCounts&) = default;
 };
 
 // Sets the rates and quantiles of `stats` from its counts and reply_times

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "server/board/decline.h"
 #include "server/scoring/rank.h"
 #include "server/web/html.h"
 
@@ -120,10 +121,6 @@ const char* TrendOf(double change) {
   return shown > 0 ? "up" : shown < 0 ? "down" : "flat";
 }
 
-bool IsDeclining(const MemberScore& m, const LeaderboardPageOptions& options) {
-  return board::IsDeclining(m, options.decline_points);
-}
-
 std::string TeamLabel(const std::string& team) {
   return team.empty() ? "(no team)" : team;
 }
@@ -162,7 +159,7 @@ void AppendPillarCells(const scoring::MemberTotals& totals, std::string* out) {
 
 void AppendMemberRow(const MemberScore& m, int rank,
                      const LeaderboardPageOptions& options, std::string* out) {
-  const bool declining = IsDeclining(m, options);
+  const bool declining = board::IsDeclining(m, options.decline_points);
   const std::string id = HtmlEscape(m.member.member_id);
   absl::StrAppend(out, "<tr", declining ? " class=\"declining\"" : "",
                   " data-member=\"", id, "\" data-rank=\"", rank,
@@ -303,17 +300,8 @@ void AppendSummary(std::vector<TeamFigures> teams, std::string* out) {
 // The tenant's decliners, the steepest fall first (ties by member id).
 void AppendAttention(const board::Board& board,
                      const LeaderboardPageOptions& options, std::string* out) {
-  std::vector<const MemberScore*> decliners;
-  for (const auto& m : board.Tenant().ranked) {
-    if (IsDeclining(*m, options)) decliners.push_back(m.get());
-  }
-  std::sort(decliners.begin(), decliners.end(),
-            [](const MemberScore* a, const MemberScore* b) {
-              if (a->change_7d() != b->change_7d()) {
-                return a->change_7d() < b->change_7d();
-              }
-              return a->member.member_id < b->member.member_id;
-            });
+  const std::vector<board::Decline> decliners =
+      board::FindDecliners7d(board.Tenant(), options.decline_points);
   absl::StrAppend(out,
                   "<section class=\"attention\"><h2>Needs attention <span "
                   "class=\"meta\">SSI down ",
@@ -331,7 +319,7 @@ void AppendAttention(const board::Board& board,
       "<th class=\"w-team\">Team</th><th class=\"w-ssi\">SSI</th>"
       "<th class=\"num w-chg\">7 days</th></tr></thead><tbody>\n");
   for (size_t i = 0; i < decliners.size() && i < limit; ++i) {
-    const MemberScore& m = *decliners[i];
+    const MemberScore& m = *decliners[i].member;
     const std::string id = HtmlEscape(m.member.member_id);
     absl::StrAppend(out, "<tr data-decliner=\"", id,
                     "\"><td class=\"name\"><span class=\"dn\" title=\"", id,

@@ -147,7 +147,7 @@ class LeaderboardPageTest(unittest.TestCase):
         cls.server = e2e.Rapportd(
             ARGS.rapportd, os.path.join(cls.dir, "rapport.db"),
             extra_args=["--score_refresh=0s", "--history_interval=0s",
-                        f"--metrics_decline_points={DECLINE_POINTS}"])
+                        f"--decline_points={DECLINE_POINTS}"])
         cls.server.start()
         cls.base = f"http://127.0.0.1:{cls.server.metrics_port}/"
         end = (datetime.datetime.now(datetime.timezone.utc) -

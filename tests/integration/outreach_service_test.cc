@@ -52,12 +52,6 @@ class OutreachServiceTest : public ServerTest {
     return out;
   }
 
-  void Load(const std::vector<v1::Event>& events) {
-    v1::IngestEventsResponse resp;
-    ASSERT_TRUE(Ingest({events}, &resp).ok());
-    ASSERT_EQ(resp.rejected_count(), 0) << resp.ShortDebugString();
-  }
-
   grpc::Status Report(const v1::GetOutreachEffectivenessRequest& req,
                       v1::GetOutreachEffectivenessResponse* resp) {
     grpc::ClientContext ctx;

@@ -53,17 +53,6 @@ class ScoringServiceTest : public ServerTest {
     return out;
   }
 
-  void Load(const std::vector<v1::Event>& events) {
-    std::vector<std::vector<v1::Event>> batches;
-    for (size_t i = 0; i < events.size(); i += 100) {
-      batches.emplace_back(events.begin() + i,
-                           events.begin() + std::min(events.size(), i + 100));
-    }
-    v1::IngestEventsResponse resp;
-    ASSERT_TRUE(Ingest(batches, &resp).ok());
-    ASSERT_EQ(resp.rejected_count(), 0) << resp.ShortDebugString();
-  }
-
   // Two teams of six and one of two, with activity rising with the index.
   void LoadOrg() {
     v1::UpsertMemberResponse out;
@@ -283,6 +272,91 @@ TEST_F(ScoringServiceTest, HistoryHasOnePointPerDayMatchingScoresThen) {
   ASSERT_EQ(after.points_size(), 90);
   EXPECT_DOUBLE_EQ(after.points(40).total(), resp.points(40).total());
   EXPECT_GT(after.points(70).total(), resp.points(70).total());
+}
+
+// The last point of a history is exact to end_time, whatever the hour; the
+// days before it are the recorded end-of-day scores.
+TEST_F(ScoringServiceTest, HistoryEndsExactlyAtEndTime) {
+  LoadOrg();
+  ASSERT_TRUE(server_->RecordHistory().ok());
+  for (absl::Duration back : {absl::Hours(24 * 3) + absl::Minutes(7 * 60 + 13),
+                              absl::Hours(24 * 10), absl::Minutes(90)}) {
+    const absl::Time end = kTestNow - back;
+    grpc::ClientContext ctx;
+    v1::GetScoreHistoryRequest req;
+    req.set_member_id("m20");
+    api::ToProtoTime(end - absl::Hours(24 * 5), req.mutable_start_time());
+    api::ToProtoTime(end, req.mutable_end_time());
+    v1::GetScoreHistoryResponse resp;
+    ASSERT_TRUE(scoring_->GetScoreHistory(&ctx, req, &resp).ok());
+    ASSERT_EQ(resp.points_size(), 6);  // Five recorded days and end_time.
+    const v1::ScorePoint& last = resp.points(5);
+    EXPECT_EQ(api::FromProtoTime(last.as_of()), end);
+    EXPECT_DOUBLE_EQ(last.total(), Score("m20", end).total());
+    for (int i = 0; i < 5; ++i) {
+      const absl::Time t = api::FromProtoTime(resp.points(i).as_of());
+      EXPECT_EQ(t + absl::Nanoseconds(1),
+                absl::FromCivil(absl::ToCivilDay(t, absl::UTCTimeZone()) + 1,
+                                absl::UTCTimeZone()));
+      EXPECT_NEAR(resp.points(i).total(), Score("m20", t).total(), 1e-9);
+    }
+  }
+}
+
+// Another period than 7 days compares with the recorded score of the day
+// that many days before, for every member, and lists exactly those who fell
+// by min_drop.
+TEST_F(ScoringServiceTest, DeclinersOverAnotherPeriodComeFromTheHistory) {
+  LoadOrg();
+  v1::UpsertMemberResponse out;
+  ASSERT_TRUE(Upsert(MakeMember("fader", "alpha"), &out).ok());
+  // Active from 32 to 13 days ago, silent since.
+  Load(Activity("fader", 3, 3, 1, 20, kTestNow - absl::Hours(24 * 13)));
+  ASSERT_TRUE(server_->RecordHistory().ok());
+  const int period = 12;
+  const absl::CivilDay day =
+      absl::ToCivilDay(kTestNow, absl::UTCTimeZone()) - period;
+  const absl::Time previous_time =
+      absl::FromCivil(day + 1, absl::UTCTimeZone()) - absl::Nanoseconds(1);
+  std::map<std::string, double> changes;  // Member -> change.
+  for (const char* id : {"m10", "m11", "m12", "m13", "m14", "m15", "m16", "m17",
+                         "m18", "m19", "m20", "m21", "m22", "m23", "fader"}) {
+    grpc::ClientContext ctx;
+    v1::GetScoreHistoryRequest req;
+    req.set_member_id(id);
+    api::ToProtoTime(previous_time, req.mutable_start_time());
+    v1::GetScoreHistoryResponse resp;
+    ASSERT_TRUE(scoring_->GetScoreHistory(&ctx, req, &resp).ok());
+    ASSERT_GE(resp.points_size(), 2);
+    ASSERT_EQ(api::FromProtoTime(resp.points(0).as_of()), previous_time);
+    changes[id] =
+        resp.points(resp.points_size() - 1).total() - resp.points(0).total();
+  }
+  ASSERT_LT(changes["fader"], 0);
+  const double min_drop = -changes["fader"] / 2;
+  std::map<std::string, double> expected;
+  for (const auto& [id, change] : changes) {
+    if (change <= -min_drop) expected[id] = change;
+  }
+  ASSERT_LT(expected.size(), changes.size());
+
+  grpc::ClientContext ctx;
+  v1::ListDecliningMembersRequest req;
+  req.set_period_days(period);
+  req.set_min_drop(min_drop);
+  v1::ListDecliningMembersResponse resp;
+  ASSERT_TRUE(scoring_->ListDecliningMembers(&ctx, req, &resp).ok());
+  std::map<std::string, double> listed;
+  for (const v1::DecliningMember& m : resp.members()) {
+    listed[m.member_id()] = m.change();
+    EXPECT_EQ(api::FromProtoTime(m.previous_time()), previous_time);
+    EXPECT_NEAR(m.total() - m.previous_total(), m.change(), 1e-9);
+  }
+  ASSERT_EQ(listed.size(), expected.size());
+  for (const auto& [id, change] : expected) {
+    ASSERT_TRUE(listed.contains(id)) << id;
+    EXPECT_NEAR(listed[id], change, 1e-9) << id;
+  }
 }
 
 TEST_F(ScoringServiceTest, ErrorsAreExact) {

@@ -3,8 +3,10 @@
 #ifndef RAPPORT_TESTS_INTEGRATION_SERVER_FIXTURE_H_
 #define RAPPORT_TESTS_INTEGRATION_SERVER_FIXTURE_H_
 
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
@@ -89,6 +91,19 @@ class ServerTest : public ::testing::Test {
     }
     writer->WritesDone();
     return writer->Finish();
+  }
+
+  // Ingests `events` in batches of at most 100 (the fixture's
+  // max_batch_events) in one call, and expects every one accepted.
+  void Load(const std::vector<v1::Event>& events) {
+    std::vector<std::vector<v1::Event>> batches;
+    for (size_t i = 0; i < events.size(); i += 100) {
+      batches.emplace_back(events.begin() + i,
+                           events.begin() + std::min(events.size(), i + 100));
+    }
+    v1::IngestEventsResponse resp;
+    ASSERT_TRUE(Ingest(batches, &resp).ok());
+    ASSERT_EQ(resp.rejected_count(), 0) << resp.ShortDebugString();
   }
 
   TempDir dir_;

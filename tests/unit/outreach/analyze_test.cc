@@ -71,8 +71,10 @@ TEST(AnalyzeTest, ReplyRateAndTimesToReply) {
   EXPECT_EQ(s.threads_answered, 3);
   EXPECT_DOUBLE_EQ(*s.reply_rate, 0.75);
   EXPECT_DOUBLE_EQ(*s.meetings_per_100_threads, 50);
+  // Replies after 1, 2 and 10 h: median 2 h; p90 at rank 1.8 interpolates
+  // 2 h + 0.8 * (10 h - 2 h).
   EXPECT_EQ(*s.median_time_to_reply, absl::Hours(2));
-  EXPECT_EQ(*s.p90_time_to_reply, absl::Hours(10));
+  EXPECT_EQ(*s.p90_time_to_reply, absl::Minutes(8 * 60 + 24));
 }
 
 TEST(AnalyzeTest, SeveralRepliesInOneThreadCountOnce) {
@@ -259,9 +261,9 @@ TEST(CombineTest, SumsAndRecomputesRatesAndPooledQuantiles) {
   EXPECT_EQ(team.threads_started, 6);
   EXPECT_EQ(team.threads_answered, 4);
   EXPECT_DOUBLE_EQ(*team.reply_rate, 4.0 / 6.0);  // Not (0.5 + 0.75) / 2.
-  // Pooled replies 1, 3, 4, 5 h: nearest-rank median 3 h, p90 5 h.
-  EXPECT_EQ(*team.median_time_to_reply, absl::Hours(3));
-  EXPECT_EQ(*team.p90_time_to_reply, absl::Hours(5));
+  // Pooled replies 1, 3, 4, 5 h: median 3.5 h, p90 at rank 2.7 is 4.7 h.
+  EXPECT_EQ(*team.median_time_to_reply, absl::Minutes(210));
+  EXPECT_EQ(*team.p90_time_to_reply, absl::Minutes(282));
 }
 
 TEST(CombineTest, EmptyTeamHasAbsentRates) {

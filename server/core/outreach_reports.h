@@ -1,0 +1,82 @@
+// OutreachReports: the outreach reports the API serves, for one member (with
+// the team comparison) or a whole team, from the store's aggregates, the
+// pure outreach library and the ScoreBoard's 30-day summaries.
+//
+// Thread-safe. Does not own its dependencies.
+#ifndef RAPPORT_SERVER_CORE_OUTREACH_REPORTS_H_
+#define RAPPORT_SERVER_CORE_OUTREACH_REPORTS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/board/score_board.h"
+#include "server/outreach/compare.h"
+#include "server/outreach/options.h"
+#include "server/outreach/report.h"
+#include "server/outreach/team.h"
+#include "server/store/store.h"
+
+namespace rapport::core {
+
+struct OutreachReportOptions {
+  // Team comparisons are withheld below this many members with a rate.
+  int min_group_size = 5;
+};
+
+// What a report covers.
+struct OutreachWindow {
+  absl::Duration length = absl::Hours(24 * 30);
+  absl::Time end;
+  // True when `end` is the current time (no as_of in the request): the
+  // team comparison then reads the current board's 30-day summaries.
+  bool end_is_now = false;
+};
+
+struct MemberOutreach {
+  outreach::OutreachReport report;
+  outreach::TeamComparison comparison;
+};
+
+class OutreachReports {
+ public:
+  OutreachReports(store::Store* store, board::ScoreBoard* boards,
+                  OutreachReportOptions options);
+
+  // The member's report over the window and the window before it, and how
+  // their reply rate stands in their team. NOT_FOUND for an unknown member.
+  absl::StatusOr<MemberOutreach> ForMember(
+      const store::TenantId& tenant, const std::string& member_id,
+      const OutreachWindow& window,
+      const outreach::OutreachOptions& analysis) const;
+
+  // The team's pooled report (outreach::PoolTeam). NOT_FOUND when the team
+  // has no member.
+  absl::StatusOr<outreach::TeamReport> ForTeam(
+      const store::TenantId& tenant, const std::string& team,
+      const OutreachWindow& window,
+      const outreach::OutreachOptions& analysis) const;
+
+ private:
+  absl::StatusOr<outreach::OutreachReport> ReportOf(
+      const store::TenantId& tenant, const std::string& member_id,
+      const OutreachWindow& window,
+      const outreach::OutreachOptions& analysis) const;
+  // The reply counts of the member's teammates (the member left out) over
+  // the window: from the current board when it keeps that window (the
+  // default 30 days ending now), otherwise read from the store.
+  absl::StatusOr<std::vector<outreach::ReplyCounts>> TeammateCounts(
+      const store::TenantId& tenant, const model::Member& member,
+      const OutreachWindow& window,
+      const outreach::OutreachOptions& analysis) const;
+
+  store::Store* const store_;
+  board::ScoreBoard* const boards_;
+  const OutreachReportOptions options_;
+};
+
+}  // namespace rapport::core
+
+#endif  // RAPPORT_SERVER_CORE_OUTREACH_REPORTS_H_

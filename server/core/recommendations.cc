@@ -1,0 +1,46 @@
+#include "server/core/recommendations.h"
+
+#include "server/board/board.h"
+
+namespace rapport::core {
+
+NextActions::NextActions(store::Store* store, board::ScoreBoard* boards,
+                         NextActionsOptions options)
+    : store_(store), boards_(boards), options_(options) {}
+
+absl::StatusOr<std::optional<double>> NextActions::TeamReplyRate(
+    const store::TenantId& tenant, const std::string& team,
+    std::optional<absl::Time> as_of) const {
+  auto board = boards_->Get(tenant, as_of);
+  if (!board.ok()) return board.status();
+  const board::Group* group = (*board)->Team(team);
+  if (group == nullptr ||
+      static_cast<int>(group->ranked.size()) < options_.min_group_size) {
+    return std::optional<double>();
+  }
+  // Summarize's decline figure is not used here.
+  return board::Summarize(*group, /*decline_points=*/0)
+      .outreach_30d.reply_rate();
+}
+
+absl::StatusOr<recommend::Recommendations> NextActions::For(
+    const store::TenantId& tenant, const std::string& member_id,
+    std::optional<absl::Time> as_of, absl::Time now, int max_results) const {
+  const absl::Time end = as_of.value_or(now);
+  auto member = store_->GetMember(tenant, member_id);
+  if (!member.ok()) return member.status();
+  const scoring::ScoringModel& model = boards_->model();
+  // The one read of the member's aggregates: every counterfactual is
+  // re-scored from it in memory.
+  auto activity = store_->ReadActivity(
+      tenant, member_id, end - absl::Hours(24) * model.window_days, end);
+  if (!activity.ok()) return activity.status();
+  auto team_rate = TeamReplyRate(tenant, member->team, as_of);
+  if (!team_rate.ok()) return team_rate.status();
+  recommend::RecommendOptions options;
+  options.max_results = max_results;
+  options.team_reply_rate = *team_rate;
+  return recommend::Recommend(model, member->profile, *activity, end, options);
+}
+
+}  // namespace rapport::core

@@ -1,0 +1,153 @@
+#include "server/core/scores.h"
+
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace rapport::core {
+namespace {
+
+constexpr int kBoardPeriodDays = 7;  // MemberScore::totals_7d_ago.
+
+absl::CivilDay DayOf(absl::Time t) {
+  return absl::ToCivilDay(t, absl::UTCTimeZone());
+}
+
+absl::Time EndOfDay(absl::CivilDay day) {
+  return absl::FromCivil(day + 1, absl::UTCTimeZone()) - absl::Nanoseconds(1);
+}
+
+scoring::MemberTotals TotalsOf(const model::ScoreSnapshot& s) {
+  scoring::MemberTotals t;
+  t.total = s.total;
+  for (size_t p = 0; p < t.pillars.size(); ++p) t.pillars[p] = s.pillars[p];
+  return t;
+}
+
+}  // namespace
+
+absl::StatusOr<const board::Group*> FindGroup(const board::Board& board,
+                                              const GroupScope& scope) {
+  const board::Group* group = nullptr;
+  switch (scope.kind) {
+    case GroupScope::Kind::kTenant:
+      return &board.Tenant();
+    case GroupScope::Kind::kTeam:
+      group = board.Team(scope.name);
+      break;
+    case GroupScope::Kind::kIndustry:
+      group = board.Industry(scope.name);
+      break;
+  }
+  if (group == nullptr) {
+    return absl::NotFoundError(absl::StrCat(
+        scope.kind == GroupScope::Kind::kTeam ? "team '" : "industry '",
+        scope.name, "' has no members"));
+  }
+  return group;
+}
+
+ScoreQueries::ScoreQueries(store::Store* store, board::ScoreBoard* boards,
+                           ScoreQueryOptions options)
+    : store_(store), boards_(boards), options_(options) {}
+
+absl::StatusOr<BoardMember> ScoreQueries::Member(
+    const store::TenantId& tenant, const std::string& member_id,
+    std::optional<absl::Time> as_of) const {
+  auto board = boards_->Get(tenant, as_of);
+  if (!board.ok()) return board.status();
+  const board::MemberScore* m = (*board)->Find(member_id);
+  if (m == nullptr) {
+    // Perhaps the member was created after the cached board was built.
+    board = boards_->Get(tenant, as_of, /*refresh_changes=*/true);
+    if (!board.ok()) return board.status();
+    m = (*board)->Find(member_id);
+  }
+  if (m == nullptr) {
+    return absl::NotFoundError(absl::StrCat("no member '", member_id, "'"));
+  }
+  return BoardMember{.board = *std::move(board), .member = m};
+}
+
+absl::StatusOr<std::shared_ptr<const board::Board>> ScoreQueries::CurrentBoard(
+    const store::TenantId& tenant, std::optional<absl::Time> as_of) const {
+  return boards_->Get(tenant, as_of, /*refresh_changes=*/true);
+}
+
+absl::StatusOr<std::vector<HistoryPoint>> ScoreQueries::History(
+    const store::TenantId& tenant, const std::string& member_id,
+    absl::CivilDay first, absl::Time end, bool end_is_now) const {
+  std::vector<HistoryPoint> points;
+  const absl::CivilDay end_day = DayOf(end);
+  if (first < end_day) {
+    auto snapshots =
+        store_->ReadScoreHistory(tenant, member_id, first, end_day - 1);
+    if (!snapshots.ok()) return snapshots.status();
+    for (const model::ScoreSnapshot& s : *snapshots) {
+      points.push_back({.as_of = EndOfDay(s.day), .totals = TotalsOf(s)});
+    }
+  }
+  if (end_is_now) {
+    auto now = Member(tenant, member_id, std::nullopt);
+    if (!now.ok()) return now.status();
+    points.push_back(
+        {.as_of = now->board->as_of(), .totals = now->member->totals});
+    return points;
+  }
+  // An exact past instant, computed for this one member.
+  auto member = store_->GetMember(tenant, member_id);
+  if (!member.ok()) return member.status();
+  auto score = boards_->ScoreOne(tenant, *member, end);
+  if (!score.ok()) return score.status();
+  points.push_back({.as_of = end, .totals = scoring::TotalsOf(*score)});
+  return points;
+}
+
+absl::StatusOr<Ranking> ScoreQueries::Rank(
+    const store::TenantId& tenant, const GroupScope& scope,
+    model::Pillar order_by, std::optional<absl::Time> as_of) const {
+  auto board = boards_->Get(tenant, as_of);
+  if (!board.ok()) return board.status();
+  auto group = FindGroup(**board, scope);
+  if (!group.ok()) return group.status();
+  Ranking ranking{.board = *board,
+                  .ordering = (*board)->OrderBy(**group, order_by)};
+  return ranking;
+}
+
+absl::StatusOr<DeclineList> ScoreQueries::Decliners(
+    const store::TenantId& tenant, const GroupScope& scope,
+    std::optional<double> min_drop, std::optional<int> period_days,
+    std::optional<absl::Time> as_of) const {
+  auto board = boards_->Get(tenant, as_of);
+  if (!board.ok()) return board.status();
+  auto group = FindGroup(**board, scope);
+  if (!group.ok()) return group.status();
+  DeclineList list;
+  list.board = *board;
+  list.min_drop = min_drop.value_or(options_.decline_points);
+  const int period = period_days.value_or(kBoardPeriodDays);
+  if (period == kBoardPeriodDays) {
+    list.previous_time = (*board)->as_of() - absl::Hours(24 * period);
+    list.decliners = board::FindDecliners7d(**group, list.min_drop);
+    return list;
+  }
+  const absl::CivilDay day = DayOf((*board)->as_of()) - period;
+  list.previous_time = EndOfDay(day);
+  auto snapshots = store_->ReadScoresOfDay(tenant, day);
+  if (!snapshots.ok()) return snapshots.status();
+  std::map<std::string, scoring::MemberTotals> before;
+  for (const model::ScoreSnapshot& s : *snapshots) {
+    before.emplace(s.member_id, TotalsOf(s));
+  }
+  list.decliners = board::FindDecliners(
+      **group, list.min_drop,
+      [&before](const board::MemberScore& m) -> const scoring::MemberTotals* {
+        auto it = before.find(m.member.member_id);
+        return it == before.end() ? nullptr : &it->second;
+      });
+  return list;
+}
+
+}  // namespace rapport::core

@@ -1,0 +1,128 @@
+// ScoreQueries: every score figure the API serves, as one call each over the
+// ScoreBoard cache and the store's daily history. The gRPC handlers validate
+// and convert; the figures are decided here and in board/ (one definition
+// each: ranks and change_7d in Board, the decline rule in decline.h).
+//
+// Thread-safe. Does not own its dependencies.
+#ifndef RAPPORT_SERVER_CORE_SCORES_H_
+#define RAPPORT_SERVER_CORE_SCORES_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "server/board/board.h"
+#include "server/board/decline.h"
+#include "server/board/score_board.h"
+#include "server/model/enums.h"
+#include "server/scoring/rank.h"
+#include "server/store/store.h"
+
+namespace rapport::core {
+
+struct ScoreQueryOptions {
+  // The one threshold of "declining", in points over the period: the
+  // default min_drop of ListDecliningMembers, the page's badge and
+  // rapport_team_members_declining. Greater than 0.
+  double decline_points = 5;
+};
+
+// The group a leaderboard or a decliner list covers.
+struct GroupScope {
+  enum class Kind { kTenant, kTeam, kIndustry };
+  Kind kind = Kind::kTenant;
+  std::string name;  // Of the team or industry.
+};
+
+// A board member together with the board that keeps it alive.
+struct BoardMember {
+  std::shared_ptr<const board::Board> board;
+  const board::MemberScore* member = nullptr;  // Never null.
+};
+
+// One point of a member's daily history.
+struct HistoryPoint {
+  absl::Time as_of;  // The instant the score is of.
+  scoring::MemberTotals totals;
+};
+
+// A group's members ordered for a leaderboard.
+struct Ranking {
+  std::shared_ptr<const board::Board> board;
+  std::shared_ptr<const board::Ordering> ordering;  // Never null.
+};
+
+struct DeclineList {
+  std::shared_ptr<const board::Board> board;  // Owns the decliners' entries.
+  // The instant the previous totals are of: the board's time minus 7 days
+  // for the default period (Board's change_7d), otherwise the end of the
+  // UTC day `period_days` before the board's day (the recorded history).
+  absl::Time previous_time;
+  double min_drop = 0;                    // As applied.
+  std::vector<board::Decline> decliners;  // Steepest fall first.
+};
+
+class ScoreQueries {
+ public:
+  ScoreQueries(store::Store* store, board::ScoreBoard* boards,
+               ScoreQueryOptions options);
+
+  // The member's entry on the board of `as_of` (now when absent), refreshed
+  // when the member is newer than the cached board. NOT_FOUND for a member
+  // that does not exist; the store's errors otherwise.
+  absl::StatusOr<BoardMember> Member(const store::TenantId& tenant,
+                                     const std::string& member_id,
+                                     std::optional<absl::Time> as_of) const;
+
+  // The board of `as_of` (now when absent) with every change reported so
+  // far.
+  absl::StatusOr<std::shared_ptr<const board::Board>> CurrentBoard(
+      const store::TenantId& tenant, std::optional<absl::Time> as_of) const;
+
+  // The member's daily history over [first, end]: the recorded score of
+  // each UTC day from `first` to the day before end's day (days not yet
+  // recorded are missing), then one point at `end` itself, exact to the
+  // instant (`end_is_now`: the current board's point). NOT_FOUND for an
+  // unknown member.
+  absl::StatusOr<std::vector<HistoryPoint>> History(
+      const store::TenantId& tenant, const std::string& member_id,
+      absl::CivilDay first, absl::Time end, bool end_is_now) const;
+
+  // The group's members ordered by `order_by` (a pillar, or the total when
+  // unspecified). NOT_FOUND when a named group has no member.
+  absl::StatusOr<Ranking> Rank(const store::TenantId& tenant,
+                               const GroupScope& scope, model::Pillar order_by,
+                               std::optional<absl::Time> as_of) const;
+
+  // The group's members whose SSI fell by at least `min_drop` (the decline
+  // threshold when absent) over `period_days` (7 when absent) before
+  // `as_of` (now when absent). The default period reads the board's
+  // change_7d; another period compares with each member's recorded score of
+  // the day `period_days` before, so members without that day's record are
+  // not listed. NOT_FOUND when a named group has no member.
+  absl::StatusOr<DeclineList> Decliners(const store::TenantId& tenant,
+                                        const GroupScope& scope,
+                                        std::optional<double> min_drop,
+                                        std::optional<int> period_days,
+                                        std::optional<absl::Time> as_of) const;
+
+  const scoring::ScoringModel& model() const { return boards_->model(); }
+  const ScoreQueryOptions& options() const { return options_; }
+
+ private:
+  store::Store* const store_;
+  board::ScoreBoard* const boards_;
+  const ScoreQueryOptions options_;
+};
+
+// The group `scope` names on `board`; NOT_FOUND when it has no member.
+absl::StatusOr<const board::Group*> FindGroup(const board::Board& board,
+                                              const GroupScope& scope);
+
+}  // namespace rapport::core
+
+#endif  // RAPPORT_SERVER_CORE_SCORES_H_
