@@ -3,7 +3,8 @@
 # installs what is missing, builds, runs every test (unit, in-process
 # integration, end to end with the real binaries), lints the API with buf,
 # then builds and runs the same tests again under AddressSanitizer and
-# UndefinedBehaviorSanitizer.
+# UndefinedBehaviorSanitizer, and the concurrency tests (ScoreBoard,
+# SerialExecutor, the history recorder's thread) under ThreadSanitizer.
 #   tests/run.sh            # everything
 #   RAPPORT_SKIP_SANITIZERS=1 tests/run.sh   # skip the sanitizer pass
 set -euo pipefail
@@ -46,5 +47,17 @@ if [ -z "${RAPPORT_SKIP_SANITIZERS:-}" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   run_suite build-asan -DRAPPORT_SANITIZE=ON -DRAPPORT_BUILD_BENCHMARKS=OFF
+
+  # Only the targets that hold the concurrency tests: a few minutes on two
+  # cores. Debian's Abseil is not built with TSan; tests/common/
+  # tsan_absl_sync.cc (linked into these targets) makes its mutexes visible.
+  step "build and test the concurrency tests (ThreadSanitizer)"
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DRAPPORT_SANITIZE=thread -DRAPPORT_BUILD_BENCHMARKS=OFF >/dev/null
+  cmake --build build-tsan -j "$jobs" --target board_test common_test engine_test
+  (cd build-tsan &&
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    ctest --output-on-failure -j "$jobs" \
+      -R '^(ScoreBoardConcurrency|SerialExecutorTest|RecorderThreadTest)')
 fi
 step "all tests passed"

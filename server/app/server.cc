@@ -95,6 +95,12 @@ absl::StatusOr<std::string> LeaderboardPage(
 
 absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     const ServerOptions& options, const Clock* clock) {
+  return Start(options, clock, nullptr);
+}
+
+absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
+    const ServerOptions& options, const Clock* clock,
+    std::unique_ptr<store::Store> store) {
   auto parts = std::make_unique<Parts>();
   if (options.model_config.empty()) {
     parts->model = scoring::DefaultModel();
@@ -104,12 +110,15 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     if (!model.ok()) return model.status();
     parts->model = *std::move(model);
   }
-  store::SqliteStoreOptions store_options;
-  store_options.path = options.db_path;
-  absl::StatusOr<std::unique_ptr<store::SqliteStore>> opened =
-      store::SqliteStore::Open(store_options);
-  if (!opened.ok()) return opened.status();
-  parts->store = *std::move(opened);
+  if (store == nullptr) {
+    store::SqliteStoreOptions store_options;
+    store_options.path = options.db_path;
+    absl::StatusOr<std::unique_ptr<store::SqliteStore>> opened =
+        store::SqliteStore::Open(store_options);
+    if (!opened.ok()) return opened.status();
+    store = *std::move(opened);
+  }
+  parts->store = std::move(store);
 
   parts->registry = std::make_shared<prometheus::Registry>();
   parts->ingest_metrics =

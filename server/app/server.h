@@ -16,6 +16,7 @@
 #include "server/board/score_board.h"
 #include "server/common/clock.h"
 #include "server/engine/history_options.h"
+#include "server/store/store.h"
 
 namespace rapport::app {
 
@@ -61,6 +62,12 @@ class RapportServer {
   // outlive the server.
   static absl::StatusOr<std::unique_ptr<RapportServer>> Start(
       const ServerOptions& options, const Clock* clock);
+  // The same over `store`, already open, instead of options.db_path (which
+  // is then unused); a null `store` opens options.db_path. For tests that
+  // put a decorator between the services and the database.
+  static absl::StatusOr<std::unique_ptr<RapportServer>> Start(
+      const ServerOptions& options, const Clock* clock,
+      std::unique_ptr<store::Store> store);
 
   // Calls Shutdown with a short grace period if it was not called.
   ~RapportServer();
