@@ -40,7 +40,7 @@ struct ScoreBoardOptions {
   int max_past_boards = 4;
   // How MemberScore::outreach_30d is computed; the outreach reports' own
   // options, so that a member's rate is the same figure everywhere.
-  outreach::OutreachOptions outreach;
+  outreach::OutreachOptions outreach = {};
 };
 
 class ScoreBoard final : public store::MemberChangeListener {
