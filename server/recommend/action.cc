@@ -57,8 +57,9 @@ model::ThreadState& ThreadOf(model::MemberActivity& a, const MessageEdit& m) {
   return a.threads.back();
 }
 
-void ApplyMessage(const MessageEdit& m, absl::Time as_of,
-                  model::MemberActivity& a) {
+// The member's message.
+void SendMessage(const MessageEdit& m, absl::Time as_of,
+                 model::MemberActivity& a) {
   const absl::CivilDay day = absl::ToCivilDay(as_of, absl::UTCTimeZone());
   model::ThreadState& t = ThreadOf(a, m);
   if (!t.first_outbound_time.has_value()) t.first_outbound_time = as_of;
@@ -72,14 +73,6 @@ void ApplyMessage(const MessageEdit& m, absl::Time as_of,
       !t.first_answer_time.has_value()) {
     t.first_answer_time = as_of;
   }
-  if (m.answered) {
-    if (!t.first_inbound_time.has_value()) t.first_inbound_time = as_of;
-    t.last_inbound_time = as_of;
-    ++t.inbound_count;
-    if (t.member_started() && !t.first_reply_time.has_value()) {
-      t.first_reply_time = as_of;
-    }
-  }
   const model::Channel channel = t.channel;
   const model::Seniority seniority = t.seniority;
   model::ContactState& c =
@@ -91,20 +84,33 @@ void ApplyMessage(const MessageEdit& m, absl::Time as_of,
        *c.followed_up_after_event_time < *c.met_at_event_time)) {
     c.followed_up_after_event_time = as_of;
   }
-  if (m.answered) {
-    c.last_inbound_time = as_of;
-    ++c.inbound_count;
-  }
   AddBucket(a, day,
             m.follow_up ? EventType::kFollowUpSent : EventType::kMessageSent,
             channel, seniority, 1);
-  if (m.answered) {
-    AddBucket(a, day, EventType::kMessageReceived, channel, seniority, 1);
-  }
 }
 
-void ApplyConnection(const ConnectionEdit& e, absl::Time as_of,
-                     model::MemberActivity& a) {
+// The contact's answer to it, in the same thread.
+void AnswerMessage(const MessageEdit& m, absl::Time as_of,
+                   model::MemberActivity& a) {
+  const absl::CivilDay day = absl::ToCivilDay(as_of, absl::UTCTimeZone());
+  model::ThreadState& t = ThreadOf(a, m);
+  if (!t.first_inbound_time.has_value()) t.first_inbound_time = as_of;
+  t.last_inbound_time = as_of;
+  ++t.inbound_count;
+  if (t.member_started() && !t.first_reply_time.has_value()) {
+    t.first_reply_time = as_of;
+  }
+  const model::Channel channel = t.channel;
+  const model::Seniority seniority = t.seniority;
+  model::ContactState& c =
+      ContactOf(a, t.contact_id, t.seniority, t.category, as_of);
+  c.last_inbound_time = as_of;
+  ++c.inbound_count;
+  AddBucket(a, day, EventType::kMessageReceived, channel, seniority, 1);
+}
+
+void RequestConnection(const ConnectionEdit& e, absl::Time as_of,
+                       model::MemberActivity& a) {
   const absl::CivilDay day = absl::ToCivilDay(as_of, absl::UTCTimeZone());
   model::ContactState& c =
       ContactOf(a, e.contact_id, e.seniority,
@@ -114,9 +120,17 @@ void ApplyConnection(const ConnectionEdit& e, absl::Time as_of,
   }
   AddBucket(a, day, EventType::kConnectionRequestSent,
             model::Channel::kConnectionNote, c.seniority, 1);
-  if (!e.accepted) return;
-  if (!c.connection_accepted_time.has_value())
+}
+
+void AcceptConnection(const ConnectionEdit& e, absl::Time as_of,
+                      model::MemberActivity& a) {
+  const absl::CivilDay day = absl::ToCivilDay(as_of, absl::UTCTimeZone());
+  model::ContactState& c =
+      ContactOf(a, e.contact_id, e.seniority,
+                model::NetworkCategory::kUnspecified, as_of);
+  if (!c.connection_accepted_time.has_value()) {
     c.connection_accepted_time = as_of;
+  }
   AddBucket(a, day, EventType::kConnectionAccepted,
             model::Channel::kUnspecified, c.seniority, 1);
 }
@@ -150,8 +164,8 @@ void Withdraw(const std::vector<std::string>& ids, model::MemberActivity& a) {
 
 }  // namespace
 
-void Apply(const Action& action, absl::Time as_of, model::Profile& profile,
-           model::MemberActivity& activity) {
+void ApplyMemberPart(const Action& action, absl::Time as_of,
+                     model::Profile& profile, model::MemberActivity& activity) {
   const ProfileEdit& p = action.profile;
   if (p.set_photo) profile.has_photo = true;
   profile.positions_count += p.add_positions;
@@ -168,10 +182,40 @@ void Apply(const Action& action, absl::Time as_of, model::Profile& profile,
               model::Seniority::kUnknown, e.count);
   }
   Withdraw(action.withdrawn_threads, activity);
-  for (const MessageEdit& m : action.messages) ApplyMessage(m, as_of, activity);
+  for (const MessageEdit& m : action.messages) SendMessage(m, as_of, activity);
   for (const ConnectionEdit& c : action.connections) {
-    ApplyConnection(c, as_of, activity);
+    RequestConnection(c, as_of, activity);
   }
+}
+
+void ApplyAnswers(const Action& action, const Outcome& outcome,
+                  absl::Time as_of, model::MemberActivity& activity) {
+  const size_t answered =
+      std::min(action.messages.size(), outcome.answered.size());
+  for (size_t i = 0; i < answered; ++i) {
+    if (outcome.answered[i]) AnswerMessage(action.messages[i], as_of, activity);
+  }
+  const size_t accepted =
+      std::min(action.connections.size(), outcome.accepted.size());
+  for (size_t i = 0; i < accepted; ++i) {
+    if (outcome.accepted[i]) {
+      AcceptConnection(action.connections[i], as_of, activity);
+    }
+  }
+  const absl::CivilDay day = absl::ToCivilDay(as_of, absl::UTCTimeZone());
+  const size_t events =
+      std::min(action.expected_events.size(), outcome.event_counts.size());
+  for (size_t i = 0; i < events; ++i) {
+    AddBucket(activity, day, action.expected_events[i].type,
+              model::Channel::kUnspecified, model::Seniority::kUnknown,
+              outcome.event_counts[i]);
+  }
+}
+
+void Apply(const Action& action, const Outcome& outcome, absl::Time as_of,
+           model::Profile& profile, model::MemberActivity& activity) {
+  ApplyMemberPart(action, as_of, profile, activity);
+  ApplyAnswers(action, outcome, as_of, activity);
 }
 
 }  // namespace rapport::recommend

@@ -36,9 +36,14 @@ struct Context {
   const RecommendOptions& options;
   const scoring::ScoreResult& now;
   // The rates the model scores (shrunk toward their priors), or the priors
-  // when there is no sample: what the member can expect of an answer.
+  // when there is no sample: the probability of an answer to each message
+  // or request.
   double reply_rate = 0;
   double acceptance_rate = 0;
+  // For follow-ups of unanswered threads: the member's reply rate after a
+  // follow-up over the last kOutreachDays days (recent.follow_ups), when
+  // both of its groups are large enough to show it; else reply_rate.
+  double follow_up_reply_rate = 0;
   // Over the last kOutreachDays days (unanswered threads uncapped).
   outreach::OutreachReport recent;
   // The core network over the model's window.
@@ -50,8 +55,9 @@ const scoring::ComponentScore* ComponentOf(const scoring::ScoreResult& r,
                                            absl::string_view name);
 // True when the component exists and has all its points.
 bool IsFull(const scoring::ScoreResult& r, absl::string_view name);
-// Whole answers expected of `n` attempts at `rate`: round(n * rate).
-int ExpectedAnswers(int n, double rate);
+// An expected count for a rationale: one decimal ("2.2"), two below 0.1
+// ("0.05"), "0" for nothing.
+std::string Approx(double x);
 // Events of `type` in the daily buckets of the last `days` UTC days (as_of's
 // day included).
 int64_t CountInDays(const Context& ctx, model::EventType type, int days);

@@ -1,7 +1,7 @@
 // Publishing, sharing and commenting, groups: events dated as_of.
 #include <cstdint>
 #include <string>
-#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -21,9 +21,10 @@ constexpr int kGroupAnswers = 2;
 
 }  // namespace
 
-// Posts draw engagement: the action includes what the member's own posts of
-// the window drew on average, rounded to whole reactions, comments and
-// shares (none without a post to go by).
+// Posts draw engagement: the action expects, per post, the reactions,
+// comments and shares per post of the member's own posts over the window
+// (none without a post to go by), as expected counts (outcomes.h splits each
+// between its two nearest whole counts).
 Candidate Publish(const Context& ctx) {
   if (IsFull(ctx.now, "posts_published")) return std::nullopt;
   const int days = ctx.model.window_days;
@@ -43,19 +44,21 @@ Candidate Publish(const Context& ctx) {
   r.action.events.push_back({EventType::kPostPublished, kPosts});
   if (posts > 0) {
     std::vector<std::string> drew;
-    for (auto [type, singular, plural] :
-         {std::tuple{EventType::kReactionReceived, "reaction", "reactions"},
-          std::tuple{EventType::kCommentReceived, "comment", "comments"},
-          std::tuple{EventType::kShareReceived, "share", "shares"}}) {
+    for (auto [type, plural] :
+         {std::pair{EventType::kReactionReceived, "reactions"},
+          std::pair{EventType::kCommentReceived, "comments"},
+          std::pair{EventType::kShareReceived, "shares"}}) {
       const int64_t got = CountInDays(ctx, type, days);
-      const int expected = ExpectedAnswers(
-          kPosts, static_cast<double>(got) / static_cast<double>(posts));
-      if (expected == 0) continue;
-      r.action.events.push_back({type, expected});
-      drew.push_back(Count(expected, singular, plural));
+      if (got <= 0) continue;
+      const double expected = static_cast<double>(kPosts) *
+                              static_cast<double>(got) /
+                              static_cast<double>(posts);
+      r.action.expected_events.push_back({type, expected});
+      drew.push_back(absl::StrCat(Approx(expected), " ", plural));
     }
     if (!drew.empty()) {
-      absl::StrAppend(&r.rationale, "; at your average they would draw ",
+      absl::StrAppend(&r.rationale,
+                      "; at your average per post they would draw about ",
                       absl::StrJoin(drew, ", "));
     }
   }

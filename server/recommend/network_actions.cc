@@ -120,8 +120,9 @@ Candidate Reconnect(const Context& ctx) {
     r.action.messages.push_back(WriteTo(ctx, *due[i].contact, "reconnect:"));
     r.targets.push_back(ForContact(due[i].contact->contact_id, due[i].leaves));
   }
-  const int answers = ExpectedAnswers(n, ctx.reply_rate);
-  for (int i = 0; i < answers; ++i) r.action.messages[i].answered = true;
+  for (MessageEdit& m : r.action.messages) {
+    m.answer_probability = ctx.reply_rate;
+  }
   r.rationale = absl::StrCat(
       quiet.size(), " of your ",
       Count(ctx.network.core_count, "core contact", "core contacts"),
@@ -130,8 +131,7 @@ Candidate Reconnect(const Context& ctx) {
       "core network when the older of your last messages leaves the ",
       ctx.model.window_days,
       "-day window (the due date); at your reply rate of ", Pct(ctx.reply_rate),
-      ", expect ",
-      answers == 0 ? "no answer yet" : Count(answers, "answer", "answers"));
+      ", expect ", Approx(n * ctx.reply_rate), " answers on average");
   return r;
 }
 

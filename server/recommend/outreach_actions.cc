@@ -34,16 +34,13 @@ bool IsDecisionMaker(Seniority s) {
          s == Seniority::kDirector;
 }
 
-void MarkAnswers(std::vector<MessageEdit>& messages, double rate) {
-  const int answers = ExpectedAnswers(static_cast<int>(messages.size()), rate);
-  for (int i = 0; i < answers; ++i) messages[i].answered = true;
+void ExpectAnswers(std::vector<MessageEdit>& messages, double rate) {
+  for (MessageEdit& m : messages) m.answer_probability = rate;
 }
 
-std::string Expecting(int n, double rate) {
-  const int answers = ExpectedAnswers(n, rate);
-  return absl::StrCat(
-      "; at your reply rate of ", Pct(rate), ", expect ",
-      answers == 0 ? "no answer yet" : Count(answers, "answer", "answers"));
+std::string Expecting(int n, double rate, absl::string_view rate_name) {
+  return absl::StrCat("; at your ", rate_name, " of ", Pct(rate), ", expect ",
+                      Approx(n * rate), " answers on average");
 }
 
 }  // namespace
@@ -77,12 +74,10 @@ Candidate ConnectDecisionMakers(const Context& ctx) {
                           "decision makers you know of have"),
                     " never been asked");
   }
-  const int accepted =
-      ExpectedAnswers(kConnectionRequests, ctx.acceptance_rate);
   absl::StrAppend(&r.rationale, "; at your acceptance rate of ",
                   Pct(ctx.acceptance_rate), ", expect ",
-                  accepted == 0 ? "no acceptance yet"
-                                : Count(accepted, "acceptance", "acceptances"));
+                  Approx(kConnectionRequests * ctx.acceptance_rate),
+                  " acceptances on average");
   for (int i = 0; i < kConnectionRequests; ++i) {
     ConnectionEdit e;
     if (i < static_cast<int>(known.size())) {
@@ -95,7 +90,7 @@ Candidate ConnectDecisionMakers(const Context& ctx) {
       e.contact_id = absl::StrCat("new-decision-maker-", i + 1);
       e.seniority = Seniority::kDirector;
     }
-    e.accepted = i < accepted;
+    e.acceptance_probability = ctx.acceptance_rate;
     r.action.connections.push_back(std::move(e));
   }
   return r;
@@ -128,7 +123,10 @@ Candidate FollowUpThreads(const Context& ctx) {
       open.size() == 1 ? "has" : "have", " had no reply for 5 days or more",
       senior > 0 ? absl::StrCat(", ", senior, " of them to directors and above")
                  : "",
-      Expecting(n, ctx.reply_rate));
+      Expecting(n, ctx.follow_up_reply_rate,
+                ctx.follow_up_reply_rate == ctx.reply_rate
+                    ? "reply rate"
+                    : "reply rate after a follow-up"));
   for (int i = 0; i < n; ++i) {
     MessageEdit m;
     m.thread_id = open[i]->thread_id;
@@ -139,7 +137,7 @@ Candidate FollowUpThreads(const Context& ctx) {
     r.action.messages.push_back(std::move(m));
     r.targets.push_back(ForThread(open[i]->contact_id, open[i]->thread_id));
   }
-  MarkAnswers(r.action.messages, ctx.reply_rate);
+  ExpectAnswers(r.action.messages, ctx.follow_up_reply_rate);
   return r;
 }
 
@@ -181,7 +179,7 @@ Candidate FollowUpEventContacts(const Context& ctx) {
       open == 0 ? "every window has passed"
                 : absl::StrCat(open, " still open, ",
                                static_cast<int>(met.size()) - open, " passed"),
-      Expecting(n, ctx.reply_rate));
+      Expecting(n, ctx.reply_rate, "reply rate"));
   for (int i = 0; i < n; ++i) {
     const model::ContactState& c = *met[i];
     MessageEdit m;
@@ -194,7 +192,7 @@ Candidate FollowUpEventContacts(const Context& ctx) {
     r.targets.push_back(
         ForContact(c.contact_id, *c.met_at_event_time + window));
   }
-  MarkAnswers(r.action.messages, ctx.reply_rate);
+  ExpectAnswers(r.action.messages, ctx.reply_rate);
   return r;
 }
 

@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <limits>
 #include <optional>
+#include <set>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "server/recommend/candidates.h"
+#include "server/recommend/outcomes.h"
 #include "server/scoring/score.h"
 
 namespace rapport::recommend {
@@ -66,6 +70,7 @@ Context MakeContext(const scoring::ScoringModel& model,
               .now = now,
               .reply_rate = 0,
               .acceptance_rate = 0,
+              .follow_up_reply_rate = 0,
               .recent = {},
               .network = {}};
   const absl::Time start = WindowStart(model, as_of);
@@ -92,37 +97,107 @@ Context MakeContext(const scoring::ScoringModel& model,
   ctx.recent = outreach::Analyze(
       activity, {}, as_of - absl::Hours(24 * internal::kOutreachDays), as_of,
       o);
+  ctx.follow_up_reply_rate =
+      ctx.recent.follow_ups.reply_rate_with_follow_up.value_or(ctx.reply_rate);
   ctx.network = outreach::Analyze(activity, {}, start, as_of, o).ideal_network;
   return ctx;
 }
 
-// Sets the gain and the pillar that gains most (the kind's own pillar, set
-// by the candidate, when none gains).
+// What ApplyAnswers() may change in aggregates to which the action's
+// member part was applied (action.h), saved so that each outcome is applied
+// and undone in place instead of copying the member's whole activity.
+class AnswersUndo {
+ public:
+  AnswersUndo(const Action& a, absl::Time as_of,
+              const model::MemberActivity& activity)
+      : threads_size_(activity.threads.size()),
+        contacts_size_(activity.contacts.size()),
+        daily_size_(activity.daily.size()) {
+    std::set<std::string> thread_ids, contact_ids;
+    for (const MessageEdit& m : a.messages) {
+      thread_ids.insert(m.thread_id);
+      contact_ids.insert(m.contact_id);
+    }
+    for (const ConnectionEdit& c : a.connections) {
+      contact_ids.insert(c.contact_id);
+    }
+    for (size_t i = 0; i < activity.threads.size(); ++i) {
+      const model::ThreadState& t = activity.threads[i];
+      if (!thread_ids.contains(t.thread_id)) continue;
+      threads_.emplace_back(i, t);
+      contact_ids.insert(t.contact_id);
+    }
+    for (size_t i = 0; i < activity.contacts.size(); ++i) {
+      if (contact_ids.contains(activity.contacts[i].contact_id)) {
+        contacts_.emplace_back(i, activity.contacts[i]);
+      }
+    }
+    const absl::CivilDay day = absl::ToCivilDay(as_of, absl::UTCTimeZone());
+    for (size_t i = 0; i < activity.daily.size(); ++i) {
+      if (activity.daily[i].day == day) {
+        counts_.emplace_back(i, activity.daily[i].count);
+      }
+    }
+  }
+
+  void Restore(model::MemberActivity& activity) const {
+    activity.threads.resize(threads_size_);
+    activity.contacts.resize(contacts_size_);
+    activity.daily.resize(daily_size_);
+    for (const auto& [i, t] : threads_) activity.threads[i] = t;
+    for (const auto& [i, c] : contacts_) activity.contacts[i] = c;
+    for (const auto& [i, n] : counts_) activity.daily[i].count = n;
+  }
+
+ private:
+  size_t threads_size_, contacts_size_, daily_size_;
+  std::vector<std::pair<size_t, model::ThreadState>> threads_;
+  std::vector<std::pair<size_t, model::ContactState>> contacts_;
+  std::vector<std::pair<size_t, int64_t>> counts_;
+};
+
+// Sets the expected gain, the mean over the action's outcomes (outcomes.h)
+// of the applied aggregates' score minus the current one, and the pillar
+// whose expected gain is largest (the kind's own pillar, set by the
+// candidate, when none gains).
 void Measure(const Context& ctx, Recommendation& r) {
-  model::Profile profile = ctx.profile;
   const Action& a = r.action;
-  const bool profile_only = a.events.empty() && a.messages.empty() &&
-                            a.connections.empty() &&
-                            a.withdrawn_threads.empty();
-  // The activity is copied only when the action changes it.
+  const bool profile_only =
+      a.events.empty() && a.messages.empty() && a.connections.empty() &&
+      a.withdrawn_threads.empty() && a.expected_events.empty();
+  const std::vector<internal::WeightedOutcome> outcomes = internal::Outcomes(a);
+  model::Profile profile = ctx.profile;
+  // The activity is copied only when the action changes it, and once.
   std::optional<model::MemberActivity> changed;
   if (profile_only) {
     model::MemberActivity none;
-    Apply(a, ctx.as_of, profile, none);
+    ApplyMemberPart(a, ctx.as_of, profile, none);
   } else {
     changed = ctx.activity;
-    Apply(a, ctx.as_of, profile, *changed);
+    ApplyMemberPart(a, ctx.as_of, profile, *changed);
   }
-  const scoring::ScoreResult after = scoring::Score(
-      ctx.model, profile, changed ? *changed : ctx.activity, ctx.as_of);
-  r.expected_gain = after.total - ctx.now.total;
+  std::optional<AnswersUndo> undo;
+  if (changed && outcomes.size() > 1) undo.emplace(a, ctx.as_of, *changed);
+  const size_t pillars = ctx.now.pillars.size();
+  std::vector<double> pillar_gain(pillars, 0.0);
+  double gain = 0;
+  for (const internal::WeightedOutcome& w : outcomes) {
+    if (changed) ApplyAnswers(a, w.outcome, ctx.as_of, *changed);
+    const scoring::ScoreResult after = scoring::Score(
+        ctx.model, profile, changed ? *changed : ctx.activity, ctx.as_of);
+    if (undo) undo->Restore(*changed);
+    gain += w.probability * (after.total - ctx.now.total);
+    for (size_t i = 0; i < pillars && i < after.pillars.size(); ++i) {
+      pillar_gain[i] +=
+          w.probability * (after.pillars[i].score - ctx.now.pillars[i].score);
+    }
+  }
+  r.expected_gain = gain;
   double best = 0;
-  for (size_t i = 0; i < after.pillars.size() && i < ctx.now.pillars.size();
-       ++i) {
-    const double delta = after.pillars[i].score - ctx.now.pillars[i].score;
-    if (delta > best) {
-      best = delta;
-      r.pillar = after.pillars[i].pillar;
+  for (size_t i = 0; i < pillars; ++i) {
+    if (pillar_gain[i] > best) {
+      best = pillar_gain[i];
+      r.pillar = ctx.now.pillars[i].pillar;
     }
   }
 }
@@ -154,6 +229,8 @@ Recommendations Recommend(const scoring::ScoringModel& model,
     Candidate r = candidate(ctx);
     if (!r.has_value()) continue;
     Measure(ctx, *r);
+    // Never an expected loss, urgent or not.
+    if (!(r->expected_gain >= 0)) continue;
     if (!IsUrgentKind(r->kind) && !(r->expected_gain > options.min_gain)) {
       continue;
     }

@@ -4,14 +4,16 @@
 // same inputs always give the same list. Thread-safe.
 //
 // Every candidate action is an Action (action.h) at a concrete size ("publish
-// 2 posts", "follow up these 5 threads"). Its expected gain is
-//   Score(model, Apply(action)(profile, activity), as_of).total
+// 2 posts", "follow up these 5 threads"): what the member does, and what the
+// member can expect of others at their own rates (each message answered with
+// the member's reply rate, each connection request accepted with their
+// acceptance rate, a post's reactions, comments and shares at their own
+// average per post). Its expected gain is the mean over the action's
+// outcomes o (outcomes.h), weighted by their probabilities P(o), of
+//   Score(model, Apply(action, o)(profile, activity), as_of).total
 //     - Score(model, profile, activity, as_of).total,
-// the member re-scored with the action done at as_of under the same model.
-// Where an action's point is an answer (a follow-up, a connection request),
-// the Action includes the answers the member can expect at their own rate as
-// the model estimates it, rounded to whole answers (see
-// docs/recommendations.md for every kind).
+// the member re-scored with the action done at as_of under the same model
+// (see docs/recommendations.md for every kind).
 #ifndef RAPPORT_SERVER_RECOMMEND_RECOMMEND_H_
 #define RAPPORT_SERVER_RECOMMEND_RECOMMEND_H_
 
@@ -50,9 +52,9 @@ enum class Kind : int {
 };
 inline constexpr int kMaxKind = 16;
 
-// True for the kinds recommended even without a positive gain: what the
-// member stands to lose (a thread going cold, an event contact's window, a
-// core contact dropping out) is their urgency.
+// True for the kinds recommended even at zero expected gain (never at a
+// negative one): what the member stands to lose (a thread going cold, an event
+// contact's window, a core contact dropping out) is their urgency.
 bool IsUrgentKind(Kind kind);
 
 // What an action concerns.
@@ -68,11 +70,13 @@ struct Recommendation {
   Kind kind = Kind::kUnspecified;
   // The pillar that gains most from the action.
   model::Pillar pillar = model::Pillar::kUnspecified;
-  std::string title;      // Says the action's size.
-  std::string rationale;  // From the member's own data.
-  double expected_gain = 0;
+  std::string title;         // Says the action's size.
+  std::string rationale;     // From the member's own data.
+  double expected_gain = 0;  // >= 0.
   std::vector<Target> targets;
-  Action action;  // Apply(action, as_of, ...) and re-score: expected_gain.
+  // Applied with each of its outcomes and re-scored, weighted by the
+  // outcomes' probabilities: expected_gain.
+  Action action;
 
   friend bool operator==(const Recommendation&,
                          const Recommendation&) = default;
@@ -102,8 +106,9 @@ struct Recommendations {
 // The member's recommendations as of `as_of`. `activity` should hold the
 // member's aggregates over the model's window ending at as_of (what Score()
 // reads); `model` must have passed scoring::ValidateModel(). Never
-// recommends what is already done, nor a non-urgent action adding no more
-// than options.min_gain.
+// recommends what is already done, an action whose expected gain is
+// negative (urgent or not), nor a non-urgent action adding no more than
+// options.min_gain.
 Recommendations Recommend(const scoring::ScoringModel& model,
                           const model::Profile& profile,
                           const model::MemberActivity& activity,

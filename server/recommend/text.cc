@@ -24,10 +24,9 @@ bool IsFull(const scoring::ScoreResult& r, absl::string_view name) {
   return c != nullptr && c->raw_value >= c->target;
 }
 
-int ExpectedAnswers(int n, double rate) {
-  if (n <= 0 || !(rate > 0)) return 0;
-  const double expected = std::floor(n * std::min(rate, 1.0) + 0.5);
-  return static_cast<int>(std::min<double>(expected, n));
+std::string Approx(double x) {
+  if (!(x > 0)) return "0";
+  return absl::StrFormat(x < 0.095 ? "%.2f" : "%.1f", x);
 }
 
 int64_t CountInDays(const Context& ctx, model::EventType type, int days) {

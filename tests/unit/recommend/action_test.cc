@@ -85,9 +85,11 @@ TEST(ApplyTest, AnsweredFollowUpIsAReplyAfterAFollowUp) {
   m.thread_id = "t1";
   m.contact_id = a.threads[0].contact_id;
   m.follow_up = true;
-  m.answered = true;
+  m.answer_probability = 0.3;  // Not read: the outcome decides.
   action.messages.push_back(m);
-  Apply(action, AsOf(), p, a);
+  Outcome answered;
+  answered.answered = {true};
+  Apply(action, answered, AsOf(), p, a);
   const model::ThreadState& t = a.threads[0];
   EXPECT_EQ(t.first_outbound_time, Ago(AsOf(), 10));
   EXPECT_EQ(t.follow_up_count, 1);
@@ -97,6 +99,45 @@ TEST(ApplyTest, AnsweredFollowUpIsAReplyAfterAFollowUp) {
   EXPECT_EQ(a.contacts[0].last_inbound_time, AsOf());
   EXPECT_EQ(BucketCount(a, EventType::kFollowUpSent), 1);
   EXPECT_EQ(BucketCount(a, EventType::kMessageReceived), 1);
+}
+
+// Without an outcome only the member's part happens, whatever the
+// probabilities say.
+TEST(ApplyTest, MemberPartAloneByDefault) {
+  model::Profile p;
+  model::MemberActivity a;
+  a.threads.push_back(SentThread("t1", Ago(AsOf(), 10)));
+  Action action;
+  MessageEdit m;
+  m.thread_id = "t1";
+  m.contact_id = a.threads[0].contact_id;
+  m.follow_up = true;
+  m.answer_probability = 1;
+  action.messages.push_back(m);
+  action.connections = {{"c2", model::Seniority::kVp, 1}};
+  action.expected_events = {{EventType::kReactionReceived, 4.5}};
+  Apply(action, AsOf(), p, a);
+  EXPECT_FALSE(a.threads[0].first_reply_time.has_value());
+  EXPECT_EQ(BucketCount(a, EventType::kMessageReceived), 0);
+  EXPECT_EQ(BucketCount(a, EventType::kConnectionAccepted), 0);
+  EXPECT_EQ(BucketCount(a, EventType::kReactionReceived), 0);
+}
+
+TEST(ApplyTest, ExpectedEventsComeAsTheOutcomeCounts) {
+  model::Profile p;
+  model::MemberActivity a;
+  Action action;
+  action.events = {{EventType::kPostPublished, 2}};
+  action.expected_events = {{EventType::kReactionReceived, 21.1},
+                            {EventType::kCommentReceived, 2.4},
+                            {EventType::kShareReceived, 0.5}};
+  Outcome o;
+  o.event_counts = {21, 3};  // No share: a missing entry is none.
+  Apply(action, o, AsOf(), p, a);
+  EXPECT_EQ(BucketCount(a, EventType::kPostPublished), 2);
+  EXPECT_EQ(BucketCount(a, EventType::kReactionReceived), 21);
+  EXPECT_EQ(BucketCount(a, EventType::kCommentReceived), 3);
+  EXPECT_EQ(BucketCount(a, EventType::kShareReceived), 0);
 }
 
 TEST(ApplyTest, WritingInAThreadTheContactStartedAnswersIt) {
@@ -134,9 +175,11 @@ TEST(ApplyTest, ConnectionRequestAndAcceptance) {
   model::Profile p;
   model::MemberActivity a;
   Action action;
-  action.connections = {{"c1", model::Seniority::kCSuite, true},
-                        {"c2", model::Seniority::kVp, false}};
-  Apply(action, AsOf(), p, a);
+  action.connections = {{"c1", model::Seniority::kCSuite, 0.5},
+                        {"c2", model::Seniority::kVp, 0.5}};
+  Outcome first;
+  first.accepted = {true, false};
+  Apply(action, first, AsOf(), p, a);
   ASSERT_EQ(a.contacts.size(), 2u);
   EXPECT_EQ(a.contacts[0].connection_requested_time, AsOf());
   EXPECT_EQ(a.contacts[0].connection_accepted_time, AsOf());

@@ -5,12 +5,15 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "server/recommend/action.h"
 #include "server/recommend/recommend.h"
 #include "server/scoring/model.h"
+#include "server/scoring/score.h"
 #include "tests/unit/scoring/test_members.h"
 
 namespace rapport::recommend {
@@ -141,27 +144,135 @@ TEST(RecommendKindsTest, FollowUpsNameTheMostSeniorThenOldestThreads) {
       << f->rationale;
 }
 
-TEST(RecommendKindsTest, ExpectedAnswersFollowTheShrunkReplyRate) {
+// P(K = k), K ~ Binomial(n, p), from the textbook formula.
+double Binomial(int n, int k, double p) {
+  double choose = 1;
+  for (int i = 0; i < k; ++i) choose = choose * (n - i) / (i + 1);
+  return choose * std::pow(p, k) * std::pow(1 - p, n - k);
+}
+
+// The gain of `r` had the first `k` of its messages been answered and
+// `counts` of its expected events come.
+double GainWith(const model::Profile& p, const model::MemberActivity& a,
+                const Recommendation& r, int k,
+                std::vector<int64_t> counts = {}) {
+  Outcome o;
+  o.answered.assign(r.action.messages.size(), false);
+  for (int i = 0; i < k; ++i) o.answered[i] = true;
+  o.event_counts = std::move(counts);
+  model::Profile profile = p;
+  model::MemberActivity activity = a;
+  Apply(r.action, o, AsOf(), profile, activity);
+  return scoring::Score(Model(), profile, activity, AsOf()).total -
+         scoring::Score(Model(), p, a, AsOf()).total;
+}
+
+// Threads to different new contacts, all started in the window: who answers
+// makes no difference, so the gain is the binomial mean over how many do.
+TEST(RecommendKindsTest, FollowUpGainIsTheBinomialMeanAtTheShrunkReplyRate) {
   model::MemberActivity a;
   for (int i = 0; i < 10; ++i) {
     a.threads.push_back(
         AnsweredThread(absl::StrCat("a", i), Ago(AsOf(), 40), Ago(AsOf(), 39)));
     a.threads.push_back(SentThread(absl::StrCat("u", i), Ago(AsOf(), 10)));
   }
-  // docs/scoring.md: min(10/20, (10 + 5 * 0.3) / (20 + 5)) = 0.46, and
-  // 5 follow-ups at 0.46 is 2.3 answers: 2.
+  // docs/scoring.md: min(10/20, (10 + 5 * 0.3) / (20 + 5)) = 0.46.
   const auto& m = Model().build_relationships.reply_rate;
   const double rate = std::min(
       0.5, (10 + m.prior_samples * m.prior_rate) / (20 + m.prior_samples));
-  const int answers = static_cast<int>(std::lround(5 * rate));
   const std::optional<Recommendation> f =
       Find(RecommendAll({}, a), Kind::kFollowUpThreads);
   ASSERT_TRUE(f.has_value());
   ASSERT_EQ(f->action.messages.size(), 5u);
-  EXPECT_EQ(std::count_if(f->action.messages.begin(), f->action.messages.end(),
-                          [](const MessageEdit& e) { return e.answered; }),
-            answers);
+  for (const MessageEdit& e : f->action.messages) {
+    EXPECT_NEAR(e.answer_probability, rate, 1e-12);
+  }
+  double expected = 0;
+  for (int k = 0; k <= 5; ++k) {
+    expected += Binomial(5, k, rate) * GainWith({}, a, *f, k);
+  }
+  EXPECT_NEAR(f->expected_gain, expected, 1e-9);
+  EXPECT_GT(f->expected_gain, GainWith({}, a, *f, 0));
+  EXPECT_NE(f->rationale.find("at your reply rate of 46%, expect 2.3 answers"),
+            std::string::npos)
+      << f->rationale;
+}
+
+// A sprayer: 1 reply to 41 threads, a 2% reply rate. round(5 * 0.024) is 0
+// answers, yet the expected gain counts the chance of each: strictly more
+// than the follow-ups alone earn, and strictly positive.
+TEST(RecommendKindsTest, SprayerFollowUpsHaveAPositiveExpectedGain) {
+  model::MemberActivity a;
+  for (int i = 0; i < 40; ++i) {
+    a.threads.push_back(
+        SentThread(absl::StrCat("s", i), Ago(AsOf(), 6 + i % 20)));
+    a.threads.back().seniority = model::Seniority::kIndividualContributor;
+  }
+  a.threads.push_back(AnsweredThread("r", Ago(AsOf(), 10), Ago(AsOf(), 9)));
+  const double rate = 1.0 / 41;
+  const std::optional<Recommendation> f =
+      Find(RecommendAll({}, a), Kind::kFollowUpThreads);
+  ASSERT_TRUE(f.has_value());
+  ASSERT_EQ(f->action.messages.size(), 5u);
+  EXPECT_NEAR(f->action.messages[0].answer_probability, rate, 1e-12);
+  EXPECT_EQ(std::lround(5 * rate), 0);
+  double expected = 0;
+  for (int k = 0; k <= 5; ++k) {
+    expected += Binomial(5, k, rate) * GainWith({}, a, *f, k);
+  }
+  EXPECT_NEAR(f->expected_gain, expected, 1e-9);
   EXPECT_GT(f->expected_gain, 0);
+  EXPECT_GT(f->expected_gain, GainWith({}, a, *f, 0) + 1e-6);
+  EXPECT_NE(f->rationale.find("expect 0.1 answers on average"),
+            std::string::npos)
+      << f->rationale;
+}
+
+// 11 posts drew 116 reactions, 7 comments and no share over the window
+// (posts not full: the latest is 15 days old):
+// each recommended post expects 116 / 11 = 10.5 reactions and 7 / 11
+// comments, and the gain is the mean over the two nearest whole counts.
+TEST(RecommendKindsTest, PostsExpectTheMembersOwnEngagementPerPost) {
+  model::MemberActivity a;
+  for (int i = 0; i < 11; ++i) {
+    a.daily.push_back(scoring::testutil::Bucket(
+        DayOf(Ago(AsOf(), 15 + 7 * i)), model::EventType::kPostPublished, 1));
+    a.daily.push_back(scoring::testutil::Bucket(
+        DayOf(Ago(AsOf(), 14 + 7 * i)), model::EventType::kReactionReceived,
+        i < 6 ? 11 : 10));  // 66 + 50 = 116.
+  }
+  a.daily.push_back(scoring::testutil::Bucket(
+      DayOf(Ago(AsOf(), 30)), model::EventType::kCommentReceived, 7));
+  // Older than the window: not the member's rate.
+  a.daily.push_back(scoring::testutil::Bucket(
+      DayOf(Ago(AsOf(), 120)), model::EventType::kShareReceived, 9));
+  const std::optional<Recommendation> p =
+      Find(RecommendAll({}, a), Kind::kPublish);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->title, "Publish 2 posts this week");
+  ASSERT_EQ(p->action.events.size(), 1u);
+  EXPECT_EQ(p->action.events[0].count, 2);
+  ASSERT_EQ(p->action.expected_events.size(), 2u);
+  EXPECT_EQ(p->action.expected_events[0].type,
+            model::EventType::kReactionReceived);
+  EXPECT_NEAR(p->action.expected_events[0].expected / 2, 116.0 / 11, 1e-12);
+  EXPECT_NEAR(p->action.expected_events[0].expected / 2, 10.5, 0.05);
+  EXPECT_EQ(p->action.expected_events[1].type,
+            model::EventType::kCommentReceived);
+  EXPECT_NEAR(p->action.expected_events[1].expected, 2 * 7.0 / 11, 1e-12);
+  EXPECT_NE(p->rationale.find("about 21.1 reactions, 1.3 comments"),
+            std::string::npos)
+      << p->rationale;
+  // 21.09 reactions: 21 or 22; 1.27 comments: 1 or 2.
+  const double r = 2 * 116.0 / 11 - 21;
+  const double c = 2 * 7.0 / 11 - 1;
+  const double expected = (1 - r) * (1 - c) * GainWith({}, a, *p, 0, {21, 1}) +
+                          (1 - r) * c * GainWith({}, a, *p, 0, {21, 2}) +
+                          r * (1 - c) * GainWith({}, a, *p, 0, {22, 1}) +
+                          r * c * GainWith({}, a, *p, 0, {22, 2});
+  EXPECT_NEAR(p->expected_gain, expected, 1e-9);
+  // Far more than the posts alone, or than one reaction per post.
+  EXPECT_GT(p->expected_gain, GainWith({}, a, *p, 0, {2, 1}) + 0.1);
 }
 
 TEST(RecommendKindsTest, EventContactsWhoseWindowIsOpenOrPassed) {
