@@ -36,7 +36,9 @@ struct MemberScore {
   model::Member member;
   scoring::ScoreResult score;           // As of the board's time.
   scoring::MemberTotals totals;         // Of `score`.
-  scoring::MemberTotals totals_7d_ago;  // Seven days earlier.
+  // At PreviousInstant(as_of, 7): the end of the UTC day seven days
+  // before the board's day, the score the daily history records for it.
+  scoring::MemberTotals totals_7d_ago;
   OutreachSummary outreach_30d;         // Over kOutreachSummaryDays.
   double change_7d() const { return totals.total - totals_7d_ago.total; }
 };
@@ -130,7 +132,7 @@ struct GroupSummary {
   size_t members = 0;
   double average = 0;  // Mean SSI.
   double median = 0;   // Median SSI (rapport::Median).
-  // Mean SSI now minus mean SSI seven days ago.
+  // Mean change_7d of the members.
   double change_7d = 0;
   scoring::MemberTotals pillar_averages;  // .total is unused.
   // Members for whom IsDeclining(member, decline_points) (decline.h).

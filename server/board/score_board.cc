@@ -18,6 +18,11 @@ absl::CivilDay DayOf(absl::Time t) {
 
 }  // namespace
 
+absl::Time PreviousInstant(absl::Time as_of, int days) {
+  return absl::FromCivil(DayOf(as_of) - days + 1, absl::UTCTimeZone()) -
+         absl::Nanoseconds(1);
+}
+
 ScoreBoard::ScoreBoard(store::Store* store, const scoring::ScoringModel* model,
                        const Clock* clock, ScoreBoardOptions options)
     : store_(store), model_(model), clock_(clock), options_(options) {}
@@ -52,7 +57,7 @@ absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreBoard::ScoreMember(
       ScoreOne(tenant, member, as_of, &entry->outreach_30d);
   if (!now.ok()) return now.status();
   absl::StatusOr<scoring::ScoreResult> before =
-      ScoreOne(tenant, member, as_of - absl::Hours(24 * 7));
+      ScoreOne(tenant, member, PreviousInstant(as_of, kChangeDays));
   if (!before.ok()) return before.status();
   entry->member = std::move(member);
   entry->score = *std::move(now);
@@ -72,6 +77,7 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::Build(
     members.reserve(all->size());
     for (model::Member& m : *all) {
       auto scored = ScoreMember(tenant, std::move(m), as_of);
+      if (absl::IsNotFound(scored.status())) continue;  // Deleted meanwhile.
       if (!scored.ok()) return scored.status();
       members.push_back(*std::move(scored));
     }
@@ -124,6 +130,21 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::GetCurrent(
     auto it = current_.find(tenant);
     if (it != current_.end() && fresh(it->second)) return it->second.board;
   }
+  if (!refresh_changes) {
+    // A board of today that is only stale is served while another build
+    // runs rather than waiting for it: readers never wait for a build when
+    // there is a board to give.
+    if (!build_mu_.TryLock()) {
+      absl::MutexLock lock(&mu_);
+      auto it = current_.find(tenant);
+      if (it != current_.end() && it->second.board != nullptr &&
+          DayOf(it->second.board->as_of()) == DayOf(now)) {
+        return it->second.board;
+      }
+    } else {
+      build_mu_.Unlock();
+    }
+  }
   absl::MutexLock build_lock(&build_mu_);
   std::shared_ptr<const Board> previous;
   std::set<std::string> dirty;
@@ -167,14 +188,19 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::GetPast(
     if (auto board = lookup()) return board;
   }
   absl::MutexLock build_lock(&build_mu_);
+  uint64_t generation = 0;
   {
     absl::MutexLock lock(&mu_);
     if (auto board = lookup()) return board;
+    generation = generation_[tenant];
   }
   absl::StatusOr<std::shared_ptr<const Board>> board =
       Build(tenant, as_of, nullptr, {});
   if (!board.ok()) return board.status();
   absl::MutexLock lock(&mu_);
+  // A change reported during the build may not be in it: answer this call
+  // with it, but do not keep it for the next.
+  if (generation_[tenant] != generation) return *board;
   past_.emplace_front(key, *board);
   while (past_.size() > static_cast<size_t>(options_.max_past_boards)) {
     past_.pop_back();
@@ -186,6 +212,7 @@ void ScoreBoard::OnMembersChanged(const store::TenantId& tenant,
                                   const std::vector<std::string>& member_ids) {
   absl::MutexLock lock(&mu_);
   current_[tenant].dirty.insert(member_ids.begin(), member_ids.end());
+  ++generation_[tenant];
   past_.remove_if(
       [&](const auto& entry) { return entry.first.first == tenant; });
 }

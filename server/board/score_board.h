@@ -6,7 +6,11 @@
 // small LRU.
 //
 // Thread-safe. Builds happen on the calling thread, one at a time per
-// ScoreBoard; readers of an existing board never wait for a build.
+// ScoreBoard. A reader of the current board never waits for a build while
+// there is a board of the day to serve (it may lag changes by up to the
+// refresh interval, or by the build under way); only a call asking for
+// every change (refresh_changes) or a tenant's first board of the day
+// waits. A past board built while a change arrived is returned but not kept.
 #ifndef RAPPORT_SERVER_BOARD_SCORE_BOARD_H_
 #define RAPPORT_SERVER_BOARD_SCORE_BOARD_H_
 
@@ -42,6 +46,15 @@ struct ScoreBoardOptions {
   // options, so that a member's rate is the same figure everywhere.
   outreach::OutreachOptions outreach = {};
 };
+
+// The instant a change over `days` days is measured from, for a score at
+// `as_of`: the end (last nanosecond) of the UTC day `days` days before
+// as_of's day, the instant the daily history records for that day. Every
+// change (change_7d, ListDecliningMembers over any period) uses it.
+absl::Time PreviousInstant(absl::Time as_of, int days);
+
+// MemberScore::totals_7d_ago is the score at PreviousInstant(as_of, 7).
+inline constexpr int kChangeDays = 7;
 
 class ScoreBoard final : public store::MemberChangeListener {
  public:
@@ -102,6 +115,9 @@ class ScoreBoard final : public store::MemberChangeListener {
   absl::Mutex build_mu_ ABSL_ACQUIRED_BEFORE(mu_);  // One build at a time.
   mutable absl::Mutex mu_;
   std::map<store::TenantId, Current> current_ ABSL_GUARDED_BY(mu_);
+  // Counts the changes reported per tenant, so that a past board built
+  // while one arrived is not cached.
+  std::map<store::TenantId, uint64_t> generation_ ABSL_GUARDED_BY(mu_);
   // Most recently used first.
   std::list<std::pair<std::pair<store::TenantId, absl::Time>,
                       std::shared_ptr<const Board>>>

@@ -8,8 +8,6 @@
 namespace rapport::core {
 namespace {
 
-constexpr int kBoardPeriodDays = 7;  // MemberScore::totals_7d_ago.
-
 absl::CivilDay DayOf(absl::Time t) {
   return absl::ToCivilDay(t, absl::UTCTimeZone());
 }
@@ -127,14 +125,13 @@ absl::StatusOr<DeclineList> ScoreQueries::Decliners(
   DeclineList list;
   list.board = *board;
   list.min_drop = min_drop.value_or(options_.decline_points);
-  const int period = period_days.value_or(kBoardPeriodDays);
-  if (period == kBoardPeriodDays) {
-    list.previous_time = (*board)->as_of() - absl::Hours(24 * period);
+  const int period = period_days.value_or(board::kChangeDays);
+  list.previous_time = board::PreviousInstant((*board)->as_of(), period);
+  if (period == board::kChangeDays) {
     list.decliners = board::FindDecliners7d(**group, list.min_drop);
     return list;
   }
-  const absl::CivilDay day = DayOf((*board)->as_of()) - period;
-  list.previous_time = EndOfDay(day);
+  const absl::CivilDay day = DayOf(list.previous_time);
   auto snapshots = store_->ReadScoresOfDay(tenant, day);
   if (!snapshots.ok()) return snapshots.status();
   std::map<std::string, scoring::MemberTotals> before;

@@ -58,9 +58,9 @@ struct Ranking {
 
 struct DeclineList {
   std::shared_ptr<const board::Board> board;  // Owns the decliners' entries.
-  // The instant the previous totals are of: the board's time minus 7 days
-  // for the default period (Board's change_7d), otherwise the end of the
-  // UTC day `period_days` before the board's day (the recorded history).
+  // The instant the previous totals are of: the end of the UTC day
+  // `period_days` before the board's day (board::PreviousInstant), the
+  // instant the daily history records for that day.
   absl::Time previous_time;
   double min_drop = 0;                    // As applied.
   std::vector<board::Decline> decliners;  // Steepest fall first.
@@ -100,10 +100,11 @@ class ScoreQueries {
 
   // The group's members whose SSI fell by at least `min_drop` (the decline
   // threshold when absent) over `period_days` (7 when absent) before
-  // `as_of` (now when absent). The default period reads the board's
-  // change_7d; another period compares with each member's recorded score of
-  // the day `period_days` before, so members without that day's record are
-  // not listed. NOT_FOUND when a named group has no member.
+  // `as_of` (now when absent): the score at as_of against the score at the
+  // end of the UTC day `period_days` before as_of's day. The default period
+  // reads the board's change_7d; another period the recorded daily history,
+  // so members without that day's record are not listed. NOT_FOUND when a
+  // named group has no member.
   absl::StatusOr<DeclineList> Decliners(const store::TenantId& tenant,
                                         const GroupScope& scope,
                                         std::optional<double> min_drop,

@@ -209,8 +209,12 @@ TEST_P(FiguresTest, DecliningIsTheSameEverywhere) {
   std::set<std::string> listed;
   for (const v1::DecliningMember& m : resp.members()) {
     listed.insert(m.member_id());
+    // The end of the UTC day seven days before.
     EXPECT_EQ(api::FromProtoTime(m.previous_time()),
-              kTestNow - absl::Hours(24 * 7));
+              absl::FromCivil(
+                  absl::ToCivilDay(kTestNow, absl::UTCTimeZone()) - 6,
+                  absl::UTCTimeZone()) -
+                  absl::Nanoseconds(1));
   }
   EXPECT_EQ(listed, by_score);
 

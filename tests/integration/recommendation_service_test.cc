@@ -56,11 +56,6 @@ class RecommendationServiceTest : public ServerTest {
     return resp.score().total();
   }
 
-  void Load(const std::vector<v1::Event>& events) {
-    v1::IngestEventsResponse resp;
-    ASSERT_TRUE(Ingest({events}, &resp).ok());
-    ASSERT_EQ(resp.rejected_count(), 0) << resp.ShortDebugString();
-  }
 
   v1::Event Message(const std::string& id, const std::string& member,
                     const std::string& thread, v1::EventType type,
