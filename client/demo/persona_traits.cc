@@ -110,13 +110,15 @@ PersonaTraits Silent() {
   t.profile_views = 0.03;
   t.connection_requests = 0;
   t.prospect_seniority = {0.1, 0.15, 0.25, 0.25, 0.25};
-  t.cold_threads = 0.003;
+  t.cold_threads = 0;  // Never writes first: see member_starts.
   t.cold_channels = {1, 0, 0, 0};
   t.reply_chance = 0.1;
   t.core_min = 1, t.core_max = 2;
   t.core_interval_days = 45;
   t.categories = 1;
-  t.member_starts = 0.15;
+  // Never starts a thread: a reply rate of one or two threads would swing
+  // by several points as one of them leaves the window.
+  t.member_starts = 0;
   t.inbound_threads = 0.03;
   t.answer_chance = 0.2;
   t.answer_hours_max = 72;
@@ -157,14 +159,14 @@ PersonaTraits Sprayer() {
 // Active enough to sit near the targets, so that three quiet weeks show.
 PersonaTraits Decliner() {
   PersonaTraits t = Average();
-  t.posts = 0.2;
+  t.posts = 0.26;
   t.reactions_min = 3, t.reactions_max = 15;
   t.comments_min = 1, t.comments_max = 3;
   t.post_share_chance = 0.25;
   t.shares = 0.4;
   t.comments_made = 0.65;
-  t.group_posts = 0.05;
-  t.group_answers = 0.08;
+  t.group_posts = 0.08;
+  t.group_answers = 0.12;
   t.searches = 0.8;
   t.profile_views = 1.0;
   t.lead_save_chance = 0.35;
