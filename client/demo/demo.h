@@ -40,7 +40,8 @@ enum class Persona {
   // requests to C-suite and VPs with notes, decent replies, meetings.
   kProspector = 2,
   // Sparse profile (no photo, certifications or volunteer roles) and almost
-  // no activity: never asks to connect or writes first, answers a little.
+  // no activity: never asks to connect, rarely writes first and is never
+  // answered when they do.
   kSilent = 3,
   // Huge volume of messages and connection requests to individual
   // contributors, about 3% replies, rarely follows up, ignores inbound.

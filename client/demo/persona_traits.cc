@@ -110,15 +110,16 @@ PersonaTraits Silent() {
   t.profile_views = 0.03;
   t.connection_requests = 0;
   t.prospect_seniority = {0.1, 0.15, 0.25, 0.25, 0.25};
-  t.cold_threads = 0;  // Never writes first: see member_starts.
+  t.cold_threads = 0.003;
   t.cold_channels = {1, 0, 0, 0};
-  t.reply_chance = 0.1;
+  // What little they write goes unanswered: a reply rate resting on one
+  // answered thread would fall by 6 points the day it left the window.
+  t.reply_chance = 0;
+  t.core_reply_chance = 0;
   t.core_min = 1, t.core_max = 2;
   t.core_interval_days = 45;
   t.categories = 1;
-  // Never starts a thread: a reply rate of one or two threads would swing
-  // by several points as one of them leaves the window.
-  t.member_starts = 0;
+  t.member_starts = 0.15;
   t.inbound_threads = 0.03;
   t.answer_chance = 0.2;
   t.answer_hours_max = 72;

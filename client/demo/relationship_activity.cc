@@ -77,7 +77,10 @@ void MemberActivity::CoreExchange(int contact, absl::Time at,
                  .thread = thread});
   };
   if (member_starts) {
-    if (!event(at, v1::EVENT_TYPE_MESSAGE_SENT) || !rng_.Chance(0.85)) return;
+    if (!event(at, v1::EVENT_TYPE_MESSAGE_SENT) ||
+        !rng_.Chance(traits_.core_reply_chance)) {
+      return;
+    }
     const absl::Time reply = After(at, 0.5, 30);
     if (event(reply, v1::EVENT_TYPE_MESSAGE_RECEIVED) && rng_.Chance(0.5)) {
       const absl::Time back = After(reply, 0.2, 8);
