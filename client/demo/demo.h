@@ -40,14 +40,17 @@ enum class Persona {
   // requests to C-suite and VPs with notes, decent replies, meetings.
   kProspector = 2,
   // Sparse profile (no photo, certifications or volunteer roles) and almost
-  // no activity: never asks to connect, rarely writes first.
+  // no activity: never asks to connect, rarely writes first and is never
+  // answered when they do.
   kSilent = 3,
   // Huge volume of messages and connection requests to individual
   // contributors, about 3% replies, rarely follows up, ignores inbound.
   kSprayer = 4,
-  // Good activity for most of the window, then almost nothing for the last
-  // three weeks (or the last quarter of a shorter window): no posts, about 5%
-  // of the rest, and contacts who keep writing go unanswered.
+  // Good activity for most of the window, then nothing of their own for the
+  // last three weeks (or the last half of a shorter window), counted in whole
+  // UTC days before the end's day: no posts, prospecting or comments, a rare
+  // message to a core contact, and contacts who keep writing go unanswered.
+  // Flagged by a 7-day decline of 5 points whatever the end time.
   kDecliner = 5,
 };
 inline constexpr int kPersonaCount = 6;

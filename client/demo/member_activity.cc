@@ -18,10 +18,9 @@ constexpr std::array<absl::string_view, 10> kRegions = {
 // The event stream of a member: independent of every other member.
 constexpr uint64_t kEventStream = 0x6576;  // 'ev'
 
-// The decliner's last stretch: three weeks, or a quarter of a short window.
-absl::Duration DeclineSpan(int days) {
-  return absl::Hours(24) * std::clamp(days / 4, 1, 21);
-}
+// The decliner's last stretch in whole UTC days before the end's day: three
+// weeks, or a quarter of a short window.
+int DeclineDays(int days) { return std::clamp(days / 2, 1, 21); }
 
 const absl::TimeZone& Utc() {
   static const absl::TimeZone* const kUtc =
@@ -41,9 +40,18 @@ MemberActivity::MemberActivity(const DemoOptions& options,
       rng_(MixSeed(
           {options.seed, kEventStream, static_cast<uint64_t>(member.index)})),
       start_(options.end_time - absl::Hours(24) * options.days),
-      end_(options.end_time) {
+      end_(options.end_time),
+      first_day_(absl::ToCivilDay(start_, Utc())),
+      last_day_(absl::ToCivilDay(end_, Utc())),
+      days_begin_(absl::FromCivil(first_day_, Utc())),
+      days_end_(absl::FromCivil(last_day_ + 1, Utc())) {
+  // The quiet stretch covers whole days, the end's day included, so that
+  // the last active day lies as many days before the end whatever its time
+  // of day: the decline seen over any week of it does not depend on the hour
+  // the demo is generated at.
   if (member.persona == Persona::kDecliner) {
-    decline_time_ = end_ - DeclineSpan(options.days);
+    decline_time_ =
+        absl::FromCivil(last_day_ - DeclineDays(options.days), Utc());
   }
   for (double& carry : carry_) carry = rng_.Unit();  // A random phase.
 }
@@ -51,8 +59,8 @@ MemberActivity::MemberActivity(const DemoOptions& options,
 std::vector<rapport::v1::Event> MemberActivity::Generate() {
   CoreNetwork();
   Recommendations();
-  const absl::CivilDay first = absl::ToCivilDay(start_, Utc());
-  const absl::CivilDay last = absl::ToCivilDay(end_, Utc());
+  const absl::CivilDay first = first_day_;
+  const absl::CivilDay last = last_day_;
   absl::CivilDay next_event = absl::CivilDay::max();
   if (traits_.event_every_days > 0) {
     next_event =
@@ -75,8 +83,9 @@ std::vector<rapport::v1::Event> MemberActivity::Generate() {
       });
   std::vector<rapport::v1::Event> out;
   out.reserve(events_.size());
-  for (size_t i = 0; i < events_.size(); ++i) {
-    out.push_back(ToProto(events_[i], static_cast<int>(i)));
+  for (const RawEvent& e : events_) {
+    if (e.time <= start_ || e.time > end_) continue;
+    out.push_back(ToProto(e, static_cast<int>(out.size())));
   }
   return out;
 }
@@ -92,7 +101,7 @@ double MemberActivity::DayFactor(absl::CivilDay day) {
   const bool weekend =
       wd == absl::Weekday::saturday || wd == absl::Weekday::sunday;
   double factor = week_mood_ * (weekend ? 0.2 : 1.0);
-  if (Declined(absl::FromCivil(day, Utc()) + absl::Hours(12))) factor *= 0.05;
+  if (Declined(absl::FromCivil(day, Utc()) + absl::Hours(12))) factor = 0;
   return factor;
 }
 
@@ -138,7 +147,7 @@ int MemberActivity::NewContact(const SeniorityMix& mix,
 }
 
 bool MemberActivity::Emit(RawEvent e) {
-  if (e.time <= start_ || e.time > end_) return false;
+  if (e.time < days_begin_ || e.time >= days_end_) return false;
   e.sequence = static_cast<int>(events_.size());
   events_.push_back(e);
   return true;

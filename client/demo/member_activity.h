@@ -2,9 +2,15 @@
 //
 // Events are first collected as compact RawEvents (a contact, thread or
 // content is an index) and converted to protos once, after sorting, so that
-// event ids follow time order. Every generated time is checked against the
-// window (start, end]; a follow-on event (a reply, an acceptance) that would
-// fall after the end has simply not happened yet and is dropped.
+// event ids follow time order.
+//
+// The activity is drawn for whole UTC days, the first day of the window to
+// the last, and only then cut to the window (start, end]: what a member does
+// on a day, and the random draws behind it, never depend on the time of day
+// the window starts or ends at, only on the days it covers (and of those,
+// only on which weekday comes first). A follow-on event (a reply, an
+// acceptance) that would fall after the end has simply not happened yet and
+// is dropped.
 #ifndef RAPPORT_CLIENT_DEMO_MEMBER_ACTIVITY_H_
 #define RAPPORT_CLIENT_DEMO_MEMBER_ACTIVITY_H_
 
@@ -92,7 +98,8 @@ class MemberActivity {
   int NewContact(const SeniorityMix& mix, rapport::v1::NetworkCategory category,
                  bool own_industry);
   int NewThread() { return thread_count_++; }
-  // Adds the event when its time lies in the window; returns whether it did.
+  // Adds the event when its time lies in the days of the window (events
+  // outside the window itself are cut later); returns whether it did.
   bool Emit(RawEvent e);
   rapport::v1::Event ToProto(const RawEvent& e, int n) const;
 
@@ -101,8 +108,13 @@ class MemberActivity {
   const PersonaTraits& traits_;
   const std::string prefix_;  // "demo-s<seed>-<member_id>"
   Rng rng_;
-  absl::Time start_;  // Exclusive.
-  absl::Time end_;    // Inclusive.
+  absl::Time start_;          // Exclusive.
+  absl::Time end_;            // Inclusive.
+  absl::CivilDay first_day_;  // Of start_.
+  absl::CivilDay last_day_;   // Of end_.
+  absl::Time days_begin_;     // The start of first_day_.
+  absl::Time days_end_;       // The end of last_day_ (exclusive).
+  // A decliner goes quiet from the start of a UTC day on.
   absl::Time decline_time_ = absl::InfiniteFuture();
   std::vector<RawContact> contacts_;
   std::vector<int> core_contacts_;  // Indexes into contacts_.

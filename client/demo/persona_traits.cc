@@ -112,7 +112,10 @@ PersonaTraits Silent() {
   t.prospect_seniority = {0.1, 0.15, 0.25, 0.25, 0.25};
   t.cold_threads = 0.003;
   t.cold_channels = {1, 0, 0, 0};
-  t.reply_chance = 0.1;
+  // What little they write goes unanswered: a reply rate resting on one
+  // answered thread would fall by 6 points the day it left the window.
+  t.reply_chance = 0;
+  t.core_reply_chance = 0;
   t.core_min = 1, t.core_max = 2;
   t.core_interval_days = 45;
   t.categories = 1;
@@ -157,14 +160,14 @@ PersonaTraits Sprayer() {
 // Active enough to sit near the targets, so that three quiet weeks show.
 PersonaTraits Decliner() {
   PersonaTraits t = Average();
-  t.posts = 0.2;
+  t.posts = 0.26;
   t.reactions_min = 3, t.reactions_max = 15;
   t.comments_min = 1, t.comments_max = 3;
   t.post_share_chance = 0.25;
   t.shares = 0.4;
   t.comments_made = 0.65;
-  t.group_posts = 0.05;
-  t.group_answers = 0.08;
+  t.group_posts = 0.08;
+  t.group_answers = 0.12;
   t.searches = 0.8;
   t.profile_views = 1.0;
   t.lead_save_chance = 0.35;

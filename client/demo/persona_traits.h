@@ -43,14 +43,15 @@ struct PersonaTraits {
   double follow_up_chance = 0;  // Follow up a thread still unanswered.
   double meeting_chance = 0;    // A meeting after a reply.
   // Relationships.
-  int core_min = 0, core_max = 0;  // Recurring two-way contacts.
-  double core_interval_days = 30;  // Mean days between exchanges.
-  double gone_quiet_share = 0;     // Core contacts silent for 30+ days.
-  int categories = 0;              // Network categories the core covers.
-  double member_starts = 0.55;     // The member writes first to a core one.
-  double inbound_threads = 0;      // Strangers writing in, per day.
-  double answer_chance = 0;        // Answers a thread a contact started.
-  double answer_hours_max = 0;     // How fast, at most.
+  int core_min = 0, core_max = 0;   // Recurring two-way contacts.
+  double core_interval_days = 30;   // Mean days between exchanges.
+  double gone_quiet_share = 0;      // Core contacts silent for 30+ days.
+  double core_reply_chance = 0.85;  // A core contact answers the member.
+  int categories = 0;               // Network categories the core covers.
+  double member_starts = 0.55;      // The member writes first to a core one.
+  double inbound_threads = 0;       // Strangers writing in, per day.
+  double answer_chance = 0;         // Answers a thread a contact started.
+  double answer_hours_max = 0;      // How fast, at most.
   // Events attended and recommendations.
   double event_every_days = 0;        // 0: never.
   double event_follow_up_chance = 0;  // Within 1-2 days.

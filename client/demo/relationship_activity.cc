@@ -41,17 +41,17 @@ void MemberActivity::CoreNetwork() {
     core_contacts_.push_back(contact);
     // Some relationships went quiet a month or more ago; the second core
     // contact always has when the window is long enough to show it.
-    absl::Time quiet = absl::InfiniteFuture();
+    absl::Time quiet = days_end_;
     if (options_.days >= 45 && t.gone_quiet_share > 0 &&
         (c == 1 || rng_.Chance(t.gone_quiet_share))) {
-      quiet = end_ - absl::Hours(24) *
-                         rng_.Between(31, std::min(60, options_.days - 10));
+      quiet = absl::FromCivil(
+          last_day_ - rng_.Between(31, std::min(60, options_.days - 10)),
+          absl::UTCTimeZone());
     }
     const double interval = t.core_interval_days;
-    absl::Time at = WorkTime(
-        absl::ToCivilDay(start_ + absl::Hours(24) * rng_.Real(0, interval),
-                         absl::UTCTimeZone()));
-    while (at <= end_ && at < quiet) {
+    absl::Time at =
+        WorkTime(first_day_ + static_cast<int>(rng_.Real(0, interval)));
+    while (at < quiet) {
       bool member_starts = rng_.Chance(t.member_starts);
       // A decliner stops writing; their contacts keep writing and go
       // unanswered.
@@ -77,7 +77,10 @@ void MemberActivity::CoreExchange(int contact, absl::Time at,
                  .thread = thread});
   };
   if (member_starts) {
-    if (!event(at, v1::EVENT_TYPE_MESSAGE_SENT) || !rng_.Chance(0.85)) return;
+    if (!event(at, v1::EVENT_TYPE_MESSAGE_SENT) ||
+        !rng_.Chance(traits_.core_reply_chance)) {
+      return;
+    }
     const absl::Time reply = After(at, 0.5, 30);
     if (event(reply, v1::EVENT_TYPE_MESSAGE_RECEIVED) && rng_.Chance(0.5)) {
       const absl::Time back = After(reply, 0.2, 8);
@@ -149,7 +152,7 @@ void MemberActivity::AttendEvent(absl::CivilDay day) {
     } else if (rng_.Chance(0.3)) {
       follow_up = After(at, 96, 240);
     }
-    if (follow_up <= end_ && !Declined(follow_up)) {
+    if (follow_up < days_end_ && !Declined(follow_up)) {
       const v1::Channel channel =
           rng_.Chance(0.5) ? v1::CHANNEL_EMAIL : v1::CHANNEL_LINKEDIN_MESSAGE;
       ColdThread(follow_up, contact, channel, 0.5);
@@ -159,7 +162,7 @@ void MemberActivity::AttendEvent(absl::CivilDay day) {
 
 void MemberActivity::Recommendations() {
   if (core_contacts_.empty() || traits_.recommendations <= 0) return;
-  const absl::CivilDay first = absl::ToCivilDay(start_, absl::UTCTimeZone());
+  const absl::CivilDay first = first_day_;
   auto pick = [&] { return core_contacts_[rng_.Below(core_contacts_.size())]; };
   const double per_window = traits_.recommendations * options_.days / 30.0;
   for (int n = rng_.Count(per_window); n > 0; --n) {
