@@ -1,7 +1,8 @@
 // The demo's decliners must be flagged by the decline list whatever the time
 // of day the demo ends at, and nobody else may be: the demo org is loaded
 // into the real store and scored the way the server's score board does
-// (ScoreBoard::ScoreOne at as_of and seven days earlier, the default model),
+// (ScoreBoard::ScoreOne at as_of and at board::PreviousInstant(as_of, 7),
+// the default model),
 // for end times spread over two days and across UTC midnight, for the demo
 // sizes the end-to-end tests and the quickstart load.
 #include <algorithm>
@@ -86,7 +87,8 @@ class ScoredDemo {
 
   // The change the decline list compares with its threshold.
   double Change7d(const model::Member& member, absl::Time as_of) {
-    return Total(member, as_of) - Total(member, as_of - absl::Hours(24 * 7));
+    return Total(member, as_of) -
+           Total(member, board::PreviousInstant(as_of, board::kChangeDays));
   }
 
  private:
