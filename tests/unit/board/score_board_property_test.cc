@@ -103,12 +103,14 @@ TEST(ScoreBoardPropertyTest, IncrementalRefreshEqualsFullRebuild) {
 
 // The same with the clock also moving by seconds, minutes and hours within
 // a day (and to either side of midnight), against a full build at the time
-// the refreshed board says it is of. Fails: a member's score is not
-// constant within a UTC day (thread and contact times after as_of are left
-// out, of the 7-days-ago score too, and outreach_30d's window starts at
-// as_of - 30 days to the second), yet a refresh re-scores only the changed
-// members, so the others keep figures of the earlier time they were scored
-// at while the board claims the new one.
+// the refreshed board says it is of. Disabled: it still fails on one figure.
+// change_7d is measured from a fixed instant of the day (the end of the day
+// seven days before), so it no longer moves within a day, but outreach_30d's
+// window starts at as_of - 30 days to the second: threads started exactly
+// 30 days ago leave it during the day, and a refresh re-scores only the
+// changed members, so the others keep the count of the earlier time they
+// were scored at. Windows of whole UTC days (as the daily buckets already
+// count) would make it pass.
 TEST(ScoreBoardPropertyTest,
      DISABLED_IncrementalRefreshEqualsFullRebuildAsTheDayGoesOn) {
   for (uint32_t seed = 1; seed <= 12; ++seed) {
