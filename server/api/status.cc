@@ -1,13 +1,56 @@
 #include "server/api/status.h"
 
+#include <cstdio>
+
 #include "absl/strings/str_cat.h"
+#include "server/store/errors.h"
 
 namespace rapport::api {
 
+namespace {
+
+// The text a client gets for a server-side failure whose own text was not
+// written for clients.
+const char* GenericMessage(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kUnavailable:
+      return "the service is unavailable; retry later";
+    case absl::StatusCode::kResourceExhausted:
+      return "a resource is exhausted; retry later";
+    case absl::StatusCode::kDataLoss:
+      return "stored data is damaged";
+    case absl::StatusCode::kAborted:
+      return "the operation was aborted; retry it";
+    default:
+      return "internal error";
+  }
+}
+
+bool IsServerSide(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kAborted:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
+  const auto code = static_cast<grpc::StatusCode>(status.code());
+  if (IsServerSide(status.code()) &&
+      !store::IsStorageMessage(status.message())) {
+    std::fprintf(stderr, "rapport api: %s\n", status.ToString().c_str());
+    return grpc::Status(code, GenericMessage(status.code()));
+  }
+  return grpc::Status(code, std::string(status.message()));
 }
 
 grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,

@@ -1,6 +1,10 @@
 // The one place where an absl::Status becomes a grpc::Status. Their codes
-// are the same; messages pass through unchanged (the layers below never put
-// SQL or file paths in a message).
+// are the same. Messages of client errors (INVALID_ARGUMENT naming a field,
+// NOT_FOUND, ...) pass through; a server-side failure (UNAVAILABLE,
+// RESOURCE_EXHAUSTED, DATA_LOSS, INTERNAL, UNKNOWN, ABORTED) keeps its text
+// only when it is one of the Store's client texts (store/errors.h), and is
+// otherwise logged and answered with a generic text of its code, so that no
+// SQL, path or driver text reaches a client.
 #ifndef RAPPORT_SERVER_API_STATUS_H_
 #define RAPPORT_SERVER_API_STATUS_H_
 

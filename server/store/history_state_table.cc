@@ -1,5 +1,7 @@
 #include "server/store/history_state_table.h"
 
+#include "server/store/errors.h"
+
 #include "server/store/status_macros.h"
 
 namespace rapport::store::internal {
@@ -37,7 +39,7 @@ absl::StatusOr<int64_t> NextHistoryWorkVersion(Connection& conn,
                    "work_version = work_version + 1 RETURNING work_version"));
   upsert.BindText(1, tenant);
   RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, upsert.Step());
-  if (!row) return absl::InternalError("internal storage error");
+  if (!row) return absl::InternalError(kStorageInternal);
   return upsert.ColumnInt64(0);
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "server/store/errors.h"
 
 namespace rapport::store::internal {
 
@@ -16,18 +17,18 @@ absl::Status SqliteError(int rc, sqlite3* db, absl::string_view context) {
   switch (rc & 0xff) {  // The primary code of an extended one.
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return absl::UnavailableError("storage is busy; retry later");
+      return absl::UnavailableError(kStorageBusy);
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
     case SQLITE_PROTOCOL:
-      return absl::UnavailableError("storage I/O error");
+      return absl::UnavailableError(kStorageIoError);
     case SQLITE_FULL:
-      return absl::ResourceExhaustedError("storage is full");
+      return absl::ResourceExhaustedError(kStorageFull);
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      return absl::DataLossError("storage is corrupt");
+      return absl::DataLossError(kStorageCorrupt);
     default:
-      return absl::InternalError("internal storage error");
+      return absl::InternalError(kStorageInternal);
   }
 }
 

@@ -243,11 +243,10 @@ TEST_F(StoreFaultsTest, FailedIngestBatchStoresNothing) {
   EXPECT_EQ(resp.duplicate_count(), 0);
 }
 
-// The edge passes storage messages through unchanged (server/api/status.h)
-// and relies on every Store implementation to keep SQL and paths out of
-// them, as SqliteStore does. A store that forwarded its driver's text would
-// leak it to clients: nothing at the edge scrubs it.
-TEST_F(StoreFaultsTest, DISABLED_DriverTextFromStorageNeverReachesClients) {
+// A store that forwarded its driver's text (SQL, paths) still leaks none of
+// it: the edge passes only the Store's client texts (store/errors.h) of a
+// server-side code and answers any other with a generic text of the code.
+TEST_F(StoreFaultsTest, DriverTextFromStorageNeverReachesClients) {
   clock_.Advance(absl::Hours(24));
   faults_->FailAll(absl::UnavailableError(
       "disk I/O error in /var/lib/rapport/rapport.db while running "
