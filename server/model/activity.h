@@ -79,7 +79,8 @@ struct ContactState {
 
 // A member's aggregates over a time range.
 struct MemberActivity {
-  // Buckets whose day lies in the range.
+  // Buckets of the days of the range, counting only the events up to its
+  // end (see Store::ReadActivity for the day the range starts on).
   std::vector<DailyCount> daily;
   // Threads with any message in the range, each as it stood at the end of
   // the range: events after it are not reflected.

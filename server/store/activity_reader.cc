@@ -57,6 +57,26 @@ absl::StatusOr<std::vector<model::ContactState>> ContactsAsOf(
   return contacts;
 }
 
+// The buckets of the days from `from`'s to `to`'s, each counting that day's
+// events with occur_time <= to. Only to's day can hold later events; unless
+// `to` is its day's last instant, that day is summed from its events instead
+// of read from daily_counts.
+absl::StatusOr<std::vector<model::DailyCount>> DailyAsOf(
+    Connection& conn, const TenantId& tenant, const std::string& member_id,
+    absl::Time from, absl::Time to) {
+  const int64_t first_day = DayNumber(from), last_day = DayNumber(to);
+  if (IsLastInstantOfDay(to)) {
+    return ReadDailyCounts(conn, tenant, member_id, first_day, last_day);
+  }
+  RAPPORT_STORE_ASSIGN_OR_RETURN(
+      std::vector<model::DailyCount> daily,
+      ReadDailyCounts(conn, tenant, member_id, first_day, last_day - 1));
+  RAPPORT_STORE_ASSIGN_OR_RETURN(std::vector<model::DailyCount> partial,
+                                 CountDayUpTo(conn, tenant, member_id, to));
+  daily.insert(daily.end(), partial.begin(), partial.end());
+  return daily;
+}
+
 }  // namespace
 
 absl::StatusOr<model::MemberActivity> ReadMemberActivity(
@@ -69,9 +89,8 @@ absl::StatusOr<model::MemberActivity> ReadMemberActivity(
                                  MemberExists(conn, tenant, member_id));
   if (!exists) return absl::NotFoundError("member not found");
   model::MemberActivity activity;
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
-      activity.daily,
-      ReadDailyCounts(conn, tenant, member_id, DayNumber(from), DayNumber(to)));
+  RAPPORT_STORE_ASSIGN_OR_RETURN(activity.daily,
+                                 DailyAsOf(conn, tenant, member_id, from, to));
   RAPPORT_STORE_ASSIGN_OR_RETURN(
       activity.threads, ThreadsAsOf(conn, tenant, member_id, from, to));
   RAPPORT_STORE_ASSIGN_OR_RETURN(

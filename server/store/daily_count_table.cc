@@ -9,11 +9,17 @@ namespace {
 
 constexpr absl::CivilDay kEpochDay(1970, 1, 1);
 
+absl::Time StartOfDay(absl::CivilDay day) {
+  return absl::FromCivil(day, absl::UTCTimeZone());
+}
+
+absl::CivilDay UtcDayOf(absl::Time t) {
+  return absl::ToCivilDay(t, absl::UTCTimeZone());
+}
+
 }  // namespace
 
-int64_t DayNumber(absl::Time t) {
-  return absl::ToCivilDay(t, absl::UTCTimeZone()) - kEpochDay;
-}
+int64_t DayNumber(absl::Time t) { return UtcDayOf(t) - kEpochDay; }
 
 int64_t DayNumber(absl::CivilDay day) { return day - kEpochDay; }
 
@@ -63,6 +69,36 @@ absl::StatusOr<std::vector<model::DailyCount>> ReadDailyCounts(
     d.count = select.ColumnInt64(4);
   }
   return daily;
+}
+
+absl::StatusOr<std::vector<model::DailyCount>> CountDayUpTo(
+    Connection& conn, const TenantId& tenant, const std::string& member_id,
+    absl::Time up_to) {
+  const absl::CivilDay day = UtcDayOf(up_to);
+  RAPPORT_STORE_ASSIGN_OR_RETURN(Statement select,
+                                 conn.Prepare(kCountDayUpToSql));
+  select.BindText(1, tenant);
+  select.BindText(2, member_id);
+  select.BindTime(3, StartOfDay(day));
+  select.BindTime(4, up_to);
+  std::vector<model::DailyCount> daily;
+  while (true) {
+    RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    model::DailyCount& d = daily.emplace_back();
+    d.day = day;
+    d.type = static_cast<model::EventType>(select.ColumnInt64(0));
+    d.channel = static_cast<model::Channel>(select.ColumnInt64(1));
+    d.seniority = static_cast<model::Seniority>(select.ColumnInt64(2));
+    d.count = select.ColumnInt64(3);
+  }
+  return daily;
+}
+
+bool IsLastInstantOfDay(absl::Time t) {
+  if (t == absl::InfiniteFuture()) return true;
+  if (t == absl::InfinitePast()) return false;
+  return t >= StartOfDay(UtcDayOf(t) + 1) - absl::Microseconds(1);
 }
 
 absl::Status DeleteDailyCounts(Connection& conn, const TenantId& tenant,

@@ -30,10 +30,33 @@ absl::Status AddToDailyCount(Connection& conn, const TenantId& tenant,
                              const model::Event& event);
 
 // The member's buckets with first_day <= day <= last_day, ordered by (day,
-// type, channel, seniority).
+// type, channel, seniority). Empty when first_day > last_day.
 absl::StatusOr<std::vector<model::DailyCount>> ReadDailyCounts(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     int64_t first_day, int64_t last_day);
+
+// The buckets of `up_to`'s UTC day counting only the member's events with
+// occur_time <= up_to (as stored: whole microseconds), ordered by (type,
+// channel, seniority); buckets without such events are absent. Summed from
+// the events of that day alone, found through the events_by_time index.
+// Parameters: ?1 tenant, ?2 member_id, ?3 the start of the day, ?4 up_to
+// (Unix microseconds). A range over the index events_by_time (tenant,
+// member_id, occur_time, ...): it reads that day's events of the member up
+// to up_to and no other row. Public for tests of its query plan.
+inline constexpr char kCountDayUpToSql[] =
+    "SELECT type, channel, seniority, sum(quantity) FROM events "
+    "WHERE tenant = ?1 AND member_id = ?2 "
+    "AND occur_time >= ?3 AND occur_time <= ?4 "
+    "GROUP BY type, channel, seniority "
+    "ORDER BY type, channel, seniority";
+absl::StatusOr<std::vector<model::DailyCount>> CountDayUpTo(
+    Connection& conn, const TenantId& tenant, const std::string& member_id,
+    absl::Time up_to);
+
+// True when `t` is at or after the last instant the store can tell apart in
+// its UTC day (the day's last microsecond): then the stored buckets of that
+// day hold exactly its events with occur_time <= t.
+bool IsLastInstantOfDay(absl::Time t);
 
 // Deletes all the member's buckets.
 absl::Status DeleteDailyCounts(Connection& conn, const TenantId& tenant,

@@ -95,10 +95,22 @@ class Store {
   virtual absl::StatusOr<std::vector<AppendOutcome>> AppendEvents(
       const TenantId& tenant, absl::Span<const model::Event> events) = 0;
 
-  // The member's aggregates over [from, to]: daily buckets of the days that
-  // overlap the range, and the threads and contacts with activity in it, as
-  // they stood at `to`. Cost grows with the activity in the range, not with
-  // the member's history. NOT_FOUND when the member does not exist.
+  // The member's aggregates over [from, to], as they stood at `to`: nothing
+  // that occurred after `to` is reflected, whenever it was ingested.
+  // - Daily buckets of every UTC day from from's day to to's day, each
+  //   counting that day's events with occur_time <= to. So to's day is cut
+  //   at `to` (whole when `to` is its last instant, 23:59:59.999999), and
+  //   from's day is NOT cut at `from`: it also counts its events before
+  //   `from`. Callers that need exact bounds use whole days after from's day
+  //   (scoring does: its window ends at to's day and starts after from's).
+  // - The threads and contacts with activity in [from, to], each derived
+  //   from its events with occur_time <= to.
+  // Times compare at the store's resolution, whole microseconds (a `to` with
+  // a finer part counts the events of its microsecond). Cost grows with the
+  // activity in the range, not with the member's history; a `to` before the
+  // last instant of its day adds a read of that day's events of the member.
+  // NOT_FOUND when the member does not exist; INVALID_ARGUMENT when
+  // from > to.
   virtual absl::StatusOr<model::MemberActivity> ReadActivity(
       const TenantId& tenant, const std::string& member_id, absl::Time from,
       absl::Time to) = 0;

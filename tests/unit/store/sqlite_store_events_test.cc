@@ -219,21 +219,26 @@ TEST_F(EventsTest, DailyBucketsSumQuantitiesPerDayTypeChannelSeniority) {
                    }));
 }
 
-TEST_F(EventsTest, DailyBucketsCoverTheDaysOverlappingTheRange) {
+TEST_F(EventsTest, DailyBucketsCoverTheDaysOfTheRangeUpToItsEnd) {
   ASSERT_EQ(
       Append("acme",
              {Post("d1", "m1", OnDay(1, 12)), Post("d2", "m1", OnDay(2, 12)),
               Post("d3", "m1", OnDay(3, 12)), Post("d4", "m1", OnDay(4, 12))})
           .size(),
       4u);
-  // From the end of day 2 to the start of day 3: both days overlap.
+  // From the end of day 2 to the afternoon of day 3: both days, day 2 whole
+  // (its post is before `from`).
   model::MemberActivity activity =
-      Read("acme", "m1", OnDay(2, 23), OnDay(3, 1));
+      Read("acme", "m1", OnDay(2, 23), OnDay(3, 13));
   ASSERT_EQ(activity.daily.size(), 2u);
   EXPECT_EQ(activity.daily[0].day, absl::CivilDay(2024, 3, 2));
   EXPECT_EQ(activity.daily[1].day, absl::CivilDay(2024, 3, 3));
+  // Day 3 only up to `to`: its post at noon is later.
+  activity = Read("acme", "m1", OnDay(2, 23), OnDay(3, 1));
+  ASSERT_EQ(activity.daily.size(), 1u);
+  EXPECT_EQ(activity.daily[0].day, absl::CivilDay(2024, 3, 2));
   // Not even touching another day.
-  activity = Read("acme", "m1", OnDay(4), OnDay(4, 1));
+  activity = Read("acme", "m1", OnDay(4), OnDay(4, 12));
   ASSERT_EQ(activity.daily.size(), 1u);
   EXPECT_EQ(activity.daily[0].day, absl::CivilDay(2024, 3, 4));
 }
