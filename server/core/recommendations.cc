@@ -1,6 +1,7 @@
 #include "server/core/recommendations.h"
 
 #include "server/board/board.h"
+#include "server/common/status_macros.h"
 
 namespace rapport::core {
 
@@ -11,9 +12,9 @@ NextActions::NextActions(store::Store* store, board::ScoreBoard* boards,
 absl::StatusOr<std::optional<double>> NextActions::TeamReplyRate(
     const store::TenantId& tenant, const std::string& team,
     std::optional<absl::Time> as_of) const {
-  auto board = boards_->Get(tenant, as_of);
-  if (!board.ok()) return board.status();
-  const board::Group* group = (*board)->Team(team);
+  RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::Board> board,
+                           boards_->Get(tenant, as_of));
+  const board::Group* group = board->Team(team);
   if (group == nullptr ||
       static_cast<int>(group->ranked.size()) < options_.min_group_size) {
     return std::optional<double>();
@@ -27,20 +28,20 @@ absl::StatusOr<recommend::Recommendations> NextActions::For(
     const store::TenantId& tenant, const std::string& member_id,
     std::optional<absl::Time> as_of, absl::Time now, int max_results) const {
   const absl::Time end = as_of.value_or(now);
-  auto member = store_->GetMember(tenant, member_id);
-  if (!member.ok()) return member.status();
+  RAPPORT_ASSIGN_OR_RETURN(model::Member member,
+                           store_->GetMember(tenant, member_id));
   const scoring::ScoringModel& model = boards_->model();
   // The one read of the member's aggregates: every counterfactual is
   // re-scored from it in memory.
-  auto activity = store_->ReadActivity(
-      tenant, member_id, end - absl::Hours(24) * model.window_days, end);
-  if (!activity.ok()) return activity.status();
-  auto team_rate = TeamReplyRate(tenant, member->team, as_of);
-  if (!team_rate.ok()) return team_rate.status();
+  RAPPORT_ASSIGN_OR_RETURN(
+      model::MemberActivity activity,
+      store_->ReadActivity(tenant, member_id,
+                           end - absl::Hours(24) * model.window_days, end));
   recommend::RecommendOptions options;
   options.max_results = max_results;
-  options.team_reply_rate = *team_rate;
-  return recommend::Recommend(model, member->profile, *activity, end, options);
+  RAPPORT_ASSIGN_OR_RETURN(options.team_reply_rate,
+                           TeamReplyRate(tenant, member.team, as_of));
+  return recommend::Recommend(model, member.profile, activity, end, options);
 }
 
 }  // namespace rapport::core

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/common/status_macros.h"
 
 namespace rapport::core {
 namespace {
@@ -53,19 +54,19 @@ ScoreQueries::ScoreQueries(store::Store* store, board::ScoreBoard* boards,
 absl::StatusOr<BoardMember> ScoreQueries::Member(
     const store::TenantId& tenant, const std::string& member_id,
     std::optional<absl::Time> as_of) const {
-  auto board = boards_->Get(tenant, as_of);
-  if (!board.ok()) return board.status();
-  const board::MemberScore* m = (*board)->Find(member_id);
+  RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::Board> board,
+                           boards_->Get(tenant, as_of));
+  const board::MemberScore* m = board->Find(member_id);
   if (m == nullptr) {
     // Perhaps the member was created after the cached board was built.
-    board = boards_->Get(tenant, as_of, /*refresh_changes=*/true);
-    if (!board.ok()) return board.status();
-    m = (*board)->Find(member_id);
+    RAPPORT_ASSIGN_OR_RETURN(
+        board, boards_->Get(tenant, as_of, /*refresh_changes=*/true));
+    m = board->Find(member_id);
   }
   if (m == nullptr) {
     return absl::NotFoundError(absl::StrCat("no member '", member_id, "'"));
   }
-  return BoardMember{.board = *std::move(board), .member = m};
+  return BoardMember{.board = std::move(board), .member = m};
 }
 
 absl::StatusOr<std::shared_ptr<const board::Board>> ScoreQueries::CurrentBoard(
@@ -79,67 +80,65 @@ absl::StatusOr<std::vector<HistoryPoint>> ScoreQueries::History(
   std::vector<HistoryPoint> points;
   const absl::CivilDay end_day = DayOf(end);
   if (first < end_day) {
-    auto snapshots =
-        store_->ReadScoreHistory(tenant, member_id, first, end_day - 1);
-    if (!snapshots.ok()) return snapshots.status();
-    for (const model::ScoreSnapshot& s : *snapshots) {
+    RAPPORT_ASSIGN_OR_RETURN(
+        std::vector<model::ScoreSnapshot> snapshots,
+        store_->ReadScoreHistory(tenant, member_id, first, end_day - 1));
+    for (const model::ScoreSnapshot& s : snapshots) {
       points.push_back({.as_of = EndOfDay(s.day), .totals = TotalsOf(s)});
     }
   }
   if (end_is_now) {
-    auto now = Member(tenant, member_id, std::nullopt);
-    if (!now.ok()) return now.status();
+    RAPPORT_ASSIGN_OR_RETURN(BoardMember now,
+                             Member(tenant, member_id, std::nullopt));
     points.push_back(
-        {.as_of = now->board->as_of(), .totals = now->member->totals});
+        {.as_of = now.board->as_of(), .totals = now.member->totals});
     return points;
   }
   // An exact past instant, computed for this one member.
-  auto member = store_->GetMember(tenant, member_id);
-  if (!member.ok()) return member.status();
-  auto score = boards_->ScoreOne(tenant, *member, end);
-  if (!score.ok()) return score.status();
-  points.push_back({.as_of = end, .totals = scoring::TotalsOf(*score)});
+  RAPPORT_ASSIGN_OR_RETURN(model::Member member,
+                           store_->GetMember(tenant, member_id));
+  RAPPORT_ASSIGN_OR_RETURN(scoring::ScoreResult score,
+                           boards_->ScoreOne(tenant, member, end));
+  points.push_back({.as_of = end, .totals = scoring::TotalsOf(score)});
   return points;
 }
 
 absl::StatusOr<Ranking> ScoreQueries::Rank(
     const store::TenantId& tenant, const GroupScope& scope,
     model::Pillar order_by, std::optional<absl::Time> as_of) const {
-  auto board = boards_->Get(tenant, as_of);
-  if (!board.ok()) return board.status();
-  auto group = FindGroup(**board, scope);
-  if (!group.ok()) return group.status();
-  Ranking ranking{.board = *board,
-                  .ordering = (*board)->OrderBy(**group, order_by)};
-  return ranking;
+  RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::Board> board,
+                           boards_->Get(tenant, as_of));
+  RAPPORT_ASSIGN_OR_RETURN(const board::Group* group, FindGroup(*board, scope));
+  std::shared_ptr<const board::Ordering> ordering =
+      board->OrderBy(*group, order_by);
+  return Ranking{.board = std::move(board), .ordering = std::move(ordering)};
 }
 
 absl::StatusOr<DeclineList> ScoreQueries::Decliners(
     const store::TenantId& tenant, const GroupScope& scope,
     std::optional<double> min_drop, std::optional<int> period_days,
     std::optional<absl::Time> as_of) const {
-  auto board = boards_->Get(tenant, as_of);
-  if (!board.ok()) return board.status();
-  auto group = FindGroup(**board, scope);
-  if (!group.ok()) return group.status();
+  RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::Board> board,
+                           boards_->Get(tenant, as_of));
+  RAPPORT_ASSIGN_OR_RETURN(const board::Group* group, FindGroup(*board, scope));
   DeclineList list;
-  list.board = *board;
+  list.board = board;
   list.min_drop = min_drop.value_or(options_.decline_points);
   const int period = period_days.value_or(board::kChangeDays);
-  list.previous_time = board::PreviousInstant((*board)->as_of(), period);
+  list.previous_time = board::PreviousInstant(board->as_of(), period);
   if (period == board::kChangeDays) {
-    list.decliners = board::FindDecliners7d(**group, list.min_drop);
+    list.decliners = board::FindDecliners7d(*group, list.min_drop);
     return list;
   }
-  const absl::CivilDay day = DayOf(list.previous_time);
-  auto snapshots = store_->ReadScoresOfDay(tenant, day);
-  if (!snapshots.ok()) return snapshots.status();
+  RAPPORT_ASSIGN_OR_RETURN(
+      std::vector<model::ScoreSnapshot> snapshots,
+      store_->ReadScoresOfDay(tenant, DayOf(list.previous_time)));
   std::map<std::string, scoring::MemberTotals> before;
-  for (const model::ScoreSnapshot& s : *snapshots) {
+  for (const model::ScoreSnapshot& s : snapshots) {
     before.emplace(s.member_id, TotalsOf(s));
   }
   list.decliners = board::FindDecliners(
-      **group, list.min_drop,
+      *group, list.min_drop,
       [&before](const board::MemberScore& m) -> const scoring::MemberTotals* {
         auto it = before.find(m.member.member_id);
         return it == before.end() ? nullptr : &it->second;

@@ -4,11 +4,11 @@
 #include <utility>
 #include <vector>
 
+#include "server/common/status_macros.h"
 #include "server/store/contact_table.h"
 #include "server/store/daily_count_table.h"
 #include "server/store/member_table.h"
 #include "server/store/state_recompute.h"
-#include "server/store/status_macros.h"
 #include "server/store/thread_table.h"
 
 namespace rapport::store::internal {
@@ -17,7 +17,7 @@ namespace {
 absl::StatusOr<std::vector<model::ThreadState>> ThreadsAsOf(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     absl::Time from, absl::Time to) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       std::vector<StoredThread> stored,
       ReadThreadsActiveIn(conn, tenant, member_id, from, to));
   std::vector<model::ThreadState> threads;
@@ -27,7 +27,7 @@ absl::StatusOr<std::vector<model::ThreadState>> ThreadsAsOf(
       threads.push_back(std::move(thread.state));
       continue;
     }
-    RAPPORT_STORE_ASSIGN_OR_RETURN(
+    RAPPORT_ASSIGN_OR_RETURN(
         std::optional<StoredThread> past,
         RecomputeThread(conn, tenant, member_id, thread.state.thread_id, to));
     if (past.has_value()) threads.push_back(std::move(past->state));
@@ -38,7 +38,7 @@ absl::StatusOr<std::vector<model::ThreadState>> ThreadsAsOf(
 absl::StatusOr<std::vector<model::ContactState>> ContactsAsOf(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     absl::Time from, absl::Time to) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       std::vector<StoredContact> stored,
       ReadContactsActiveIn(conn, tenant, member_id, from, to));
   std::vector<model::ContactState> contacts;
@@ -48,10 +48,9 @@ absl::StatusOr<std::vector<model::ContactState>> ContactsAsOf(
       contacts.push_back(std::move(contact.state));
       continue;
     }
-    RAPPORT_STORE_ASSIGN_OR_RETURN(
-        std::optional<StoredContact> past,
-        RecomputeContact(conn, tenant, member_id, contact.state.contact_id,
-                         to));
+    RAPPORT_ASSIGN_OR_RETURN(std::optional<StoredContact> past,
+                             RecomputeContact(conn, tenant, member_id,
+                                              contact.state.contact_id, to));
     if (past.has_value()) contacts.push_back(std::move(past->state));
   }
   return contacts;
@@ -68,11 +67,11 @@ absl::StatusOr<std::vector<model::DailyCount>> DailyAsOf(
   if (IsLastInstantOfDay(to)) {
     return ReadDailyCounts(conn, tenant, member_id, first_day, last_day);
   }
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       std::vector<model::DailyCount> daily,
       ReadDailyCounts(conn, tenant, member_id, first_day, last_day - 1));
-  RAPPORT_STORE_ASSIGN_OR_RETURN(std::vector<model::DailyCount> partial,
-                                 CountDayUpTo(conn, tenant, member_id, to));
+  RAPPORT_ASSIGN_OR_RETURN(std::vector<model::DailyCount> partial,
+                           CountDayUpTo(conn, tenant, member_id, to));
   daily.insert(daily.end(), partial.begin(), partial.end());
   return daily;
 }
@@ -85,16 +84,15 @@ absl::StatusOr<model::MemberActivity> ReadMemberActivity(
   if (from > to) {
     return absl::InvalidArgumentError("the range starts after it ends");
   }
-  RAPPORT_STORE_ASSIGN_OR_RETURN(bool exists,
-                                 MemberExists(conn, tenant, member_id));
+  RAPPORT_ASSIGN_OR_RETURN(bool exists, MemberExists(conn, tenant, member_id));
   if (!exists) return absl::NotFoundError("member not found");
   model::MemberActivity activity;
-  RAPPORT_STORE_ASSIGN_OR_RETURN(activity.daily,
-                                 DailyAsOf(conn, tenant, member_id, from, to));
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
-      activity.threads, ThreadsAsOf(conn, tenant, member_id, from, to));
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
-      activity.contacts, ContactsAsOf(conn, tenant, member_id, from, to));
+  RAPPORT_ASSIGN_OR_RETURN(activity.daily,
+                           DailyAsOf(conn, tenant, member_id, from, to));
+  RAPPORT_ASSIGN_OR_RETURN(activity.threads,
+                           ThreadsAsOf(conn, tenant, member_id, from, to));
+  RAPPORT_ASSIGN_OR_RETURN(activity.contacts,
+                           ContactsAsOf(conn, tenant, member_id, from, to));
   return activity;
 }
 

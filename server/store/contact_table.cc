@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/common/status_macros.h"
 #include "server/store/event_table.h"
-#include "server/store/status_macros.h"
 
 namespace rapport::store::internal {
 namespace {
@@ -94,7 +94,7 @@ StoredContact ReadContact(const Statement& row) {
 absl::Status PutContact(Connection& conn, const TenantId& tenant,
                         const std::string& member_id,
                         const StoredContact& contact) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(Statement put, conn.Prepare(PutContactSql()));
+  RAPPORT_ASSIGN_OR_RETURN(Statement put, conn.Prepare(PutContactSql()));
   put.BindText(1, tenant);
   put.BindText(2, member_id);
   BindContact(put, 3, contact);
@@ -104,15 +104,15 @@ absl::Status PutContact(Connection& conn, const TenantId& tenant,
 absl::StatusOr<std::vector<StoredContact>> ReadContactsActiveIn(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     absl::Time from, absl::Time to) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(Statement select,
-                                 conn.Prepare(ContactsActiveInSql()));
+  RAPPORT_ASSIGN_OR_RETURN(Statement select,
+                           conn.Prepare(ContactsActiveInSql()));
   select.BindText(1, tenant);
   select.BindText(2, member_id);
   select.BindTime(3, from);
   select.BindTime(4, to);
   std::vector<StoredContact> contacts;
   while (true) {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, select.Step());
+    RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) break;
     contacts.push_back(ReadContact(select));
   }
@@ -121,7 +121,7 @@ absl::StatusOr<std::vector<StoredContact>> ReadContactsActiveIn(
 
 absl::Status DeleteContacts(Connection& conn, const TenantId& tenant,
                             const std::string& member_id) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement del,
       conn.Prepare(
           "DELETE FROM contacts WHERE tenant = ?1 AND member_id = ?2"));

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "server/store/status_macros.h"
+#include "server/common/status_macros.h"
 
 namespace rapport::store::internal {
 namespace {
@@ -27,7 +27,7 @@ absl::CivilDay CivilDayOf(int64_t day_number) { return kEpochDay + day_number; }
 
 absl::Status AddToDailyCount(Connection& conn, const TenantId& tenant,
                              const model::Event& event) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement upsert,
       conn.Prepare(
           "INSERT INTO daily_counts (tenant, member_id, day, type, channel, "
@@ -47,7 +47,7 @@ absl::Status AddToDailyCount(Connection& conn, const TenantId& tenant,
 absl::StatusOr<std::vector<model::DailyCount>> ReadDailyCounts(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     int64_t first_day, int64_t last_day) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement select,
       conn.Prepare("SELECT day, type, channel, seniority, count "
                    "FROM daily_counts WHERE tenant = ?1 AND member_id = ?2 "
@@ -59,7 +59,7 @@ absl::StatusOr<std::vector<model::DailyCount>> ReadDailyCounts(
   select.BindInt64(4, last_day);
   std::vector<model::DailyCount> daily;
   while (true) {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, select.Step());
+    RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) break;
     model::DailyCount& d = daily.emplace_back();
     d.day = CivilDayOf(select.ColumnInt64(0));
@@ -75,15 +75,14 @@ absl::StatusOr<std::vector<model::DailyCount>> CountDayUpTo(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     absl::Time up_to) {
   const absl::CivilDay day = UtcDayOf(up_to);
-  RAPPORT_STORE_ASSIGN_OR_RETURN(Statement select,
-                                 conn.Prepare(kCountDayUpToSql));
+  RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(kCountDayUpToSql));
   select.BindText(1, tenant);
   select.BindText(2, member_id);
   select.BindTime(3, StartOfDay(day));
   select.BindTime(4, up_to);
   std::vector<model::DailyCount> daily;
   while (true) {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, select.Step());
+    RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) break;
     model::DailyCount& d = daily.emplace_back();
     d.day = day;
@@ -103,7 +102,7 @@ bool IsLastInstantOfDay(absl::Time t) {
 
 absl::Status DeleteDailyCounts(Connection& conn, const TenantId& tenant,
                                const std::string& member_id) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement del,
       conn.Prepare(
           "DELETE FROM daily_counts WHERE tenant = ?1 AND member_id = ?2"));

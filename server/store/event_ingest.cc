@@ -7,13 +7,13 @@
 #include <string>
 #include <utility>
 
+#include "server/common/status_macros.h"
 #include "server/store/daily_count_table.h"
 #include "server/store/event_table.h"
 #include "server/store/history_state_table.h"
 #include "server/store/history_work_table.h"
 #include "server/store/member_table.h"
 #include "server/store/state_recompute.h"
-#include "server/store/status_macros.h"
 
 namespace rapport::store::internal {
 namespace {
@@ -51,15 +51,14 @@ absl::StatusOr<AppendOutcome> IngestOne(
     std::map<std::string, bool>& known_members, BatchEffects& effects) {
   auto known = known_members.find(event.member_id);
   if (known == known_members.end()) {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(bool exists,
-                                   MemberExists(conn, tenant, event.member_id));
+    RAPPORT_ASSIGN_OR_RETURN(bool exists,
+                             MemberExists(conn, tenant, event.member_id));
     known = known_members.emplace(event.member_id, exists).first;
   }
   if (!known->second) return AppendOutcome::kUnknownMember;
-  RAPPORT_STORE_ASSIGN_OR_RETURN(bool inserted,
-                                 InsertEvent(conn, tenant, event));
+  RAPPORT_ASSIGN_OR_RETURN(bool inserted, InsertEvent(conn, tenant, event));
   if (!inserted) return AppendOutcome::kDuplicate;
-  RAPPORT_STORE_RETURN_IF_ERROR(AddToDailyCount(conn, tenant, event));
+  RAPPORT_RETURN_IF_ERROR(AddToDailyCount(conn, tenant, event));
   effects.Add(event);
   return AppendOutcome::kAccepted;
 }
@@ -69,10 +68,10 @@ absl::StatusOr<AppendOutcome> IngestOne(
 absl::Status MarkHistoriesStale(Connection& conn, const TenantId& tenant,
                                 const BatchEffects& effects) {
   if (effects.members.empty()) return absl::OkStatus();
-  RAPPORT_STORE_ASSIGN_OR_RETURN(int64_t version,
-                                 NextHistoryWorkVersion(conn, tenant));
+  RAPPORT_ASSIGN_OR_RETURN(int64_t version,
+                           NextHistoryWorkVersion(conn, tenant));
   for (const auto& [member_id, delta] : effects.members) {
-    RAPPORT_STORE_RETURN_IF_ERROR(MarkHistoryStale(
+    RAPPORT_RETURN_IF_ERROR(MarkHistoryStale(
         conn, tenant, member_id, DayNumber(delta.earliest), version));
   }
   return absl::OkStatus();
@@ -81,24 +80,23 @@ absl::Status MarkHistoriesStale(Connection& conn, const TenantId& tenant,
 absl::Status ApplyEffects(Connection& conn, const TenantId& tenant,
                           const BatchEffects& effects) {
   for (const auto& [member_id, delta] : effects.members) {
-    RAPPORT_STORE_RETURN_IF_ERROR(
+    RAPPORT_RETURN_IF_ERROR(
         AddMemberEvents(conn, tenant, member_id, delta.events, delta.latest));
   }
-  RAPPORT_STORE_RETURN_IF_ERROR(MarkHistoriesStale(conn, tenant, effects));
+  RAPPORT_RETURN_IF_ERROR(MarkHistoriesStale(conn, tenant, effects));
   for (const auto& [member_id, thread_id] : effects.threads) {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(
+    RAPPORT_ASSIGN_OR_RETURN(
         std::optional<StoredThread> thread,
         RecomputeThread(conn, tenant, member_id, thread_id));
     if (!thread.has_value()) continue;  // Cannot happen: it has an event.
-    RAPPORT_STORE_RETURN_IF_ERROR(PutThread(conn, tenant, member_id, *thread));
+    RAPPORT_RETURN_IF_ERROR(PutThread(conn, tenant, member_id, *thread));
   }
   for (const auto& [member_id, contact_id] : effects.contacts) {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(
+    RAPPORT_ASSIGN_OR_RETURN(
         std::optional<StoredContact> contact,
         RecomputeContact(conn, tenant, member_id, contact_id));
     if (!contact.has_value()) continue;
-    RAPPORT_STORE_RETURN_IF_ERROR(
-        PutContact(conn, tenant, member_id, *contact));
+    RAPPORT_RETURN_IF_ERROR(PutContact(conn, tenant, member_id, *contact));
   }
   return absl::OkStatus();
 }
@@ -113,12 +111,12 @@ absl::StatusOr<std::vector<AppendOutcome>> IngestEvents(
   std::map<std::string, bool> known_members;
   BatchEffects effects;
   for (const model::Event& event : events) {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(
+    RAPPORT_ASSIGN_OR_RETURN(
         AppendOutcome outcome,
         IngestOne(conn, tenant, event, known_members, effects));
     outcomes.push_back(outcome);
   }
-  RAPPORT_STORE_RETURN_IF_ERROR(ApplyEffects(conn, tenant, effects));
+  RAPPORT_RETURN_IF_ERROR(ApplyEffects(conn, tenant, effects));
   return outcomes;
 }
 

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "server/store/status_macros.h"
+#include "server/common/status_macros.h"
 
 namespace rapport::store::internal {
 namespace {
@@ -54,14 +54,14 @@ model::Event ReadEvent(const Statement& row) {
 absl::StatusOr<std::vector<model::Event>> LoadEvents(
     Connection& conn, const char* sql, const TenantId& tenant,
     const std::string& member_id, const std::string& key, absl::Time up_to) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(Statement select, conn.Prepare(sql));
+  RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(sql));
   select.BindText(1, tenant);
   select.BindText(2, member_id);
   select.BindText(3, key);
   select.BindTime(4, up_to);
   std::vector<model::Event> events;
   while (true) {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, select.Step());
+    RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) break;
     events.push_back(ReadEvent(select));
   }
@@ -72,7 +72,7 @@ absl::StatusOr<std::vector<model::Event>> LoadEvents(
 
 absl::StatusOr<bool> InsertEvent(Connection& conn, const TenantId& tenant,
                                  const model::Event& e) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(Statement insert, conn.Prepare(kInsertEvent));
+  RAPPORT_ASSIGN_OR_RETURN(Statement insert, conn.Prepare(kInsertEvent));
   int i = 1;
   insert.BindText(i++, tenant);
   insert.BindText(i++, e.event_id);
@@ -88,7 +88,7 @@ absl::StatusOr<bool> InsertEvent(Connection& conn, const TenantId& tenant,
   insert.BindText(i++, e.thread_id);
   insert.BindText(i++, e.content_id);
   insert.BindInt64(i++, e.quantity);
-  RAPPORT_STORE_RETURN_IF_ERROR(insert.Run());
+  RAPPORT_RETURN_IF_ERROR(insert.Run());
   return conn.Changes() > 0;
 }
 
@@ -118,12 +118,12 @@ std::string EventTypeList(bool (*pred)(model::EventType)) {
 absl::StatusOr<int64_t> DeleteMemberEvents(Connection& conn,
                                            const TenantId& tenant,
                                            const std::string& member_id) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement del,
       conn.Prepare("DELETE FROM events WHERE tenant = ?1 AND member_id = ?2"));
   del.BindText(1, tenant);
   del.BindText(2, member_id);
-  RAPPORT_STORE_RETURN_IF_ERROR(del.Run());
+  RAPPORT_RETURN_IF_ERROR(del.Run());
   return conn.Changes();
 }
 

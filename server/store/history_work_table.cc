@@ -2,15 +2,15 @@
 
 #include <utility>
 
+#include "server/common/status_macros.h"
 #include "server/store/daily_count_table.h"
-#include "server/store/status_macros.h"
 
 namespace rapport::store::internal {
 
 absl::Status MarkHistoryStale(Connection& conn, const TenantId& tenant,
                               const std::string& member_id, int64_t from_day,
                               int64_t version) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement upsert,
       conn.Prepare("INSERT INTO history_work (tenant, member_id, from_day, "
                    "version) VALUES (?1, ?2, ?3, ?4) "
@@ -27,7 +27,7 @@ absl::Status MarkHistoryStale(Connection& conn, const TenantId& tenant,
 absl::StatusOr<std::vector<HistoryWork>> ListHistoryWorkRows(
     Connection& conn, const TenantId& tenant, int limit) {
   if (limit < 1) return absl::InvalidArgumentError("limit must be at least 1");
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement select,
       conn.Prepare("SELECT member_id, from_day, version FROM history_work "
                    "WHERE tenant = ?1 ORDER BY member_id LIMIT ?2"));
@@ -35,7 +35,7 @@ absl::StatusOr<std::vector<HistoryWork>> ListHistoryWorkRows(
   select.BindInt64(2, limit);
   std::vector<HistoryWork> work;
   while (true) {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, select.Step());
+    RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) break;
     HistoryWork& w = work.emplace_back();
     w.member_id = select.ColumnText(0);
@@ -48,7 +48,7 @@ absl::StatusOr<std::vector<HistoryWork>> ListHistoryWorkRows(
 absl::Status DeleteHistoryWorkIfVersion(Connection& conn,
                                         const TenantId& tenant,
                                         const HistoryWork& work) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement del, conn.Prepare("DELETE FROM history_work WHERE tenant = ?1 "
                                   "AND member_id = ?2 AND version = ?3"));
   del.BindText(1, tenant);
@@ -59,7 +59,7 @@ absl::Status DeleteHistoryWorkIfVersion(Connection& conn,
 
 absl::Status DeleteHistoryWork(Connection& conn, const TenantId& tenant,
                                const std::string& member_id) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement del,
       conn.Prepare(
           "DELETE FROM history_work WHERE tenant = ?1 AND member_id = ?2"));

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "server/store/status_macros.h"
+#include "server/common/status_macros.h"
 
 namespace rapport::store::internal {
 namespace {
@@ -119,17 +119,17 @@ const char* ListSql(const ListMembersQuery& query) {
 
 absl::StatusOr<std::optional<model::Member>> FindMember(
     Connection& conn, const TenantId& tenant, const std::string& member_id) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(Statement select, conn.Prepare(kSelectMember));
+  RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(kSelectMember));
   select.BindText(1, tenant);
   select.BindText(2, member_id);
-  RAPPORT_STORE_ASSIGN_OR_RETURN(bool found, select.Step());
+  RAPPORT_ASSIGN_OR_RETURN(bool found, select.Step());
   if (!found) return std::nullopt;
   return ReadMember(select);
 }
 
 absl::StatusOr<bool> MemberExists(Connection& conn, const TenantId& tenant,
                                   const std::string& member_id) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement select,
       conn.Prepare(
           "SELECT 1 FROM members WHERE tenant = ?1 AND member_id = ?2"));
@@ -141,8 +141,8 @@ absl::StatusOr<bool> MemberExists(Connection& conn, const TenantId& tenant,
 absl::StatusOr<UpsertResult> PutMember(Connection& conn, const TenantId& tenant,
                                        const model::Member& member,
                                        absl::Time now) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(std::optional<model::Member> existing,
-                                 FindMember(conn, tenant, member.member_id));
+  RAPPORT_ASSIGN_OR_RETURN(std::optional<model::Member> existing,
+                           FindMember(conn, tenant, member.member_id));
   UpsertResult result;
   result.member = member;
   result.member.update_time = now;
@@ -156,12 +156,12 @@ absl::StatusOr<UpsertResult> PutMember(Connection& conn, const TenantId& tenant,
     result.member.event_count = existing->event_count;
     result.member.last_event_time = existing->last_event_time;
   }
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement write,
       conn.Prepare(result.created ? kInsertMember : kUpdateMember));
   BindDescription(write, tenant, member);
   write.BindTime(20, now);
-  RAPPORT_STORE_RETURN_IF_ERROR(write.Run());
+  RAPPORT_RETURN_IF_ERROR(write.Run());
   return result;
 }
 
@@ -171,8 +171,7 @@ absl::StatusOr<MemberPage> ListMemberRows(Connection& conn,
   if (query.page_size < 1) {
     return absl::InvalidArgumentError("page_size must be at least 1");
   }
-  RAPPORT_STORE_ASSIGN_OR_RETURN(Statement select,
-                                 conn.Prepare(ListSql(query)));
+  RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(ListSql(query)));
   select.BindText(1, tenant);
   select.BindText(2, query.after_member_id);
   select.BindInt64(3, int64_t{query.page_size} + 1);  // One more: has_more.
@@ -180,7 +179,7 @@ absl::StatusOr<MemberPage> ListMemberRows(Connection& conn,
   if (!query.industry.empty()) select.BindText(5, query.industry);
   MemberPage page;
   while (true) {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, select.Step());
+    RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) break;
     if (static_cast<int>(page.members.size()) == query.page_size) {
       page.has_more = true;
@@ -193,7 +192,7 @@ absl::StatusOr<MemberPage> ListMemberRows(Connection& conn,
 
 absl::StatusOr<std::vector<TenantId>> ListMemberTenants(Connection& conn) {
   // A skip scan: each step seeks the next tenant in the primary key.
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement select,
       conn.Prepare("WITH RECURSIVE t (tenant) AS ("
                    " SELECT min(tenant) FROM members"
@@ -203,7 +202,7 @@ absl::StatusOr<std::vector<TenantId>> ListMemberTenants(Connection& conn) {
                    " ORDER BY tenant"));
   std::vector<TenantId> tenants;
   while (true) {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, select.Step());
+    RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) break;
     tenants.push_back(select.ColumnText(0));
   }
@@ -213,7 +212,7 @@ absl::StatusOr<std::vector<TenantId>> ListMemberTenants(Connection& conn) {
 absl::Status AddMemberEvents(Connection& conn, const TenantId& tenant,
                              const std::string& member_id, int64_t events,
                              absl::Time latest) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement update,
       conn.Prepare("UPDATE members SET event_count = event_count + ?3, "
                    "last_event_time = max(coalesce(last_event_time, ?4), ?4) "
@@ -227,12 +226,12 @@ absl::Status AddMemberEvents(Connection& conn, const TenantId& tenant,
 
 absl::StatusOr<bool> DeleteMemberRow(Connection& conn, const TenantId& tenant,
                                      const std::string& member_id) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement del,
       conn.Prepare("DELETE FROM members WHERE tenant = ?1 AND member_id = ?2"));
   del.BindText(1, tenant);
   del.BindText(2, member_id);
-  RAPPORT_STORE_RETURN_IF_ERROR(del.Run());
+  RAPPORT_RETURN_IF_ERROR(del.Run());
   return conn.Changes() > 0;
 }
 

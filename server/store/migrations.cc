@@ -1,7 +1,7 @@
 #include "server/store/migrations.h"
 
 #include "absl/strings/str_cat.h"
-#include "server/store/status_macros.h"
+#include "server/common/status_macros.h"
 
 namespace rapport::store::internal {
 namespace {
@@ -174,10 +174,10 @@ constexpr char kCreateMigrationsTable[] =
 absl::Status ApplyOne(Connection& conn, const Migration& migration) {
   return InTransaction(conn, TransactionKind::kWrite, [&]() -> absl::Status {
     // Another process may have applied it since we looked.
-    RAPPORT_STORE_ASSIGN_OR_RETURN(int current, SchemaVersion(conn));
+    RAPPORT_ASSIGN_OR_RETURN(int current, SchemaVersion(conn));
     if (current >= migration.version) return absl::OkStatus();
-    RAPPORT_STORE_RETURN_IF_ERROR(conn.Exec(migration.sql));
-    RAPPORT_STORE_ASSIGN_OR_RETURN(
+    RAPPORT_RETURN_IF_ERROR(conn.Exec(migration.sql));
+    RAPPORT_ASSIGN_OR_RETURN(
         Statement record,
         conn.Prepare("INSERT INTO schema_migrations (version, applied_at) "
                      "VALUES (?1, unixepoch('now') * 1000000)"));
@@ -191,10 +191,10 @@ absl::Status ApplyOne(Connection& conn, const Migration& migration) {
 absl::Span<const Migration> StoreMigrations() { return kStoreMigrations; }
 
 absl::StatusOr<int> SchemaVersion(Connection& conn) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement query,
       conn.Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations"));
-  RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, query.Step());
+  RAPPORT_ASSIGN_OR_RETURN(bool row, query.Step());
   if (!row) return 0;
   return static_cast<int>(query.ColumnInt64(0));
 }
@@ -207,8 +207,8 @@ absl::Status ApplyMigrations(Connection& conn,
           "schema migrations must be numbered 1, 2, 3, ...");
     }
   }
-  RAPPORT_STORE_RETURN_IF_ERROR(conn.Exec(kCreateMigrationsTable));
-  RAPPORT_STORE_ASSIGN_OR_RETURN(int current, SchemaVersion(conn));
+  RAPPORT_RETURN_IF_ERROR(conn.Exec(kCreateMigrationsTable));
+  RAPPORT_ASSIGN_OR_RETURN(int current, SchemaVersion(conn));
   const int latest = static_cast<int>(migrations.size());
   if (current > latest) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -217,7 +217,7 @@ absl::Status ApplyMigrations(Connection& conn,
         "); run a newer rapport server or restore a compatible database"));
   }
   for (const Migration& migration : migrations.subspan(current)) {
-    RAPPORT_STORE_RETURN_IF_ERROR(ApplyOne(conn, migration));
+    RAPPORT_RETURN_IF_ERROR(ApplyOne(conn, migration));
   }
   return absl::OkStatus();
 }

@@ -2,8 +2,8 @@
 
 #include <utility>
 
+#include "server/common/status_macros.h"
 #include "server/store/daily_count_table.h"
-#include "server/store/status_macros.h"
 
 namespace rapport::store::internal {
 namespace {
@@ -51,7 +51,7 @@ model::ScoreSnapshot ReadSnapshot(const Statement& row) {
 absl::StatusOr<std::vector<model::ScoreSnapshot>> ReadAll(Statement& select) {
   std::vector<model::ScoreSnapshot> snapshots;
   while (true) {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, select.Step());
+    RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) break;
     snapshots.push_back(ReadSnapshot(select));
   }
@@ -62,8 +62,7 @@ absl::StatusOr<std::vector<model::ScoreSnapshot>> ReadAll(Statement& select) {
 
 absl::Status PutScoreSnapshot(Connection& conn, const TenantId& tenant,
                               const model::ScoreSnapshot& snapshot) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(Statement upsert,
-                                 conn.Prepare(kUpsertSnapshot));
+  RAPPORT_ASSIGN_OR_RETURN(Statement upsert, conn.Prepare(kUpsertSnapshot));
   int i = 1;
   upsert.BindText(i++, tenant);
   upsert.BindText(i++, snapshot.member_id);
@@ -77,8 +76,7 @@ absl::Status PutScoreSnapshot(Connection& conn, const TenantId& tenant,
 absl::StatusOr<std::vector<model::ScoreSnapshot>> ReadMemberScores(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     int64_t first_day, int64_t last_day) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(Statement select,
-                                 conn.Prepare(kSelectMemberScores));
+  RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(kSelectMemberScores));
   select.BindText(1, tenant);
   select.BindText(2, member_id);
   select.BindInt64(3, first_day);
@@ -88,8 +86,7 @@ absl::StatusOr<std::vector<model::ScoreSnapshot>> ReadMemberScores(
 
 absl::StatusOr<std::vector<model::ScoreSnapshot>> ReadDayScores(
     Connection& conn, const TenantId& tenant, int64_t day) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(Statement select,
-                                 conn.Prepare(kSelectDayScores));
+  RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(kSelectDayScores));
   select.BindText(1, tenant);
   select.BindInt64(2, day);
   return ReadAll(select);
@@ -97,7 +94,7 @@ absl::StatusOr<std::vector<model::ScoreSnapshot>> ReadDayScores(
 
 absl::Status DeleteScoreHistory(Connection& conn, const TenantId& tenant,
                                 const std::string& member_id) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement del,
       conn.Prepare(
           "DELETE FROM score_history WHERE tenant = ?1 AND member_id = ?2"));

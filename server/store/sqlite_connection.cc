@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/common/status_macros.h"
 #include "server/store/sqlite_status.h"
-#include "server/store/status_macros.h"
 
 namespace rapport::store::internal {
 
@@ -41,11 +41,11 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   sqlite3_busy_timeout(
       db, static_cast<int>(absl::ToInt64Milliseconds(busy_timeout)));
   // A negative cache_size is in KiB.
-  RAPPORT_STORE_RETURN_IF_ERROR(conn->Exec(
+  RAPPORT_RETURN_IF_ERROR(conn->Exec(
       absl::StrCat("PRAGMA cache_size = ", -1024 * int64_t{cache_mib})
           .c_str()));
   if (access == Access::kReadOnly) {
-    RAPPORT_STORE_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only = ON"));
+    RAPPORT_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only = ON"));
   }
   return conn;
 }
@@ -85,7 +85,7 @@ bool Connection::InTransaction() const {
 
 absl::Status InTransaction(Connection& conn, TransactionKind kind,
                            absl::FunctionRef<absl::Status()> body) {
-  RAPPORT_STORE_RETURN_IF_ERROR(conn.Exec(
+  RAPPORT_RETURN_IF_ERROR(conn.Exec(
       kind == TransactionKind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"));
   absl::Status status = body();
   if (status.ok()) status = conn.Exec("COMMIT");

@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "server/common/status_macros.h"
 #include "server/store/activity_reader.h"
 #include "server/store/contact_table.h"
 #include "server/store/daily_count_table.h"
@@ -13,7 +14,6 @@
 #include "server/store/migrations.h"
 #include "server/store/score_history_table.h"
 #include "server/store/sqlite_connection.h"
-#include "server/store/status_macros.h"
 #include "server/store/thread_table.h"
 
 namespace rapport::store {
@@ -30,9 +30,9 @@ constexpr char kMemoryPath[] = ":memory:";
 // every commit, which is what makes an acknowledged batch durable.
 absl::Status ConfigureWriter(Connection& writer, bool in_memory) {
   if (!in_memory) {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(internal::Statement wal,
-                                   writer.Prepare("PRAGMA journal_mode = WAL"));
-    RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, wal.Step());
+    RAPPORT_ASSIGN_OR_RETURN(internal::Statement wal,
+                             writer.Prepare("PRAGMA journal_mode = WAL"));
+    RAPPORT_ASSIGN_OR_RETURN(bool row, wal.Step());
     if (!row || wal.ColumnText(0) != "wal") {
       return absl::FailedPreconditionError(
           "the database cannot use write-ahead logging");
@@ -60,17 +60,17 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     return absl::InvalidArgumentError("cache_mib must be >= 1");
   }
   const bool in_memory = options.path == kMemoryPath;
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       std::unique_ptr<Connection> writer,
       Connection::Open(options.path, Connection::Access::kReadWrite,
                        options.busy_timeout, options.cache_mib));
-  RAPPORT_STORE_RETURN_IF_ERROR(ConfigureWriter(*writer, in_memory));
-  RAPPORT_STORE_RETURN_IF_ERROR(
+  RAPPORT_RETURN_IF_ERROR(ConfigureWriter(*writer, in_memory));
+  RAPPORT_RETURN_IF_ERROR(
       internal::ApplyMigrations(*writer, internal::StoreMigrations()));
   std::vector<std::unique_ptr<Connection>> readers;
   if (!in_memory) {
     for (int i = 0; i < options.reader_connections; ++i) {
-      RAPPORT_STORE_ASSIGN_OR_RETURN(
+      RAPPORT_ASSIGN_OR_RETURN(
           readers.emplace_back(),
           Connection::Open(options.path, Connection::Access::kReadOnly,
                            options.busy_timeout, options.cache_mib));
@@ -117,10 +117,10 @@ absl::StatusOr<UpsertResult> SqliteStore::UpsertMember(
     return absl::InvalidArgumentError("member_id must not be empty");
   }
   UpsertResult result;
-  RAPPORT_STORE_RETURN_IF_ERROR(Write([&](Connection& conn) {
+  RAPPORT_RETURN_IF_ERROR(Write([&](Connection& conn) {
     return InTransaction(conn, TransactionKind::kWrite, [&]() -> absl::Status {
-      RAPPORT_STORE_ASSIGN_OR_RETURN(
-          result, internal::PutMember(conn, tenant, member, now));
+      RAPPORT_ASSIGN_OR_RETURN(result,
+                               internal::PutMember(conn, tenant, member, now));
       return absl::OkStatus();
     });
   }));
@@ -130,9 +130,9 @@ absl::StatusOr<UpsertResult> SqliteStore::UpsertMember(
 absl::StatusOr<model::Member> SqliteStore::GetMember(
     const TenantId& tenant, const std::string& member_id) {
   std::optional<model::Member> member;
-  RAPPORT_STORE_RETURN_IF_ERROR(Read([&](Connection& conn) -> absl::Status {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(
-        member, internal::FindMember(conn, tenant, member_id));
+  RAPPORT_RETURN_IF_ERROR(Read([&](Connection& conn) -> absl::Status {
+    RAPPORT_ASSIGN_OR_RETURN(member,
+                             internal::FindMember(conn, tenant, member_id));
     return absl::OkStatus();
   }));
   if (!member.has_value()) return absl::NotFoundError("member not found");
@@ -142,9 +142,9 @@ absl::StatusOr<model::Member> SqliteStore::GetMember(
 absl::StatusOr<MemberPage> SqliteStore::ListMembers(
     const TenantId& tenant, const ListMembersQuery& query) {
   MemberPage page;
-  RAPPORT_STORE_RETURN_IF_ERROR(Read([&](Connection& conn) -> absl::Status {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(
-        page, internal::ListMemberRows(conn, tenant, query));
+  RAPPORT_RETURN_IF_ERROR(Read([&](Connection& conn) -> absl::Status {
+    RAPPORT_ASSIGN_OR_RETURN(page,
+                             internal::ListMemberRows(conn, tenant, query));
     return absl::OkStatus();
   }));
   return page;
@@ -153,20 +153,19 @@ absl::StatusOr<MemberPage> SqliteStore::ListMembers(
 absl::StatusOr<int64_t> SqliteStore::DeleteMember(
     const TenantId& tenant, const std::string& member_id) {
   int64_t deleted = 0;
-  RAPPORT_STORE_RETURN_IF_ERROR(Write([&](Connection& conn) {
+  RAPPORT_RETURN_IF_ERROR(Write([&](Connection& conn) {
     return InTransaction(conn, TransactionKind::kWrite, [&]() -> absl::Status {
-      RAPPORT_STORE_ASSIGN_OR_RETURN(
+      RAPPORT_ASSIGN_OR_RETURN(
           bool existed, internal::DeleteMemberRow(conn, tenant, member_id));
       if (!existed) return absl::NotFoundError("member not found");
-      RAPPORT_STORE_ASSIGN_OR_RETURN(
+      RAPPORT_ASSIGN_OR_RETURN(
           deleted, internal::DeleteMemberEvents(conn, tenant, member_id));
-      RAPPORT_STORE_RETURN_IF_ERROR(
+      RAPPORT_RETURN_IF_ERROR(
           internal::DeleteDailyCounts(conn, tenant, member_id));
-      RAPPORT_STORE_RETURN_IF_ERROR(
-          internal::DeleteThreads(conn, tenant, member_id));
-      RAPPORT_STORE_RETURN_IF_ERROR(
+      RAPPORT_RETURN_IF_ERROR(internal::DeleteThreads(conn, tenant, member_id));
+      RAPPORT_RETURN_IF_ERROR(
           internal::DeleteScoreHistory(conn, tenant, member_id));
-      RAPPORT_STORE_RETURN_IF_ERROR(
+      RAPPORT_RETURN_IF_ERROR(
           internal::DeleteHistoryWork(conn, tenant, member_id));
       return internal::DeleteContacts(conn, tenant, member_id);
     });
@@ -178,10 +177,10 @@ absl::StatusOr<std::vector<AppendOutcome>> SqliteStore::AppendEvents(
     const TenantId& tenant, absl::Span<const model::Event> events) {
   std::vector<AppendOutcome> outcomes;
   if (events.empty()) return outcomes;
-  RAPPORT_STORE_RETURN_IF_ERROR(Write([&](Connection& conn) {
+  RAPPORT_RETURN_IF_ERROR(Write([&](Connection& conn) {
     return InTransaction(conn, TransactionKind::kWrite, [&]() -> absl::Status {
-      RAPPORT_STORE_ASSIGN_OR_RETURN(
-          outcomes, internal::IngestEvents(conn, tenant, events));
+      RAPPORT_ASSIGN_OR_RETURN(outcomes,
+                               internal::IngestEvents(conn, tenant, events));
       return absl::OkStatus();
     });
   }));
@@ -192,10 +191,10 @@ absl::StatusOr<model::MemberActivity> SqliteStore::ReadActivity(
     const TenantId& tenant, const std::string& member_id, absl::Time from,
     absl::Time to) {
   model::MemberActivity activity;
-  RAPPORT_STORE_RETURN_IF_ERROR(Read([&](Connection& conn) {
+  RAPPORT_RETURN_IF_ERROR(Read([&](Connection& conn) {
     // One snapshot: the buckets and states agree with each other.
     return InTransaction(conn, TransactionKind::kRead, [&]() -> absl::Status {
-      RAPPORT_STORE_ASSIGN_OR_RETURN(
+      RAPPORT_ASSIGN_OR_RETURN(
           activity,
           internal::ReadMemberActivity(conn, tenant, member_id, from, to));
       return absl::OkStatus();

@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "server/common/status_macros.h"
 #include "server/store/daily_count_table.h"
 #include "server/store/history_state_table.h"
 #include "server/store/history_work_table.h"
@@ -10,7 +11,6 @@
 #include "server/store/score_history_table.h"
 #include "server/store/sqlite_connection.h"
 #include "server/store/sqlite_store.h"
-#include "server/store/status_macros.h"
 
 namespace rapport::store {
 
@@ -32,8 +32,8 @@ bool IsFinite(const model::ScoreSnapshot& snapshot) {
 
 absl::StatusOr<std::vector<TenantId>> SqliteStore::ListTenants() {
   std::vector<TenantId> tenants;
-  RAPPORT_STORE_RETURN_IF_ERROR(Read([&](Connection& conn) -> absl::Status {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(tenants, internal::ListMemberTenants(conn));
+  RAPPORT_RETURN_IF_ERROR(Read([&](Connection& conn) -> absl::Status {
+    RAPPORT_ASSIGN_OR_RETURN(tenants, internal::ListMemberTenants(conn));
     return absl::OkStatus();
   }));
   return tenants;
@@ -50,7 +50,7 @@ absl::Status SqliteStore::WriteScoreSnapshots(
   return Write([&](Connection& conn) {
     return InTransaction(conn, TransactionKind::kWrite, [&]() -> absl::Status {
       for (const model::ScoreSnapshot& snapshot : snapshots) {
-        RAPPORT_STORE_RETURN_IF_ERROR(
+        RAPPORT_RETURN_IF_ERROR(
             internal::PutScoreSnapshot(conn, tenant, snapshot));
       }
       return absl::OkStatus();
@@ -65,12 +65,12 @@ absl::StatusOr<std::vector<model::ScoreSnapshot>> SqliteStore::ReadScoreHistory(
     return absl::InvalidArgumentError("the range starts after it ends");
   }
   std::vector<model::ScoreSnapshot> snapshots;
-  RAPPORT_STORE_RETURN_IF_ERROR(Read([&](Connection& conn) {
+  RAPPORT_RETURN_IF_ERROR(Read([&](Connection& conn) {
     return InTransaction(conn, TransactionKind::kRead, [&]() -> absl::Status {
-      RAPPORT_STORE_ASSIGN_OR_RETURN(
-          bool exists, internal::MemberExists(conn, tenant, member_id));
+      RAPPORT_ASSIGN_OR_RETURN(bool exists,
+                               internal::MemberExists(conn, tenant, member_id));
       if (!exists) return absl::NotFoundError("member not found");
-      RAPPORT_STORE_ASSIGN_OR_RETURN(
+      RAPPORT_ASSIGN_OR_RETURN(
           snapshots, internal::ReadMemberScores(conn, tenant, member_id,
                                                 internal::DayNumber(first),
                                                 internal::DayNumber(last)));
@@ -83,8 +83,8 @@ absl::StatusOr<std::vector<model::ScoreSnapshot>> SqliteStore::ReadScoreHistory(
 absl::StatusOr<std::vector<model::ScoreSnapshot>> SqliteStore::ReadScoresOfDay(
     const TenantId& tenant, absl::CivilDay day) {
   std::vector<model::ScoreSnapshot> snapshots;
-  RAPPORT_STORE_RETURN_IF_ERROR(Read([&](Connection& conn) -> absl::Status {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_RETURN_IF_ERROR(Read([&](Connection& conn) -> absl::Status {
+    RAPPORT_ASSIGN_OR_RETURN(
         snapshots,
         internal::ReadDayScores(conn, tenant, internal::DayNumber(day)));
     return absl::OkStatus();
@@ -95,8 +95,8 @@ absl::StatusOr<std::vector<model::ScoreSnapshot>> SqliteStore::ReadScoresOfDay(
 absl::StatusOr<std::vector<HistoryWork>> SqliteStore::ListHistoryWork(
     const TenantId& tenant, int limit) {
   std::vector<HistoryWork> work;
-  RAPPORT_STORE_RETURN_IF_ERROR(Read([&](Connection& conn) -> absl::Status {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_RETURN_IF_ERROR(Read([&](Connection& conn) -> absl::Status {
+    RAPPORT_ASSIGN_OR_RETURN(
         work, internal::ListHistoryWorkRows(conn, tenant, limit));
     return absl::OkStatus();
   }));
@@ -115,9 +115,8 @@ absl::Status SqliteStore::CompleteHistoryWork(const TenantId& tenant,
 absl::StatusOr<std::optional<absl::CivilDay>> SqliteStore::RecordedThrough(
     const TenantId& tenant) {
   std::optional<int64_t> day;
-  RAPPORT_STORE_RETURN_IF_ERROR(Read([&](Connection& conn) -> absl::Status {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(day,
-                                   internal::ReadRecordedThrough(conn, tenant));
+  RAPPORT_RETURN_IF_ERROR(Read([&](Connection& conn) -> absl::Status {
+    RAPPORT_ASSIGN_OR_RETURN(day, internal::ReadRecordedThrough(conn, tenant));
     return absl::OkStatus();
   }));
   if (!day.has_value()) return std::nullopt;

@@ -4,10 +4,10 @@
 #include <vector>
 
 #include "absl/types/span.h"
+#include "server/common/status_macros.h"
 #include "server/model/event.h"
 #include "server/store/activity_state.h"
 #include "server/store/event_table.h"
-#include "server/store/status_macros.h"
 
 namespace rapport::store::internal {
 namespace {
@@ -26,7 +26,7 @@ std::optional<absl::Time> LastTimeOf(absl::Span<const model::Event> events,
 absl::StatusOr<std::optional<StoredThread>> RecomputeThread(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     const std::string& thread_id, absl::Time up_to) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       std::vector<model::Event> events,
       LoadThreadEvents(conn, tenant, member_id, thread_id, up_to));
   std::optional<absl::Time> last = LastTimeOf(events, &model::IsThreadEvent);
@@ -37,7 +37,7 @@ absl::StatusOr<std::optional<StoredThread>> RecomputeThread(
 absl::StatusOr<std::optional<StoredContact>> RecomputeContact(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     const std::string& contact_id, absl::Time up_to) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       std::vector<model::Event> events,
       LoadContactEvents(conn, tenant, member_id, contact_id, up_to));
   std::optional<absl::Time> last = LastTimeOf(events, &model::IsContactEvent);

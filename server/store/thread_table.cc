@@ -3,8 +3,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/common/status_macros.h"
 #include "server/store/event_table.h"
-#include "server/store/status_macros.h"
 
 namespace rapport::store::internal {
 namespace {
@@ -88,7 +88,7 @@ StoredThread ReadThread(const Statement& row) {
 absl::Status PutThread(Connection& conn, const TenantId& tenant,
                        const std::string& member_id,
                        const StoredThread& thread) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(Statement put, conn.Prepare(PutThreadSql()));
+  RAPPORT_ASSIGN_OR_RETURN(Statement put, conn.Prepare(PutThreadSql()));
   put.BindText(1, tenant);
   put.BindText(2, member_id);
   BindThread(put, 3, thread);
@@ -98,15 +98,15 @@ absl::Status PutThread(Connection& conn, const TenantId& tenant,
 absl::StatusOr<std::vector<StoredThread>> ReadThreadsActiveIn(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     absl::Time from, absl::Time to) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(Statement select,
-                                 conn.Prepare(ThreadsActiveInSql()));
+  RAPPORT_ASSIGN_OR_RETURN(Statement select,
+                           conn.Prepare(ThreadsActiveInSql()));
   select.BindText(1, tenant);
   select.BindText(2, member_id);
   select.BindTime(3, from);
   select.BindTime(4, to);
   std::vector<StoredThread> threads;
   while (true) {
-    RAPPORT_STORE_ASSIGN_OR_RETURN(bool row, select.Step());
+    RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) break;
     threads.push_back(ReadThread(select));
   }
@@ -115,7 +115,7 @@ absl::StatusOr<std::vector<StoredThread>> ReadThreadsActiveIn(
 
 absl::Status DeleteThreads(Connection& conn, const TenantId& tenant,
                            const std::string& member_id) {
-  RAPPORT_STORE_ASSIGN_OR_RETURN(
+  RAPPORT_ASSIGN_OR_RETURN(
       Statement del,
       conn.Prepare("DELETE FROM threads WHERE tenant = ?1 AND member_id = ?2"));
   del.BindText(1, tenant);
