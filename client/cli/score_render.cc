@@ -162,7 +162,10 @@ std::string RenderLeaderboard(const rapport::v1::GetLeaderboardResponse& r) {
 
 std::string RenderDecliners(
     const rapport::v1::ListDecliningMembersResponse& r) {
-  if (r.members().empty()) return "no member declined that much\n";
+  if (r.members().empty()) {
+    return absl::StrCat("no member fell by ", Points(r.min_drop()),
+                        " points or more\n");
+  }
   Table table({{"NAME"},
                {"ID"},
                {"TEAM"},
@@ -178,6 +181,10 @@ std::string RenderDecliners(
                                FormatChange(m.pillar_change()))});
   }
   std::string out = table.Render();
+  const rapport::v1::DecliningMember& first = r.members(0);
+  absl::StrAppend(&out, "fell by ", Points(r.min_drop()),
+                  " points or more since ", FormatDate(first.previous_time()),
+                  "\n");
   if (!r.next_page_token().empty()) {
     absl::StrAppend(&out, "more: --page_token=", r.next_page_token(), "\n");
   }

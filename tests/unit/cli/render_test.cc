@@ -106,8 +106,15 @@ TEST(RenderTest, DeclinersAndBatchScores) {
   m->set_change(-15);
   m->set_pillar_fell_most(v1::PILLAR_ENGAGE_WITH_INSIGHTS);
   m->set_pillar_change(-8);
+  m->mutable_previous_time()->set_seconds(1764028799);  // 2025-11-24 23:59:59.
+  d.set_min_drop(5);
   EXPECT_TRUE(Contains(RenderDecliners(d), "engage ▼8.0"));
-  EXPECT_EQ(RenderDecliners({}), "no member declined that much\n");
+  EXPECT_TRUE(
+      Contains(RenderDecliners(d), "5.0 points or more since 2025-11-24"))
+      << RenderDecliners(d);
+  rapport::v1::ListDecliningMembersResponse none;
+  none.set_min_drop(5);
+  EXPECT_EQ(RenderDecliners(none), "no member fell by 5.0 points or more\n");
 
   v1::BatchGetScoresResponse b;
   *b.add_scores() = MakeScore();
