@@ -90,18 +90,6 @@ class AsOfExactTest : public ServerTest,
     return e;
   }
 
-  void Load(const std::vector<v1::Event>& events) {
-    std::vector<std::vector<v1::Event>> batches;
-    for (size_t i = 0; i < events.size(); i += 100) {
-      batches.emplace_back(events.begin() + i,
-                           events.begin() + std::min(events.size(), i + 100));
-    }
-    v1::IngestEventsResponse resp;
-    grpc::Status s = Ingest(batches, &resp);
-    ASSERT_TRUE(s.ok()) << s.error_message();
-    ASSERT_EQ(resp.rejected_count(), 0) << resp.ShortDebugString();
-  }
-
   void RecordHistory() {
     absl::StatusOr<int64_t> written = server_->RecordHistory();
     ASSERT_TRUE(written.ok()) << written.status();
