@@ -7,6 +7,7 @@
 #include "server/api/outreach_convert.h"
 #include "server/api/status.h"
 #include "server/api/tenant.h"
+#include "server/outreach/report.h"
 
 namespace rapport::api {
 namespace {
@@ -69,15 +70,14 @@ absl::Status OutreachServiceImpl::Handle(
   core::OutreachWindow window;
   window.end = as_of->value_or(now);
   window.end_is_now = !as_of->has_value();
-  window.length =
-      absl::Hours(24) * OrDefault(request.window_days(), kDefaultWindowDays);
+  window.days = OrDefault(request.window_days(), kDefaultWindowDays);
   outreach::OutreachOptions analysis = options_.analysis;
   analysis.unanswered_after =
       absl::Hours(24) *
       OrDefault(request.unanswered_after_days(), kDefaultUnansweredDays);
   analysis.max_unanswered =
       OrDefault(request.max_unanswered(), kDefaultMaxUnanswered);
-  ToProtoTime(window.end - window.length,
+  ToProtoTime(outreach::WindowStart(window.end, window.days),
               response->mutable_window_start_time());
   ToProtoTime(window.end, response->mutable_window_end_time());
 

@@ -25,8 +25,9 @@
 
 namespace rapport::board {
 
-// What a member's outreach came to over the 30 days before the board's
-// time (outreach::ComputeStats over the same aggregates the score read).
+// What a member's outreach came to over the 30 UTC days ending at the
+// board's time (outreach::WindowStart; ComputeStats over the same aggregates
+// the score read): the window of the default outreach report.
 // Summed over a group, its reply_rate() is the group's pooled reply rate.
 using OutreachSummary = outreach::ReplyCounts;
 inline constexpr int kOutreachSummaryDays = 30;
@@ -34,12 +35,12 @@ inline constexpr int kOutreachSummaryDays = 30;
 // One member's scores. Immutable once built.
 struct MemberScore {
   model::Member member;
-  scoring::ScoreResult score;           // As of the board's time.
-  scoring::MemberTotals totals;         // Of `score`.
+  scoring::ScoreResult score;    // As of the board's time.
+  scoring::MemberTotals totals;  // Of `score`.
   // At PreviousInstant(as_of, 7): the end of the UTC day seven days
   // before the board's day, the score the daily history records for it.
   scoring::MemberTotals totals_7d_ago;
-  OutreachSummary outreach_30d;         // Over kOutreachSummaryDays.
+  OutreachSummary outreach_30d;  // Over kOutreachSummaryDays.
   double change_7d() const { return totals.total - totals_7d_ago.total; }
 };
 

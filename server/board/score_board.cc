@@ -9,9 +9,6 @@
 namespace rapport::board {
 namespace {
 
-constexpr absl::Duration kOutreachWindow =
-    absl::Hours(24 * kOutreachSummaryDays);
-
 absl::CivilDay DayOf(absl::Time t) {
   return absl::ToCivilDay(t, absl::UTCTimeZone());
 }
@@ -36,14 +33,16 @@ absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
 absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
     const store::TenantId& tenant, const model::Member& member,
     absl::Time as_of, OutreachSummary* outreach_30d) {
-  absl::Duration span = absl::Hours(24) * model_->window_days;
-  if (outreach_30d != nullptr) span = std::max(span, kOutreachWindow);
+  const absl::Time outreach_start =
+      outreach::WindowStart(as_of, kOutreachSummaryDays);
+  absl::Time from = as_of - absl::Hours(24) * model_->window_days;
+  if (outreach_30d != nullptr) from = std::min(from, outreach_start);
   absl::StatusOr<model::MemberActivity> activity =
-      store_->ReadActivity(tenant, member.member_id, as_of - span, as_of);
+      store_->ReadActivity(tenant, member.member_id, from, as_of);
   if (!activity.ok()) return activity.status();
   if (outreach_30d != nullptr) {
     const outreach::OutreachStats stats = outreach::ComputeStats(
-        *activity, as_of - kOutreachWindow, as_of, options_.outreach);
+        *activity, outreach_start, as_of, options_.outreach);
     outreach_30d->threads_started = stats.threads_started;
     outreach_30d->threads_answered = stats.threads_answered;
   }

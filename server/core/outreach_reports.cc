@@ -17,13 +17,14 @@ absl::StatusOr<outreach::OutreachReport> OutreachReports::ReportOf(
     const store::TenantId& tenant, const std::string& member_id,
     const OutreachWindow& window,
     const outreach::OutreachOptions& analysis) const {
-  const absl::Time start = window.end - window.length;
+  const absl::Time start = outreach::WindowStart(window.end, window.days);
   RAPPORT_ASSIGN_OR_RETURN(
       model::MemberActivity current,
       store_->ReadActivity(tenant, member_id, start, window.end));
   RAPPORT_ASSIGN_OR_RETURN(
       model::MemberActivity previous,
-      store_->ReadActivity(tenant, member_id, start - window.length,
+      store_->ReadActivity(tenant, member_id,
+                           outreach::PreviousWindowStart(start, window.end),
                            start - absl::Nanoseconds(1)));
   outreach::OutreachReport report =
       outreach::Analyze(current, previous, start, window.end, analysis);
@@ -38,8 +39,7 @@ OutreachReports::TeammateCounts(
     const outreach::OutreachOptions& analysis) const {
   std::vector<outreach::ReplyCounts> team;
   const bool board_window =
-      window.end_is_now &&
-      window.length == absl::Hours(24) * board::kOutreachSummaryDays;
+      window.end_is_now && window.days == board::kOutreachSummaryDays;
   if (board_window) {
     // The board keeps every member's counts over this window.
     RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::Board> board,
@@ -56,7 +56,7 @@ OutreachReports::TeammateCounts(
     RAPPORT_ASSIGN_OR_RETURN(
         std::vector<model::Member> members,
         store::ListAllMembers(*store_, tenant, member.team));
-    const absl::Time start = window.end - window.length;
+    const absl::Time start = outreach::WindowStart(window.end, window.days);
     for (const model::Member& m : members) {
       if (m.member_id == member.member_id) continue;
       RAPPORT_ASSIGN_OR_RETURN(

@@ -27,8 +27,10 @@ struct OutreachReportOptions {
 };
 
 // What a report covers.
+// What a report covers: `days` whole UTC days ending at `end`
+// (outreach::WindowStart), and as many days before for the comparison.
 struct OutreachWindow {
-  absl::Duration length = absl::Hours(24 * 30);
+  int days = 30;
   absl::Time end;
   // True when `end` is the current time (no as_of in the request): the
   // team comparison then reads the current board's 30-day summaries.

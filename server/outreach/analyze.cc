@@ -101,8 +101,12 @@ OutreachReport Analyze(const model::MemberActivity& current,
   const internal::Window w(window_start, as_of);
   OutreachReport r;
   r.current = internal::StatsOf(current, w, options, {});
-  r.previous = ComputeStats(previous, window_start - (as_of - window_start),
-                            window_start - absl::Nanoseconds(1), options);
+  r.previous = ComputeStats(
+      previous, PreviousWindowStart(window_start, as_of),
+      absl::FromCivil(absl::ToCivilDay(window_start, absl::UTCTimeZone()),
+                      absl::UTCTimeZone()) -
+          absl::Nanoseconds(1),
+      options);
   internal::FindUnanswered(current, w, options, r);
   r.follow_ups = internal::FollowUpsOf(current, w, options);
   for (int c = 0; c <= model::kMaxChannel; ++c) {

@@ -123,6 +123,17 @@ struct OutreachReport {
   IdealNetwork ideal_network;
 };
 
+// The start of an outreach window of `days` UTC days ending at `end`
+// (days >= 1): the midnight (UTC) that begins the day days - 1 before end's
+// day. Windows are whole UTC days, as the daily buckets are, so a window's
+// start does not move during a day and its first day counts whole.
+absl::Time WindowStart(absl::Time end, int days);
+
+// The start of the window of the same number of UTC days just before the
+// window [window_start, as_of]: that many days before window_start's day.
+// It ends at window_start's midnight - 1ns.
+absl::Time PreviousWindowStart(absl::Time window_start, absl::Time as_of);
+
 // The stats of `activity` over [window_start, as_of]:
 // - daily buckets whose UTC day lies from window_start's to as_of's day;
 // - thread and contact times in [window_start, as_of]; a time after as_of
@@ -135,10 +146,11 @@ OutreachStats ComputeStats(const model::MemberActivity& activity,
                            const OutreachOptions& options = {});
 
 // The report of one member: `current` over [window_start, as_of];
-// `previous` over the window of the same length just before it, read from
-// `previous`: [window_start - (as_of - window_start), window_start - 1ns].
-// (When window_start is not a UTC midnight, its day's buckets count in
-// both windows.)
+// `previous` over the window of the same number of UTC days just before it,
+// read from `previous`: [PreviousWindowStart(window_start, as_of), the
+// midnight of window_start's day - 1ns]. (With a window_start that is not
+// a UTC midnight, as WindowStart never gives, the part of its day before it
+// counts in neither window.)
 OutreachReport Analyze(const model::MemberActivity& current,
                        const model::MemberActivity& previous,
                        absl::Time window_start, absl::Time as_of,

@@ -1,5 +1,28 @@
 #include "server/outreach/window.h"
 
+#include "server/outreach/report.h"
+
+namespace rapport::outreach {
+namespace {
+
+absl::CivilDay DayOf(absl::Time t) {
+  return absl::ToCivilDay(t, absl::UTCTimeZone());
+}
+
+}  // namespace
+
+absl::Time WindowStart(absl::Time end, int days) {
+  return absl::FromCivil(DayOf(end) - (days - 1), absl::UTCTimeZone());
+}
+
+absl::Time PreviousWindowStart(absl::Time window_start, absl::Time as_of) {
+  const absl::CivilDay first = DayOf(window_start);
+  const int64_t days = DayOf(as_of) - first + 1;
+  return absl::FromCivil(first - days, absl::UTCTimeZone());
+}
+
+}  // namespace rapport::outreach
+
 namespace rapport::outreach::internal {
 
 Window::Window(absl::Time start, absl::Time as_of)

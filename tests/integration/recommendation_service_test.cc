@@ -205,8 +205,9 @@ TEST_F(RecommendationServiceTest, FollowUpsNameThreadsAndGainWhatTheyState) {
   double none = 0, all = 0;
   for (int m = 0; m < kOutcomes; ++m) {
     // The same history, the same recommendation.
+    const v1::GetRecommendationsResponse theirs = Get(member(m), 100);
     const v1::Recommendation* same =
-        Find(Get(member(m), 100), v1::RECOMMENDATION_KIND_FOLLOW_UP_THREADS);
+        Find(theirs, v1::RECOMMENDATION_KIND_FOLLOW_UP_THREADS);
     ASSERT_NE(same, nullptr);
     EXPECT_NEAR(same->expected_gain(), f->expected_gain(), kEps);
     const double before = Total(member(m));
