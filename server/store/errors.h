@@ -11,7 +11,8 @@
 
 namespace rapport::store {
 
-inline constexpr absl::string_view kStorageBusy = "storage is busy; retry later";
+inline constexpr absl::string_view kStorageBusy =
+    "storage is busy; retry later";
 inline constexpr absl::string_view kStorageIoError = "storage I/O error";
 inline constexpr absl::string_view kStorageFull = "storage is full";
 inline constexpr absl::string_view kStorageCorrupt = "storage is corrupt";

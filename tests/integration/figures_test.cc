@@ -210,11 +210,11 @@ TEST_P(FiguresTest, DecliningIsTheSameEverywhere) {
   for (const v1::DecliningMember& m : resp.members()) {
     listed.insert(m.member_id());
     // The end of the UTC day seven days before.
-    EXPECT_EQ(api::FromProtoTime(m.previous_time()),
-              absl::FromCivil(
-                  absl::ToCivilDay(kTestNow, absl::UTCTimeZone()) - 6,
-                  absl::UTCTimeZone()) -
-                  absl::Nanoseconds(1));
+    EXPECT_EQ(
+        api::FromProtoTime(m.previous_time()),
+        absl::FromCivil(absl::ToCivilDay(kTestNow, absl::UTCTimeZone()) - 6,
+                        absl::UTCTimeZone()) -
+            absl::Nanoseconds(1));
   }
   EXPECT_EQ(listed, by_score);
 

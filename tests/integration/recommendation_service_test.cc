@@ -56,7 +56,6 @@ class RecommendationServiceTest : public ServerTest {
     return resp.score().total();
   }
 
-
   v1::Event Message(const std::string& id, const std::string& member,
                     const std::string& thread, v1::EventType type,
                     absl::Time at) {

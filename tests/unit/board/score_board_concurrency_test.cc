@@ -276,8 +276,7 @@ TEST_F(ScoreBoardConcurrencyBlockTest, ChangeDuringACurrentBuildIsNotLost) {
 // event dated before the board's time: the build in flight may not hold the
 // change, so it is not kept in the LRU, and a later read at that time gets
 // a board built with it.
-TEST_F(ScoreBoardConcurrencyBlockTest,
-       ChangeDuringAPastBuildIsNotCachedStale) {
+TEST_F(ScoreBoardConcurrencyBlockTest, ChangeDuringAPastBuildIsNotCachedStale) {
   const absl::Time t = OnDay(9, 12);
   store_->CloseGate("m2");
   absl::StatusOr<std::shared_ptr<const Board>> first;
@@ -299,8 +298,7 @@ TEST_F(ScoreBoardConcurrencyBlockTest,
 // board) lists the members, then scores them one by one; a member deleted
 // in between is left out of the board, as the incremental path does, rather
 // than failing the whole board with NOT_FOUND.
-TEST_F(ScoreBoardConcurrencyBlockTest,
-       MemberDeletedDuringAFullBuildIsLeftOut) {
+TEST_F(ScoreBoardConcurrencyBlockTest, MemberDeletedDuringAFullBuildIsLeftOut) {
   store_->CloseGate("m2");
   absl::StatusOr<std::shared_ptr<const Board>> built;
   std::thread builder([&] { built = board_->Get("acme", OnDay(9, 12)); });
