@@ -108,28 +108,33 @@ void ToProto(const outreach::TeamComparison& c, v1::TeamComparison* out) {
   out->set_withheld_reason(c.withheld_reason);
 }
 
-void ToProto(const outreach::OutreachReport& r,
-             v1::GetOutreachEffectivenessResponse* out) {
+namespace {
+
+// The sections a member's report and a team's report share.
+template <typename Report>
+void SharedSections(const Report& r,
+                    v1::GetOutreachEffectivenessResponse* out) {
   ToProto(r.current, out->mutable_current());
   ToProto(r.previous, out->mutable_previous());
   for (const auto& t : r.unanswered) ToProto(t, out->add_unanswered());
   out->set_unanswered_count(r.unanswered_count);
-  ToProto(r.follow_ups, out->mutable_follow_ups());
   for (const auto& b : r.by_channel) ToProto(b, out->add_by_channel());
   for (const auto& b : r.by_seniority) ToProto(b, out->add_by_seniority());
   ToProto(r.reciprocity, out->mutable_reciprocity());
+}
+
+}  // namespace
+
+void ToProto(const outreach::OutreachReport& r,
+             v1::GetOutreachEffectivenessResponse* out) {
+  SharedSections(r, out);
+  ToProto(r.follow_ups, out->mutable_follow_ups());
   ToProto(r.ideal_network, out->mutable_ideal_network());
 }
 
 void ToProto(const outreach::TeamReport& r,
              v1::GetOutreachEffectivenessResponse* out) {
-  ToProto(r.current, out->mutable_current());
-  ToProto(r.previous, out->mutable_previous());
-  for (const auto& t : r.unanswered) ToProto(t, out->add_unanswered());
-  out->set_unanswered_count(r.unanswered_count);
-  for (const auto& b : r.by_channel) ToProto(b, out->add_by_channel());
-  for (const auto& b : r.by_seniority) ToProto(b, out->add_by_seniority());
-  ToProto(r.reciprocity, out->mutable_reciprocity());
+  SharedSections(r, out);
   out->mutable_follow_ups()->set_note(
       "follow-up rates are reported per member");
 }

@@ -100,7 +100,7 @@ absl::Status ScoringServiceImpl::DoBatchGetScores(
   auto as_of = OptionalTime("as_of", request.has_as_of(), request.as_of(),
                             clock_->Now(), options_.validation);
   if (!as_of.ok()) return as_of.status();
-  auto board = scores_->CurrentBoard(*tenant, *as_of);
+  auto board = scores_->BoardWithAllChanges(*tenant, *as_of);
   if (!board.ok()) return board.status();
   for (const std::string& id : request.member_ids()) {
     const board::MemberScore* m = (*board)->Find(id);

@@ -107,10 +107,17 @@ const Group* Board::Industry(const std::string& industry) const {
   return it == industries_.end() ? nullptr : &it->second;
 }
 
+OutreachSummary PooledOutreach(const Group& group) {
+  OutreachSummary pooled;
+  for (const auto& m : group.ranked) pooled += m->outreach_30d;
+  return pooled;
+}
+
 GroupSummary Summarize(const Group& group, double decline_points) {
   GroupSummary s;
   s.members = group.ranked.size();
   if (s.members == 0) return s;
+  s.outreach_30d = PooledOutreach(group);
   for (const auto& m : group.ranked) {
     s.average += m->totals.total;
     s.change_7d += m->change_7d();
@@ -118,7 +125,6 @@ GroupSummary Summarize(const Group& group, double decline_points) {
       s.pillar_averages.pillars[p] += m->totals.pillars[p];
     }
     if (IsDeclining(*m, decline_points)) ++s.declining;
-    s.outreach_30d += m->outreach_30d;
   }
   const double n = static_cast<double>(s.members);
   s.average /= n;

@@ -143,6 +143,10 @@ struct GroupSummary {
 
 GroupSummary Summarize(const Group& group, double decline_points);
 
+// The members' 30-day reply counts summed: its reply_rate() is the group's
+// pooled reply rate (GroupSummary::outreach_30d).
+OutreachSummary PooledOutreach(const Group& group);
+
 // A member's value on `order_by` (a pillar, or the total).
 double ValueOf(const scoring::MemberTotals& totals, model::Pillar order_by);
 

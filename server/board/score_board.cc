@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "server/model/score_snapshot.h"
 #include "server/outreach/report.h"
 #include "server/store/list_all_members.h"
 
@@ -16,8 +17,7 @@ absl::CivilDay DayOf(absl::Time t) {
 }  // namespace
 
 absl::Time PreviousInstant(absl::Time as_of, int days) {
-  return absl::FromCivil(DayOf(as_of) - days + 1, absl::UTCTimeZone()) -
-         absl::Nanoseconds(1);
+  return model::EndOfDay(DayOf(as_of) - days);
 }
 
 ScoreBoard::ScoreBoard(store::Store* store, const scoring::ScoringModel* model,

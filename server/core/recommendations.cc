@@ -19,9 +19,7 @@ absl::StatusOr<std::optional<double>> NextActions::TeamReplyRate(
       static_cast<int>(group->ranked.size()) < options_.min_group_size) {
     return std::optional<double>();
   }
-  // Summarize's decline figure is not used here.
-  return board::Summarize(*group, /*decline_points=*/0)
-      .outreach_30d.reply_rate();
+  return board::PooledOutreach(*group).reply_rate();
 }
 
 absl::StatusOr<recommend::Recommendations> NextActions::For(

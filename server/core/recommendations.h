@@ -35,7 +35,7 @@ class NextActions {
       std::optional<absl::Time> as_of, absl::Time now, int max_results) const;
 
   // The pooled reply rate of the member's team over the board's 30 days
-  // (board::Summarize), or absent for a team under min_group_size.
+  // (board::PooledOutreach), or absent for a team under min_group_size.
   absl::StatusOr<std::optional<double>> TeamReplyRate(
       const store::TenantId& tenant, const std::string& team,
       std::optional<absl::Time> as_of) const;

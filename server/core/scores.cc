@@ -5,16 +5,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/common/status_macros.h"
+#include "server/model/score_snapshot.h"
 
 namespace rapport::core {
 namespace {
 
 absl::CivilDay DayOf(absl::Time t) {
   return absl::ToCivilDay(t, absl::UTCTimeZone());
-}
-
-absl::Time EndOfDay(absl::CivilDay day) {
-  return absl::FromCivil(day + 1, absl::UTCTimeZone()) - absl::Nanoseconds(1);
 }
 
 scoring::MemberTotals TotalsOf(const model::ScoreSnapshot& s) {
@@ -69,8 +66,9 @@ absl::StatusOr<BoardMember> ScoreQueries::Member(
   return BoardMember{.board = std::move(board), .member = m};
 }
 
-absl::StatusOr<std::shared_ptr<const board::Board>> ScoreQueries::CurrentBoard(
-    const store::TenantId& tenant, std::optional<absl::Time> as_of) const {
+absl::StatusOr<std::shared_ptr<const board::Board>>
+ScoreQueries::BoardWithAllChanges(const store::TenantId& tenant,
+                                  std::optional<absl::Time> as_of) const {
   return boards_->Get(tenant, as_of, /*refresh_changes=*/true);
 }
 
@@ -84,7 +82,8 @@ absl::StatusOr<std::vector<HistoryPoint>> ScoreQueries::History(
         std::vector<model::ScoreSnapshot> snapshots,
         store_->ReadScoreHistory(tenant, member_id, first, end_day - 1));
     for (const model::ScoreSnapshot& s : snapshots) {
-      points.push_back({.as_of = EndOfDay(s.day), .totals = TotalsOf(s)});
+      points.push_back(
+          {.as_of = model::EndOfDay(s.day), .totals = TotalsOf(s)});
     }
   }
   if (end_is_now) {

@@ -78,9 +78,9 @@ class ScoreQueries {
                                      const std::string& member_id,
                                      std::optional<absl::Time> as_of) const;
 
-  // The board of `as_of` (now when absent) with every change reported so
-  // far.
-  absl::StatusOr<std::shared_ptr<const board::Board>> CurrentBoard(
+  // The board of `as_of` (now when absent) holding every change reported
+  // so far (a current board is refreshed first if it lags).
+  absl::StatusOr<std::shared_ptr<const board::Board>> BoardWithAllChanges(
       const store::TenantId& tenant, std::optional<absl::Time> as_of) const;
 
   // The member's daily history over [first, end]: the recorded score of

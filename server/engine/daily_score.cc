@@ -5,10 +5,6 @@
 
 namespace rapport::engine {
 
-absl::Time EndOfDay(absl::CivilDay day) {
-  return absl::FromCivil(day + 1, absl::UTCTimeZone()) - absl::Nanoseconds(1);
-}
-
 model::ScoreSnapshot ToSnapshot(const std::string& member_id,
                                 absl::CivilDay day,
                                 const scoring::ScoreResult& result) {

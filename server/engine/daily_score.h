@@ -15,9 +15,8 @@
 
 namespace rapport::engine {
 
-// The end of a UTC day: the instant a day's snapshot is scored as of (the
-// last nanosecond of the day).
-absl::Time EndOfDay(absl::CivilDay day);
+// The instant a day's snapshot is scored as of.
+using model::EndOfDay;
 
 // The snapshot of `result`, the score of `member_id` for `day`: pillars in
 // the order of model::Pillar.

@@ -7,8 +7,16 @@
 #include <string>
 
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 
 namespace rapport::model {
+
+// The instant a day's snapshot is scored as of: the last nanosecond of the
+// UTC day. Changes over days (change_7d, decliners over any period) are
+// measured from it, so they agree with the recorded history.
+inline absl::Time EndOfDay(absl::CivilDay day) {
+  return absl::FromCivil(day + 1, absl::UTCTimeZone()) - absl::Nanoseconds(1);
+}
 
 struct ScoreSnapshot {
   std::string member_id;
