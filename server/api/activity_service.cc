@@ -7,16 +7,18 @@
 #include "server/api/ingest_reactor.h"
 #include "server/api/pagination.h"
 #include "server/api/status.h"
-#include "server/api/tenant.h"
+#include "server/api/access.h"
 
 namespace rapport::api {
 ActivityServiceImpl::ActivityServiceImpl(store::Store* store,
+                                         const Access* access,
                                          SerialExecutor* writer,
                                          const Clock* clock,
                                          IngestObserver* observer,
                                          store::MemberChangeListener* listener,
                                          ActivityServiceOptions options)
     : store_(store),
+      access_(access),
       writer_(writer),
       clock_(clock),
       observer_(observer),
@@ -27,8 +29,8 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::UpsertMember(
     grpc::CallbackServerContext* context,
     const v1::UpsertMemberRequest* request,
     v1::UpsertMemberResponse* response) {
-  absl::StatusOr<store::TenantId> tenant = TenantOf(*context);
-  if (!tenant.ok()) return FinishUnary(context, tenant.status());
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(*context);
+  if (!principal.ok()) return FinishUnary(context, principal.status());
   if (!request->has_member()) {
     return FinishUnary(context, InvalidField("member", "is required"));
   }
@@ -36,7 +38,7 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::UpsertMember(
     return FinishUnary(context, s);
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  writer_->Post([this, reactor, response, tenant = *std::move(tenant),
+  writer_->Post([this, reactor, response, tenant = principal->tenant,
                  member = FromProto(request->member())] {
     absl::StatusOr<store::UpsertResult> result =
         store_->UpsertMember(tenant, member, clock_->Now());
@@ -53,13 +55,18 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::UpsertMember(
 absl::Status ActivityServiceImpl::DoGetMember(
     const grpc::CallbackServerContext& context,
     const v1::GetMemberRequest& request, v1::GetMemberResponse* response) {
-  absl::StatusOr<store::TenantId> tenant = TenantOf(context);
-  if (!tenant.ok()) return tenant.status();
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
+  if (!principal.ok()) return principal.status();
   if (auto s = CheckMemberId("member_id", request.member_id()); !s.ok()) {
     return s;
   }
+  if (auto s = access_->Member(*principal, request.member_id(),
+                               auth::Permission::kMembersRead);
+      !s.ok()) {
+    return s;
+  }
   absl::StatusOr<model::Member> member =
-      store_->GetMember(*tenant, request.member_id());
+      store_->GetMember(principal->tenant, request.member_id());
   if (!member.ok()) return member.status();
   ToProto(*member, response->mutable_member());
   return absl::OkStatus();
@@ -68,18 +75,27 @@ absl::Status ActivityServiceImpl::DoGetMember(
 absl::Status ActivityServiceImpl::DoListMembers(
     const grpc::CallbackServerContext& context,
     const v1::ListMembersRequest& request, v1::ListMembersResponse* response) {
-  absl::StatusOr<store::TenantId> tenant = TenantOf(context);
-  if (!tenant.ok()) return tenant.status();
-  auto paging =
-      ParsePage(request.page_size(), request.page_token(),
-                absl::StrCat(request.team(), "\x1f", request.industry()));
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
+  if (!principal.ok()) return principal.status();
+  constexpr auth::Permission kPermission = auth::Permission::kMembersRead;
+  if (auto s = request.team().empty()
+                   ? access_->TenantWide(*principal, kPermission,
+                                         "the members of the whole tenant")
+                   : access_->Team(*principal, request.team(), kPermission);
+      !s.ok()) {
+    return s;
+  }
+  auto paging = ParsePage(request.page_size(), request.page_token(),
+                          absl::StrCat(request.team(), "\x1f",
+                                       request.industry(), "\x1f",
+                                       PrincipalKey(*principal)));
   if (!paging.ok()) return paging.status();
   store::ListMembersQuery query;
   query.team = request.team();
   query.industry = request.industry();
   query.page_size = static_cast<int>(paging->size);
   query.after_member_id = paging->cursor;
-  absl::StatusOr<store::MemberPage> page = store_->ListMembers(*tenant, query);
+  absl::StatusOr<store::MemberPage> page = store_->ListMembers(principal->tenant, query);
   if (!page.ok()) return page.status();
   for (const model::Member& m : page->members) {
     ToProto(m, response->add_members());
@@ -107,13 +123,13 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::DeleteMember(
     grpc::CallbackServerContext* context,
     const v1::DeleteMemberRequest* request,
     v1::DeleteMemberResponse* response) {
-  absl::StatusOr<store::TenantId> tenant = TenantOf(*context);
-  if (!tenant.ok()) return FinishUnary(context, tenant.status());
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(*context);
+  if (!principal.ok()) return FinishUnary(context, principal.status());
   if (auto s = CheckMemberId("member_id", request->member_id()); !s.ok()) {
     return FinishUnary(context, s);
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  writer_->Post([this, reactor, response, tenant = *std::move(tenant),
+  writer_->Post([this, reactor, response, tenant = principal->tenant,
                  member_id = request->member_id()] {
     absl::StatusOr<int64_t> deleted = store_->DeleteMember(tenant, member_id);
     if (deleted.ok()) {
@@ -128,8 +144,8 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::DeleteMember(
 grpc::ServerReadReactor<v1::IngestEventsRequest>*
 ActivityServiceImpl::IngestEvents(grpc::CallbackServerContext* context,
                                   v1::IngestEventsResponse* response) {
-  absl::StatusOr<store::TenantId> tenant = TenantOf(*context);
-  if (!tenant.ok()) {
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(*context);
+  if (!principal.ok()) {
     // A reactor that finishes at once with the error.
     class Refuse final
         : public grpc::ServerReadReactor<v1::IngestEventsRequest> {
@@ -137,9 +153,9 @@ ActivityServiceImpl::IngestEvents(grpc::CallbackServerContext* context,
       explicit Refuse(const absl::Status& s) { Finish(ToGrpcStatus(s)); }
       void OnDone() override { delete this; }
     };
-    return new Refuse(tenant.status());
+    return new Refuse(principal.status());
   }
-  return new IngestReactor(*std::move(tenant), store_, writer_, clock_,
+  return new IngestReactor(principal->tenant, store_, writer_, clock_,
                            observer_, listener_, &options_, response);
 }
 

@@ -7,6 +7,7 @@
 #define RAPPORT_SERVER_API_ACTIVITY_SERVICE_H_
 
 #include "rapport/v1/activity.grpc.pb.h"
+#include "server/api/access.h"
 #include "server/api/ingest_observer.h"
 #include "server/api/validate.h"
 #include "server/common/clock.h"
@@ -27,8 +28,9 @@ struct ActivityServiceOptions {
 // Thread-safe. Does not own its dependencies; they must outlive the server.
 class ActivityServiceImpl final : public v1::ActivityService::CallbackService {
  public:
-  ActivityServiceImpl(store::Store* store, SerialExecutor* writer,
-                      const Clock* clock, IngestObserver* observer,
+  ActivityServiceImpl(store::Store* store, const Access* access,
+                      SerialExecutor* writer, const Clock* clock,
+                      IngestObserver* observer,
                       store::MemberChangeListener* listener,
                       ActivityServiceOptions options);
 
@@ -62,6 +64,7 @@ class ActivityServiceImpl final : public v1::ActivityService::CallbackService {
                              v1::ListMembersResponse* response);
 
   store::Store* const store_;
+  const Access* const access_;
   SerialExecutor* const writer_;
   const Clock* const clock_;
   IngestObserver* const observer_;

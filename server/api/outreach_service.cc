@@ -6,7 +6,7 @@
 #include "server/api/convert.h"
 #include "server/api/outreach_convert.h"
 #include "server/api/status.h"
-#include "server/api/tenant.h"
+#include "server/api/access.h"
 #include "server/outreach/report.h"
 
 namespace rapport::api {
@@ -34,16 +34,20 @@ int OrDefault(int value, int default_value) {
 }  // namespace
 
 OutreachServiceImpl::OutreachServiceImpl(const core::OutreachReports* reports,
+                                         const Access* access,
                                          const Clock* clock,
                                          OutreachServiceOptions options)
-    : reports_(reports), clock_(clock), options_(std::move(options)) {}
+    : reports_(reports),
+      access_(access),
+      clock_(clock),
+      options_(std::move(options)) {}
 
 absl::Status OutreachServiceImpl::Handle(
     const grpc::CallbackServerContext& context,
     const v1::GetOutreachEffectivenessRequest& request,
     v1::GetOutreachEffectivenessResponse* response) {
-  absl::StatusOr<store::TenantId> tenant = TenantOf(context);
-  if (!tenant.ok()) return tenant.status();
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
+  if (!principal.ok()) return principal.status();
   using Scope = v1::GetOutreachEffectivenessRequest;
   if (request.scope_case() == Scope::SCOPE_NOT_SET) {
     return InvalidField("scope", "set member_id or team");
@@ -62,6 +66,13 @@ absl::Status OutreachServiceImpl::Handle(
         CheckRange("max_unanswered", request.max_unanswered(),
                    kMaxUnansweredListed)}) {
     if (!s.ok()) return s;
+  }
+  constexpr auth::Permission kPermission = auth::Permission::kOutreachRead;
+  if (auto s = request.has_member_id()
+                   ? access_->Member(*principal, request.member_id(), kPermission)
+                   : access_->Team(*principal, request.team(), kPermission);
+      !s.ok()) {
+    return s;
   }
   const absl::Time now = clock_->Now();
   auto as_of = OptionalTime("as_of", request.has_as_of(), request.as_of(), now,
@@ -82,13 +93,13 @@ absl::Status OutreachServiceImpl::Handle(
   ToProtoTime(window.end, response->mutable_window_end_time());
 
   if (!request.has_member_id()) {
-    auto team = reports_->ForTeam(*tenant, request.team(), window, analysis);
+    auto team = reports_->ForTeam(principal->tenant, request.team(), window, analysis);
     if (!team.ok()) return team.status();
     ToProto(*team, response);
     return absl::OkStatus();
   }
   auto mine =
-      reports_->ForMember(*tenant, request.member_id(), window, analysis);
+      reports_->ForMember(principal->tenant, request.member_id(), window, analysis);
   if (!mine.ok()) return mine.status();
   ToProto(mine->report, response);
   ToProto(mine->comparison, response->mutable_team_comparison());

@@ -5,6 +5,7 @@
 #define RAPPORT_SERVER_API_OUTREACH_SERVICE_H_
 
 #include "rapport/v1/outreach.grpc.pb.h"
+#include "server/api/access.h"
 #include "server/api/validate.h"
 #include "server/common/clock.h"
 #include "server/core/outreach_reports.h"
@@ -20,7 +21,8 @@ struct OutreachServiceOptions {
 // Thread-safe. Does not own its dependencies.
 class OutreachServiceImpl final : public v1::OutreachService::CallbackService {
  public:
-  OutreachServiceImpl(const core::OutreachReports* reports, const Clock* clock,
+  OutreachServiceImpl(const core::OutreachReports* reports,
+                      const Access* access, const Clock* clock,
                       OutreachServiceOptions options);
 
   grpc::ServerUnaryReactor* GetOutreachEffectiveness(
@@ -34,6 +36,7 @@ class OutreachServiceImpl final : public v1::OutreachService::CallbackService {
                       v1::GetOutreachEffectivenessResponse* response);
 
   const core::OutreachReports* const reports_;
+  const Access* const access_;
   const Clock* const clock_;
   const OutreachServiceOptions options_;
 };

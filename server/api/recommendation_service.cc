@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/api/convert.h"
 #include "server/api/status.h"
-#include "server/api/tenant.h"
+#include "server/api/access.h"
 
 namespace rapport::api {
 namespace {
@@ -56,16 +56,19 @@ void ToProto(const recommend::Recommendation& r, v1::Recommendation* out) {
 }  // namespace
 
 RecommendationServiceImpl::RecommendationServiceImpl(
-    const core::NextActions* actions, const Clock* clock,
+    const core::NextActions* actions, const Access* access, const Clock* clock,
     RecommendationServiceOptions options)
-    : actions_(actions), clock_(clock), options_(std::move(options)) {}
+    : actions_(actions),
+      access_(access),
+      clock_(clock),
+      options_(std::move(options)) {}
 
 absl::Status RecommendationServiceImpl::Handle(
     const grpc::CallbackServerContext& context,
     const v1::GetRecommendationsRequest& request,
     v1::GetRecommendationsResponse* response) {
-  absl::StatusOr<store::TenantId> tenant = TenantOf(context);
-  if (!tenant.ok()) return tenant.status();
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
+  if (!principal.ok()) return principal.status();
   if (auto s = CheckMemberId("member_id", request.member_id()); !s.ok()) {
     return s;
   }
@@ -78,8 +81,13 @@ absl::Status RecommendationServiceImpl::Handle(
   auto as_of = OptionalTime("as_of", request.has_as_of(), request.as_of(), now,
                             options_.validation);
   if (!as_of.ok()) return as_of.status();
+  if (auto s = access_->Member(*principal, request.member_id(),
+                               auth::Permission::kRecommendationsRead);
+      !s.ok()) {
+    return s;
+  }
   auto result = actions_->For(
-      *tenant, request.member_id(), *as_of, now,
+      principal->tenant, request.member_id(), *as_of, now,
       request.max_results() == 0 ? kDefaultMaxResults : request.max_results());
   if (!result.ok()) return result.status();
   for (const recommend::Recommendation& r : result->recommendations) {

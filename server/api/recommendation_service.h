@@ -5,6 +5,7 @@
 #define RAPPORT_SERVER_API_RECOMMENDATION_SERVICE_H_
 
 #include "rapport/v1/recommendation.grpc.pb.h"
+#include "server/api/access.h"
 #include "server/api/validate.h"
 #include "server/common/clock.h"
 #include "server/core/recommendations.h"
@@ -23,7 +24,7 @@ class RecommendationServiceImpl final
     : public v1::RecommendationService::CallbackService {
  public:
   RecommendationServiceImpl(const core::NextActions* actions,
-                            const Clock* clock,
+                            const Access* access, const Clock* clock,
                             RecommendationServiceOptions options);
 
   grpc::ServerUnaryReactor* GetRecommendations(
@@ -37,6 +38,7 @@ class RecommendationServiceImpl final
                       v1::GetRecommendationsResponse* response);
 
   const core::NextActions* const actions_;
+  const Access* const access_;
   const Clock* const clock_;
   const RecommendationServiceOptions options_;
 };

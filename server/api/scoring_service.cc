@@ -11,7 +11,7 @@
 #include "server/api/pagination.h"
 #include "server/api/score_convert.h"
 #include "server/api/status.h"
-#include "server/api/tenant.h"
+#include "server/api/access.h"
 
 namespace rapport::api {
 namespace {
@@ -50,25 +50,57 @@ std::string ScopeKey(const Request& request, std::optional<absl::Time> as_of) {
       as_of ? absl::FormatTime(*as_of, absl::UTCTimeZone()) : "now");
 }
 
+// Whether `principal` may see the group a leaderboard or decliner request
+// names: a team in its scope, or (admins and integrations) any group.
+template <typename Request>
+absl::Status CheckGroupScope(const Access& access,
+                             const auth::Principal& principal,
+                             const Request& request) {
+  constexpr auth::Permission kPermission = auth::Permission::kLeaderboardRead;
+  if (request.has_team()) return access.Team(principal, request.team(), kPermission);
+  return access.TenantWide(
+      principal, kPermission,
+      request.has_industry()
+          ? absl::StrCat("industry ", request.industry())
+          : std::string("the whole tenant"));
+}
+
+// How much of the leaderboard `principal` sees: all of it, except a rep
+// asking for their own team under the tenant's setting.
+absl::StatusOr<RepView> ViewOfLeaderboard(
+    const Access& access, const auth::Principal& principal,
+    const v1::GetLeaderboardRequest& request) {
+  if (principal.role == auth::Role::kRep && request.has_team()) {
+    return access.RepTeamView(principal, request.team());
+  }
+  if (auto s = CheckGroupScope(access, principal, request); !s.ok()) return s;
+  return RepView::kFull;
+}
+
 }  // namespace
 
 ScoringServiceImpl::ScoringServiceImpl(const core::ScoreQueries* scores,
-                                       const Clock* clock,
+                                       const Access* access, const Clock* clock,
                                        ScoringServiceOptions options)
-    : scores_(scores), clock_(clock), options_(options) {}
+    : scores_(scores), access_(access), clock_(clock), options_(options) {}
 
 absl::StatusOr<std::string> ScoringServiceImpl::DoGetScore(
     const grpc::CallbackServerContext& context,
     const v1::GetScoreRequest& request) {
-  absl::StatusOr<store::TenantId> tenant = TenantOf(context);
-  if (!tenant.ok()) return tenant.status();
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
+  if (!principal.ok()) return principal.status();
   if (auto s = CheckMemberId("member_id", request.member_id()); !s.ok()) {
     return s;
   }
   auto as_of = OptionalTime("as_of", request.has_as_of(), request.as_of(),
                             clock_->Now(), options_.validation);
   if (!as_of.ok()) return as_of.status();
-  auto found = scores_->Member(*tenant, request.member_id(), *as_of);
+  if (auto s = access_->Member(*principal, request.member_id(),
+                               auth::Permission::kScoresRead);
+      !s.ok()) {
+    return s;
+  }
+  auto found = scores_->Member(principal->tenant, request.member_id(), *as_of);
   if (!found.ok()) return found.status();
   const board::Board& b = *found->board;
   return b.Memo(request.member_id(), [&b](const board::MemberScore& m) {
@@ -82,8 +114,8 @@ absl::Status ScoringServiceImpl::DoBatchGetScores(
     const grpc::CallbackServerContext& context,
     const v1::BatchGetScoresRequest& request,
     v1::BatchGetScoresResponse* response) {
-  absl::StatusOr<store::TenantId> tenant = TenantOf(context);
-  if (!tenant.ok()) return tenant.status();
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
+  if (!principal.ok()) return principal.status();
   if (request.member_ids_size() > options_.max_batch_members) {
     return InvalidField(
         "member_ids",
@@ -100,10 +132,18 @@ absl::Status ScoringServiceImpl::DoBatchGetScores(
   auto as_of = OptionalTime("as_of", request.has_as_of(), request.as_of(),
                             clock_->Now(), options_.validation);
   if (!as_of.ok()) return as_of.status();
-  auto board = scores_->BoardWithAllChanges(*tenant, *as_of);
+  auto board = scores_->BoardWithAllChanges(principal->tenant, *as_of);
   if (!board.ok()) return board.status();
   for (const std::string& id : request.member_ids()) {
     const board::MemberScore* m = (*board)->Find(id);
+    if (m != nullptr && !principal->Sees(id, m->member.team)) {
+      return ScopeDenied(*principal, auth::Permission::kScoresRead,
+                         absl::StrCat("member ", id),
+                         principal->role == auth::Role::kRep
+                             ? "a rep reads only their own figures"
+                             : "the member is not in a team this manager "
+                               "manages");
+    }
     if (m == nullptr) {
       response->add_missing_member_ids(id);
     } else {
@@ -117,8 +157,8 @@ absl::Status ScoringServiceImpl::DoGetScoreHistory(
     const grpc::CallbackServerContext& context,
     const v1::GetScoreHistoryRequest& request,
     v1::GetScoreHistoryResponse* response) {
-  absl::StatusOr<store::TenantId> tenant = TenantOf(context);
-  if (!tenant.ok()) return tenant.status();
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
+  if (!principal.ok()) return principal.status();
   if (auto s = CheckMemberId("member_id", request.member_id()); !s.ok()) {
     return s;
   }
@@ -142,7 +182,12 @@ absl::Status ScoringServiceImpl::DoGetScoreHistory(
         absl::StrCat("the range spans ", last - first + 1,
                      " days; the maximum is ", options_.max_history_days));
   }
-  auto points = scores_->History(*tenant, request.member_id(), first, end_time,
+  if (auto s = access_->Member(*principal, request.member_id(),
+                               auth::Permission::kScoresRead);
+      !s.ok()) {
+    return s;
+  }
+  auto points = scores_->History(principal->tenant, request.member_id(), first, end_time,
                                  !end->has_value());
   if (!points.ok()) return points.status();
   for (const core::HistoryPoint& p : *points) {
@@ -156,8 +201,8 @@ absl::Status ScoringServiceImpl::DoGetLeaderboard(
     const grpc::CallbackServerContext& context,
     const v1::GetLeaderboardRequest& request,
     v1::GetLeaderboardResponse* response) {
-  absl::StatusOr<store::TenantId> tenant = TenantOf(context);
-  if (!tenant.ok()) return tenant.status();
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
+  if (!principal.ok()) return principal.status();
   auto scope = ScopeOf(request);
   if (!scope.ok()) return scope.status();
   if (!v1::Pillar_IsValid(request.order_by())) {
@@ -167,18 +212,28 @@ absl::Status ScoringServiceImpl::DoGetLeaderboard(
   auto as_of = OptionalTime("as_of", request.has_as_of(), request.as_of(),
                             clock_->Now(), options_.validation);
   if (!as_of.ok()) return as_of.status();
-  auto page = ParsePage(
-      request.page_size(), request.page_token(),
-      absl::StrCat(ScopeKey(request, *as_of), "\x1f", request.order_by()));
+  absl::StatusOr<RepView> view = ViewOfLeaderboard(*access_, *principal, request);
+  if (!view.ok()) return view.status();
+  auto page = ParsePage(request.page_size(), request.page_token(),
+                        absl::StrCat(ScopeKey(request, *as_of), "\x1f",
+                                     request.order_by(), "\x1f",
+                                     PrincipalKey(*principal)));
   if (!page.ok()) return page.status();
   auto ranking =
-      scores_->Rank(*tenant, *scope, FromProto(request.order_by()), *as_of);
+      scores_->Rank(principal->tenant, *scope, FromProto(request.order_by()), *as_of);
   if (!ranking.ok()) return ranking.status();
   const board::Ordering& ordering = *ranking->ordering;
   auto slice = SliceOf(*page, ordering.members.size());
   if (!slice.ok()) return slice.status();
   for (size_t i = slice->begin; i < slice->end; ++i) {
-    ToProto(*ordering.members[i], ordering.ranks[i], response->add_entries());
+    v1::LeaderboardEntry* entry = response->add_entries();
+    ToProto(*ordering.members[i], ordering.ranks[i], entry);
+    if (*view == RepView::kRanksOnly &&
+        entry->member_id() != principal->member_id) {
+      entry->clear_total();
+      entry->clear_pillars();
+      entry->clear_change_7d();
+    }
   }
   response->set_next_page_token(slice->next_page_token);
   response->set_total_size(static_cast<int32_t>(ordering.members.size()));
@@ -190,8 +245,8 @@ absl::Status ScoringServiceImpl::DoListDecliningMembers(
     const grpc::CallbackServerContext& context,
     const v1::ListDecliningMembersRequest& request,
     v1::ListDecliningMembersResponse* response) {
-  absl::StatusOr<store::TenantId> tenant = TenantOf(context);
-  if (!tenant.ok()) return tenant.status();
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
+  if (!principal.ok()) return principal.status();
   auto scope = ScopeOf(request);
   if (!scope.ok()) return scope.status();
   if (!(request.min_drop() >= 0 && request.min_drop() <= 100)) {
@@ -211,13 +266,16 @@ absl::Status ScoringServiceImpl::DoListDecliningMembers(
   const std::optional<int> period =
       request.period_days() == 0 ? std::nullopt
                                  : std::optional<int>(request.period_days());
+  if (auto s = CheckGroupScope(*access_, *principal, request); !s.ok()) {
+    return s;
+  }
   auto page = ParsePage(
       request.page_size(), request.page_token(),
       absl::StrCat(ScopeKey(request, *as_of), "\x1f",
                    min_drop.value_or(scores_->options().decline_points), "\x1f",
-                   period.value_or(7)));
+                   period.value_or(7), "\x1f", PrincipalKey(*principal)));
   if (!page.ok()) return page.status();
-  auto list = scores_->Decliners(*tenant, *scope, min_drop, period, *as_of);
+  auto list = scores_->Decliners(principal->tenant, *scope, min_drop, period, *as_of);
   if (!list.ok()) return list.status();
   auto slice = SliceOf(*page, list->decliners.size());
   if (!slice.ok()) return slice.status();

@@ -5,6 +5,7 @@
 #define RAPPORT_SERVER_API_SCORING_SERVICE_H_
 
 #include "rapport/v1/scoring.grpc.pb.h"
+#include "server/api/access.h"
 #include "server/api/validate.h"
 #include "server/common/clock.h"
 #include "server/core/scores.h"
@@ -27,8 +28,9 @@ class ScoringServiceImpl final
     : public v1::ScoringService::WithRawCallbackMethod_GetScore<
           v1::ScoringService::CallbackService> {
  public:
-  ScoringServiceImpl(const core::ScoreQueries* scores, const Clock* clock,
-                     ScoringServiceOptions options);
+  // `access` decides what each caller may read.
+  ScoringServiceImpl(const core::ScoreQueries* scores, const Access* access,
+                     const Clock* clock, ScoringServiceOptions options);
 
   grpc::ServerUnaryReactor* GetScore(grpc::CallbackServerContext* context,
                                      const grpc::ByteBuffer* request,
@@ -70,6 +72,7 @@ class ScoringServiceImpl final
       v1::ListDecliningMembersResponse* response);
 
   const core::ScoreQueries* const scores_;
+  const Access* const access_;
   const Clock* const clock_;
   const ScoringServiceOptions options_;
 };

@@ -20,6 +20,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "server/app/server.h"
+#include "server/auth/api_keys.h"
+#include "server/store/sqlite_store.h"
 #include "server/common/clock.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -54,6 +56,20 @@ ABSL_FLAG(int, history_days, 90,
 ABSL_FLAG(absl::Duration, history_interval, absl::Seconds(30),
           "how often the daily score history is brought up to date; 0 to "
           "disable");
+ABSL_FLAG(std::string, auth, "on",
+          "on: every call needs a credential (API key, OIDC token or client "
+          "certificate) and may do only what its role allows; off: every "
+          "call acts as an admin of tenant \"default\", allowed only on "
+          "loopback addresses");
+ABSL_FLAG(std::string, reflection, "authenticated",
+          "gRPC server reflection: open, authenticated or off");
+ABSL_FLAG(absl::Duration, key_cache_ttl, absl::Seconds(10),
+          "how long a verified API key is trusted before the database is "
+          "read again (a revocation through another server takes effect "
+          "within it)");
+ABSL_FLAG(std::string, bootstrap_admin_key, "",
+          "offline: create this tenant if missing, print a new admin API key "
+          "of it on stdout (shown once) and exit");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may run after SIGTERM");
 
@@ -127,10 +143,50 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   if (options->activity.validation.max_clock_skew < absl::ZeroDuration()) {
     return "--max_clock_skew must not be negative";
   }
+  const std::string auth = absl::GetFlag(FLAGS_auth);
+  if (auth != "on" && auth != "off") return "--auth must be on or off";
+  options->auth.enabled = auth == "on";
+  absl::StatusOr<rapport::api::ReflectionAccess> reflection =
+      rapport::api::ParseReflectionAccess(absl::GetFlag(FLAGS_reflection));
+  if (!reflection.ok()) {
+    return "--reflection must be open, authenticated or off";
+  }
+  options->auth.reflection = *reflection;
+  options->auth.key_cache_ttl = absl::GetFlag(FLAGS_key_cache_ttl);
+  if (options->auth.key_cache_ttl < absl::ZeroDuration()) {
+    return "--key_cache_ttl must not be negative";
+  }
   if (absl::GetFlag(FLAGS_shutdown_grace) < absl::ZeroDuration()) {
     return "--shutdown_grace must not be negative";
   }
   return "";
+}
+
+// --bootstrap_admin_key: makes the first admin key of a deployment against
+// the database, offline, and prints it once.
+int BootstrapAdminKey(const std::string& db_path, const std::string& tenant) {
+  rapport::store::SqliteStoreOptions store_options;
+  store_options.path = db_path;
+  auto store = rapport::store::SqliteStore::Open(store_options);
+  if (!store.ok()) {
+    std::fprintf(stderr, "rapportd: %s\n",
+                 std::string(store.status().message()).c_str());
+    return 1;
+  }
+  rapport::RealClock clock;
+  absl::StatusOr<std::string> key =
+      rapport::auth::BootstrapAdminKey(**store, tenant, clock.Now());
+  if (!key.ok()) {
+    std::fprintf(stderr, "rapportd: %s\n",
+                 std::string(key.status().message()).c_str());
+    return 1;
+  }
+  std::printf("%s\n", key->c_str());
+  std::fprintf(stderr,
+               "rapportd: a new admin key of tenant %s is printed above; it "
+               "is shown only this once\n",
+               tenant.c_str());
+  return 0;
 }
 
 }  // namespace
@@ -148,6 +204,16 @@ int main(int argc, char** argv) {
   if (std::string error = ReadOptions(&options); !error.empty()) {
     std::fprintf(stderr, "rapportd: %s\n", error.c_str());
     return 2;
+  }
+
+  if (const std::string tenant = absl::GetFlag(FLAGS_bootstrap_admin_key);
+      !tenant.empty()) {
+    return BootstrapAdminKey(options.db_path, tenant);
+  }
+  if (!options.auth.enabled) {
+    std::fprintf(stderr,
+                 "rapportd: WARNING: authentication is off: every caller is "
+                 "an admin of tenant \"default\" (loopback only)\n");
   }
 
   // Block the stop signals in every thread (threads inherit the mask), and

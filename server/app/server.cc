@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -16,7 +17,11 @@
 #include "rapport/v1/outreach.grpc.pb.h"
 #include "rapport/v1/recommendation.grpc.pb.h"
 #include "rapport/v1/scoring.grpc.pb.h"
-#include "server/api/tenant.h"
+#include "server/api/access.h"
+#include "server/api/admin_service.h"
+#include "server/api/gatekeeper.h"
+#include "server/auth/api_keys.h"
+#include "server/auth/authenticator.h"
 #include "server/common/serial_executor.h"
 #include "server/core/outreach_reports.h"
 #include "server/core/recommendations.h"
@@ -34,7 +39,8 @@ namespace rapport::app {
 
 constexpr const char* kServiceNames[] = {
     "rapport.v1.ActivityService", "rapport.v1.ScoringService",
-    "rapport.v1.OutreachService", "rapport.v1.RecommendationService"};
+    "rapport.v1.OutreachService", "rapport.v1.RecommendationService",
+    "rapport.v1.AdminService"};
 
 // Declared in the order they are built; destroyed in reverse.
 struct RapportServer::Parts {
@@ -50,6 +56,11 @@ struct RapportServer::Parts {
   std::unique_ptr<core::ScoreQueries> scores;
   std::unique_ptr<core::OutreachReports> outreach_reports;
   std::unique_ptr<core::NextActions> next_actions;
+  std::unique_ptr<auth::ApiKeyVerifier> api_keys;
+  std::unique_ptr<auth::Authenticator> authenticator;
+  std::unique_ptr<api::Gatekeeper> gatekeeper;
+  std::unique_ptr<api::Access> access;
+  std::unique_ptr<api::AdminServiceImpl> admin;
   std::unique_ptr<api::ActivityServiceImpl> activity;
   std::unique_ptr<api::ScoringServiceImpl> scoring;
   std::unique_ptr<api::OutreachServiceImpl> outreach;
@@ -91,7 +102,44 @@ absl::StatusOr<std::string> LeaderboardPage(
   return web::RenderLeaderboardPage(**board, options);
 }
 
+// The credentials of the gRPC port. With authentication on and no TLS the
+// port is loopback-only (gRPC's local credentials, which refuse any other
+// peer), which is what lets the gatekeeper's processor run.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PortCredentials(
+    api::Gatekeeper& gatekeeper) {
+  if (!gatekeeper.enabled()) return grpc::InsecureServerCredentials();
+  std::shared_ptr<grpc::ServerCredentials> credentials =
+      grpc::experimental::LocalServerCredentials(LOCAL_TCP);
+  credentials->SetAuthMetadataProcessor(gatekeeper.Processor());
+  return credentials;
+}
+
+absl::Status CheckExposure(const ServerOptions& options) {
+  const bool loopback =
+      IsLoopback(options.listen) &&
+      (options.metrics_listen.empty() || IsLoopback(options.metrics_listen));
+  if (!loopback) {
+    if (!options.auth.enabled) {
+      return absl::InvalidArgumentError(
+          "authentication may be off only when every listen address is "
+          "loopback");
+    }
+    return absl::InvalidArgumentError(
+        "listening on a non-loopback address needs TLS "
+        "(--tls_cert_file and --tls_key_file)");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+bool IsLoopback(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  const std::string host =
+      colon == std::string::npos ? address : address.substr(0, colon);
+  return host == "localhost" || host == "[::1]" ||
+         absl::StartsWith(host, "127.");
+}
 
 absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     const ServerOptions& options, const Clock* clock) {
@@ -119,6 +167,7 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     store = *std::move(opened);
   }
   parts->store = std::move(store);
+  if (absl::Status s = CheckExposure(options); !s.ok()) return s;
 
   parts->registry = std::make_shared<prometheus::Registry>();
   parts->ingest_metrics =
@@ -140,21 +189,44 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->next_actions = std::make_unique<core::NextActions>(
       parts->store.get(), parts->score_board.get(),
       core::NextActionsOptions{.min_group_size = options.board.min_group_size});
+  parts->api_keys = std::make_unique<auth::ApiKeyVerifier>(
+      parts->store.get(), clock, parts->writer.get(),
+      auth::ApiKeyVerifierOptions{.cache_ttl = options.auth.key_cache_ttl});
+  if (options.auth.enabled) {
+    parts->authenticator = std::make_unique<auth::Authenticator>(
+        parts->api_keys.get(), auth::TokenVerifier(),
+        std::vector<auth::CertRule>());
+    parts->gatekeeper = api::Gatekeeper::On(parts->authenticator.get(),
+                                            options.auth.reflection);
+  } else {
+    parts->gatekeeper = api::Gatekeeper::Off();
+  }
+  parts->access = std::make_unique<api::Access>(parts->gatekeeper.get(),
+                                                parts->store.get());
+  parts->admin = std::make_unique<api::AdminServiceImpl>(
+      parts->store.get(), parts->access.get(), parts->api_keys.get(), clock);
   parts->activity = std::make_unique<api::ActivityServiceImpl>(
-      parts->store.get(), parts->writer.get(), clock,
+      parts->store.get(), parts->access.get(), parts->writer.get(), clock,
       parts->ingest_metrics.get(), parts->score_board.get(), options.activity);
   parts->outreach = std::make_unique<api::OutreachServiceImpl>(
-      parts->outreach_reports.get(), clock, options.outreach);
+      parts->outreach_reports.get(), parts->access.get(), clock,
+      options.outreach);
   parts->scoring = std::make_unique<api::ScoringServiceImpl>(
-      parts->scores.get(), clock, options.scoring);
+      parts->scores.get(), parts->access.get(), clock, options.scoring);
   parts->recommendation = std::make_unique<api::RecommendationServiceImpl>(
-      parts->next_actions.get(), clock, options.recommendation);
+      parts->next_actions.get(), parts->access.get(), clock,
+      options.recommendation);
 
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      PortCredentials(*parts->gatekeeper);
+  if (!credentials.ok()) return credentials.status();
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (!options.auth.enabled ||
+      options.auth.reflection != api::ReflectionAccess::kOff) {
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  }
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                           &parts->port);
+  builder.AddListeningPort(options.listen, *credentials, &parts->port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   {
     std::vector<
@@ -167,6 +239,7 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   builder.RegisterService(parts->scoring.get());
   builder.RegisterService(parts->outreach.get());
   builder.RegisterService(parts->recommendation.get());
+  builder.RegisterService(parts->admin.get());
   parts->grpc_server = builder.BuildAndStart();
   if (parts->grpc_server == nullptr || parts->port == 0) {
     return absl::UnavailableError(

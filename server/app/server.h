@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/api/activity_service.h"
+#include "server/api/gatekeeper.h"
 #include "server/api/outreach_service.h"
 #include "server/api/recommendation_service.h"
 #include "server/api/scoring_service.h"
@@ -19,6 +20,16 @@
 #include "server/store/store.h"
 
 namespace rapport::app {
+
+struct AuthOptions {
+  // Off: every call acts as an admin of the tenant "default"; allowed only
+  // when every listen address is loopback.
+  bool enabled = false;
+  api::ReflectionAccess reflection = api::ReflectionAccess::kAuthenticated;
+  // How long a key read from the database is trusted before it is read
+  // again (a revocation through another server takes effect within it).
+  absl::Duration key_cache_ttl = absl::Seconds(10);
+};
 
 struct ServerOptions {
   // gRPC address, HOST:PORT; port 0 picks a free port.
@@ -51,7 +62,12 @@ struct ServerOptions {
   // often the recorder looks for days to record (zero: only on demand).
   engine::HistoryOptions history;
   absl::Duration history_interval = absl::Seconds(30);
+  AuthOptions auth;
 };
+
+// Whether `address` (HOST:PORT) is a loopback address: 127.0.0.0/8,
+// localhost or [::1].
+bool IsLoopback(const std::string& address);
 
 class RapportServer {
  public:

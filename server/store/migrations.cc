@@ -161,9 +161,38 @@ CREATE TABLE history_state (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 3: tenants and their API keys. A key's secret is never stored,
+// only its SHA-256; teams are joined with newlines.
+constexpr char kSchemaV3[] = R"sql(
+CREATE TABLE tenants (
+  tenant TEXT NOT NULL PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  rep_leaderboard INTEGER NOT NULL,
+  operator INTEGER NOT NULL,
+  create_time INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE api_keys (
+  key_id TEXT NOT NULL PRIMARY KEY,
+  tenant TEXT NOT NULL REFERENCES tenants (tenant),
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  teams TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  secret_sha256 TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  expire_time INTEGER,
+  last_use_time INTEGER,
+  revoke_time INTEGER,
+  created_by TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX api_keys_by_tenant ON api_keys (tenant, create_time, key_id);
+)sql";
+
 constexpr Migration kStoreMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
+    {3, kSchemaV3},
 };
 
 constexpr char kCreateMigrationsTable[] =

@@ -113,6 +113,21 @@ class SqliteStore final : public Store {
   absl::Status SetRecordedThrough(const TenantId& tenant,
                                   absl::CivilDay day) override;
 
+  absl::StatusOr<TenantRecord> CreateTenant(
+      const TenantRecord& tenant, const ApiKeyRecord* first_key) override;
+  absl::StatusOr<std::optional<TenantRecord>> FindTenant(
+      const TenantId& tenant) override;
+  absl::Status InsertApiKey(const ApiKeyRecord& key) override;
+  absl::StatusOr<std::optional<ApiKeyRecord>> FindApiKey(
+      const std::string& key_id) override;
+  absl::StatusOr<std::vector<ApiKeyRecord>> ListApiKeys(
+      const TenantId& tenant) override;
+  absl::StatusOr<ApiKeyRecord> RevokeApiKey(const TenantId& tenant,
+                                            const std::string& key_id,
+                                            absl::Time now) override;
+  absl::Status RecordApiKeyUse(const std::string& key_id,
+                               absl::Time when) override;
+
  private:
   SqliteStore(std::unique_ptr<internal::Connection> writer,
               std::vector<std::unique_ptr<internal::Connection>> readers);

@@ -56,6 +56,35 @@ struct HistoryWork {
   int64_t version = 0;
 };
 
+// A tenant (organisation) and its settings.
+struct TenantRecord {
+  TenantId tenant_id;
+  std::string display_name;
+  // What a rep sees of their team's leaderboard, as rapport.v1.RepLeaderboard
+  // numbers it (0: unspecified, read as ranks only).
+  int rep_leaderboard = 0;
+  // Admins of the operator tenant may create tenants. CreateTenant sets it on
+  // the first tenant ever created and on no other.
+  bool operator_tenant = false;
+  absl::Time create_time;
+};
+
+// An API key as stored: never its secret, only the secret's SHA-256.
+struct ApiKeyRecord {
+  std::string key_id;  // Unique across tenants.
+  TenantId tenant;
+  std::string name;
+  std::string role;                // As auth::RoleName spells it.
+  std::vector<std::string> teams;  // Managers' scope; none holds '\n'.
+  std::string member_id;           // Reps' scope.
+  std::string secret_sha256_hex;   // Lower-case hex.
+  absl::Time create_time;
+  std::optional<absl::Time> expire_time;
+  std::optional<absl::Time> last_use_time;
+  std::optional<absl::Time> revoke_time;
+  std::string created_by;
+};
+
 struct MemberPage {
   std::vector<model::Member> members;
   bool has_more = false;  // More members match after the last one returned.
@@ -155,6 +184,35 @@ class Store {
       const TenantId& tenant) = 0;
   virtual absl::Status SetRecordedThrough(const TenantId& tenant,
                                           absl::CivilDay day) = 0;
+
+  // --- Tenants and API keys ---
+
+  // Creates the tenant and, when `first_key` is not null, that key of it,
+  // in one transaction; ALREADY_EXISTS when the tenant exists. The first
+  // tenant ever created becomes the operator tenant (returned with
+  // operator_tenant set); the field of `tenant` is ignored.
+  virtual absl::StatusOr<TenantRecord> CreateTenant(
+      const TenantRecord& tenant, const ApiKeyRecord* first_key) = 0;
+  // The tenant, or nullopt.
+  virtual absl::StatusOr<std::optional<TenantRecord>> FindTenant(
+      const TenantId& tenant) = 0;
+  // Stores a new key; FAILED_PRECONDITION when its tenant does not exist,
+  // ALREADY_EXISTS when its key_id does.
+  virtual absl::Status InsertApiKey(const ApiKeyRecord& key) = 0;
+  // The key with this id in any tenant, or nullopt.
+  virtual absl::StatusOr<std::optional<ApiKeyRecord>> FindApiKey(
+      const std::string& key_id) = 0;
+  // The tenant's keys ordered by create_time, then key_id.
+  virtual absl::StatusOr<std::vector<ApiKeyRecord>> ListApiKeys(
+      const TenantId& tenant) = 0;
+  // Sets revoke_time to `now` (kept when already revoked) and returns the
+  // key; NOT_FOUND when the tenant has no such key.
+  virtual absl::StatusOr<ApiKeyRecord> RevokeApiKey(const TenantId& tenant,
+                                                    const std::string& key_id,
+                                                    absl::Time now) = 0;
+  // Raises the key's last_use_time to `when`; a missing key is ignored.
+  virtual absl::Status RecordApiKeyUse(const std::string& key_id,
+                                       absl::Time when) = 0;
 };
 
 }  // namespace rapport::store

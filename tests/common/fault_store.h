@@ -183,6 +183,37 @@ class FaultStore final : public store::Store {
     return inner_->SetRecordedThrough(tenant, day);
   }
 
+  // Tenants and API keys pass through without faults.
+  absl::StatusOr<store::TenantRecord> CreateTenant(
+      const store::TenantRecord& tenant,
+      const store::ApiKeyRecord* first_key) override {
+    return inner_->CreateTenant(tenant, first_key);
+  }
+  absl::StatusOr<std::optional<store::TenantRecord>> FindTenant(
+      const store::TenantId& tenant) override {
+    return inner_->FindTenant(tenant);
+  }
+  absl::Status InsertApiKey(const store::ApiKeyRecord& key) override {
+    return inner_->InsertApiKey(key);
+  }
+  absl::StatusOr<std::optional<store::ApiKeyRecord>> FindApiKey(
+      const std::string& key_id) override {
+    return inner_->FindApiKey(key_id);
+  }
+  absl::StatusOr<std::vector<store::ApiKeyRecord>> ListApiKeys(
+      const store::TenantId& tenant) override {
+    return inner_->ListApiKeys(tenant);
+  }
+  absl::StatusOr<store::ApiKeyRecord> RevokeApiKey(
+      const store::TenantId& tenant, const std::string& key_id,
+      absl::Time now) override {
+    return inner_->RevokeApiKey(tenant, key_id, now);
+  }
+  absl::Status RecordApiKeyUse(const std::string& key_id,
+                               absl::Time when) override {
+    return inner_->RecordApiKeyUse(key_id, when);
+  }
+
  private:
   std::optional<absl::Status> FailureOf(StoreOp op) const {
     absl::MutexLock lock(&mu_);

@@ -1,0 +1,309 @@
+#include "server/api/admin_service.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "server/api/convert.h"
+#include "server/api/status.h"
+#include "server/api/validate.h"
+
+namespace rapport::api {
+namespace {
+
+constexpr size_t kMaxTenantId = 64;
+constexpr size_t kMaxName = 100;
+constexpr size_t kMaxDisplayName = 200;
+constexpr int kMaxTeams = 100;
+
+absl::Status CheckTenantId(const std::string& id) {
+  const bool ok =
+      !id.empty() && id.size() <= kMaxTenantId && absl::ascii_islower(id[0]) &&
+      std::all_of(id.begin(), id.end(), [](char c) {
+        return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-';
+      });
+  if (ok) return absl::OkStatus();
+  return InvalidField("tenant.tenant_id",
+                      "must be 1 to 64 characters of [a-z0-9-], starting "
+                      "with a letter");
+}
+
+absl::Status CheckText(const std::string& field, const std::string& value,
+                       size_t max, bool required) {
+  if (required && value.empty()) return InvalidField(field, "is required");
+  if (value.size() > max) {
+    return InvalidField(field, absl::StrCat("is longer than ", max,
+                                            " characters"));
+  }
+  if (std::any_of(value.begin(), value.end(), [](char c) {
+        return absl::ascii_iscntrl(static_cast<unsigned char>(c));
+      })) {
+    return InvalidField(field, "must not hold control characters");
+  }
+  return absl::OkStatus();
+}
+
+std::optional<auth::Role> RoleOf(v1::Role role) {
+  switch (role) {
+    case v1::ROLE_ADMIN:
+      return auth::Role::kAdmin;
+    case v1::ROLE_INTEGRATION:
+      return auth::Role::kIntegration;
+    case v1::ROLE_MANAGER:
+      return auth::Role::kManager;
+    case v1::ROLE_REP:
+      return auth::Role::kRep;
+    case v1::ROLE_METRICS:
+      return auth::Role::kMetrics;
+    default:
+      return std::nullopt;
+  }
+}
+
+v1::Role ToProto(const std::string& role) {
+  std::optional<auth::Role> parsed = auth::ParseRole(role);
+  if (!parsed.has_value()) return v1::ROLE_UNSPECIFIED;
+  switch (*parsed) {
+    case auth::Role::kAdmin:
+      return v1::ROLE_ADMIN;
+    case auth::Role::kIntegration:
+      return v1::ROLE_INTEGRATION;
+    case auth::Role::kManager:
+      return v1::ROLE_MANAGER;
+    case auth::Role::kRep:
+      return v1::ROLE_REP;
+    case auth::Role::kMetrics:
+      return v1::ROLE_METRICS;
+  }
+  return v1::ROLE_UNSPECIFIED;
+}
+
+void ToProto(const store::ApiKeyRecord& key, v1::ApiKey* out) {
+  out->set_key_id(key.key_id);
+  out->set_name(key.name);
+  out->mutable_scope()->set_role(ToProto(key.role));
+  for (const std::string& team : key.teams) out->mutable_scope()->add_teams(team);
+  out->mutable_scope()->set_member_id(key.member_id);
+  ToProtoTime(key.create_time, out->mutable_create_time());
+  if (key.expire_time) ToProtoTime(*key.expire_time, out->mutable_expire_time());
+  if (key.last_use_time) {
+    ToProtoTime(*key.last_use_time, out->mutable_last_use_time());
+  }
+  if (key.revoke_time) ToProtoTime(*key.revoke_time, out->mutable_revoke_time());
+  out->set_created_by(key.created_by);
+}
+
+void ToProto(const store::TenantRecord& tenant, v1::Tenant* out) {
+  out->set_tenant_id(tenant.tenant_id);
+  out->set_display_name(tenant.display_name);
+  out->set_rep_leaderboard(
+      static_cast<v1::RepLeaderboard>(tenant.rep_leaderboard));
+  ToProtoTime(tenant.create_time, out->mutable_create_time());
+}
+
+// The KeySpec of a request's scope, or INVALID_ARGUMENT naming the field.
+absl::StatusOr<auth::KeySpec> SpecOf(const v1::KeyScope& scope,
+                                     const std::string& field) {
+  auth::KeySpec spec;
+  std::optional<auth::Role> role = RoleOf(scope.role());
+  if (!role.has_value()) {
+    return InvalidField(absl::StrCat(field, ".role"),
+                        "must be one of ROLE_ADMIN, ROLE_INTEGRATION, "
+                        "ROLE_MANAGER, ROLE_REP, ROLE_METRICS");
+  }
+  spec.role = *role;
+  if (*role == auth::Role::kManager) {
+    if (scope.teams().empty()) {
+      return InvalidField(absl::StrCat(field, ".teams"),
+                          "a manager key needs at least one team");
+    }
+    if (scope.teams_size() > kMaxTeams) {
+      return InvalidField(absl::StrCat(field, ".teams"),
+                          absl::StrCat("holds more than ", kMaxTeams, " teams"));
+    }
+    for (int i = 0; i < scope.teams_size(); ++i) {
+      if (auto s = CheckText(absl::StrCat(field, ".teams[", i, "]"),
+                             scope.teams(i), kMaxDisplayName, true);
+          !s.ok()) {
+        return s;
+      }
+      spec.teams.push_back(scope.teams(i));
+    }
+  } else if (!scope.teams().empty()) {
+    return InvalidField(absl::StrCat(field, ".teams"),
+                        "only manager keys have teams");
+  }
+  if (*role == auth::Role::kRep) {
+    if (auto s = CheckMemberId(absl::StrCat(field, ".member_id"),
+                               scope.member_id());
+        !s.ok()) {
+      return s;
+    }
+    spec.member_id = scope.member_id();
+  } else if (!scope.member_id().empty()) {
+    return InvalidField(absl::StrCat(field, ".member_id"),
+                        "only rep keys have a member_id");
+  }
+  return spec;
+}
+
+}  // namespace
+
+AdminServiceImpl::AdminServiceImpl(store::Store* store, const Access* access,
+                                   auth::ApiKeyVerifier* keys,
+                                   const Clock* clock)
+    : store_(store), access_(access), keys_(keys), clock_(clock) {}
+
+absl::Status AdminServiceImpl::DoCreateTenant(
+    const grpc::CallbackServerContext& context,
+    const v1::CreateTenantRequest& request,
+    v1::CreateTenantResponse* response) {
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
+  if (!principal.ok()) return principal.status();
+  if (absl::Status s = auth::Authorize(*principal,
+                                       auth::Permission::kTenantsCreate);
+      !s.ok()) {
+    return s;
+  }
+  const v1::Tenant& tenant = request.tenant();
+  if (auto s = CheckTenantId(tenant.tenant_id()); !s.ok()) return s;
+  if (auto s = CheckText("tenant.display_name", tenant.display_name(),
+                         kMaxDisplayName, false);
+      !s.ok()) {
+    return s;
+  }
+  if (!v1::RepLeaderboard_IsValid(tenant.rep_leaderboard())) {
+    return InvalidField("tenant.rep_leaderboard",
+                        absl::StrCat("unknown value ", tenant.rep_leaderboard()));
+  }
+  if (auto s = CheckText("admin_key_name", request.admin_key_name(), kMaxName,
+                         false);
+      !s.ok()) {
+    return s;
+  }
+  const absl::Time now = clock_->Now();
+  store::TenantRecord record;
+  record.tenant_id = tenant.tenant_id();
+  record.display_name =
+      tenant.display_name().empty() ? tenant.tenant_id() : tenant.display_name();
+  record.rep_leaderboard = tenant.rep_leaderboard();
+  record.create_time = now;
+  auth::KeySpec spec;
+  spec.tenant = record.tenant_id;
+  spec.name =
+      request.admin_key_name().empty() ? "admin" : request.admin_key_name();
+  spec.role = auth::Role::kAdmin;
+  spec.created_by = principal->id;
+  absl::StatusOr<auth::IssuedKey> key = auth::NewApiKey(spec, now);
+  if (!key.ok()) return key.status();
+  absl::StatusOr<store::TenantRecord> created =
+      store_->CreateTenant(record, &key->record);
+  if (!created.ok()) return created.status();
+  ToProto(*created, response->mutable_tenant());
+  ToProto(key->record, response->mutable_admin_key());
+  response->set_admin_key_secret(key->token);
+  return absl::OkStatus();
+}
+
+absl::Status AdminServiceImpl::DoCreateApiKey(
+    const grpc::CallbackServerContext& context,
+    const v1::CreateApiKeyRequest& request,
+    v1::CreateApiKeyResponse* response) {
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
+  if (!principal.ok()) return principal.status();
+  if (auto s = CheckText("name", request.name(), kMaxName, true); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<auth::KeySpec> spec = SpecOf(request.scope(), "scope");
+  if (!spec.ok()) return spec.status();
+  const absl::Time now = clock_->Now();
+  if (request.has_expire_time()) {
+    const google::protobuf::Timestamp& t = request.expire_time();
+    if (t.nanos() < 0 || t.nanos() > 999999999 ||
+        FromProtoTime(t) <= now) {
+      return InvalidField("expire_time", "must be a valid time in the future");
+    }
+    spec->expire_time = FromProtoTime(t);
+  }
+  spec->tenant = principal->tenant;
+  spec->name = request.name();
+  spec->created_by = principal->id;
+  absl::StatusOr<auth::IssuedKey> key = auth::NewApiKey(*spec, now);
+  if (!key.ok()) return key.status();
+  if (absl::Status s = store_->InsertApiKey(key->record); !s.ok()) {
+    // FAILED_PRECONDITION: the tenant has no row (authentication is off and
+    // the local tenant was never created).
+    return s;
+  }
+  ToProto(key->record, response->mutable_key());
+  response->set_secret(key->token);
+  return absl::OkStatus();
+}
+
+absl::Status AdminServiceImpl::DoListApiKeys(
+    const grpc::CallbackServerContext& context,
+    const v1::ListApiKeysRequest& request, v1::ListApiKeysResponse* response) {
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
+  if (!principal.ok()) return principal.status();
+  absl::StatusOr<std::vector<store::ApiKeyRecord>> keys =
+      store_->ListApiKeys(principal->tenant);
+  if (!keys.ok()) return keys.status();
+  for (const store::ApiKeyRecord& key : *keys) {
+    if (key.revoke_time.has_value() && !request.show_revoked()) continue;
+    ToProto(key, response->add_keys());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AdminServiceImpl::DoRevokeApiKey(
+    const grpc::CallbackServerContext& context,
+    const v1::RevokeApiKeyRequest& request,
+    v1::RevokeApiKeyResponse* response) {
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
+  if (!principal.ok()) return principal.status();
+  const std::string& id = request.key_id();
+  if (id.size() != 16 || !std::all_of(id.begin(), id.end(), [](char c) {
+        return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
+      })) {
+    return InvalidField("key_id", "must be the 16 hex digits after rpk_");
+  }
+  absl::StatusOr<store::ApiKeyRecord> revoked =
+      store_->RevokeApiKey(principal->tenant, id, clock_->Now());
+  if (!revoked.ok()) return revoked.status();
+  keys_->Invalidate(id);
+  ToProto(*revoked, response->mutable_key());
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::CreateTenant(
+    grpc::CallbackServerContext* context,
+    const v1::CreateTenantRequest* request,
+    v1::CreateTenantResponse* response) {
+  return FinishUnary(context, DoCreateTenant(*context, *request, response));
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::CreateApiKey(
+    grpc::CallbackServerContext* context,
+    const v1::CreateApiKeyRequest* request,
+    v1::CreateApiKeyResponse* response) {
+  return FinishUnary(context, DoCreateApiKey(*context, *request, response));
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ListApiKeys(
+    grpc::CallbackServerContext* context,
+    const v1::ListApiKeysRequest* request,
+    v1::ListApiKeysResponse* response) {
+  return FinishUnary(context, DoListApiKeys(*context, *request, response));
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::RevokeApiKey(
+    grpc::CallbackServerContext* context,
+    const v1::RevokeApiKeyRequest* request,
+    v1::RevokeApiKeyResponse* response) {
+  return FinishUnary(context, DoRevokeApiKey(*context, *request, response));
+}
+
+}  // namespace rapport::api

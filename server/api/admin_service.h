@@ -1,0 +1,61 @@
+// rapport.v1.AdminService: tenants and API keys. The gatekeeper admits only
+// admins (and, for CreateTenant, admins of the operator tenant); every
+// method acts in the caller's tenant.
+#ifndef RAPPORT_SERVER_API_ADMIN_SERVICE_H_
+#define RAPPORT_SERVER_API_ADMIN_SERVICE_H_
+
+#include "absl/status/status.h"
+#include "rapport/v1/admin.grpc.pb.h"
+#include "server/api/access.h"
+#include "server/auth/api_keys.h"
+#include "server/common/clock.h"
+#include "server/store/store.h"
+
+namespace rapport::api {
+
+// Thread-safe. Does not own its dependencies; they must outlive it.
+class AdminServiceImpl final : public v1::AdminService::CallbackService {
+ public:
+  AdminServiceImpl(store::Store* store, const Access* access,
+                   auth::ApiKeyVerifier* keys, const Clock* clock);
+
+  grpc::ServerUnaryReactor* CreateTenant(
+      grpc::CallbackServerContext* context,
+      const v1::CreateTenantRequest* request,
+      v1::CreateTenantResponse* response) override;
+  grpc::ServerUnaryReactor* CreateApiKey(
+      grpc::CallbackServerContext* context,
+      const v1::CreateApiKeyRequest* request,
+      v1::CreateApiKeyResponse* response) override;
+  grpc::ServerUnaryReactor* ListApiKeys(
+      grpc::CallbackServerContext* context,
+      const v1::ListApiKeysRequest* request,
+      v1::ListApiKeysResponse* response) override;
+  grpc::ServerUnaryReactor* RevokeApiKey(
+      grpc::CallbackServerContext* context,
+      const v1::RevokeApiKeyRequest* request,
+      v1::RevokeApiKeyResponse* response) override;
+
+ private:
+  absl::Status DoCreateTenant(const grpc::CallbackServerContext& context,
+                              const v1::CreateTenantRequest& request,
+                              v1::CreateTenantResponse* response);
+  absl::Status DoCreateApiKey(const grpc::CallbackServerContext& context,
+                              const v1::CreateApiKeyRequest& request,
+                              v1::CreateApiKeyResponse* response);
+  absl::Status DoListApiKeys(const grpc::CallbackServerContext& context,
+                             const v1::ListApiKeysRequest& request,
+                             v1::ListApiKeysResponse* response);
+  absl::Status DoRevokeApiKey(const grpc::CallbackServerContext& context,
+                              const v1::RevokeApiKeyRequest& request,
+                              v1::RevokeApiKeyResponse* response);
+
+  store::Store* const store_;
+  const Access* const access_;
+  auth::ApiKeyVerifier* const keys_;
+  const Clock* const clock_;
+};
+
+}  // namespace rapport::api
+
+#endif  // RAPPORT_SERVER_API_ADMIN_SERVICE_H_

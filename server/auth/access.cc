@@ -1,0 +1,102 @@
+#include "server/auth/access.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace rapport::auth {
+namespace {
+
+using P = Permission;
+
+constexpr MethodRule kRules[] = {
+    {"/rapport.v1.ActivityService/UpsertMember", P::kMembersWrite},
+    {"/rapport.v1.ActivityService/GetMember", P::kMembersRead},
+    {"/rapport.v1.ActivityService/ListMembers", P::kMembersRead},
+    {"/rapport.v1.ActivityService/DeleteMember", P::kMembersWrite},
+    {"/rapport.v1.ActivityService/IngestEvents", P::kMembersWrite},
+    {"/rapport.v1.ScoringService/GetScore", P::kScoresRead},
+    {"/rapport.v1.ScoringService/BatchGetScores", P::kScoresRead},
+    {"/rapport.v1.ScoringService/GetScoreHistory", P::kScoresRead},
+    {"/rapport.v1.ScoringService/GetLeaderboard", P::kLeaderboardRead},
+    {"/rapport.v1.ScoringService/ListDecliningMembers", P::kLeaderboardRead},
+    {"/rapport.v1.OutreachService/GetOutreachEffectiveness", P::kOutreachRead},
+    {"/rapport.v1.RecommendationService/GetRecommendations",
+     P::kRecommendationsRead},
+    {"/rapport.v1.AdminService/CreateTenant", P::kTenantsCreate},
+    {"/rapport.v1.AdminService/CreateApiKey", P::kKeysManage},
+    {"/rapport.v1.AdminService/ListApiKeys", P::kKeysManage},
+    {"/rapport.v1.AdminService/RevokeApiKey", P::kKeysManage},
+};
+
+}  // namespace
+
+absl::string_view PermissionName(Permission permission) {
+  switch (permission) {
+    case P::kMembersWrite:
+      return "members.write";
+    case P::kMembersRead:
+      return "members.read";
+    case P::kScoresRead:
+      return "scores.read";
+    case P::kLeaderboardRead:
+      return "leaderboard.read";
+    case P::kOutreachRead:
+      return "outreach.read";
+    case P::kRecommendationsRead:
+      return "recommendations.read";
+    case P::kKeysManage:
+      return "keys.manage";
+    case P::kTenantsCreate:
+      return "tenants.create";
+    case P::kMetricsScrape:
+      return "metrics.scrape";
+    case P::kPageRead:
+      return "page.read";
+  }
+  return "unknown";
+}
+
+bool RoleHas(Role role, Permission permission) {
+  switch (role) {
+    case Role::kAdmin:
+      return true;
+    case Role::kIntegration:
+      return permission == P::kMembersWrite || permission == P::kMembersRead ||
+             permission == P::kScoresRead;
+    case Role::kManager:
+    case Role::kRep:
+      return permission == P::kMembersRead || permission == P::kScoresRead ||
+             permission == P::kLeaderboardRead ||
+             permission == P::kOutreachRead ||
+             permission == P::kRecommendationsRead ||
+             permission == P::kPageRead;
+    case Role::kMetrics:
+      return permission == P::kMetricsScrape;
+  }
+  return false;
+}
+
+absl::Span<const MethodRule> MethodRules() { return kRules; }
+
+std::optional<Permission> RequiredPermission(absl::string_view method) {
+  for (const MethodRule& rule : kRules) {
+    if (rule.method == method) return rule.permission;
+  }
+  return std::nullopt;
+}
+
+absl::Status Authorize(const Principal& principal, Permission permission) {
+  const bool granted =
+      RoleHas(principal.role, permission) &&
+      (permission != P::kTenantsCreate || principal.operator_admin);
+  if (granted) return absl::OkStatus();
+  if (permission == P::kTenantsCreate && principal.role == Role::kAdmin) {
+    return absl::PermissionDeniedError(
+        "permission tenants.create is held only by admins of the operator "
+        "tenant");
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat("permission ", PermissionName(permission),
+                   " is not granted to role ", RoleName(principal.role)));
+}
+
+}  // namespace rapport::auth

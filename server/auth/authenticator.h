@@ -1,0 +1,71 @@
+// Authenticator: the one place that turns what a caller presents into a
+// principal, for gRPC calls and HTTP requests alike.
+//
+//   authorization: Bearer rpk_...   an API key (ApiKeyVerifier)
+//   authorization: Bearer eyJ...    an OIDC token (when providers are set)
+//   a client certificate            mutual TLS, matched by URI SAN or subject
+//
+// A bearer credential wins over the client certificate: the certificate
+// then only secures the connection.
+#ifndef RAPPORT_SERVER_AUTH_AUTHENTICATOR_H_
+#define RAPPORT_SERVER_AUTH_AUTHENTICATOR_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "server/auth/api_keys.h"
+#include "server/auth/principal.h"
+
+namespace rapport::auth {
+
+// What a caller presented.
+struct Credentials {
+  // The whole `authorization` header; nullopt when absent.
+  std::optional<absl::string_view> authorization;
+  // The verified client certificate's URI SANs and subject (RFC 2253), when
+  // the connection has one.
+  std::vector<std::string> cert_uris;
+  std::string cert_subject;
+};
+
+// A client certificate identity and the principal it maps to.
+struct CertRule {
+  std::string uri_san;  // Matched exactly, when not empty.
+  std::string subject;  // Matched exactly, when uri_san is empty.
+  Principal principal;
+};
+
+// Verifies an OIDC token (see OidcVerifier).
+using TokenVerifier =
+    std::function<absl::StatusOr<Principal>(absl::string_view token)>;
+
+class Authenticator {
+ public:
+  // `keys` must outlive the authenticator; `oidc` may be empty (no OIDC).
+  Authenticator(ApiKeyVerifier* keys, TokenVerifier oidc,
+                std::vector<CertRule> cert_rules);
+
+  // The principal, or UNAUTHENTICATED when nothing was presented or what was
+  // presented is malformed, unknown, expired, revoked or forged (the message
+  // says which, for the server's log; callers are told only
+  // kUnauthenticatedMessage). PERMISSION_DENIED when a verified identity
+  // maps to no role; UNAVAILABLE when the key store cannot be read.
+  absl::StatusOr<Principal> Authenticate(const Credentials& credentials) const;
+
+ private:
+  ApiKeyVerifier* const keys_;
+  const TokenVerifier oidc_;
+  const std::vector<CertRule> cert_rules_;
+};
+
+// What a caller is told on any authentication failure.
+inline constexpr absl::string_view kUnauthenticatedMessage =
+    "authentication required: present a valid credential";
+
+}  // namespace rapport::auth
+
+#endif  // RAPPORT_SERVER_AUTH_AUTHENTICATOR_H_
