@@ -7,8 +7,11 @@ Prometheus config and rules (promtool check, promtool unit tests, every alert
 tested firing and quiet), Alertmanager (amtool check-config and routing of
 every alert for every demo team), the Grafana dashboards (JSON, required
 panels, every query valid PromQL over documented metrics), the Kubernetes
-manifests (required fields, gRPC probes, selectors; the PrometheusRule holds
-exactly the tested rule files), the systemd unit and the Dockerfile.
+manifests (required fields, probes, selectors, TLS and auth mounts, the
+NetworkPolicy, the authenticated ServiceMonitor; the PrometheusRule holds
+exactly the tested rule files), the systemd units and the Dockerfile, the
+example auth configs against proto/rapport/config/v1/auth.proto, that no
+private key or API key is committed under deploy/, and docs/security.md.
 
 Prints one line per check and exits 1 when any check fails.
 """
@@ -147,6 +150,128 @@ def unknown_metrics(expr, documented, recorded):
     return bad
 
 
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+TLS_FLAGS = ("--tls_cert_file", "--tls_key_file")
+ROLES = {"admin", "integration", "manager", "rep", "metrics"}
+JWT_ALGORITHMS = {"RS256", "ES256"}
+PERMISSIONS = ["members.write", "members.read", "scores.read", "leaderboard.read",
+               "outreach.read", "recommendations.read", "keys.manage", "tenants.create",
+               "metrics.scrape", "page.read"]
+# A PEM private key, an API key (rpk_<key_id>_<secret>, the secret 256 bits),
+# a JWT: none belongs in the repository.
+_SECRET_PATTERNS = [
+    ("a PEM private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
+    ("an API key", re.compile(r"\brpk_[A-Za-z0-9]+_[A-Za-z0-9_-]{20,}")),
+    ("a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.")),
+]
+PLACEHOLDER = re.compile(r"REPLACE_WITH_[A-Z0-9_]+")
+
+
+def flag_values(args):
+    """['--a=1', '--b'] -> {'--a': '1', '--b': ''} (the last value wins)."""
+    out = {}
+    for a in args:
+        if a.startswith("--"):
+            k, _, v = a.partition("=")
+            out[k] = v
+    return out
+
+
+def is_loopback(hostport):
+    host = hostport.rsplit(":", 1)[0] if ":" in hostport else hostport
+    return host in LOOPBACK_HOSTS
+
+
+def proto_messages(rel_path):
+    """The messages of a .proto file: {message: {field: (type, repeated)}},
+    oneof members included, map<K,V> fields typed 'map'."""
+    with open(path(rel_path), encoding="utf-8") as f:
+        text = re.sub(r"//[^\n]*", "", f.read())
+    messages = {}
+    for m in re.finditer(r"\bmessage\s+(\w+)\s*\{", text):
+        depth, i = 1, m.end()
+        while depth and i < len(text):
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        body = text[m.end():i - 1]
+        fields = {}
+        for fm in re.finditer(r"(repeated\s+|optional\s+)?(map\s*<[^>]*>|[\w.]+)\s+(\w+)\s*=\s*\d+\s*;",
+                              body):
+            label, ftype, name = fm.groups()
+            fields[name] = ("map" if ftype.startswith("map") else ftype,
+                            (label or "").strip() == "repeated")
+        messages[m.group(1)] = fields
+    return messages
+
+
+def _json_name(name):
+    head, *rest = name.split("_")
+    return head + "".join(w[:1].upper() + w[1:] for w in rest)
+
+
+def proto_json_errors(value, message, messages, where):
+    """Whether a JSON value is what the protobuf JSON parser accepts for the
+    message (field names, nesting, scalar types), and Rapport's own rules on
+    AuthConfig values (role names, JWT algorithms)."""
+    errors = []
+    if not isinstance(value, dict):
+        return [f"{where}: an object expected for {message}"]
+    fields = messages.get(message, {})
+    by_json = {}
+    for name, spec in fields.items():
+        by_json[name] = (name, spec)
+        by_json[_json_name(name)] = (name, spec)
+    for key, v in value.items():
+        if key not in by_json:
+            errors.append(f"{where}: {message} has no field {key!r}")
+            continue
+        name, (ftype, repeated) = by_json[key]
+        here = f"{where}.{key}"
+        items = v if repeated else [v]
+        if repeated and not isinstance(v, list):
+            errors.append(f"{here}: a list expected")
+            continue
+        for item in items:
+            if ftype == "map":
+                if not isinstance(item, dict) or not all(isinstance(x, str) for x in item.values()):
+                    errors.append(f"{here}: an object of strings expected")
+            elif ftype == "string":
+                if not isinstance(item, str):
+                    errors.append(f"{here}: a string expected")
+            elif ftype in ("int32", "int64", "uint32", "uint64"):
+                if isinstance(item, bool) or not isinstance(item, int):
+                    errors.append(f"{here}: an integer expected")
+            elif ftype == "bool":
+                if not isinstance(item, bool):
+                    errors.append(f"{here}: true or false expected")
+            elif ftype in messages:
+                errors.extend(proto_json_errors(item, ftype, messages, here))
+            else:
+                errors.append(f"{here}: cannot check the type {ftype}")
+        if name == "roles" and isinstance(v, dict):
+            bad = set(v.values()) - ROLES
+            if bad:
+                errors.append(f"{here}: unknown roles {sorted(bad)}; roles are {sorted(ROLES)}")
+        if name == "role" and v not in ROLES:
+            errors.append(f"{here}: unknown role {v!r}; roles are {sorted(ROLES)}")
+        if name == "algorithms" and isinstance(v, list) and set(v) - JWT_ALGORITHMS:
+            errors.append(f"{here}: {sorted(set(v) - JWT_ALGORITHMS)}; only RS256 and ES256")
+    return errors
+
+
+def k8s_documents():
+    """Every object of every manifest in deploy/k8s/: [(file, object)]."""
+    out = []
+    for p in sorted(glob.glob(path("deploy", "k8s", "*.yaml"))):
+        with open(p, encoding="utf-8") as f:
+            out.extend((os.path.basename(p), d) for d in yaml.safe_load_all(f) if d)
+    return out
+
+
+def markdown_json_blocks(text):
+    return re.findall(r"```json\n(.*?)```", text, re.S)
+
+
 # --------------------------------------------------------------- the checks
 
 def check_yaml_parses():
@@ -170,17 +295,50 @@ def check_prometheus_config():
     promtool = tool("promtool")
     errors = []
     cfg_path = path("deploy", "prometheus", "prometheus.yml")
-    r = run([promtool, "check", "config", cfg_path])
-    if r.returncode != 0:
-        errors.append(f"promtool check config failed:\n{r.stdout}")
     cfg = load_yaml(cfg_path)
+    # promtool wants the scrape key and CA files to exist: check a copy whose
+    # files are stand-ins, with the rule files where the original finds them.
+    with tempfile.TemporaryDirectory() as d:
+        copy = json.loads(json.dumps(cfg))
+        copy["rule_files"] = [os.path.join(os.path.dirname(cfg_path), r)
+                              for r in copy.get("rule_files") or []]
+        for job in copy.get("scrape_configs") or []:
+            for section, keys in (("authorization", ("credentials_file",)),
+                                  ("tls_config", ("ca_file", "cert_file", "key_file"))):
+                for key in keys:
+                    if key in (job.get(section) or {}):
+                        stand_in = os.path.join(d, f"{job.get('job_name')}-{section}-{key}")
+                        with open(stand_in, "w", encoding="utf-8") as f:
+                            f.write("stand-in\n")
+                        job[section][key] = stand_in
+        copy_path = os.path.join(d, "prometheus.yml")
+        with open(copy_path, "w", encoding="utf-8") as f:
+            yaml.safe_dump(copy, f, sort_keys=False)
+        r = run([promtool, "check", "config", copy_path])
+        if r.returncode != 0:
+            errors.append(f"promtool check config failed:\n{r.stdout}")
     jobs = [j for j in cfg.get("scrape_configs", []) if j.get("job_name") == "rapport"]
     if len(jobs) != 1:
         errors.append("prometheus.yml: exactly one scrape job named 'rapport' is expected")
     else:
-        targets = [t for sc in jobs[0].get("static_configs", []) for t in sc.get("targets", [])]
+        job = jobs[0]
+        targets = [t for sc in job.get("static_configs", []) for t in sc.get("targets", [])]
         if targets != ["127.0.0.1:9464"]:
             errors.append(f"prometheus.yml: the rapport job scrapes {targets}, expected ['127.0.0.1:9464']")
+        # rapportd serves /metrics over TLS, to an API key of role metrics.
+        if job.get("scheme") != "https":
+            errors.append("prometheus.yml: the rapport job must scrape over https")
+        auth = job.get("authorization") or {}
+        if auth.get("type", "Bearer") != "Bearer" or not auth.get("credentials_file"):
+            errors.append("prometheus.yml: the rapport job needs authorization "
+                          "{type: Bearer, credentials_file: ...}")
+        if "credentials" in auth or "bearer_token" in job or "basic_auth" in job:
+            errors.append("prometheus.yml: the scrape key belongs in a credentials_file, not in the config")
+        tls = job.get("tls_config") or {}
+        if not tls.get("ca_file") or not tls.get("server_name"):
+            errors.append("prometheus.yml: tls_config needs ca_file and server_name")
+        if tls.get("insecure_skip_verify"):
+            errors.append("prometheus.yml: insecure_skip_verify defeats TLS")
     if cfg.get("rule_files") != ["rules/*.yml"]:
         errors.append(f"prometheus.yml: rule_files is {cfg.get('rule_files')}, expected ['rules/*.yml']")
     am = [t for a in cfg.get("alerting", {}).get("alertmanagers", [])
@@ -561,13 +719,27 @@ def check_kubernetes():
     ports = {p.get("name"): p.get("containerPort") for p in c.get("ports", [])}
     if ports.get("grpc") != 50051 or ports.get("metrics") != 9464:
         errors.append(f"deployment: ports {ports}, expected grpc 50051 and metrics 9464")
-    for probe in ("livenessProbe", "readinessProbe"):
+    flags = flag_values(args)
+    tls = all(flags.get(f) for f in TLS_FLAGS)
+    for flag in ("--listen", "--metrics_listen"):
+        if flags.get(flag) and not is_loopback(flags[flag]) and not tls:
+            errors.append(f"deployment: {flag}={flags[flag]} beyond loopback needs "
+                          "--tls_cert_file and --tls_key_file")
+    if flags.get("--auth", "on") != "on":
+        errors.append("deployment: --auth must stay on")
+    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
         pr = c.get(probe)
         if not pr:
             errors.append(f"deployment: no {probe}")
             continue
         handlers = {"grpc", "httpGet", "tcpSocket", "exec"} & set(pr)
-        if handlers != {"grpc"} or pr["grpc"].get("port") not in (50051, "grpc"):
+        if tls:
+            # The kubelet's gRPC probe speaks plaintext: it cannot reach a
+            # TLS port.
+            if handlers != {"tcpSocket"} or pr["tcpSocket"].get("port") not in (50051, "grpc"):
+                errors.append(f"deployment: with TLS, {probe} must be a TCP probe on the gRPC port "
+                              "(the kubelet's gRPC probe has no TLS)")
+        elif handlers != {"grpc"} or pr["grpc"].get("port") != 50051:
             errors.append(f"deployment: {probe} must be a native gRPC probe on port 50051")
     sc = c.get("securityContext", {})
     psc = pod.get("securityContext", {})
@@ -590,6 +762,7 @@ def check_kubernetes():
     claim = data.get("persistentVolumeClaim", {}).get("claimName")
     if not claim or claim != pvc.get("metadata", {}).get("name"):
         errors.append("deployment: /var/lib/rapport must be the PersistentVolumeClaim of pvc.yaml")
+    errors.extend(_check_deployment_files(c, pod, flags))
 
     if (svc.get("apiVersion"), svc.get("kind")) != ("v1", "Service"):
         errors.append("service.yaml: not a v1 Service")
@@ -615,12 +788,153 @@ def check_kubernetes():
     job = svc_labels.get(job_label) if job_label else svc.get("metadata", {}).get("name")
     if job != "rapport":
         errors.append(f"servicemonitor: Prometheus would name the job {job!r}; the alerts expect 'rapport'")
+    errors.extend(_check_servicemonitor_auth(eps))
+    errors.extend(_check_networkpolicy(pod_labels, ports))
 
     kust = _k8s("kustomization.yaml")
     listed = set(kust.get("resources", []))
     present = {os.path.basename(p) for p in glob.glob(path("deploy", "k8s", "*.yaml"))} - {"kustomization.yaml"}
     if listed != present:
         errors.append(f"kustomization.yaml: resources {sorted(listed)} differ from the manifests {sorted(present)}")
+    return errors
+
+
+def _objects(kind):
+    return [(f, d) for f, d in k8s_documents() if d.get("kind") == kind]
+
+
+def _tls_secret_names():
+    """Secrets holding a TLS certificate: cert-manager Certificates' secretName
+    and kubernetes.io/tls Secrets."""
+    names = {d.get("spec", {}).get("secretName") for _, d in _objects("Certificate")}
+    names |= {d.get("metadata", {}).get("name") for _, d in _objects("Secret")
+              if d.get("type") == "kubernetes.io/tls"}
+    return names - {None}
+
+
+def _mounted_source(c, pod, file_path):
+    """(volume, mount) of the read-only mount holding file_path, or (None, reason)."""
+    volumes = {v["name"]: v for v in pod.get("volumes", [])}
+    best = None
+    for m in c.get("volumeMounts", []):
+        mp = m["mountPath"].rstrip("/")
+        if file_path.startswith(mp + "/") and (best is None or len(mp) > len(best["mountPath"])):
+            best = m
+    if best is None:
+        return None, "is on no volume"
+    if best.get("readOnly") is not True:
+        return None, f"is on the volume {best['name']}, mounted read-write"
+    if best.get("subPath"):
+        return None, f"is on a subPath mount of {best['name']}: updates would not reach the pod"
+    return volumes.get(best["name"]), os.path.relpath(file_path, best["mountPath"])
+
+
+def _check_deployment_files(c, pod, flags):
+    errors = []
+    tls_secrets = _tls_secret_names()
+    for flag in ("--tls_cert_file", "--tls_key_file", "--tls_client_ca_file"):
+        if not flags.get(flag):
+            if flag != "--tls_client_ca_file":
+                errors.append(f"deployment: {flag} missing (rapportd listens beyond loopback)")
+            continue
+        volume, where = _mounted_source(c, pod, flags[flag])
+        if volume is None:
+            errors.append(f"deployment: {flag}={flags[flag]} {where}")
+            continue
+        secret = volume.get("secret", {}).get("secretName")
+        if secret not in tls_secrets:
+            errors.append(f"deployment: {flag} is not read from the TLS Secret "
+                          f"{sorted(tls_secrets)} (volume {volume.get('name')})")
+        elif where not in ("tls.crt", "tls.key", "ca.crt"):
+            errors.append(f"deployment: {flag} reads {where}, not a key of a kubernetes.io/tls Secret")
+    auth_path = flags.get("--auth_config")
+    if not auth_path:
+        errors.append("deployment: --auth_config missing")
+    else:
+        volume, where = _mounted_source(c, pod, auth_path)
+        if volume is None:
+            errors.append(f"deployment: --auth_config={auth_path} {where}")
+        else:
+            name = volume.get("configMap", {}).get("name")
+            maps = {d.get("metadata", {}).get("name"): d for _, d in _objects("ConfigMap")}
+            if name not in maps:
+                errors.append(f"deployment: --auth_config is not read from a ConfigMap of deploy/k8s")
+            elif where not in (maps[name].get("data") or {}):
+                errors.append(f"deployment: the ConfigMap {name} has no key {where} (--auth_config)")
+    for v in pod.get("volumes", []):
+        if v.get("secret") and int(v["secret"].get("defaultMode", 0o644)) & 0o007:
+            errors.append(f"deployment: the Secret volume {v['name']} is readable by others "
+                          "(defaultMode)")
+    return errors
+
+
+def _check_servicemonitor_auth(eps):
+    errors = []
+    secrets = {d.get("metadata", {}).get("name"): d for _, d in _objects("Secret")}
+    tls_secrets = _tls_secret_names()
+    cert_names = {n for _, d in _objects("Certificate")
+                  for n in d.get("spec", {}).get("dnsNames", []) + [d.get("spec", {}).get("commonName")]}
+    for e in eps:
+        if e.get("scheme") != "https":
+            errors.append("servicemonitor: the endpoint must scrape over https")
+        auth = e.get("authorization") or {}
+        cred = auth.get("credentials") or {}
+        if auth.get("type", "Bearer") != "Bearer" or not cred.get("name") or not cred.get("key"):
+            errors.append("servicemonitor: the endpoint needs authorization {type: Bearer, "
+                          "credentials: {name, key}} (a Secret)")
+        elif cred["name"] in secrets:
+            s = secrets[cred["name"]]
+            keys = set(s.get("stringData") or {}) | set(s.get("data") or {})
+            if cred["key"] not in keys:
+                errors.append(f"servicemonitor: the Secret {cred['name']} has no key {cred['key']}")
+        if "bearerTokenSecret" in e or "basicAuth" in e:
+            errors.append("servicemonitor: use authorization, not bearerTokenSecret or basicAuth")
+        tls = e.get("tlsConfig") or {}
+        ca = tls.get("ca") or {}
+        ca_ref = ca.get("secret") or ca.get("configMap")
+        if not ca_ref or not tls.get("serverName"):
+            errors.append("servicemonitor: tlsConfig needs ca and serverName")
+        elif ca.get("secret") and ca_ref.get("name") not in tls_secrets | set(secrets):
+            errors.append(f"servicemonitor: tlsConfig.ca names the Secret {ca_ref.get('name')}, "
+                          "not one of deploy/k8s")
+        if tls.get("serverName") and cert_names and tls["serverName"] not in cert_names:
+            errors.append(f"servicemonitor: serverName {tls['serverName']} is not a name of the "
+                          f"certificate {sorted(n for n in cert_names if n)}")
+        if tls.get("insecureSkipVerify"):
+            errors.append("servicemonitor: insecureSkipVerify defeats TLS")
+    return errors
+
+
+def _check_networkpolicy(pod_labels, ports):
+    errors = []
+    policies = [d for _, d in _objects("NetworkPolicy")]
+    if not policies:
+        return ["networkpolicy: no NetworkPolicy in deploy/k8s"]
+    selecting = [p for p in policies
+                 if not (p.get("spec", {}).get("podSelector", {}).get("matchLabels", {}).items()
+                         - pod_labels.items())
+                 and "Ingress" in p.get("spec", {}).get("policyTypes", ["Ingress"])]
+    if not selecting:
+        return ["networkpolicy: no NetworkPolicy restricts ingress to rapportd's pods"]
+    rules = [r for p in selecting for r in p.get("spec", {}).get("ingress", []) or []]
+    by_port = {}
+    for r in rules:
+        if not r.get("ports"):
+            errors.append("networkpolicy: a rule without ports opens every port")
+            continue
+        if not r.get("from"):
+            errors.append("networkpolicy: a rule without `from` admits anyone")
+        for pt in r["ports"]:
+            port = pt.get("port")
+            name = next((n for n, num in ports.items() if port in (n, num)), port)
+            by_port.setdefault(name, []).extend(r.get("from") or [])
+    for name in ("grpc", "metrics"):
+        if not by_port.get(name):
+            errors.append(f"networkpolicy: no rule admits anyone to the {name} port")
+    for peer in by_port.get("metrics", []):
+        labels = {**peer.get("podSelector", {}).get("matchLabels", {})}
+        if "ipBlock" in peer or "prometheus" not in json.dumps(labels):
+            errors.append(f"networkpolicy: the metrics port admits {peer}; Prometheus only")
     return errors
 
 
@@ -669,16 +983,38 @@ def check_systemd():
     stop = one("Service", "TimeoutStopSec")
     if stop is None or duration_seconds(stop) <= grace:
         errors.append(f"rapportd.service: TimeoutStopSec must exceed the shutdown grace ({grace:g}s)")
+    # TLS, the auth config: as credentials (LoadCredential=NAME:PATH, %d/NAME).
+    flags = flag_values(exec_start.split()[1:])
+    credentials = {v.split(":", 1)[0] for v in u.get("Service", {}).get("LoadCredential", [])}
+    for flag in ("--listen", "--metrics_listen"):
+        if flags.get(flag) and not is_loopback(flags[flag]) and not all(flags.get(f) for f in TLS_FLAGS):
+            errors.append(f"rapportd.service: {flag}={flags[flag]} beyond loopback needs TLS")
+    for flag in TLS_FLAGS + ("--auth_config",):
+        value = flags.get(flag, "")
+        if not value.startswith("%d/"):
+            errors.append(f"rapportd.service: {flag} must read a credential (%d/NAME), got {value!r}")
+        elif value[3:] not in credentials:
+            errors.append(f"rapportd.service: {flag}={value}: no LoadCredential={value[3:]}:...")
+    if flags.get("--auth", "on") != "on":
+        errors.append("rapportd.service: --auth must stay on")
 
     analyze = shutil.which("systemd-analyze")
     if analyze:
-        # The binary is not installed here: verify a copy that runs /bin/true.
+        # The binary is not installed here: verify copies that run /bin/true.
+        units = sorted(glob.glob(path("deploy", "systemd", "*.service")) +
+                       glob.glob(path("deploy", "systemd", "*.timer")))
         with tempfile.TemporaryDirectory() as d:
-            copy = os.path.join(d, "rapportd.service")
-            with open(copy, "w", encoding="utf-8") as f:
-                f.write(text.replace("/usr/local/bin/rapportd", "/bin/true"))
-            r = run([analyze, "verify", copy], cwd=d)
-            complaints = [line for line in r.stdout.splitlines() if "rapportd.service" in line]
+            copies = []
+            for unit in units:
+                with open(unit, encoding="utf-8") as f:
+                    body = f.read()
+                copy = os.path.join(d, os.path.basename(unit))
+                with open(copy, "w", encoding="utf-8") as f:
+                    f.write(body.replace("/usr/local/bin/rapportd", "/bin/true"))
+                copies.append(copy)
+            r = run([analyze, "verify", *copies], cwd=d)
+            names = tuple(os.path.basename(u) for u in units)
+            complaints = [line for line in r.stdout.splitlines() if any(n in line for n in names)]
             if r.returncode != 0 or complaints:
                 errors.append("systemd-analyze verify:\n" + r.stdout)
     else:
@@ -770,6 +1106,20 @@ def check_dockerfile():
         runtime = " ".join(stage_cmds[stages[-1]])
         if "install-deps.sh" in runtime or re.search(r"-dev\b", runtime):
             errors.append("Dockerfile: the runtime stage must install runtime libraries only")
+    cmds = [rest for op, rest in ins if op == "CMD"]
+    if cmds:
+        try:
+            cmd = json.loads(cmds[-1])
+        except json.JSONDecodeError:
+            cmd = None
+            errors.append("Dockerfile: CMD must be the JSON (exec) form")
+        if cmd is not None:
+            flags = flag_values(cmd)
+            for flag in ("--listen", "--metrics_listen"):
+                if flags.get(flag) and not is_loopback(flags[flag]) and \
+                        not all(flags.get(f) for f in TLS_FLAGS):
+                    errors.append(f"Dockerfile: CMD {flag}={flags[flag]} beyond loopback needs "
+                                  "--tls_cert_file and --tls_key_file")
     users = [rest for op, rest in ins if op == "USER"]
     if not users:
         errors.append("Dockerfile: no USER (the image would run as root)")
@@ -787,6 +1137,111 @@ def check_dockerfile():
             errors.append(f"Dockerfile: apt package {p} does not exist in this Debian")
     else:
         print("    (apt-cache not found: package names not checked)")
+    return errors
+
+
+def check_no_secrets():
+    """No private key, API key or token under deploy/ or in docs/security.md;
+    the Secrets of deploy/k8s hold placeholders only."""
+    errors = []
+    files = [p for p in glob.glob(path("deploy", "**", "*"), recursive=True) if os.path.isfile(p)]
+    files.append(path("docs", "security.md"))
+    for p in sorted(files):
+        if os.path.basename(p).endswith((".key", ".pem", ".p12", ".pfx", ".jks")):
+            errors.append(f"{rel(p)}: a key or certificate file does not belong in the repository")
+        try:
+            with open(p, encoding="utf-8") as f:
+                text = f.read()
+        except (UnicodeDecodeError, FileNotFoundError):
+            continue
+        for what, pattern in _SECRET_PATTERNS:
+            if pattern.search(text):
+                errors.append(f"{rel(p)}: holds {what}")
+    secrets = _objects("Secret")
+    for f, d in secrets:
+        name = d.get("metadata", {}).get("name")
+        values = dict(d.get("stringData") or {})
+        for k, v in (d.get("data") or {}).items():
+            values[k] = v  # base64: a placeholder is not valid base64 of anything useful
+        if not values:
+            errors.append(f"{f}: the Secret {name} is empty")
+        for k, v in values.items():
+            if not PLACEHOLDER.fullmatch(str(v).strip()):
+                errors.append(f"{f}: the Secret {name} key {k} holds a value, not a "
+                              "REPLACE_WITH_... placeholder")
+    return errors
+
+
+def check_auth_configs():
+    """The example auth configs (deploy/k8s ConfigMaps' auth.json, the JSON
+    AuthConfigs of docs/security.md) parse as rapport.config.v1.AuthConfig."""
+    errors = []
+    messages = proto_messages(os.path.join("proto", "rapport", "config", "v1", "auth.proto"))
+    if "AuthConfig" not in messages:
+        return ["proto/rapport/config/v1/auth.proto: no message AuthConfig"]
+    examples = []
+    for f, d in _objects("ConfigMap"):
+        for key, text in (d.get("data") or {}).items():
+            if key.startswith("auth") and key.endswith(".json"):
+                examples.append((f"{f}: {key}", text))
+    if not examples:
+        errors.append("deploy/k8s: no ConfigMap holds an auth config (auth*.json)")
+    sec = path("docs", "security.md")
+    if os.path.exists(sec):
+        with open(sec, encoding="utf-8") as f:
+            blocks = markdown_json_blocks(f.read())
+        for i, block in enumerate(blocks):
+            try:
+                obj = json.loads(block)
+            except json.JSONDecodeError as e:
+                errors.append(f"docs/security.md: JSON block {i + 1} does not parse: {e}")
+                continue
+            if isinstance(obj, dict) and set(obj) & {"oidc", "clientCerts", "client_certs",
+                                                     "trustedProxies", "trusted_proxies"}:
+                examples.append((f"docs/security.md: JSON block {i + 1}", block))
+    for where, text in examples:
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as e:
+            errors.append(f"{where}: not JSON: {e}")
+            continue
+        errors.extend(proto_json_errors(obj, "AuthConfig", messages, where))
+        for j, provider in enumerate(obj.get("oidc", [])):
+            for need in ("issuer", "audiences"):
+                if not provider.get(need):
+                    errors.append(f"{where}: oidc[{j}] has no {need}")
+            if not (provider.get("jwksFile") or provider.get("jwks_file")):
+                errors.append(f"{where}: oidc[{j}] has no jwksFile")
+    return errors
+
+
+def check_security_docs():
+    """docs/security.md covers every RPC and permission; operations.md links it."""
+    errors = []
+    sec = path("docs", "security.md")
+    if not os.path.exists(sec):
+        return ["docs/security.md is missing"]
+    with open(sec, encoding="utf-8") as f:
+        doc = f.read()
+    rpcs = []
+    for p in sorted(glob.glob(path("proto", "rapport", "v1", "*.proto"))):
+        with open(p, encoding="utf-8") as f:
+            rpcs.extend(re.findall(r"^\s*rpc\s+(\w+)\s*\(", f.read(), re.M))
+    if not rpcs:
+        errors.append("proto/rapport/v1: no rpc found")
+    for rpc in rpcs:
+        if f"`{rpc}`" not in doc:
+            errors.append(f"docs/security.md does not give the permission of `{rpc}`")
+    for perm in PERMISSIONS:
+        if f"`{perm}`" not in doc:
+            errors.append(f"docs/security.md does not describe the permission `{perm}`")
+    for flag in ("--tls_cert_file", "--tls_client_auth", "--auth_config", "--bootstrap_admin_key",
+                 "--reflection", "--key_cache_ttl"):
+        if flag not in doc:
+            errors.append(f"docs/security.md does not describe {flag}")
+    with open(path("docs", "operations.md"), encoding="utf-8") as f:
+        if "security.md" not in f.read():
+            errors.append("docs/operations.md does not link docs/security.md")
     return errors
 
 
@@ -822,9 +1277,13 @@ CHECKS = [
     ("prometheusrule", "the PrometheusRule holds exactly the tested rules", check_prometheusrule),
     ("alertmanager", "amtool check-config, routes of every alert and team, inhibition", check_alertmanager),
     ("grafana", "dashboards, required panels, valid PromQL, provisioning", check_grafana),
-    ("kubernetes", "Deployment, Service, ServiceMonitor, PVC, kustomization", check_kubernetes),
-    ("systemd", "rapportd.service keys and systemd-analyze verify", check_systemd),
+    ("kubernetes", "Deployment, Service, ServiceMonitor, NetworkPolicy, TLS and auth mounts, PVC, "
+     "kustomization", check_kubernetes),
+    ("systemd", "rapportd.service keys, credentials, systemd-analyze verify", check_systemd),
     ("dockerfile", "Dockerfile stages, packages, COPY sources, user, ports", check_dockerfile),
+    ("secrets", "no private key, API key or token committed; Secrets are placeholders", check_no_secrets),
+    ("auth-config", "the example auth configs match rapport.config.v1.AuthConfig", check_auth_configs),
+    ("security-docs", "docs/security.md covers every RPC and permission", check_security_docs),
     ("install-deps", "the test packages are installed by install-deps.sh", check_install_deps),
     ("docs", "docs/alerts.md describes every alert", check_docs),
 ]

@@ -1,6 +1,6 @@
 """End to end with the real Prometheus: rapportd serves the demo org, Debian's
 prometheus scrapes it with deploy/prometheus's config and rules (only the
-target address and the intervals changed), and its HTTP API must show the
+target address, the intervals and the transport changed), and its HTTP API must show the
 leaderboard and the declining-engagement alert a manager relies on.
 
   prometheus_e2e.py --rapportd PATH --cli PATH --deploy_dir PATH
@@ -101,7 +101,8 @@ class Prometheus:
 
 
 def test_config(deploy_dir, metrics_address):
-    """deploy's prometheus.yml with only the target and intervals changed."""
+    """deploy's prometheus.yml with only the target, the intervals and the
+    transport (plain HTTP, no scrape key) changed."""
     prom_dir = os.path.join(os.path.abspath(deploy_dir), "prometheus")
     with open(os.path.join(prom_dir, "prometheus.yml")) as f:
         config = yaml.safe_load(f)
@@ -115,6 +116,10 @@ def test_config(deploy_dir, metrics_address):
     if len(jobs) != 1:
         raise AssertionError("deploy's prometheus.yml has no 'rapport' job")
     jobs[0]["static_configs"] = [{"targets": [metrics_address]}]
+    # The test's rapportd serves plain HTTP on loopback: deploy's TLS and
+    # scrape key (files of a real host) do not apply.
+    for key in ("scheme", "tls_config", "authorization"):
+        jobs[0].pop(key, None)
     jobs[0]["scrape_interval"] = "1s"
     jobs[0]["scrape_timeout"] = "1s"
     return config
