@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "grpcpp/client_context.h"
@@ -23,9 +24,12 @@ namespace rapport::testing {
 // is over. The call has a 10 s deadline.
 class RawCall {
  public:
-  RawCall(grpc::GenericStub& stub, const std::string& method) {
+  RawCall(grpc::GenericStub& stub, const std::string& method,
+          const std::vector<std::pair<std::string, std::string>>& metadata =
+              {}) {
     context_.set_deadline(std::chrono::system_clock::now() +
                           std::chrono::seconds(10));
+    for (const auto& [key, value] : metadata) context_.AddMetadata(key, value);
     call_ = stub.PrepareCall(&context_, method, &cq_);
     call_->StartCall(this);
     Wait();
