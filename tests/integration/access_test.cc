@@ -7,6 +7,7 @@
 // permission each method needs, which role holds which permission, what
 // each role's scope reaches), not from the server's table; a method of the
 // API that the statement or the server's table leaves out fails the test.
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <optional>
@@ -376,6 +377,225 @@ TEST_F(AccessMatrixTest, HealthIsOpenAndUnknownMethodsAreRefused) {
     call.WritesDone();
     call.Read();
     EXPECT_EQ(call.Finish().error_code(), StatusCode::PERMISSION_DENIED);
+  }
+}
+
+}  // namespace
+}  // namespace rapport::testing
+
+namespace rapport::testing {
+namespace {
+
+class TenantIsolationTest : public AccessFixture {
+ protected:
+  v1::IngestEventsResponse IngestAs(Who who, const std::vector<v1::Event>& events) {
+    grpc::ClientContext ctx;
+    Authorize(ctx, who);
+    v1::IngestEventsResponse out;
+    auto writer = activity_->IngestEvents(&ctx, &out);
+    v1::IngestEventsRequest req;
+    for (const v1::Event& e : events) *req.add_events() = e;
+    writer->Write(req);
+    writer->WritesDone();
+    const grpc::Status status = writer->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return out;
+  }
+
+  v1::Score ScoreAs(Who who, const std::string& member) {
+    auto stub = v1::ScoringService::NewStub(channel_);
+    grpc::ClientContext ctx;
+    Authorize(ctx, who);
+    v1::GetScoreRequest req;
+    req.set_member_id(member);
+    v1::GetScoreResponse resp;
+    const grpc::Status status = stub->GetScore(&ctx, req, &resp);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return resp.score();
+  }
+
+  std::vector<std::string> LeaderboardAs(Who who, const std::string& team = "") {
+    auto stub = v1::ScoringService::NewStub(channel_);
+    grpc::ClientContext ctx;
+    Authorize(ctx, who);
+    v1::GetLeaderboardRequest req;
+    if (!team.empty()) req.set_team(team);
+    v1::GetLeaderboardResponse resp;
+    const grpc::Status status = stub->GetLeaderboard(&ctx, req, &resp);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::vector<std::string> ids;
+    for (const auto& e : resp.entries()) ids.push_back(e.member_id());
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+};
+
+TEST_F(TenantIsolationTest, SameIdsInTwoTenantsNeverCross) {
+  // The same event ids in both tenants: each is new in its own tenant.
+  // globex's n1 also posted on 19 other days.
+  std::vector<v1::Event> acme, globex;
+  acme.push_back(MakeEvent("post-0", "n1", clock_.Now() - absl::Hours(2)));
+  for (int i = 0; i < 20; ++i) {
+    globex.push_back(MakeEvent(absl::StrCat("post-", i), "n1",
+                               clock_.Now() - absl::Hours(2 + 24 * i)));
+  }
+  EXPECT_EQ(IngestAs(Who::kAdmin, acme).accepted_count(), 1);
+  EXPECT_EQ(IngestAs(Who::kOtherAdmin, globex).accepted_count(), 20);
+  // Sent again: duplicates in each tenant, nothing new.
+  EXPECT_EQ(IngestAs(Who::kOtherAdmin, globex).duplicate_count(), 20);
+
+  // Each tenant's n1 is scored from its own events only.
+  const v1::Score a = ScoreAs(Who::kAdmin, "n1");
+  const v1::Score g = ScoreAs(Who::kOtherAdmin, "n1");
+  EXPECT_NE(a.total(), g.total());
+  EXPECT_EQ(ScoreAs(Who::kRep, "n1").total(), a.total());
+
+  EXPECT_EQ(LeaderboardAs(Who::kAdmin),
+            (std::vector<std::string>{"n1", "n2", "s1"}));
+  EXPECT_EQ(LeaderboardAs(Who::kOtherAdmin),
+            (std::vector<std::string>{"g1", "n1"}));
+  EXPECT_EQ(LeaderboardAs(Who::kManager, "north"),
+            (std::vector<std::string>{"n1", "n2"}));
+
+  // History is recorded per tenant.
+  ASSERT_TRUE(server_->RecordHistory().ok());
+  auto scoring = v1::ScoringService::NewStub(channel_);
+  for (Who who : {Who::kAdmin, Who::kOtherAdmin}) {
+    grpc::ClientContext ctx;
+    Authorize(ctx, who);
+    v1::GetScoreHistoryRequest req;
+    req.set_member_id("n1");
+    v1::GetScoreHistoryResponse resp;
+    ASSERT_TRUE(scoring->GetScoreHistory(&ctx, req, &resp).ok());
+    ASSERT_FALSE(resp.points().empty());
+    EXPECT_EQ(resp.points().rbegin()->total(),
+              who == Who::kAdmin ? a.total() : g.total());
+  }
+
+  // Recommendations start from the tenant's own score.
+  auto recommend = v1::RecommendationService::NewStub(channel_);
+  for (Who who : {Who::kAdmin, Who::kOtherAdmin}) {
+    grpc::ClientContext ctx;
+    Authorize(ctx, who);
+    v1::GetRecommendationsRequest req;
+    req.set_member_id("n1");
+    v1::GetRecommendationsResponse resp;
+    ASSERT_TRUE(recommend->GetRecommendations(&ctx, req, &resp).ok());
+    EXPECT_DOUBLE_EQ(resp.current_total(),
+                     who == Who::kAdmin ? a.total() : g.total());
+  }
+
+  // Deleting globex's n1 leaves acme's.
+  {
+    grpc::ClientContext ctx;
+    Authorize(ctx, Who::kOtherAdmin);
+    v1::DeleteMemberRequest req;
+    req.set_member_id("n1");
+    v1::DeleteMemberResponse resp;
+    ASSERT_TRUE(activity_->DeleteMember(&ctx, req, &resp).ok());
+    EXPECT_EQ(resp.deleted_event_count(), 20);
+  }
+  EXPECT_EQ(ScoreAs(Who::kAdmin, "n1").total(), a.total());
+}
+
+TEST_F(TenantIsolationTest, PageTokensAreBoundToTenantAndPrincipal) {
+  v1::ListMembersRequest req;
+  req.set_team("north");
+  req.set_page_size(1);
+  v1::ListMembersResponse first;
+  {
+    grpc::ClientContext ctx;
+    Authorize(ctx, Who::kAdmin);
+    ASSERT_TRUE(activity_->ListMembers(&ctx, req, &first).ok());
+    ASSERT_FALSE(first.next_page_token().empty());
+  }
+  req.set_page_token(first.next_page_token());
+  for (Who other : {Who::kOtherAdmin, Who::kManager}) {
+    grpc::ClientContext ctx;
+    Authorize(ctx, other);
+    v1::ListMembersResponse resp;
+    const grpc::Status status = activity_->ListMembers(&ctx, req, &resp);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << static_cast<int>(other) << ": " << status.error_message();
+    EXPECT_THAT(status.error_message(), ::testing::HasSubstr("page_token"));
+  }
+  grpc::ClientContext ctx;
+  Authorize(ctx, Who::kAdmin);
+  v1::ListMembersResponse second;
+  ASSERT_TRUE(activity_->ListMembers(&ctx, req, &second).ok());
+  ASSERT_EQ(second.members_size(), 1);
+  EXPECT_NE(second.members(0).member_id(), first.members(0).member_id());
+}
+
+TEST_F(TenantIsolationTest, KeysAndTenantsStayWithTheirTenant) {
+  // globex's admin lists only globex's keys and cannot revoke acme's.
+  {
+    grpc::ClientContext ctx;
+    Authorize(ctx, Who::kOtherAdmin);
+    v1::ListApiKeysResponse resp;
+    ASSERT_TRUE(
+        admin_->ListApiKeys(&ctx, v1::ListApiKeysRequest(), &resp).ok());
+    ASSERT_EQ(resp.keys_size(), 1);
+    EXPECT_EQ(resp.keys(0).key_id(),
+              auth::ParseApiKey(keys_[Who::kOtherAdmin])->key_id);
+  }
+  {
+    grpc::ClientContext ctx;
+    Authorize(ctx, Who::kOtherAdmin);
+    v1::RevokeApiKeyRequest req;
+    req.set_key_id(std::string(auth::ParseApiKey(keys_[Who::kRep])->key_id));
+    v1::RevokeApiKeyResponse resp;
+    EXPECT_EQ(admin_->RevokeApiKey(&ctx, req, &resp).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+  EXPECT_EQ(ScoreAs(Who::kRep, "n1").member_id(), "n1");  // Still valid.
+  // Only the operator tenant's admins create tenants.
+  {
+    grpc::ClientContext ctx;
+    Authorize(ctx, Who::kOtherAdmin);
+    v1::CreateTenantRequest req;
+    req.mutable_tenant()->set_tenant_id("initech");
+    v1::CreateTenantResponse resp;
+    const grpc::Status status = admin_->CreateTenant(&ctx, req, &resp);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_THAT(status.error_message(), ::testing::HasSubstr("tenants.create"));
+  }
+  // A new tenant's first admin key works at once, in that tenant only.
+  grpc::ClientContext ctx;
+  Authorize(ctx, Who::kAdmin);
+  v1::CreateTenantRequest req;
+  req.mutable_tenant()->set_tenant_id("initech");
+  v1::CreateTenantResponse resp;
+  ASSERT_TRUE(admin_->CreateTenant(&ctx, req, &resp).ok());
+  keys_[Who::kOtherAdmin] = resp.admin_key_secret();
+  EXPECT_TRUE(LeaderboardAs(Who::kOtherAdmin).empty());
+}
+
+TEST_F(TenantIsolationTest, RepsSeeTheirTeamsRanksButOnlyTheirOwnScore) {
+  std::vector<v1::Event> events;
+  for (const char* member : {"n1", "n2"}) {
+    for (int i = 0; i < 2; ++i) {
+      events.push_back(MakeEvent(absl::StrCat(member, "-", i), member,
+                                 clock_.Now() - absl::Hours(3 + i)));
+    }
+  }
+  IngestAs(Who::kAdmin, events);
+  auto stub = v1::ScoringService::NewStub(channel_);
+  grpc::ClientContext ctx;
+  Authorize(ctx, Who::kRep);
+  v1::GetLeaderboardRequest req;
+  req.set_team("north");
+  v1::GetLeaderboardResponse resp;
+  ASSERT_TRUE(stub->GetLeaderboard(&ctx, req, &resp).ok());
+  ASSERT_EQ(resp.entries_size(), 2);
+  for (const v1::LeaderboardEntry& e : resp.entries()) {
+    EXPECT_GE(e.rank(), 1);
+    if (e.member_id() == "n1") {
+      EXPECT_GT(e.total(), 0);
+    } else {
+      EXPECT_EQ(e.total(), 0) << "another rep's score is hidden";
+      EXPECT_TRUE(e.pillars().empty());
+    }
   }
 }
 
