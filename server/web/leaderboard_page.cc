@@ -157,8 +157,26 @@ void AppendPillarCells(const scoring::MemberTotals& totals, std::string* out) {
   }
 }
 
+// A row showing only the rank and the name.
+void AppendRankOnlyRow(const MemberScore& m, int rank, std::string* out) {
+  const std::string id = HtmlEscape(m.member.member_id);
+  absl::StrAppend(out, "<tr class=\"hidden-score\" data-member=\"", id,
+                  "\" data-rank=\"", rank, "\">");
+  absl::StrAppend(out, "<td class=\"rank\">", rank, "</td>");
+  absl::StrAppend(out, "<td class=\"name\"><span class=\"dn\" title=\"", id,
+                  "\">", HtmlEscape(m.member.display_name),
+                  "</span><span class=\"id\">", id, "</span></td>");
+  absl::StrAppend(out, "<td class=\"ssi\" colspan=\"", 3 + kPillars.size(),
+                  "\"></td></tr>\n");
+}
+
 void AppendMemberRow(const MemberScore& m, int rank,
                      const LeaderboardPageOptions& options, std::string* out) {
+  if (!options.scores_only_for.empty() &&
+      m.member.member_id != options.scores_only_for) {
+    AppendRankOnlyRow(m, rank, out);
+    return;
+  }
   const bool declining = board::IsDeclining(m, options.decline_points);
   const std::string id = HtmlEscape(m.member.member_id);
   absl::StrAppend(out, "<tr", declining ? " class=\"declining\"" : "",
@@ -441,7 +459,9 @@ void AppendTenantView(const board::Board& board,
 
 void AppendTeamView(const board::Board& board,
                     const LeaderboardPageOptions& options, std::string* out) {
-  out->append("<a class=\"back\" href=\"./\">\u2190 All teams</a>\n");
+  if (options.link_to_tenant) {
+    out->append("<a class=\"back\" href=\"./\">\u2190 All teams</a>\n");
+  }
   const Group* group = board.Team(options.team);
   if (group == nullptr) {
     absl::StrAppend(out, "<section><p class=\"empty\">No team named \u201C",

@@ -36,6 +36,12 @@ struct LeaderboardPageOptions {
   // best) and this many decliners; the team view shows every member. 0 or
   // less: no limit.
   int max_rows_per_team = 50;
+  // A rep's ranks-only view: when not empty, the rows of every member but
+  // this one show the rank and the name only (no SSI, pillars or change).
+  std::string scores_only_for;
+  // Whether the team view links back to the whole tenant (not for viewers
+  // who may see only their teams).
+  bool link_to_tenant = true;
 };
 
 std::string RenderLeaderboardPage(const board::Board& board,
