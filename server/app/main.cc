@@ -67,6 +67,10 @@ ABSL_FLAG(absl::Duration, key_cache_ttl, absl::Seconds(10),
           "how long a verified API key is trusted before the database is "
           "read again (a revocation through another server takes effect "
           "within it)");
+ABSL_FLAG(std::string, auth_config, "",
+          "identity providers (OIDC), client certificate rules and trusted "
+          "proxies: a rapport.config.v1.AuthConfig file (JSON or textproto); "
+          "empty for API keys only");
 ABSL_FLAG(std::string, bootstrap_admin_key, "",
           "offline: create this tenant if missing, print a new admin API key "
           "of it on stdout (shown once) and exit");
@@ -153,6 +157,7 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   }
   options->auth.reflection = *reflection;
   options->auth.key_cache_ttl = absl::GetFlag(FLAGS_key_cache_ttl);
+  options->auth.config_file = absl::GetFlag(FLAGS_auth_config);
   if (options->auth.key_cache_ttl < absl::ZeroDuration()) {
     return "--key_cache_ttl must not be negative";
   }

@@ -1,5 +1,6 @@
 #include "server/app/server.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -21,7 +22,9 @@
 #include "server/api/admin_service.h"
 #include "server/api/gatekeeper.h"
 #include "server/auth/api_keys.h"
+#include "server/auth/auth_config.h"
 #include "server/auth/authenticator.h"
+#include "server/auth/oidc.h"
 #include "server/common/serial_executor.h"
 #include "server/core/outreach_reports.h"
 #include "server/core/recommendations.h"
@@ -57,6 +60,8 @@ struct RapportServer::Parts {
   std::unique_ptr<core::OutreachReports> outreach_reports;
   std::unique_ptr<core::NextActions> next_actions;
   std::unique_ptr<auth::ApiKeyVerifier> api_keys;
+  config::v1::AuthConfig auth_config;
+  std::unique_ptr<auth::OidcVerifier> oidc;
   std::unique_ptr<auth::Authenticator> authenticator;
   std::unique_ptr<api::Gatekeeper> gatekeeper;
   std::unique_ptr<api::Access> access;
@@ -112,6 +117,28 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PortCredentials(
       grpc::experimental::LocalServerCredentials(LOCAL_TCP);
   credentials->SetAuthMetadataProcessor(gatekeeper.Processor());
   return credentials;
+}
+
+// The principals the client certificate rules of the auth config map to.
+std::vector<auth::CertRule> CertRulesOf(const config::v1::AuthConfig& config) {
+  std::vector<auth::CertRule> rules;
+  for (const config::v1::ClientCertRule& rule : config.client_certs()) {
+    auth::CertRule out;
+    out.uri_san = rule.uri_san();
+    out.subject = rule.subject();
+    out.principal.tenant = rule.tenant();
+    out.principal.role = auth::ParseRole(rule.role()).value_or(auth::Role::kRep);
+    out.principal.member_id = rule.member_id();
+    out.principal.teams.assign(rule.teams().begin(), rule.teams().end());
+    std::sort(out.principal.teams.begin(), out.principal.teams.end());
+    out.principal.teams.erase(
+        std::unique(out.principal.teams.begin(), out.principal.teams.end()),
+        out.principal.teams.end());
+    out.principal.id = absl::StrCat(
+        "cert:", rule.has_uri_san() ? rule.uri_san() : rule.subject());
+    rules.push_back(std::move(out));
+  }
+  return rules;
 }
 
 absl::Status CheckExposure(const ServerOptions& options) {
@@ -192,10 +219,28 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->api_keys = std::make_unique<auth::ApiKeyVerifier>(
       parts->store.get(), clock, parts->writer.get(),
       auth::ApiKeyVerifierOptions{.cache_ttl = options.auth.key_cache_ttl});
+  if (!options.auth.config_file.empty()) {
+    absl::StatusOr<config::v1::AuthConfig> config =
+        auth::LoadAuthConfig(options.auth.config_file);
+    if (!config.ok()) return config.status();
+    parts->auth_config = *std::move(config);
+  }
   if (options.auth.enabled) {
+    auth::TokenVerifier oidc;
+    if (!parts->auth_config.oidc().empty()) {
+      absl::StatusOr<std::unique_ptr<auth::OidcVerifier>> verifier =
+          auth::OidcVerifier::Create(
+              {parts->auth_config.oidc().begin(),
+               parts->auth_config.oidc().end()},
+              clock);
+      if (!verifier.ok()) return verifier.status();
+      parts->oidc = *std::move(verifier);
+      oidc = [verifier = parts->oidc.get()](absl::string_view token) {
+        return verifier->Verify(token);
+      };
+    }
     parts->authenticator = std::make_unique<auth::Authenticator>(
-        parts->api_keys.get(), auth::TokenVerifier(),
-        std::vector<auth::CertRule>());
+        parts->api_keys.get(), std::move(oidc), CertRulesOf(parts->auth_config));
     parts->gatekeeper = api::Gatekeeper::On(parts->authenticator.get(),
                                             options.auth.reflection);
   } else {

@@ -29,6 +29,9 @@ struct AuthOptions {
   // How long a key read from the database is trusted before it is read
   // again (a revocation through another server takes effect within it).
   absl::Duration key_cache_ttl = absl::Seconds(10);
+  // rapport.config.v1.AuthConfig (JSON or textproto): OIDC providers,
+  // client certificate rules, trusted proxies. Empty: API keys only.
+  std::string config_file;
 };
 
 struct ServerOptions {

@@ -4,9 +4,13 @@
 //          metrics; plus a revoked and an expired key.
 //   globex: members g1 and n1 (team north) — the same id as acme's n1, with
 //          other data; an admin key.
+// An OIDC provider (issuer https://idp.test, audience rapport) maps tokens to
+// acme: groups rapport-managers -> manager, rapport-team-* -> teams, email
+// -> a rep's member id.
 #ifndef RAPPORT_TESTS_INTEGRATION_ACCESS_FIXTURE_H_
 #define RAPPORT_TESTS_INTEGRATION_ACCESS_FIXTURE_H_
 
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,6 +27,7 @@
 #include "server/auth/api_keys.h"
 #include "server/common/clock.h"
 #include "server/store/sqlite_store.h"
+#include "tests/common/jwt_testing.h"
 #include "tests/common/temp_dir.h"
 
 namespace rapport::testing {
@@ -67,9 +72,22 @@ class AccessFixture : public ::testing::Test {
       keys_[Who::kAdmin] = *acme;
       keys_[Who::kOtherAdmin] = *globex;
     }
+    idp_key_ = GenerateRsaKey();
+    WriteJwksFile(dir_.File("jwks.json"), {{idp_key_.get(), "k1", "RS256"}});
+    {
+      std::ofstream config(dir_.File("auth.json"));
+      config << R"({"oidc": [{"issuer": "https://idp.test",
+        "audiences": ["rapport"], "jwks_file": ")"
+             << dir_.File("jwks.json") << R"(",
+        "claims": {"tenant": "acme", "member_claim": "email",
+          "role_claim": "groups",
+          "roles": {"rapport-managers": "manager", "rapport-reps": "rep"},
+          "teams_claim": "groups", "team_prefix": "rapport-team-"}}]})";
+    }
     app::ServerOptions options;
     options.listen = "127.0.0.1:0";
     options.db_path = db;
+    options.auth.config_file = dir_.File("auth.json");
     options.board.refresh_interval = absl::ZeroDuration();
     options.history_interval = absl::ZeroDuration();
     options.auth.enabled = true;
@@ -155,6 +173,28 @@ class AccessFixture : public ::testing::Test {
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
+  // A token of the test's identity provider, signed by `key` (the
+  // provider's when null): a manager of north, valid for an hour, unless
+  // `claims` (name -> JSON value) replace or add claims.
+  std::string Token(const std::map<std::string, std::string>& claims = {},
+                    EVP_PKEY* key = nullptr) {
+    std::map<std::string, std::string> all = {
+        {"iss", R"("https://idp.test")"},
+        {"sub", R"("u-1")"},
+        {"aud", R"("rapport")"},
+        {"groups", R"(["rapport-managers","rapport-team-north"])"},
+        {"exp", absl::StrCat(absl::ToUnixSeconds(clock_.Now() + absl::Hours(1)))}};
+    for (const auto& [name, value] : claims) all[name] = value;
+    std::string payload = "{";
+    for (const auto& [name, value] : all) {
+      absl::StrAppend(&payload, payload.size() > 1 ? "," : "", "\"", name,
+                      "\":", value);
+    }
+    payload += "}";
+    return MintJwt(key == nullptr ? idp_key_.get() : key, "RS256", "k1",
+                   payload);
+  }
+
   // A key of the right shape that was never issued.
   static std::string ForgedKey() {
     return absl::StrCat("rpk_0123456789abcdef_", std::string(43, 'Q'));
@@ -174,6 +214,7 @@ class AccessFixture : public ::testing::Test {
   std::unique_ptr<v1::AdminService::Stub> admin_;
   std::map<Who, std::string> keys_;
   std::string revoked_key_, expired_key_;
+  Pkey idp_key_;
 };
 
 }  // namespace rapport::testing

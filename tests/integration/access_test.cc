@@ -349,8 +349,28 @@ TEST_F(AccessMatrixTest, BadCredentialsAreUnauthenticatedWithoutSayingWhy) {
       {"expired key", absl::StrCat("Bearer ", expired_key_)},
       {"not a key or token", "Bearer hello"},
   };
+  // Tokens of the identity provider that must not pass.
+  const Pkey stranger = GenerateRsaKey();
+  const int64_t now = absl::ToUnixSeconds(clock_.Now());
+  const std::vector<std::pair<std::string, std::string>> tokens = {
+      {"expired token", Token({{"exp", absl::StrCat(now - 3600)}})},
+      {"token not yet valid", Token({{"nbf", absl::StrCat(now + 3600)}})},
+      {"wrong audience", Token({{"aud", R"("someone-else")"}})},
+      {"wrong issuer", Token({{"iss", R"("https://evil.test")"}})},
+      {"no subject", Token({{"sub", "null"}})},
+      {"forged signature", Token({}, stranger.get())},
+      {"alg none",
+       MintUnsignedJwt("k1", R"({"iss":"https://idp.test","sub":"u","aud":"rapport","exp":9999999999})")},
+      {"HS256 keyed by the public key",
+       MintHs256Jwt(PublicKeyDer(idp_key_.get()), "k1",
+                    R"({"iss":"https://idp.test","sub":"u","aud":"rapport","exp":9999999999})")},
+  };
+  std::vector<std::pair<std::string, std::string>> all = bad;
+  for (const auto& [name, token] : tokens) {
+    all.emplace_back(name, absl::StrCat("Bearer ", token));
+  }
   for (const MethodSpec& spec : Methods()) {
-    for (const auto& [name, authorization] : bad) {
+    for (const auto& [name, authorization] : all) {
       const grpc::Status status = Call(spec, spec.targets.front(), authorization);
       EXPECT_EQ(status.error_code(), StatusCode::UNAUTHENTICATED)
           << name << " " << spec.method << ": " << status.error_message();
@@ -597,6 +617,68 @@ TEST_F(TenantIsolationTest, RepsSeeTheirTeamsRanksButOnlyTheirOwnScore) {
       EXPECT_TRUE(e.pillars().empty());
     }
   }
+}
+
+}  // namespace
+}  // namespace rapport::testing
+
+namespace rapport::testing {
+namespace {
+
+class OidcAccessTest : public AccessFixture {
+ protected:
+  grpc::Status GetScore(const std::string& token, const std::string& member) {
+    auto stub = v1::ScoringService::NewStub(channel_);
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    v1::GetScoreRequest req;
+    req.set_member_id(member);
+    v1::GetScoreResponse resp;
+    return stub->GetScore(&ctx, req, &resp);
+  }
+  grpc::Status Leaderboard(const std::string& token, const std::string& team) {
+    auto stub = v1::ScoringService::NewStub(channel_);
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    v1::GetLeaderboardRequest req;
+    req.set_team(team);
+    v1::GetLeaderboardResponse resp;
+    return stub->GetLeaderboard(&ctx, req, &resp);
+  }
+};
+
+TEST_F(OidcAccessTest, ATokenActsAsTheRoleAndTeamsItsClaimsMapTo) {
+  const std::string manager = Token();
+  EXPECT_TRUE(Leaderboard(manager, "north").ok());
+  EXPECT_EQ(Leaderboard(manager, "south").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(GetScore(manager, "n2").ok());
+  EXPECT_EQ(GetScore(manager, "s1").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  const std::string rep =
+      Token({{"groups", R"(["rapport-reps"])"}, {"email", R"("n1")"}});
+  EXPECT_TRUE(GetScore(rep, "n1").ok());
+  EXPECT_EQ(GetScore(rep, "n2").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  const grpc::Status no_role = GetScore(Token({{"groups", R"(["sales"])"}}), "n1");
+  EXPECT_EQ(no_role.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(OidcAccessTest, TheProvidersNewKeysAreTakenWithoutARestart) {
+  const std::string old_token = Token();
+  ASSERT_TRUE(GetScore(old_token, "n1").ok());
+  const Pkey next = GenerateRsaKey();
+  WriteJwksFile(dir_.File("jwks.json"), {{next.get(), "k2", "RS256"}});
+  clock_.Advance(absl::Seconds(2));  // Past the JWKS file check interval.
+  const std::string payload = absl::StrCat(
+      R"({"iss":"https://idp.test","sub":"u-2","aud":"rapport",)",
+      R"("groups":["rapport-managers","rapport-team-north"],"exp":)",
+      absl::ToUnixSeconds(clock_.Now() + absl::Hours(1)), "}");
+  EXPECT_TRUE(GetScore(MintJwt(next.get(), "RS256", "k2", payload), "n1").ok());
+  EXPECT_EQ(GetScore(old_token, "n1").error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
 }
 
 }  // namespace
