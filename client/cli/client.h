@@ -8,6 +8,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
@@ -24,18 +26,39 @@ struct ClientOptions {
   // Deadline of each call (of each stream, for ingestion); zero or infinite
   // for none.
   absl::Duration timeout = absl::Seconds(30);
+  // TLS when set: the CAs that rapportd's certificate must chain to.
+  std::string tls_ca_file;
+  // The client certificate and key for mutual TLS (both or neither).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // The name checked against rapportd's certificate instead of the host of
+  // `server`.
+  std::string tls_server_name;
+  // Sent as `authorization: Bearer <api_key>` on every call when set.
+  std::string api_key;
 };
+
+// The API key: the first line, trimmed, of `file` when it is set, else
+// `env_value` (RAPPORT_API_KEY) trimmed, else "". NOT_FOUND when the file
+// cannot be read; INVALID_ARGUMENT naming --api_key_file when its first
+// line is empty.
+absl::StatusOr<std::string> ReadApiKey(const std::string& file,
+                                       const char* env_value);
 
 // Thread-compatible: the stubs are thread-safe, the object is not mutated.
 class Client {
  public:
-  // An insecure channel to options.server; connects lazily, so an
-  // unreachable server shows up as UNAVAILABLE on the first call.
-  static std::unique_ptr<Client> Connect(const ClientOptions& options);
+  // A channel to options.server, over TLS when options.tls_ca_file is set
+  // (insecure otherwise); connects lazily, so an unreachable server shows up
+  // as UNAVAILABLE on the first call. NOT_FOUND or INVALID_ARGUMENT naming
+  // the flag when a TLS file cannot be used.
+  static absl::StatusOr<std::unique_ptr<Client>> Connect(
+      const ClientOptions& options);
   // Over an existing channel (tests use an in-process one).
-  Client(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout);
+  Client(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout,
+         std::string api_key = "");
 
-  // A fresh context carrying the deadline.
+  // A fresh context carrying the deadline and the API key.
   std::unique_ptr<grpc::ClientContext> NewContext() const;
 
   rapport::v1::ActivityService::StubInterface& activity() { return *activity_; }
@@ -47,6 +70,7 @@ class Client {
 
  private:
   absl::Duration timeout_;
+  std::string api_key_;
   std::unique_ptr<rapport::v1::ActivityService::StubInterface> activity_;
   std::unique_ptr<rapport::v1::ScoringService::StubInterface> scoring_;
   std::unique_ptr<rapport::v1::OutreachService::StubInterface> outreach_;

@@ -1,6 +1,13 @@
 // rapport: the command-line client of rapportd.
 //
-//   rapport [--server=HOST:PORT] [--json] [--timeout=30s] COMMAND [ARGS]
+//   rapport [--server=HOST:PORT] [--json] [--timeout=30s]
+//           [--tls_ca_file=CA.pem [--tls_cert_file=C.pem --tls_key_file=K.pem]
+//            [--tls_server_name=NAME]] [--api_key_file=FILE] COMMAND [ARGS]
+//
+// The API key comes from RAPPORT_API_KEY or --api_key_file, never from the
+// command line (where other users of the machine could read it). The TLS
+// flags fall back to RAPPORT_TLS_CA_FILE, RAPPORT_TLS_CERT_FILE,
+// RAPPORT_TLS_KEY_FILE and RAPPORT_TLS_SERVER_NAME.
 //
 // Exit status: 0 success; 1 a call failed (or an input file was invalid),
 // with "error: <CODE_NAME>: <message>" on stderr; 2 a usage error.
@@ -10,6 +17,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <optional>
@@ -41,6 +49,20 @@ ABSL_FLAG(bool, json, false,
           "print responses in the proto3 JSON mapping, one object per line");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30),
           "deadline of each call (of each stream when ingesting); 0 for none");
+ABSL_FLAG(std::string, tls_ca_file, "",
+          "connect with TLS, trusting the CAs of this PEM file "
+          "(or $RAPPORT_TLS_CA_FILE)");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "client certificate (PEM) for mutual TLS "
+          "(or $RAPPORT_TLS_CERT_FILE)");
+ABSL_FLAG(std::string, tls_key_file, "",
+          "the client certificate's key (PEM) (or $RAPPORT_TLS_KEY_FILE)");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "the name to check rapportd's certificate against, instead of the "
+          "--server host (or $RAPPORT_TLS_SERVER_NAME)");
+ABSL_FLAG(std::string, api_key_file, "",
+          "file whose first line is the API key; without it the key is "
+          "$RAPPORT_API_KEY (never a flag value)");
 // Members.
 ABSL_FLAG(std::string, member_id, "", "the member's id");
 ABSL_FLAG(std::string, display_name, "", "the member's display name");
@@ -381,11 +403,26 @@ const std::vector<Command>& Commands() {
   return *kCommands;
 }
 
-constexpr const char* kGlobalFlags[] = {"server", "json", "timeout"};
+constexpr const char* kGlobalFlags[] = {
+    "server",        "json",         "timeout",         "tls_ca_file",
+    "tls_cert_file", "tls_key_file", "tls_server_name", "api_key_file"};
 
 void PrintUsage(std::ostream& out) {
-  out << "usage: rapport [--server=HOST:PORT] [--json] [--timeout=30s] "
-         "COMMAND [ARGS]\n\ncommands:\n";
+  out << "usage: rapport [--server=HOST:PORT] [--json] [--timeout=30s]\n"
+         "               [--tls_ca_file=CA.pem [--tls_cert_file=CERT.pem "
+         "--tls_key_file=KEY.pem]\n"
+         "                [--tls_server_name=NAME]] [--api_key_file=FILE] "
+         "COMMAND [ARGS]\n\n"
+         "TLS: with --tls_ca_file (or $RAPPORT_TLS_CA_FILE) the connection "
+         "uses TLS;\n"
+         "  $RAPPORT_TLS_CERT_FILE, $RAPPORT_TLS_KEY_FILE and "
+         "$RAPPORT_TLS_SERVER_NAME\n"
+         "  stand in for the other flags.\n"
+         "API key: sent on every call as `authorization: Bearer KEY`, read "
+         "from\n"
+         "  $RAPPORT_API_KEY or the first line of --api_key_file; never pass "
+         "it as an\n"
+         "  argument.\n\ncommands:\n";
   for (const Command& c : Commands()) {
     out << absl::StrFormat("  %-15s %s\n", c.name, c.summary);
   }
@@ -427,6 +464,33 @@ int Help(const Args& args) {
   return UsageError(absl::StrCat("unknown command \"", args[1], "\""));
 }
 
+// The flag's value, or the environment variable's when the flag is empty.
+std::string FlagOrEnv(const absl::Flag<std::string>& flag, const char* env) {
+  std::string value = absl::GetFlag(flag);
+  if (value.empty()) {
+    const char* from_env = std::getenv(env);
+    if (from_env != nullptr) value = from_env;
+  }
+  return value;
+}
+
+absl::StatusOr<ClientOptions> ClientOptionsFromFlags() {
+  ClientOptions options;
+  options.server = absl::GetFlag(FLAGS_server);
+  options.timeout = absl::GetFlag(FLAGS_timeout);
+  options.tls_ca_file = FlagOrEnv(FLAGS_tls_ca_file, "RAPPORT_TLS_CA_FILE");
+  options.tls_cert_file =
+      FlagOrEnv(FLAGS_tls_cert_file, "RAPPORT_TLS_CERT_FILE");
+  options.tls_key_file = FlagOrEnv(FLAGS_tls_key_file, "RAPPORT_TLS_KEY_FILE");
+  options.tls_server_name =
+      FlagOrEnv(FLAGS_tls_server_name, "RAPPORT_TLS_SERVER_NAME");
+  absl::StatusOr<std::string> key = ReadApiKey(
+      absl::GetFlag(FLAGS_api_key_file), std::getenv("RAPPORT_API_KEY"));
+  if (!key.ok()) return key.status();
+  options.api_key = *std::move(key);
+  return options;
+}
+
 int Main(int argc, char** argv) {
   absl::StatusOr<ParsedArgs> parsed = ParseArgs(argc, argv);
   if (!parsed.ok()) return UsageError(parsed.status().message());
@@ -465,10 +529,12 @@ int Main(int argc, char** argv) {
   absl::StatusOr<Action> action = command->build(args);
   if (!action.ok()) return UsageError(action.status().message());
 
-  const std::unique_ptr<Client> client = Client::Connect(
-      {absl::GetFlag(FLAGS_server), absl::GetFlag(FLAGS_timeout)});
+  absl::StatusOr<ClientOptions> options = ClientOptionsFromFlags();
+  if (!options.ok()) return UsageError(options.status().message());
+  absl::StatusOr<std::unique_ptr<Client>> client = Client::Connect(*options);
+  if (!client.ok()) return UsageError(client.status().message());
   Io io{std::cin, std::cout, std::cerr, isatty(STDERR_FILENO) == 1};
-  Env env{*client, io, absl::GetFlag(FLAGS_json)};
+  Env env{**client, io, absl::GetFlag(FLAGS_json)};
   const absl::Status status = (*action)(env);
   std::cout.flush();
   if (!status.ok()) {

@@ -292,9 +292,10 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
                      " (address in use or not valid)"));
   }
   if (!options.metrics_listen.empty()) {
+    metrics::MetricsEndpointOptions metrics_options;
+    metrics_options.listen = options.metrics_listen;
     absl::StatusOr<std::unique_ptr<metrics::MetricsEndpoint>> endpoint =
-        metrics::MetricsEndpoint::Start(options.metrics_listen,
-                                        parts->registry);
+        metrics::MetricsEndpoint::Start(metrics_options, parts->registry);
     if (!endpoint.ok()) {
       parts->grpc_server->Shutdown();
       return endpoint.status();

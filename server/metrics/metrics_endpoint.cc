@@ -9,6 +9,7 @@
 
 #include "CivetServer.h"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -16,6 +17,7 @@
 #include "prometheus/histogram.h"
 #include "prometheus/text_serializer.h"
 #include "server/metrics/gzip.h"
+#include "server/transport/tls_front.h"
 #include "server/web/html.h"
 
 namespace rapport::metrics {
@@ -151,13 +153,7 @@ class MetricsEndpoint::Handler final : public CivetHandler {
     const absl::string_view path = PathOf(conn);
     Response response;
     try {
-      if (path == "/metrics") {
-        response = Metrics(conn);
-      } else if (path == "/") {
-        response = Page(conn);
-      } else {
-        response = Text(404, "not found\n");
-      }
+      response = Route(conn, path);
     } catch (const std::exception&) {
       response = Text(500, "internal error\n");
     }
@@ -165,12 +161,44 @@ class MetricsEndpoint::Handler final : public CivetHandler {
     return true;
   }
 
-  Response Metrics(mg_connection* conn) {
+  Response Route(mg_connection* conn, absl::string_view path) {
+    if (!Known(path)) return Text(404, "not found\n");
+    std::optional<HttpCaller> caller = endpoint_->CallerOf(conn);
+    // With TLS, a connection to the loopback port that did not come through
+    // the TLS front skipped the handshake (and any client certificate).
+    if (!caller.has_value()) return Text(403, "use HTTPS\n");
+    std::optional<auth::Principal> viewer;
+    if (std::shared_ptr<const HttpGate> gate = endpoint_->gate()) {
+      absl::StatusOr<auth::Principal> principal = (*gate)(*caller);
+      if (!principal.ok()) return Refusal(principal.status());
+      viewer = *std::move(principal);
+    }
+    if (path == "/metrics") {
+      return Metrics(conn, viewer.has_value() ? viewer->tenant
+                                              : endpoint_->default_tenant_);
+    }
+    return Page(conn, std::move(viewer));
+  }
+
+  static Response Refusal(const absl::Status& status) {
+    if (absl::IsUnauthenticated(status)) {
+      Response response = Text(401, "authentication required\n");
+      response.headers = "WWW-Authenticate: Bearer realm=\"rapport\"\r\n";
+      return response;
+    }
+    if (absl::IsPermissionDenied(status)) {
+      return Text(403, absl::StrCat(status.message(), "\n"));
+    }
+    return Text(500,
+                absl::StrCat(absl::StatusCodeToString(status.code()), "\n"));
+  }
+
+  Response Metrics(mg_connection* conn, const std::string& tenant) {
     const auto start = std::chrono::steady_clock::now();
     Response response;
     response.content_type = kMetricsType;
     response.body =
-        prometheus::TextSerializer().Serialize(endpoint_->Collect());
+        prometheus::TextSerializer().Serialize(endpoint_->Collect(tenant));
     GzipIfAccepted(conn, &response);
     endpoint_->scrape_seconds_.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -178,10 +206,11 @@ class MetricsEndpoint::Handler final : public CivetHandler {
     return response;
   }
 
-  Response Page(mg_connection* conn) {
+  Response Page(mg_connection* conn, std::optional<auth::Principal> viewer) {
     std::shared_ptr<const PageHandler> handler = endpoint_->page_handler();
     if (handler == nullptr) return Text(404, "not found\n");
     PageRequest request;
+    request.viewer = std::move(viewer);
     const char* query = mg_get_request_info(conn)->query_string;
     if (query != nullptr) {
       CivetServer::getParam(query, std::strlen(query), "team", request.team);
@@ -207,16 +236,25 @@ class MetricsEndpoint::Handler final : public CivetHandler {
   MetricsEndpoint* const endpoint_;
 };
 
-MetricsEndpoint::MetricsEndpoint(std::shared_ptr<prometheus::Registry> registry,
+MetricsEndpoint::MetricsEndpoint(const MetricsEndpointOptions& options,
+                                 std::shared_ptr<prometheus::Registry> registry,
                                  prometheus::Histogram& scrape_seconds)
-    : registry_(std::move(registry)), scrape_seconds_(scrape_seconds) {}
+    : default_tenant_(options.default_tenant),
+      registry_(std::move(registry)),
+      scrape_seconds_(scrape_seconds) {}
 
 MetricsEndpoint::~MetricsEndpoint() {
   server_.reset();  // Joins the threads that serve requests.
+  tls_front_.reset();
 }
 
 absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
-    const std::string& listen, std::shared_ptr<prometheus::Registry> registry) {
+    const MetricsEndpointOptions& options,
+    std::shared_ptr<prometheus::Registry> registry) {
+  const bool tls = options.tls.enabled();
+  if (absl::Status files = transport::CheckTlsFiles(options.tls); !files.ok()) {
+    return files;
+  }
   prometheus::Histogram* scrape_seconds = nullptr;
   try {  // prometheus-cpp's builders throw on a clash of names.
     scrape_seconds =
@@ -234,27 +272,77 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
         absl::StrCat("cannot register the scrape histogram: ", e.what()));
   }
   std::unique_ptr<MetricsEndpoint> endpoint(
-      new MetricsEndpoint(std::move(registry), *scrape_seconds));
+      new MetricsEndpoint(options, std::move(registry), *scrape_seconds));
   endpoint->handler_ = std::make_unique<Handler>(endpoint.get());
-  const std::vector<std::string> options = {
-      "listening_ports",    ListeningPorts(listen),
+  // With TLS, civetweb serves plaintext on loopback behind the TLS front.
+  const std::string listening =
+      tls ? std::string("127.0.0.1:0") : ListeningPorts(options.listen);
+  // clang-format off
+  const std::vector<std::string> civet_options = {
+      "listening_ports",    listening,
       "num_threads",        kThreads,
       "enable_keep_alive",  "no",
       "request_timeout_ms", kRequestTimeoutMs,
   };
+  // clang-format on
   CivetCallbacks callbacks;
   callbacks.begin_request = &Handler::RejectOtherMethods;
   try {  // civetweb reports a failed bind by throwing CivetException.
-    endpoint->server_ = std::make_unique<CivetServer>(options, &callbacks);
+    endpoint->server_ =
+        std::make_unique<CivetServer>(civet_options, &callbacks);
   } catch (const std::exception&) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot serve metrics on ", listen, " (address in use or not valid)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot serve metrics on ", options.listen,
+                     " (address in use or not valid)"));
   }
   endpoint->server_->addHandler("/", endpoint->handler_.get());
   endpoint->server_->addHandler("/metrics", endpoint->handler_.get());
   const std::vector<int> ports = endpoint->server_->getListeningPorts();
   endpoint->port_ = ports.empty() ? 0 : ports.front();
+  if (tls) {
+    absl::StatusOr<std::unique_ptr<transport::TlsFront>> front =
+        transport::TlsFront::Start(options.listen, options.tls,
+                                   endpoint->port_);
+    if (!front.ok()) {
+      if (absl::IsUnavailable(front.status())) {
+        return absl::UnavailableError(
+            absl::StrCat("cannot serve metrics on ", options.listen,
+                         " (address in use or not valid)"));
+      }
+      return front.status();
+    }
+    endpoint->tls_front_ = *std::move(front);
+    endpoint->port_ = endpoint->tls_front_->port();
+  }
   return endpoint;
+}
+
+std::optional<HttpCaller> MetricsEndpoint::CallerOf(mg_connection* conn) const {
+  const mg_request_info* info = mg_get_request_info(conn);
+  HttpCaller caller;
+  caller.path = info->local_uri == nullptr ? "" : info->local_uri;
+  for (int i = 0; i < info->num_headers; ++i) {
+    caller.headers.emplace_back(
+        absl::AsciiStrToLower(info->http_headers[i].name),
+        info->http_headers[i].value);
+  }
+  if (tls_front_ == nullptr) {
+    caller.remote_address = absl::StrCat(
+        absl::StrContains(info->remote_addr, ':') ? "[" : "", info->remote_addr,
+        absl::StrContains(info->remote_addr, ':') ? "]" : "", ":",
+        info->remote_port);
+    return caller;
+  }
+  std::optional<transport::TlsPeer> peer =
+      tls_front_->PeerOf(info->remote_port);
+  if (!peer.has_value() ||
+      absl::string_view(info->remote_addr) != "127.0.0.1") {
+    return std::nullopt;
+  }
+  caller.tls = true;
+  caller.remote_address = std::move(peer->remote_address);
+  caller.peer_cert_pem = std::move(peer->cert_pem);
+  return caller;
 }
 
 int MetricsEndpoint::port() const { return port_; }
@@ -277,7 +365,38 @@ std::shared_ptr<const PageHandler> MetricsEndpoint::page_handler() const {
   return page_handler_;
 }
 
+void MetricsEndpoint::SetGate(HttpGate gate) {
+  std::shared_ptr<const HttpGate> shared;
+  if (gate) shared = std::make_shared<const HttpGate>(std::move(gate));
+  absl::MutexLock lock(&mu_);
+  gate_ = std::move(shared);
+}
+
+std::shared_ptr<const HttpGate> MetricsEndpoint::gate() const {
+  absl::MutexLock lock(&mu_);
+  return gate_;
+}
+
+void MetricsEndpoint::SetTenantFamilies(TenantFamilies families) {
+  std::shared_ptr<const TenantFamilies> shared;
+  if (families) {
+    shared = std::make_shared<const TenantFamilies>(std::move(families));
+  }
+  absl::MutexLock lock(&mu_);
+  tenant_families_ = std::move(shared);
+}
+
+std::shared_ptr<const TenantFamilies> MetricsEndpoint::tenant_families() const {
+  absl::MutexLock lock(&mu_);
+  return tenant_families_;
+}
+
 std::vector<prometheus::MetricFamily> MetricsEndpoint::Collect() {
+  return Collect(default_tenant_);
+}
+
+std::vector<prometheus::MetricFamily> MetricsEndpoint::Collect(
+    const std::string& tenant) {
   std::vector<std::shared_ptr<prometheus::Collectable>> live = {registry_};
   {
     absl::MutexLock lock(&mu_);
@@ -290,6 +409,11 @@ std::vector<prometheus::MetricFamily> MetricsEndpoint::Collect() {
   std::vector<prometheus::MetricFamily> families;
   for (const auto& collectable : live) {
     std::vector<prometheus::MetricFamily> more = collectable->Collect();
+    families.insert(families.end(), std::make_move_iterator(more.begin()),
+                    std::make_move_iterator(more.end()));
+  }
+  if (std::shared_ptr<const TenantFamilies> of_tenant = tenant_families()) {
+    std::vector<prometheus::MetricFamily> more = (*of_tenant)(tenant);
     families.insert(families.end(), std::make_move_iterator(more.begin()),
                     std::make_move_iterator(more.end()));
   }

@@ -111,6 +111,41 @@ inline absl::StatusOr<std::string> Dechunk(absl::string_view in) {
   return absl::DataLossError("malformed chunked body");
 }
 
+// Parses a whole HTTP/1.x response; DATA_LOSS when it is not one.
+inline absl::StatusOr<HttpResponse> ParseResponse(const std::string& raw) {
+  const size_t head_end = raw.find("\r\n\r\n");
+  if (head_end == std::string::npos) {
+    return absl::DataLossError("no end of HTTP headers");
+  }
+  std::vector<absl::string_view> lines =
+      absl::StrSplit(absl::string_view(raw).substr(0, head_end), "\r\n");
+  HttpResponse response;
+  // "HTTP/1.1 200 OK"
+  std::vector<absl::string_view> status_line =
+      absl::StrSplit(lines[0], absl::MaxSplits(' ', 2));
+  if (status_line.size() < 2 || !absl::StartsWith(status_line[0], "HTTP/") ||
+      !absl::SimpleAtoi(status_line[1], &response.status_code)) {
+    return absl::DataLossError(
+        absl::StrCat("not an HTTP status line: ", lines[0]));
+  }
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const size_t colon = lines[i].find(':');
+    if (colon == absl::string_view::npos) continue;
+    response.headers.emplace_back(
+        std::string(lines[i].substr(0, colon)),
+        std::string(absl::StripAsciiWhitespace(lines[i].substr(colon + 1))));
+  }
+  absl::string_view body = absl::string_view(raw).substr(head_end + 4);
+  if (absl::EqualsIgnoreCase(response.Header("Transfer-Encoding"), "chunked")) {
+    absl::StatusOr<std::string> decoded = internal::Dechunk(body);
+    if (!decoded.ok()) return decoded.status();
+    response.body = *std::move(decoded);
+  } else {
+    response.body = std::string(body);
+  }
+  return response;
+}
+
 }  // namespace internal
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
@@ -158,37 +193,7 @@ inline absl::StatusOr<HttpResponse> HttpRequest(const std::string& host,
     raw.append(buffer, static_cast<size_t>(n));
   }
 
-  const size_t head_end = raw.find("\r\n\r\n");
-  if (head_end == std::string::npos) {
-    return absl::DataLossError("no end of HTTP headers");
-  }
-  std::vector<absl::string_view> lines =
-      absl::StrSplit(absl::string_view(raw).substr(0, head_end), "\r\n");
-  HttpResponse response;
-  // "HTTP/1.1 200 OK"
-  std::vector<absl::string_view> status_line =
-      absl::StrSplit(lines[0], absl::MaxSplits(' ', 2));
-  if (status_line.size() < 2 || !absl::StartsWith(status_line[0], "HTTP/") ||
-      !absl::SimpleAtoi(status_line[1], &response.status_code)) {
-    return absl::DataLossError(
-        absl::StrCat("not an HTTP status line: ", lines[0]));
-  }
-  for (size_t i = 1; i < lines.size(); ++i) {
-    const size_t colon = lines[i].find(':');
-    if (colon == absl::string_view::npos) continue;
-    response.headers.emplace_back(
-        std::string(lines[i].substr(0, colon)),
-        std::string(absl::StripAsciiWhitespace(lines[i].substr(colon + 1))));
-  }
-  absl::string_view body = absl::string_view(raw).substr(head_end + 4);
-  if (absl::EqualsIgnoreCase(response.Header("Transfer-Encoding"), "chunked")) {
-    absl::StatusOr<std::string> decoded = internal::Dechunk(body);
-    if (!decoded.ok()) return decoded.status();
-    response.body = *std::move(decoded);
-  } else {
-    response.body = std::string(body);
-  }
-  return response;
+  return internal::ParseResponse(raw);
 }
 
 // GETs http://host:port/path; see HttpRequest.

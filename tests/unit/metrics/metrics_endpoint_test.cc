@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -37,6 +38,12 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr char kHost[] = "127.0.0.1";
+
+MetricsEndpointOptions Listening(std::string listen) {
+  MetricsEndpointOptions options;
+  options.listen = std::move(listen);
+  return options;
+}
 
 // A collectable with one gauge family, as the leaderboard collector is.
 class FakeCollectable : public prometheus::Collectable {
@@ -159,7 +166,7 @@ class MetricsEndpointTest : public ::testing::Test {
         .Register(*registry_)
         .Add({{"outcome", "accepted"}})
         .Increment(3);
-    auto endpoint = MetricsEndpoint::Start("127.0.0.1:0", registry_);
+    auto endpoint = MetricsEndpoint::Start(Listening("127.0.0.1:0"), registry_);
     ASSERT_TRUE(endpoint.ok()) << endpoint.status();
     endpoint_ = *std::move(endpoint);
   }
@@ -199,9 +206,10 @@ TEST(FirstBadLineTest, AcceptsTheFormatAndRejectsMalformedLines) {
 TEST_F(MetricsEndpointTest, PortZeroBindsAFreePortThatCannotBeTakenTwice) {
   ASSERT_GT(endpoint_->port(), 0);
   auto second = MetricsEndpoint::Start(
-      absl::StrCat("127.0.0.1:", endpoint_->port()), registry_);
+      Listening(absl::StrCat("127.0.0.1:", endpoint_->port())), registry_);
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
-  auto bad = MetricsEndpoint::Start("192.0.2.1:0", registry_);  // Not ours.
+  auto bad =
+      MetricsEndpoint::Start(Listening("192.0.2.1:0"), registry_);  // Not ours.
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(Get("/metrics").status_code, 200);  // Still serving.
 }
@@ -343,7 +351,7 @@ TEST_F(MetricsEndpointTest, ASlowPageDoesNotHoldUpScrapes) {
 
 TEST(MetricsEndpointStopTest, StopsListeningWhenDestroyed) {
   auto endpoint = MetricsEndpoint::Start(
-      "localhost:0", std::make_shared<prometheus::Registry>());
+      Listening("localhost:0"), std::make_shared<prometheus::Registry>());
   ASSERT_TRUE(endpoint.ok()) << endpoint.status();
   const int port = (*endpoint)->port();
   ASSERT_EQ(HttpGet(kHost, port, "/metrics")->status_code, 200);
