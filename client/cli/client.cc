@@ -63,6 +63,7 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout,
     : timeout_(timeout),
       api_key_(std::move(api_key)),
       activity_(rapport::v1::ActivityService::NewStub(channel)),
+      admin_(rapport::v1::AdminService::NewStub(channel)),
       scoring_(rapport::v1::ScoringService::NewStub(channel)),
       outreach_(rapport::v1::OutreachService::NewStub(channel)),
       recommendation_(rapport::v1::RecommendationService::NewStub(channel)) {}

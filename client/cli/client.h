@@ -14,6 +14,7 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "rapport/v1/activity.grpc.pb.h"
+#include "rapport/v1/admin.grpc.pb.h"
 #include "rapport/v1/outreach.grpc.pb.h"
 #include "rapport/v1/recommendation.grpc.pb.h"
 #include "rapport/v1/scoring.grpc.pb.h"
@@ -64,6 +65,7 @@ class Client {
   rapport::v1::ActivityService::StubInterface& activity() { return *activity_; }
   rapport::v1::ScoringService::StubInterface& scoring() { return *scoring_; }
   rapport::v1::OutreachService::StubInterface& outreach() { return *outreach_; }
+  rapport::v1::AdminService::StubInterface& admin() { return *admin_; }
   rapport::v1::RecommendationService::StubInterface& recommendation() {
     return *recommendation_;
   }
@@ -72,6 +74,7 @@ class Client {
   absl::Duration timeout_;
   std::string api_key_;
   std::unique_ptr<rapport::v1::ActivityService::StubInterface> activity_;
+  std::unique_ptr<rapport::v1::AdminService::StubInterface> admin_;
   std::unique_ptr<rapport::v1::ScoringService::StubInterface> scoring_;
   std::unique_ptr<rapport::v1::OutreachService::StubInterface> outreach_;
   std::unique_ptr<rapport::v1::RecommendationService::StubInterface>

@@ -29,9 +29,11 @@
 #include "absl/flags/reflection.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "client/cli/admin_commands.h"
 #include "client/cli/arg_parser.h"
 #include "client/cli/demo_command.h"
 #include "client/cli/format.h"
@@ -102,6 +104,17 @@ ABSL_FLAG(int32_t, period_days, 0, "period in days; 0 for the default");
 ABSL_FLAG(std::string, member, "", "the member");
 ABSL_FLAG(int32_t, window_days, 0, "window in days; 0 for the default");
 ABSL_FLAG(int32_t, max_results, 0, "most results; 0 for the default");
+// admin
+ABSL_FLAG(std::string, tenant_id, "", "the new tenant's id ([a-z0-9-])");
+ABSL_FLAG(std::string, rep_leaderboard, "",
+          "what reps see of their team's leaderboard: full, ranks_only "
+          "(default) or none");
+ABSL_FLAG(std::string, name, "", "the key's name, for people reading lists");
+ABSL_FLAG(std::string, role, "",
+          "admin, integration, manager, rep or metrics");
+ABSL_FLAG(std::string, teams, "", "a manager key's teams, comma-separated");
+ABSL_FLAG(std::string, expire_time, "", "RFC 3339 expiry; never when empty");
+ABSL_FLAG(bool, show_revoked, false, "list revoked keys too");
 
 namespace rapport::cli {
 namespace {
@@ -288,6 +301,48 @@ absl::StatusOr<Action> BuildRecommend(const Args&) {
   return Action([o](Env& env) { return RunRecommend(env, o); });
 }
 
+absl::StatusOr<Action> BuildAdmin(const Args& args) {
+  const std::string& what = args[0];
+  if (what == "create-tenant") {
+    CreateTenantOptions o{absl::GetFlag(FLAGS_tenant_id),
+                          absl::GetFlag(FLAGS_display_name),
+                          absl::GetFlag(FLAGS_rep_leaderboard)};
+    if (o.tenant_id.empty()) {
+      return absl::InvalidArgumentError("--tenant_id is required");
+    }
+    return Action([o](Env& env) { return RunCreateTenant(env, o); });
+  }
+  if (what == "create-key") {
+    CreateKeyOptions o;
+    o.name = absl::GetFlag(FLAGS_name);
+    o.role = absl::GetFlag(FLAGS_role);
+    const std::string teams = absl::GetFlag(FLAGS_teams);
+    if (!teams.empty()) o.teams = absl::StrSplit(teams, ',');
+    o.member_id = absl::GetFlag(FLAGS_member_id);
+    auto expire = TimeFlag("expire_time", absl::GetFlag(FLAGS_expire_time));
+    if (!expire.ok()) return expire.status();
+    o.expire_time = *expire;
+    if (o.name.empty() || o.role.empty()) {
+      return absl::InvalidArgumentError("--name and --role are required");
+    }
+    return Action([o](Env& env) { return RunCreateApiKey(env, o); });
+  }
+  if (what == "list-keys") {
+    const bool revoked = absl::GetFlag(FLAGS_show_revoked);
+    return Action([revoked](Env& env) { return RunListApiKeys(env, revoked); });
+  }
+  if (what == "revoke-key") {
+    if (args.size() != 2) {
+      return absl::InvalidArgumentError("revoke-key takes the key's id");
+    }
+    const std::string id = args[1];
+    return Action([id](Env& env) { return RunRevokeApiKey(env, id); });
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown admin command \"", what,
+      "\": create-tenant, create-key, list-keys or revoke-key"));
+}
+
 // One positional id, run through f.
 template <typename F>
 std::function<absl::StatusOr<Action>(const Args&)> WithId(F f) {
@@ -399,6 +454,18 @@ const std::vector<Command>& Commands() {
        0,
        0,
        BuildRecommend},
+      {"admin",
+       "create-tenant --tenant_id=ID [--display_name=N] "
+       "[--rep_leaderboard=full|ranks_only|none]\n"
+       "      | create-key --name=N --role=ROLE [--teams=A,B] "
+       "[--member_id=ID] [--expire_time=RFC3339]\n"
+       "      | list-keys [--show_revoked] | revoke-key KEY_ID",
+       "tenants and API keys (a new key is printed once, alone, on stdout)",
+       {"tenant_id", "display_name", "rep_leaderboard", "name", "role",
+        "teams", "member_id", "expire_time", "show_revoked"},
+       1,
+       2,
+       BuildAdmin},
   };
   return *kCommands;
 }

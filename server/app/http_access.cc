@@ -24,6 +24,16 @@ std::optional<std::string> HeaderOf(const metrics::HttpCaller& caller,
   return std::nullopt;
 }
 
+// The IP of "IP:PORT" or "[IPv6]:PORT".
+std::string HostOf(const std::string& address) {
+  if (!address.empty() && address[0] == '[') {
+    const size_t close = address.find(']');
+    return close == std::string::npos ? address : address.substr(1, close - 1);
+  }
+  const size_t colon = address.rfind(':');
+  return colon == std::string::npos ? address : address.substr(0, colon);
+}
+
 }  // namespace
 
 HttpGate::HttpGate(const auth::Authenticator* authenticator,
@@ -42,12 +52,11 @@ HttpGate::HttpGate(const auth::Authenticator* authenticator,
 
 std::optional<absl::StatusOr<auth::Principal>> HttpGate::FromProxy(
     const metrics::HttpCaller& caller) const {
+  const std::string ip = HostOf(caller.remote_address);
   for (const Proxy& proxy : proxies_) {
     const bool trusted = std::any_of(
         proxy.addresses.begin(), proxy.addresses.end(),
-        [&](const auth::Cidr& cidr) {
-          return auth::AddressMatches(cidr, caller.remote_address);
-        });
+        [&](const auth::Cidr& cidr) { return auth::AddressMatches(cidr, ip); });
     if (!trusted) continue;
     const config::v1::ClaimMapping& mapping = proxy.config.claims();
     google::protobuf::Struct claims;

@@ -56,6 +56,15 @@ ABSL_FLAG(int, history_days, 90,
 ABSL_FLAG(absl::Duration, history_interval, absl::Seconds(30),
           "how often the daily score history is brought up to date; 0 to "
           "disable");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate (chain) of both ports; turns TLS on. Re-read when "
+          "it changes (no restart needed to rotate it)");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA bundle that signs client certificates (mutual TLS)");
+ABSL_FLAG(std::string, tls_client_auth, "none",
+          "client certificates: none, request (verified when presented) or "
+          "require (refused without a valid one)");
 ABSL_FLAG(std::string, auth, "on",
           "on: every call needs a credential (API key, OIDC token or client "
           "certificate) and may do only what its role allows; off: every "
@@ -158,6 +167,24 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->auth.reflection = *reflection;
   options->auth.key_cache_ttl = absl::GetFlag(FLAGS_key_cache_ttl);
   options->auth.config_file = absl::GetFlag(FLAGS_auth_config);
+  options->tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  options->tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
+  options->tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  absl::StatusOr<rapport::transport::TlsOptions::ClientAuth> client_auth =
+      rapport::transport::ParseClientAuth(absl::GetFlag(FLAGS_tls_client_auth));
+  if (!client_auth.ok()) {
+    return "--tls_client_auth must be none, request or require";
+  }
+  options->tls.client_auth = *client_auth;
+  if (options->tls.enabled()) {
+    if (absl::Status s = rapport::transport::CheckTlsFiles(options->tls);
+        !s.ok()) {
+      return std::string(s.message());
+    }
+  } else if (!options->tls.key_file.empty() ||
+             !options->tls.client_ca_file.empty()) {
+    return "--tls_key_file and --tls_client_ca_file need --tls_cert_file";
+  }
   if (options->auth.key_cache_ttl < absl::ZeroDuration()) {
     return "--key_cache_ttl must not be negative";
   }

@@ -25,6 +25,7 @@
 #include "server/auth/auth_config.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/oidc.h"
+#include "server/app/http_access.h"
 #include "server/common/serial_executor.h"
 #include "server/core/outreach_reports.h"
 #include "server/core/recommendations.h"
@@ -71,8 +72,8 @@ struct RapportServer::Parts {
   std::unique_ptr<api::OutreachServiceImpl> outreach;
   std::unique_ptr<api::RecommendationServiceImpl> recommendation;
   std::unique_ptr<grpc::Server> grpc_server;
-  // Read by metrics_endpoint's scrapes: outlives it.
-  std::shared_ptr<metrics::LeaderboardCollector> leaderboard_metrics;
+  // Called by metrics_endpoint's requests: outlives it.
+  std::unique_ptr<HttpGate> http_gate;
   std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint;
   int port = 0;
   bool shut_down = false;
@@ -89,33 +90,25 @@ void SetServing(grpc::Server& server, bool serving) {
   }
 }
 
-// The leaderboard page of the default tenant's current board; NOT_FOUND for
-// a team without members.
-absl::StatusOr<std::string> LeaderboardPage(
-    board::ScoreBoard* boards, double decline_points,
-    const metrics::PageRequest& request) {
-  absl::StatusOr<std::shared_ptr<const board::Board>> board =
-      boards->Get(api::kDefaultTenant, std::nullopt);
-  if (!board.ok()) return board.status();
-  if (!request.team.empty() && (*board)->Team(request.team) == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("No team named \u201C", request.team, "\u201D."));
-  }
-  web::LeaderboardPageOptions options;
-  options.team = request.team;
-  options.decline_points = decline_points;
-  return web::RenderLeaderboardPage(**board, options);
-}
-
 // The credentials of the gRPC port. With authentication on and no TLS the
 // port is loopback-only (gRPC's local credentials, which refuse any other
 // peer), which is what lets the gatekeeper's processor run.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PortCredentials(
-    api::Gatekeeper& gatekeeper) {
-  if (!gatekeeper.enabled()) return grpc::InsecureServerCredentials();
-  std::shared_ptr<grpc::ServerCredentials> credentials =
-      grpc::experimental::LocalServerCredentials(LOCAL_TCP);
-  credentials->SetAuthMetadataProcessor(gatekeeper.Processor());
+    const transport::TlsOptions& tls, api::Gatekeeper& gatekeeper) {
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  if (tls.enabled()) {
+    absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> secure =
+        transport::GrpcServerCredentials(tls);
+    if (!secure.ok()) return secure.status();
+    credentials = *std::move(secure);
+  } else if (gatekeeper.enabled()) {
+    credentials = grpc::experimental::LocalServerCredentials(LOCAL_TCP);
+  } else {
+    return grpc::InsecureServerCredentials();
+  }
+  if (gatekeeper.enabled()) {
+    credentials->SetAuthMetadataProcessor(gatekeeper.Processor());
+  }
   return credentials;
 }
 
@@ -145,12 +138,13 @@ absl::Status CheckExposure(const ServerOptions& options) {
   const bool loopback =
       IsLoopback(options.listen) &&
       (options.metrics_listen.empty() || IsLoopback(options.metrics_listen));
-  if (!loopback) {
-    if (!options.auth.enabled) {
-      return absl::InvalidArgumentError(
-          "authentication may be off only when every listen address is "
-          "loopback");
-    }
+  if (loopback) return absl::OkStatus();
+  if (!options.auth.enabled) {
+    return absl::InvalidArgumentError(
+        "authentication may be off only when every listen address is "
+        "loopback");
+  }
+  if (!options.tls.enabled()) {
     return absl::InvalidArgumentError(
         "listening on a non-loopback address needs TLS "
         "(--tls_cert_file and --tls_key_file)");
@@ -263,7 +257,7 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       options.recommendation);
 
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-      PortCredentials(*parts->gatekeeper);
+      PortCredentials(options.tls, *parts->gatekeeper);
   if (!credentials.ok()) return credentials.status();
   grpc::EnableDefaultHealthCheckService(true);
   if (!options.auth.enabled ||
@@ -294,6 +288,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   if (!options.metrics_listen.empty()) {
     metrics::MetricsEndpointOptions metrics_options;
     metrics_options.listen = options.metrics_listen;
+    metrics_options.tls = options.tls;
+    metrics_options.default_tenant = api::kDefaultTenant;
     absl::StatusOr<std::unique_ptr<metrics::MetricsEndpoint>> endpoint =
         metrics::MetricsEndpoint::Start(metrics_options, parts->registry);
     if (!endpoint.ok()) {
@@ -301,18 +297,30 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       return endpoint.status();
     }
     parts->metrics_endpoint = *std::move(endpoint);
-    parts->leaderboard_metrics =
-        std::make_shared<metrics::LeaderboardCollector>(
-            parts->score_board.get(), api::kDefaultTenant,
-            metrics::LeaderboardMetricsOptions{
-                .member_top_k = options.metrics_member_top_k,
-
-                .decline_points = options.decline_points});
-    parts->metrics_endpoint->RegisterCollectable(parts->leaderboard_metrics);
+    if (parts->authenticator != nullptr) {
+      parts->http_gate = std::make_unique<HttpGate>(parts->authenticator.get(),
+                                                    parts->auth_config);
+      parts->metrics_endpoint->SetGate(
+          [gate = parts->http_gate.get()](const metrics::HttpCaller& caller) {
+            return gate->Admit(caller);
+          });
+    }
+    // Each scrape carries its viewer's tenant's leaderboard series.
+    parts->metrics_endpoint->SetTenantFamilies(
+        [boards = parts->score_board.get(),
+         leaderboard = metrics::LeaderboardMetricsOptions{
+             .member_top_k = options.metrics_member_top_k,
+             .decline_points = options.decline_points}](
+            const std::string& tenant) {
+          return metrics::LeaderboardCollector(boards, tenant, leaderboard)
+              .Collect();
+        });
     parts->metrics_endpoint->SetPageHandler(
-        [boards = parts->score_board.get(), decline = options.decline_points](
+        [boards = parts->score_board.get(), store = parts->store.get(),
+         settings = PageSettings{.decline_points = options.decline_points}](
             const metrics::PageRequest& request) {
-          return LeaderboardPage(boards, decline, request);
+          return LeaderboardPageFor(*boards, *store, api::kDefaultTenant,
+                                    settings, request);
         });
   }
   parts->history = std::make_unique<engine::HistoryRecorder>(

@@ -18,6 +18,7 @@
 #include "server/common/clock.h"
 #include "server/engine/history_options.h"
 #include "server/store/store.h"
+#include "server/transport/tls.h"
 
 namespace rapport::app {
 
@@ -66,6 +67,9 @@ struct ServerOptions {
   engine::HistoryOptions history;
   absl::Duration history_interval = absl::Seconds(30);
   AuthOptions auth;
+  // TLS (and mutual TLS) on both ports when tls.cert_file is set; required
+  // to listen beyond loopback.
+  transport::TlsOptions tls;
 };
 
 // Whether `address` (HOST:PORT) is a loopback address: 127.0.0.0/8,

@@ -219,6 +219,9 @@ class MetricsEndpoint::Handler final : public CivetHandler {
     if (absl::IsNotFound(page.status())) {
       return NotFoundPage(page.status().message());
     }
+    if (absl::IsPermissionDenied(page.status())) {
+      return Text(403, absl::StrCat(page.status().message(), "\n"));
+    }
     if (!page.ok()) {
       return Text(
           500,

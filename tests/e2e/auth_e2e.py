@@ -129,8 +129,9 @@ class AuthEndToEndTest(unittest.TestCase):
                         "--tls_client_auth=request",
                         f"--auth_config={d}/auth.json"])
         cls.server.start()
+        os.makedirs(os.path.join(d, "py"))
         cls.client = e2e.generate_python_client(
-            ARGS.proto_dir, os.path.join(d, "py"))
+            os.path.abspath(ARGS.proto_dir), os.path.join(d, "py"))
         sys.path.insert(0, cls.client)
         sys.path.insert(0, os.path.join(cls.client, "ext_protos"))
         cls.https = f"https://127.0.0.1:{cls.server.metrics_port}"
@@ -308,6 +309,7 @@ class AuthEndToEndTest(unittest.TestCase):
         ProxyHandler.context = self.tls
         proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ProxyHandler)
         threading.Thread(target=proxy.serve_forever, daemon=True).start()
+        self.addCleanup(proxy.server_close)
         self.addCleanup(proxy.shutdown)
         page = self.chromium(f"http://127.0.0.1:{proxy.server_address[1]}/")
         self.assertIn('data-view="team"', page)
