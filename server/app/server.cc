@@ -312,8 +312,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
              .member_top_k = options.metrics_member_top_k,
              .decline_points = options.decline_points}](
             const std::string& tenant) {
-          return metrics::LeaderboardCollector(boards, tenant, leaderboard)
-              .Collect();
+          return metrics::TenantLeaderboardFamilies(boards, tenant,
+                                                    leaderboard);
         });
     parts->metrics_endpoint->SetPageHandler(
         [boards = parts->score_board.get(), store = parts->store.get(),

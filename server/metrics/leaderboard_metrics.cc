@@ -189,6 +189,15 @@ LeaderboardCollector::LeaderboardCollector(board::ScoreBoard* boards,
       default_tenant_(std::move(default_tenant)),
       options_(options) {}
 
+std::vector<MetricFamily> TenantLeaderboardFamilies(
+    board::ScoreBoard* boards, const std::string& tenant,
+    const LeaderboardMetricsOptions& options) {
+  std::vector<TenantBoard> one;
+  auto board = boards->Get(tenant, std::nullopt);
+  if (board.ok()) one.push_back({tenant, *std::move(board)});
+  return LeaderboardFamilies(one, options);
+}
+
 std::vector<MetricFamily> LeaderboardCollector::Collect() const {
   std::vector<std::string> tenants = boards_->CurrentTenants();
   if (std::find(tenants.begin(), tenants.end(), default_tenant_) ==

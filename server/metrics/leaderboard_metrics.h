@@ -42,6 +42,12 @@ std::vector<prometheus::MetricFamily> LeaderboardFamilies(
 // Reads the current board of `default_tenant` and of every other tenant the
 // cache holds at each Collect(). A tenant whose board cannot be read is left
 // out of that scrape. Thread-safe; `boards` must outlive the collector.
+// The families of one tenant's current board: what a scrape authenticated
+// as that tenant gets.
+std::vector<prometheus::MetricFamily> TenantLeaderboardFamilies(
+    board::ScoreBoard* boards, const std::string& tenant,
+    const LeaderboardMetricsOptions& options);
+
 class LeaderboardCollector final : public prometheus::Collectable {
  public:
   LeaderboardCollector(board::ScoreBoard* boards, std::string default_tenant,

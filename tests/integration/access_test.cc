@@ -34,6 +34,7 @@
 #include "server/store/sqlite_store.h"
 #include "tests/common/temp_dir.h"
 #include "tests/integration/access_fixture.h"
+#include "tests/common/http_get.h"
 #include "tests/integration/raw_call.h"
 
 namespace rapport::testing {
@@ -381,6 +382,28 @@ TEST_F(AccessMatrixTest, BadCredentialsAreUnauthenticatedWithoutSayingWhy) {
   }
 }
 
+TEST_F(AccessMatrixTest, ReflectionNeedsAPrincipalByDefault) {
+  grpc::GenericStub stub(channel_);
+  const std::string method =
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
+  // list_services: field 7 (string) of ServerReflectionRequest.
+  const std::string list_services = std::string("\x3a\x01*", 3);
+  {
+    RawCall call(stub, method);
+    call.Write(list_services);
+    call.WritesDone();
+    call.Read();
+    EXPECT_EQ(call.Finish().error_code(), StatusCode::UNAUTHENTICATED);
+  }
+  RawCall call(stub, method, {{"authorization", Bearer(Who::kMetrics)}});
+  call.Write(list_services);
+  call.WritesDone();
+  std::optional<std::string> reply = call.Read();
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_THAT(*reply, ::testing::HasSubstr("rapport.v1.AdminService"));
+  EXPECT_TRUE(call.Finish().ok());
+}
+
 TEST_F(AccessMatrixTest, HealthIsOpenAndUnknownMethodsAreRefused) {
   grpc::GenericStub stub(channel_);
   {
@@ -679,6 +702,74 @@ TEST_F(OidcAccessTest, TheProvidersNewKeysAreTakenWithoutARestart) {
   EXPECT_TRUE(GetScore(MintJwt(next.get(), "RS256", "k2", payload), "n1").ok());
   EXPECT_EQ(GetScore(old_token, "n1").error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
+}
+
+}  // namespace
+}  // namespace rapport::testing
+
+namespace rapport::testing {
+namespace {
+
+// The HTTP port: each tenant's metrics key scrapes its own tenant's series,
+// each viewer's page shows its own tenant within its scope.
+class HttpIsolationTest : public AccessFixture {
+ protected:
+  void Customize(app::ServerOptions& options) override {
+    options.metrics_listen = "127.0.0.1:0";
+  }
+  HttpResponse Get(const std::string& path, const std::string& key) {
+    HttpHeaders headers;
+    if (!key.empty()) headers.emplace_back("Authorization", "Bearer " + key);
+    absl::StatusOr<HttpResponse> r =
+        HttpGet("127.0.0.1", server_->metrics_port(), path, headers);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : HttpResponse{};
+  }
+};
+
+TEST_F(HttpIsolationTest, MetricsAndPagesStayWithTheirTenant) {
+  // globex's own metrics key.
+  std::string globex_metrics;
+  {
+    grpc::ClientContext ctx;
+    Authorize(ctx, Who::kOtherAdmin);
+    v1::CreateApiKeyRequest req;
+    req.set_name("prometheus");
+    req.mutable_scope()->set_role(v1::ROLE_METRICS);
+    v1::CreateApiKeyResponse resp;
+    ASSERT_TRUE(admin_->CreateApiKey(&ctx, req, &resp).ok());
+    globex_metrics = resp.secret();
+  }
+  EXPECT_EQ(Get("/metrics", "").status_code, 401);
+  EXPECT_EQ(Get("/metrics", keys_[Who::kRep]).status_code, 403);
+  const HttpResponse acme = Get("/metrics", keys_[Who::kMetrics]);
+  ASSERT_EQ(acme.status_code, 200);
+  EXPECT_THAT(acme.body, ::testing::HasSubstr("member=\"s1\""));
+  EXPECT_THAT(acme.body, ::testing::Not(::testing::HasSubstr("member=\"g1\"")));
+  const HttpResponse globex = Get("/metrics", globex_metrics);
+  ASSERT_EQ(globex.status_code, 200);
+  EXPECT_THAT(globex.body, ::testing::HasSubstr("member=\"g1\""));
+  EXPECT_THAT(globex.body, ::testing::Not(::testing::HasSubstr("member=\"s1\"")));
+
+  // Pages: the metrics role has none; each admin sees its own tenant.
+  EXPECT_EQ(Get("/", keys_[Who::kMetrics]).status_code, 403);
+  const HttpResponse acme_page = Get("/", keys_[Who::kAdmin]);
+  ASSERT_EQ(acme_page.status_code, 200);
+  EXPECT_THAT(acme_page.body, ::testing::HasSubstr("data-member=\"s1\""));
+  EXPECT_THAT(acme_page.body,
+              ::testing::Not(::testing::HasSubstr("data-member=\"g1\"")));
+  const HttpResponse globex_page = Get("/", keys_[Who::kOtherAdmin]);
+  ASSERT_EQ(globex_page.status_code, 200);
+  EXPECT_THAT(globex_page.body, ::testing::HasSubstr("data-member=\"g1\""));
+  // A manager sees their team, not another; a rep their own team.
+  const HttpResponse manager = Get("/", keys_[Who::kManager]);
+  ASSERT_EQ(manager.status_code, 200);
+  EXPECT_THAT(manager.body, ::testing::HasSubstr("data-member=\"n2\""));
+  EXPECT_THAT(manager.body,
+              ::testing::Not(::testing::HasSubstr("data-member=\"s1\"")));
+  EXPECT_EQ(Get("/?team=south", keys_[Who::kManager]).status_code, 403);
+  EXPECT_EQ(Get("/?team=south", keys_[Who::kRep]).status_code, 403);
+  EXPECT_EQ(Get("/", keys_[Who::kRep]).status_code, 200);
 }
 
 }  // namespace
