@@ -36,32 +36,6 @@ import rapport_e2e as e2e
 ARGS = None
 
 
-def openssl(*args, cwd):
-    subprocess.run(["openssl", *args], cwd=cwd, check=True,
-                   capture_output=True)
-
-
-def make_certs(d):
-    """A CA, a server certificate for 127.0.0.1/localhost and a client
-    certificate whose URI SAN is a SPIFFE id, all made now."""
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt",
-            "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key",
-            "-out", "ca.pem", "-days", "2", "-subj", "/CN=Rapport test CA",
-            cwd=d)
-    for name, subject, san in (
-            ("server", "/CN=localhost", "IP:127.0.0.1,DNS:localhost"),
-            ("client", "/CN=crm-sync/O=Acme",
-             "URI:spiffe://acme.test/crm-sync")):
-        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.csr",
-                "-subj", subject, cwd=d)
-        with open(os.path.join(d, f"{name}.ext"), "w") as f:
-            f.write(f"subjectAltName={san}\n")
-        openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem",
-                "-CAkey", "ca.key", "-CAcreateserial", "-out", f"{name}.pem",
-                "-days", "2", "-extfile", f"{name}.ext", cwd=d)
-
-
 class ProxyHandler(http.server.BaseHTTPRequestHandler):
     """An authenticating proxy in miniature (oauth2-proxy style): forwards
     GETs to rapportd's page over TLS with the signed-in user's identity in
@@ -97,7 +71,7 @@ class AuthEndToEndTest(unittest.TestCase):
     def setUpClass(cls):
         cls.dir = e2e.temp_dir()
         d = cls.dir
-        make_certs(d)
+        e2e.make_certs(d)
         cls.ca = os.path.join(d, "ca.pem")
         with open(os.path.join(d, "auth.json"), "w") as f:
             json.dump({
@@ -115,10 +89,7 @@ class AuthEndToEndTest(unittest.TestCase):
                                "team_prefix": "rapport-team-"}}],
             }, f)
         db = os.path.join(d, "rapport.db")
-        boot = subprocess.run(
-            [ARGS.rapportd, f"--db={db}", "--bootstrap_admin_key=acme"],
-            capture_output=True, text=True, check=True)
-        cls.admin_key = boot.stdout.strip()
+        cls.admin_key = e2e.bootstrap_admin_key(ARGS.rapportd, db, "acme")
         cls.server = e2e.Rapportd(
             ARGS.rapportd, db,
             extra_args=["--auth=on", "--score_refresh=0s",

@@ -1,6 +1,7 @@
 """End to end with the real Prometheus: rapportd serves the demo org, Debian's
-prometheus scrapes it with deploy/prometheus's config and rules (only the
-target address, the intervals and the transport changed), and its HTTP API must show the
+prometheus scrapes it over TLS with a key of role metrics, with
+deploy/prometheus's config and rules (only the target address, the intervals
+and the key's and CA's files changed), and its HTTP API must show the
 leaderboard and the declining-engagement alert a manager relies on.
 
   prometheus_e2e.py --rapportd PATH --cli PATH --deploy_dir PATH
@@ -9,6 +10,7 @@ leaderboard and the declining-engagement alert a manager relies on.
 
 import argparse
 import datetime
+import ssl
 import glob
 import json
 import os
@@ -27,8 +29,10 @@ import rapport_e2e as e2e
 ARGS = None
 
 
-def http_get(url, timeout=10):
-    with urllib.request.urlopen(url, timeout=timeout) as resp:
+def http_get(url, timeout=10, headers=None, context=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=timeout,
+                                context=context) as resp:
         return resp.read().decode()
 
 
@@ -100,9 +104,10 @@ class Prometheus:
                 self.proc.wait()
 
 
-def test_config(deploy_dir, metrics_address):
-    """deploy's prometheus.yml with only the target, the intervals and the
-    transport (plain HTTP, no scrape key) changed."""
+def test_config(deploy_dir, metrics_address, key_file, ca_file):
+    """deploy's prometheus.yml with only the target, the intervals, and the
+    files of its scrape key and CA (made by this test) changed: Prometheus
+    scrapes over TLS with a key of role metrics, as deployed."""
     prom_dir = os.path.join(os.path.abspath(deploy_dir), "prometheus")
     with open(os.path.join(prom_dir, "prometheus.yml")) as f:
         config = yaml.safe_load(f)
@@ -116,10 +121,11 @@ def test_config(deploy_dir, metrics_address):
     if len(jobs) != 1:
         raise AssertionError("deploy's prometheus.yml has no 'rapport' job")
     jobs[0]["static_configs"] = [{"targets": [metrics_address]}]
-    # The test's rapportd serves plain HTTP on loopback: deploy's TLS and
-    # scrape key (files of a real host) do not apply.
-    for key in ("scheme", "tls_config", "authorization"):
-        jobs[0].pop(key, None)
+    if jobs[0].get("scheme") != "https":
+        raise AssertionError("deploy's prometheus.yml scrapes without TLS")
+    jobs[0]["authorization"]["credentials_file"] = key_file
+    jobs[0]["tls_config"]["ca_file"] = ca_file
+    jobs[0]["tls_config"]["server_name"] = "localhost"
     jobs[0]["scrape_interval"] = "1s"
     jobs[0]["scrape_timeout"] = "1s"
     return config
@@ -130,23 +136,38 @@ class PrometheusE2ETest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = e2e.temp_dir()
-        cls.server = e2e.Rapportd(ARGS.rapportd,
-                                  os.path.join(cls.dir, "rapport.db"),
-                                  ["--score_refresh=0s"])
+        d = cls.dir
+        e2e.make_certs(d)
+        db = os.path.join(d, "rapport.db")
+        admin_key = e2e.bootstrap_admin_key(ARGS.rapportd, db, "acme")
+        cls.server = e2e.Rapportd(
+            ARGS.rapportd, db,
+            ["--auth=on", "--score_refresh=0s",
+             f"--tls_cert_file={d}/server.pem",
+             f"--tls_key_file={d}/server.key"])
         cls.server.start()
+        env = {**os.environ, "RAPPORT_API_KEY": admin_key}
+
+        def cli(*args):
+            return e2e.run_cli(ARGS.cli, cls.server.address,
+                               f"--tls_ca_file={d}/ca.pem", *args,
+                               env=env).stdout
+
         end = (datetime.datetime.now(datetime.timezone.utc) -
                datetime.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        e2e.run_cli(ARGS.cli, cls.server.address, "demo", "--members=30",
-                    "--days=45", f"--end_time={end}")
-        cls.leaderboard = json.loads(e2e.run_cli(
-            ARGS.cli, cls.server.address, "leaderboard", "--page_size=10",
-            "--json").stdout)
-        cls.decliners = json.loads(e2e.run_cli(
-            ARGS.cli, cls.server.address, "decliners", "--min_drop=5",
-            "--page_size=100", "--json").stdout)
+        cli("demo", "--members=30", "--days=45", f"--end_time={end}")
+        cls.leaderboard = json.loads(
+            cli("leaderboard", "--page_size=10", "--json"))
+        cls.decliners = json.loads(
+            cli("decliners", "--min_drop=5", "--page_size=100", "--json"))
+        key_file = os.path.join(d, "metrics.key")
+        with open(key_file, "w") as f:
+            f.write(cli("admin", "create-key", "--name=prometheus",
+                        "--role=metrics"))
         metrics = f"127.0.0.1:{cls.server.metrics_port}"
         cls.prometheus = Prometheus(
-            ARGS.prometheus, cls.dir, test_config(ARGS.deploy_dir, metrics))
+            ARGS.prometheus, cls.dir,
+            test_config(ARGS.deploy_dir, metrics, key_file, f"{d}/ca.pem"))
         cls.prometheus.start()
 
     @classmethod
@@ -216,7 +237,13 @@ class PrometheusE2ETest(unittest.TestCase):
             self.assertTrue(a["annotations"].get("description"))
 
     def test_live_scrape_passes_promtool(self):
-        body = http_get(f"http://127.0.0.1:{self.server.metrics_port}/metrics")
+        with open(os.path.join(self.dir, "metrics.key")) as f:
+            key = f.read().strip()
+        body = http_get(
+            f"https://127.0.0.1:{self.server.metrics_port}/metrics",
+            headers={"Authorization": f"Bearer {key}"},
+            context=ssl.create_default_context(
+                cafile=os.path.join(self.dir, "ca.pem")))
         proc = subprocess.run([ARGS.promtool, "check", "metrics"], input=body,
                               capture_output=True, text=True)
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)

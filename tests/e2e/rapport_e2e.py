@@ -104,11 +104,11 @@ class Rapportd:
         return self.proc.returncode if self.proc else None
 
 
-def run_cli(cli, address, *args, input_text=None, check=True):
+def run_cli(cli, address, *args, input_text=None, check=True, env=None):
     """Runs the rapport CLI against address; returns CompletedProcess."""
     proc = subprocess.run([cli, f"--server={address}", *args],
                           capture_output=True, text=True, input=input_text,
-                          timeout=300)
+                          timeout=300, env=env)
     if check and proc.returncode != 0:
         raise AssertionError(
             f"rapport {' '.join(args)} failed ({proc.returncode}):\n"
@@ -118,3 +118,39 @@ def run_cli(cli, address, *args, input_text=None, check=True):
 
 def temp_dir():
     return tempfile.mkdtemp(prefix="rapport-e2e-")
+
+
+def _openssl(*args, cwd):
+    subprocess.run(["openssl", *args], cwd=cwd, check=True,
+                   capture_output=True)
+
+
+def make_certs(d):
+    """Makes now, in d: a CA (ca.pem), a server certificate for 127.0.0.1
+    and localhost (server.pem, server.key) and a client certificate whose
+    URI SAN is spiffe://acme.test/crm-sync (client.pem, client.key)."""
+    _openssl("req", "-x509", "-newkey", "ec", "-pkeyopt",
+             "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key",
+             "-out", "ca.pem", "-days", "2", "-subj", "/CN=Rapport test CA",
+             cwd=d)
+    for name, subject, san in (
+            ("server", "/CN=localhost", "IP:127.0.0.1,DNS:localhost"),
+            ("client", "/CN=crm-sync/O=Acme",
+             "URI:spiffe://acme.test/crm-sync")):
+        _openssl("req", "-newkey", "ec", "-pkeyopt",
+                 "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                 f"{name}.key", "-out", f"{name}.csr", "-subj", subject,
+                 cwd=d)
+        with open(os.path.join(d, f"{name}.ext"), "w") as f:
+            f.write(f"subjectAltName={san}\n")
+        _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem",
+                 "-CAkey", "ca.key", "-CAcreateserial", "-out",
+                 f"{name}.pem", "-days", "2", "-extfile", f"{name}.ext",
+                 cwd=d)
+
+
+def bootstrap_admin_key(rapportd, db_path, tenant):
+    """The first admin key of `tenant`, made offline against the database."""
+    return subprocess.run(
+        [rapportd, f"--db={db_path}", f"--bootstrap_admin_key={tenant}"],
+        capture_output=True, text=True, check=True).stdout.strip()
