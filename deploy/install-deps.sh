@@ -9,7 +9,7 @@ build_pkgs=(
   ca-certificates cmake g++ make pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   grpc-proto libabsl-dev prometheus-cpp-dev libcivetweb-dev zlib1g-dev
-  libsqlite3-dev libssl-dev
+  libsqlite3-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test_pkgs=(
