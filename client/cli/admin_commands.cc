@@ -52,7 +52,8 @@ std::string ScopeText(const v1::KeyScope& scope) {
   if (!scope.teams().empty()) {
     absl::StrAppend(&text, " of ", absl::StrJoin(scope.teams(), ", "));
   }
-  if (!scope.member_id().empty()) absl::StrAppend(&text, " ", scope.member_id());
+  if (!scope.member_id().empty())
+    absl::StrAppend(&text, " ", scope.member_id());
   return text;
 }
 

@@ -29,8 +29,8 @@
 #include "absl/flags/reflection.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "client/cli/admin_commands.h"
@@ -110,8 +110,7 @@ ABSL_FLAG(std::string, rep_leaderboard, "",
           "what reps see of their team's leaderboard: full, ranks_only "
           "(default) or none");
 ABSL_FLAG(std::string, name, "", "the key's name, for people reading lists");
-ABSL_FLAG(std::string, role, "",
-          "admin, integration, manager, rep or metrics");
+ABSL_FLAG(std::string, role, "", "admin, integration, manager, rep or metrics");
 ABSL_FLAG(std::string, teams, "", "a manager key's teams, comma-separated");
 ABSL_FLAG(std::string, expire_time, "", "RFC 3339 expiry; never when empty");
 ABSL_FLAG(bool, show_revoked, false, "list revoked keys too");
@@ -338,9 +337,9 @@ absl::StatusOr<Action> BuildAdmin(const Args& args) {
     const std::string id = args[1];
     return Action([id](Env& env) { return RunRevokeApiKey(env, id); });
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown admin command \"", what,
-      "\": create-tenant, create-key, list-keys or revoke-key"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown admin command \"", what,
+                   "\": create-tenant, create-key, list-keys or revoke-key"));
 }
 
 // One positional id, run through f.
@@ -461,8 +460,8 @@ const std::vector<Command>& Commands() {
        "[--member_id=ID] [--expire_time=RFC3339]\n"
        "      | list-keys [--show_revoked] | revoke-key KEY_ID",
        "tenants and API keys (a new key is printed once, alone, on stdout)",
-       {"tenant_id", "display_name", "rep_leaderboard", "name", "role",
-        "teams", "member_id", "expire_time", "show_revoked"},
+       {"tenant_id", "display_name", "rep_leaderboard", "name", "role", "teams",
+        "member_id", "expire_time", "show_revoked"},
        1,
        2,
        BuildAdmin},

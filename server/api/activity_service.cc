@@ -3,20 +3,17 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/api/access.h"
 #include "server/api/convert.h"
 #include "server/api/ingest_reactor.h"
 #include "server/api/pagination.h"
 #include "server/api/status.h"
-#include "server/api/access.h"
 
 namespace rapport::api {
-ActivityServiceImpl::ActivityServiceImpl(store::Store* store,
-                                         const Access* access,
-                                         SerialExecutor* writer,
-                                         const Clock* clock,
-                                         IngestObserver* observer,
-                                         store::MemberChangeListener* listener,
-                                         ActivityServiceOptions options)
+ActivityServiceImpl::ActivityServiceImpl(
+    store::Store* store, const Access* access, SerialExecutor* writer,
+    const Clock* clock, IngestObserver* observer,
+    store::MemberChangeListener* listener, ActivityServiceOptions options)
     : store_(store),
       access_(access),
       writer_(writer),
@@ -85,17 +82,18 @@ absl::Status ActivityServiceImpl::DoListMembers(
       !s.ok()) {
     return s;
   }
-  auto paging = ParsePage(request.page_size(), request.page_token(),
-                          absl::StrCat(request.team(), "\x1f",
-                                       request.industry(), "\x1f",
-                                       PrincipalKey(*principal)));
+  auto paging =
+      ParsePage(request.page_size(), request.page_token(),
+                absl::StrCat(request.team(), "\x1f", request.industry(), "\x1f",
+                             PrincipalKey(*principal)));
   if (!paging.ok()) return paging.status();
   store::ListMembersQuery query;
   query.team = request.team();
   query.industry = request.industry();
   query.page_size = static_cast<int>(paging->size);
   query.after_member_id = paging->cursor;
-  absl::StatusOr<store::MemberPage> page = store_->ListMembers(principal->tenant, query);
+  absl::StatusOr<store::MemberPage> page =
+      store_->ListMembers(principal->tenant, query);
   if (!page.ok()) return page.status();
   for (const model::Member& m : page->members) {
     ToProto(m, response->add_members());

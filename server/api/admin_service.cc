@@ -35,8 +35,8 @@ absl::Status CheckText(const std::string& field, const std::string& value,
                        size_t max, bool required) {
   if (required && value.empty()) return InvalidField(field, "is required");
   if (value.size() > max) {
-    return InvalidField(field, absl::StrCat("is longer than ", max,
-                                            " characters"));
+    return InvalidField(field,
+                        absl::StrCat("is longer than ", max, " characters"));
   }
   if (std::any_of(value.begin(), value.end(), [](char c) {
         return absl::ascii_iscntrl(static_cast<unsigned char>(c));
@@ -85,14 +85,17 @@ void ToProto(const store::ApiKeyRecord& key, v1::ApiKey* out) {
   out->set_key_id(key.key_id);
   out->set_name(key.name);
   out->mutable_scope()->set_role(ToProto(key.role));
-  for (const std::string& team : key.teams) out->mutable_scope()->add_teams(team);
+  for (const std::string& team : key.teams)
+    out->mutable_scope()->add_teams(team);
   out->mutable_scope()->set_member_id(key.member_id);
   ToProtoTime(key.create_time, out->mutable_create_time());
-  if (key.expire_time) ToProtoTime(*key.expire_time, out->mutable_expire_time());
+  if (key.expire_time)
+    ToProtoTime(*key.expire_time, out->mutable_expire_time());
   if (key.last_use_time) {
     ToProtoTime(*key.last_use_time, out->mutable_last_use_time());
   }
-  if (key.revoke_time) ToProtoTime(*key.revoke_time, out->mutable_revoke_time());
+  if (key.revoke_time)
+    ToProtoTime(*key.revoke_time, out->mutable_revoke_time());
   out->set_created_by(key.created_by);
 }
 
@@ -121,8 +124,9 @@ absl::StatusOr<auth::KeySpec> SpecOf(const v1::KeyScope& scope,
                           "a manager key needs at least one team");
     }
     if (scope.teams_size() > kMaxTeams) {
-      return InvalidField(absl::StrCat(field, ".teams"),
-                          absl::StrCat("holds more than ", kMaxTeams, " teams"));
+      return InvalidField(
+          absl::StrCat(field, ".teams"),
+          absl::StrCat("holds more than ", kMaxTeams, " teams"));
     }
     for (int i = 0; i < scope.teams_size(); ++i) {
       if (auto s = CheckText(absl::StrCat(field, ".teams[", i, "]"),
@@ -137,8 +141,8 @@ absl::StatusOr<auth::KeySpec> SpecOf(const v1::KeyScope& scope,
                         "only manager keys have teams");
   }
   if (*role == auth::Role::kRep) {
-    if (auto s = CheckMemberId(absl::StrCat(field, ".member_id"),
-                               scope.member_id());
+    if (auto s =
+            CheckMemberId(absl::StrCat(field, ".member_id"), scope.member_id());
         !s.ok()) {
       return s;
     }
@@ -163,8 +167,8 @@ absl::Status AdminServiceImpl::DoCreateTenant(
     v1::CreateTenantResponse* response) {
   absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
   if (!principal.ok()) return principal.status();
-  if (absl::Status s = auth::Authorize(*principal,
-                                       auth::Permission::kTenantsCreate);
+  if (absl::Status s =
+          auth::Authorize(*principal, auth::Permission::kTenantsCreate);
       !s.ok()) {
     return s;
   }
@@ -176,8 +180,9 @@ absl::Status AdminServiceImpl::DoCreateTenant(
     return s;
   }
   if (!v1::RepLeaderboard_IsValid(tenant.rep_leaderboard())) {
-    return InvalidField("tenant.rep_leaderboard",
-                        absl::StrCat("unknown value ", tenant.rep_leaderboard()));
+    return InvalidField(
+        "tenant.rep_leaderboard",
+        absl::StrCat("unknown value ", tenant.rep_leaderboard()));
   }
   if (auto s = CheckText("admin_key_name", request.admin_key_name(), kMaxName,
                          false);
@@ -187,8 +192,8 @@ absl::Status AdminServiceImpl::DoCreateTenant(
   const absl::Time now = clock_->Now();
   store::TenantRecord record;
   record.tenant_id = tenant.tenant_id();
-  record.display_name =
-      tenant.display_name().empty() ? tenant.tenant_id() : tenant.display_name();
+  record.display_name = tenant.display_name().empty() ? tenant.tenant_id()
+                                                      : tenant.display_name();
   record.rep_leaderboard = tenant.rep_leaderboard();
   record.create_time = now;
   auth::KeySpec spec;
@@ -222,8 +227,7 @@ absl::Status AdminServiceImpl::DoCreateApiKey(
   const absl::Time now = clock_->Now();
   if (request.has_expire_time()) {
     const google::protobuf::Timestamp& t = request.expire_time();
-    if (t.nanos() < 0 || t.nanos() > 999999999 ||
-        FromProtoTime(t) <= now) {
+    if (t.nanos() < 0 || t.nanos() > 999999999 || FromProtoTime(t) <= now) {
       return InvalidField("expire_time", "must be a valid time in the future");
     }
     spec->expire_time = FromProtoTime(t);
@@ -293,8 +297,7 @@ grpc::ServerUnaryReactor* AdminServiceImpl::CreateApiKey(
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::ListApiKeys(
-    grpc::CallbackServerContext* context,
-    const v1::ListApiKeysRequest* request,
+    grpc::CallbackServerContext* context, const v1::ListApiKeysRequest* request,
     v1::ListApiKeysResponse* response) {
   return FinishUnary(context, DoListApiKeys(*context, *request, response));
 }

@@ -2,10 +2,9 @@
 
 #include <utility>
 
-#include "grpc/grpc_security_constants.h"
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "grpc/grpc_security_constants.h"
 #include "server/auth/access.h"
 
 namespace rapport::api {
@@ -78,8 +77,8 @@ auth::Credentials CredentialsOf(
          auth_context->FindPropertyValues(GRPC_PEER_URI_PROPERTY_NAME)) {
       credentials.cert_uris.emplace_back(uri.data(), uri.size());
     }
-    for (const grpc::string_ref& san : auth_context->FindPropertyValues(
-             GRPC_X509_SAN_PROPERTY_NAME)) {
+    for (const grpc::string_ref& san :
+         auth_context->FindPropertyValues(GRPC_X509_SAN_PROPERTY_NAME)) {
       if (absl::StrContains(ViewOf(san), "://")) {
         credentials.cert_uris.emplace_back(san.data(), san.size());
       }
@@ -135,8 +134,7 @@ absl::Status Gatekeeper::Admit(absl::string_view method,
     }
     return Authenticate(credentials).status();
   }
-  std::optional<auth::Permission> permission =
-      auth::RequiredPermission(method);
+  std::optional<auth::Permission> permission = auth::RequiredPermission(method);
   if (!permission.has_value()) {
     return absl::PermissionDeniedError(
         absl::StrCat("no access rule admits ", method));

@@ -41,8 +41,8 @@ class Gatekeeper {
   // `tenant`.
   static std::unique_ptr<Gatekeeper> Off(std::string tenant = kDefaultTenant);
   // Authentication on; `authenticator` must outlive the gatekeeper.
-  static std::unique_ptr<Gatekeeper> On(const auth::Authenticator* authenticator,
-                                        ReflectionAccess reflection);
+  static std::unique_ptr<Gatekeeper> On(
+      const auth::Authenticator* authenticator, ReflectionAccess reflection);
 
   bool enabled() const { return authenticator_ != nullptr; }
 

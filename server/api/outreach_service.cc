@@ -3,10 +3,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/api/access.h"
 #include "server/api/convert.h"
 #include "server/api/outreach_convert.h"
 #include "server/api/status.h"
-#include "server/api/access.h"
 #include "server/outreach/report.h"
 
 namespace rapport::api {
@@ -68,9 +68,10 @@ absl::Status OutreachServiceImpl::Handle(
     if (!s.ok()) return s;
   }
   constexpr auth::Permission kPermission = auth::Permission::kOutreachRead;
-  if (auto s = request.has_member_id()
-                   ? access_->Member(*principal, request.member_id(), kPermission)
-                   : access_->Team(*principal, request.team(), kPermission);
+  if (auto s =
+          request.has_member_id()
+              ? access_->Member(*principal, request.member_id(), kPermission)
+              : access_->Team(*principal, request.team(), kPermission);
       !s.ok()) {
     return s;
   }
@@ -93,13 +94,14 @@ absl::Status OutreachServiceImpl::Handle(
   ToProtoTime(window.end, response->mutable_window_end_time());
 
   if (!request.has_member_id()) {
-    auto team = reports_->ForTeam(principal->tenant, request.team(), window, analysis);
+    auto team =
+        reports_->ForTeam(principal->tenant, request.team(), window, analysis);
     if (!team.ok()) return team.status();
     ToProto(*team, response);
     return absl::OkStatus();
   }
-  auto mine =
-      reports_->ForMember(principal->tenant, request.member_id(), window, analysis);
+  auto mine = reports_->ForMember(principal->tenant, request.member_id(),
+                                  window, analysis);
   if (!mine.ok()) return mine.status();
   ToProto(mine->report, response);
   ToProto(mine->comparison, response->mutable_team_comparison());

@@ -3,9 +3,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/api/access.h"
 #include "server/api/convert.h"
 #include "server/api/status.h"
-#include "server/api/access.h"
 
 namespace rapport::api {
 namespace {

@@ -7,11 +7,11 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/proto_buffer_reader.h"
 #include "grpcpp/support/slice.h"
+#include "server/api/access.h"
 #include "server/api/convert.h"
 #include "server/api/pagination.h"
 #include "server/api/score_convert.h"
 #include "server/api/status.h"
-#include "server/api/access.h"
 
 namespace rapport::api {
 namespace {
@@ -57,12 +57,12 @@ absl::Status CheckGroupScope(const Access& access,
                              const auth::Principal& principal,
                              const Request& request) {
   constexpr auth::Permission kPermission = auth::Permission::kLeaderboardRead;
-  if (request.has_team()) return access.Team(principal, request.team(), kPermission);
-  return access.TenantWide(
-      principal, kPermission,
-      request.has_industry()
-          ? absl::StrCat("industry ", request.industry())
-          : std::string("the whole tenant"));
+  if (request.has_team())
+    return access.Team(principal, request.team(), kPermission);
+  return access.TenantWide(principal, kPermission,
+                           request.has_industry()
+                               ? absl::StrCat("industry ", request.industry())
+                               : std::string("the whole tenant"));
 }
 
 // How much of the leaderboard `principal` sees: all of it, except a rep
@@ -187,8 +187,8 @@ absl::Status ScoringServiceImpl::DoGetScoreHistory(
       !s.ok()) {
     return s;
   }
-  auto points = scores_->History(principal->tenant, request.member_id(), first, end_time,
-                                 !end->has_value());
+  auto points = scores_->History(principal->tenant, request.member_id(), first,
+                                 end_time, !end->has_value());
   if (!points.ok()) return points.status();
   for (const core::HistoryPoint& p : *points) {
     ToProto(p, response->add_points());
@@ -212,15 +212,16 @@ absl::Status ScoringServiceImpl::DoGetLeaderboard(
   auto as_of = OptionalTime("as_of", request.has_as_of(), request.as_of(),
                             clock_->Now(), options_.validation);
   if (!as_of.ok()) return as_of.status();
-  absl::StatusOr<RepView> view = ViewOfLeaderboard(*access_, *principal, request);
+  absl::StatusOr<RepView> view =
+      ViewOfLeaderboard(*access_, *principal, request);
   if (!view.ok()) return view.status();
-  auto page = ParsePage(request.page_size(), request.page_token(),
-                        absl::StrCat(ScopeKey(request, *as_of), "\x1f",
-                                     request.order_by(), "\x1f",
-                                     PrincipalKey(*principal)));
+  auto page = ParsePage(
+      request.page_size(), request.page_token(),
+      absl::StrCat(ScopeKey(request, *as_of), "\x1f", request.order_by(),
+                   "\x1f", PrincipalKey(*principal)));
   if (!page.ok()) return page.status();
-  auto ranking =
-      scores_->Rank(principal->tenant, *scope, FromProto(request.order_by()), *as_of);
+  auto ranking = scores_->Rank(principal->tenant, *scope,
+                               FromProto(request.order_by()), *as_of);
   if (!ranking.ok()) return ranking.status();
   const board::Ordering& ordering = *ranking->ordering;
   auto slice = SliceOf(*page, ordering.members.size());
@@ -275,7 +276,8 @@ absl::Status ScoringServiceImpl::DoListDecliningMembers(
                    min_drop.value_or(scores_->options().decline_points), "\x1f",
                    period.value_or(7), "\x1f", PrincipalKey(*principal)));
   if (!page.ok()) return page.status();
-  auto list = scores_->Decliners(principal->tenant, *scope, min_drop, period, *as_of);
+  auto list =
+      scores_->Decliners(principal->tenant, *scope, min_drop, period, *as_of);
   if (!list.ok()) return list.status();
   auto slice = SliceOf(*page, list->decliners.size());
   if (!slice.ok()) return slice.status();

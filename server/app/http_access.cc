@@ -94,8 +94,7 @@ absl::StatusOr<auth::Principal> HttpGate::Admit(
                                           : auth::Permission::kPageRead;
   absl::StatusOr<auth::Principal> principal =
       absl::UnauthenticatedError("no credential");
-  std::optional<std::string> authorization =
-      HeaderOf(caller, "authorization");
+  std::optional<std::string> authorization = HeaderOf(caller, "authorization");
   if (authorization.has_value()) {
     auth::Credentials credentials;
     credentials.authorization = *authorization;

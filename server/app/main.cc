@@ -21,8 +21,8 @@
 #include "absl/time/time.h"
 #include "server/app/server.h"
 #include "server/auth/api_keys.h"
-#include "server/store/sqlite_store.h"
 #include "server/common/clock.h"
+#include "server/store/sqlite_store.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "gRPC address HOST:PORT (port 0 picks a free port)");

@@ -21,11 +21,11 @@
 #include "server/api/access.h"
 #include "server/api/admin_service.h"
 #include "server/api/gatekeeper.h"
+#include "server/app/http_access.h"
 #include "server/auth/api_keys.h"
 #include "server/auth/auth_config.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/oidc.h"
-#include "server/app/http_access.h"
 #include "server/common/serial_executor.h"
 #include "server/core/outreach_reports.h"
 #include "server/core/recommendations.h"
@@ -120,7 +120,8 @@ std::vector<auth::CertRule> CertRulesOf(const config::v1::AuthConfig& config) {
     out.uri_san = rule.uri_san();
     out.subject = rule.subject();
     out.principal.tenant = rule.tenant();
-    out.principal.role = auth::ParseRole(rule.role()).value_or(auth::Role::kRep);
+    out.principal.role =
+        auth::ParseRole(rule.role()).value_or(auth::Role::kRep);
     out.principal.member_id = rule.member_id();
     out.principal.teams.assign(rule.teams().begin(), rule.teams().end());
     std::sort(out.principal.teams.begin(), out.principal.teams.end());
@@ -223,10 +224,9 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     auth::TokenVerifier oidc;
     if (!parts->auth_config.oidc().empty()) {
       absl::StatusOr<std::unique_ptr<auth::OidcVerifier>> verifier =
-          auth::OidcVerifier::Create(
-              {parts->auth_config.oidc().begin(),
-               parts->auth_config.oidc().end()},
-              clock);
+          auth::OidcVerifier::Create({parts->auth_config.oidc().begin(),
+                                      parts->auth_config.oidc().end()},
+                                     clock);
       if (!verifier.ok()) return verifier.status();
       parts->oidc = *std::move(verifier);
       oidc = [verifier = parts->oidc.get()](absl::string_view token) {
@@ -234,7 +234,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       };
     }
     parts->authenticator = std::make_unique<auth::Authenticator>(
-        parts->api_keys.get(), std::move(oidc), CertRulesOf(parts->auth_config));
+        parts->api_keys.get(), std::move(oidc),
+        CertRulesOf(parts->auth_config));
     parts->gatekeeper = api::Gatekeeper::On(parts->authenticator.get(),
                                             options.auth.reflection);
   } else {
@@ -310,8 +311,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
         [boards = parts->score_board.get(),
          leaderboard = metrics::LeaderboardMetricsOptions{
              .member_top_k = options.metrics_member_top_k,
-             .decline_points = options.decline_points}](
-            const std::string& tenant) {
+             .decline_points =
+                 options.decline_points}](const std::string& tenant) {
           return metrics::TenantLeaderboardFamilies(boards, tenant,
                                                     leaderboard);
         });

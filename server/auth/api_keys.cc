@@ -24,7 +24,9 @@ bool IsBase64Url(char c) {
          c == '_';
 }
 
-bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+bool IsLowerHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
 
 absl::Status Unauthenticated(absl::string_view why) {
   return absl::UnauthenticatedError(why);
@@ -42,8 +44,8 @@ absl::StatusOr<GeneratedKey> GenerateApiKey() {
   GeneratedKey key;
   key.key_id = absl::BytesToHexString(
       absl::string_view(reinterpret_cast<const char*>(id), sizeof(id)));
-  key.secret = absl::WebSafeBase64Escape(absl::string_view(
-      reinterpret_cast<const char*>(secret), sizeof(secret)));
+  key.secret = absl::WebSafeBase64Escape(
+      absl::string_view(reinterpret_cast<const char*>(secret), sizeof(secret)));
   OPENSSL_cleanse(secret, sizeof(secret));
   key.token = absl::StrCat(kApiKeyPrefix, key.key_id, "_", key.secret);
   key.secret_sha256_hex = Sha256Hex(key.secret);
@@ -97,8 +99,8 @@ absl::StatusOr<std::string> BootstrapAdminKey(store::Store& store,
 }
 
 std::optional<ParsedKey> ParseApiKey(absl::string_view token) {
-  if (token.size() != kApiKeyPrefix.size() + 2 * kKeyIdBytes + 1 +
-                          kSecretChars ||
+  if (token.size() !=
+          kApiKeyPrefix.size() + 2 * kKeyIdBytes + 1 + kSecretChars ||
       token.substr(0, kApiKeyPrefix.size()) != kApiKeyPrefix) {
     return std::nullopt;
   }

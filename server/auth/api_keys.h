@@ -28,9 +28,9 @@ inline constexpr absl::string_view kApiKeyPrefix = "rpk_";
 
 struct GeneratedKey {
   std::string key_id;
-  std::string secret;              // Never stored.
-  std::string token;               // rpk_<key_id>_<secret>: shown once.
-  std::string secret_sha256_hex;   // What is stored.
+  std::string secret;             // Never stored.
+  std::string token;              // rpk_<key_id>_<secret>: shown once.
+  std::string secret_sha256_hex;  // What is stored.
 };
 
 // A new key from the operating system's random generator (OpenSSL
@@ -49,8 +49,8 @@ struct KeySpec {
 };
 
 struct IssuedKey {
-  std::string token;            // Shown once.
-  store::ApiKeyRecord record;   // What is stored.
+  std::string token;           // Shown once.
+  store::ApiKeyRecord record;  // What is stored.
 };
 
 // A new key for `spec`, made at `now` (not stored yet).

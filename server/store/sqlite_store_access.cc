@@ -118,8 +118,8 @@ absl::StatusOr<TenantRecord> SqliteStore::CreateTenant(
         return absl::AlreadyExistsError(
             absl::StrCat("tenant ", tenant.tenant_id, " already exists"));
       }
-      RAPPORT_ASSIGN_OR_RETURN(
-          Statement any, conn.Prepare("SELECT 1 FROM tenants LIMIT 1"));
+      RAPPORT_ASSIGN_OR_RETURN(Statement any,
+                               conn.Prepare("SELECT 1 FROM tenants LIMIT 1"));
       RAPPORT_ASSIGN_OR_RETURN(bool has_tenants, any.Step());
       created.operator_tenant = !has_tenants;
       RAPPORT_ASSIGN_OR_RETURN(

@@ -12,8 +12,8 @@
 #include "benchmark/benchmark.h"
 #include "server/auth/api_keys.h"
 #include "server/auth/oidc.h"
-#include "server/store/sqlite_store.h"
 #include "server/common/clock.h"
+#include "server/store/sqlite_store.h"
 #include "tests/common/jwt_testing.h"
 #include "tests/common/temp_dir.h"
 

@@ -104,7 +104,8 @@ class AccessFixture : public ::testing::Test {
     keys_[Who::kRep] = NewKey(Who::kAdmin, v1::ROLE_REP, {}, "n1");
     keys_[Who::kMetrics] = NewKey(Who::kAdmin, v1::ROLE_METRICS);
 
-    for (const auto& [id, team] : std::vector<std::pair<std::string, std::string>>{
+    for (const auto& [id, team] :
+         std::vector<std::pair<std::string, std::string>>{
              {"n1", "north"}, {"n2", "north"}, {"s1", "south"}}) {
       Upsert(Who::kAdmin, MakeMember(id, team));
     }
@@ -183,7 +184,8 @@ class AccessFixture : public ::testing::Test {
         {"sub", R"("u-1")"},
         {"aud", R"("rapport")"},
         {"groups", R"(["rapport-managers","rapport-team-north"])"},
-        {"exp", absl::StrCat(absl::ToUnixSeconds(clock_.Now() + absl::Hours(1)))}};
+        {"exp",
+         absl::StrCat(absl::ToUnixSeconds(clock_.Now() + absl::Hours(1)))}};
     for (const auto& [name, value] : claims) all[name] = value;
     std::string payload = "{";
     for (const auto& [name, value] : all) {

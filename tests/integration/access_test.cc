@@ -7,11 +7,13 @@
 // permission each method needs, which role holds which permission, what
 // each role's scope reaches), not from the server's table; a method of the
 // API that the statement or the server's table leaves out fails the test.
+#include "server/auth/access.h"
+
 #include <algorithm>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,12 +31,11 @@
 #include "rapport/v1/scoring.grpc.pb.h"
 #include "server/api/convert.h"
 #include "server/app/server.h"
-#include "server/auth/access.h"
 #include "server/auth/api_keys.h"
 #include "server/store/sqlite_store.h"
+#include "tests/common/http_get.h"
 #include "tests/common/temp_dir.h"
 #include "tests/integration/access_fixture.h"
-#include "tests/common/http_get.h"
 #include "tests/integration/raw_call.h"
 
 namespace rapport::testing {
@@ -56,16 +57,15 @@ enum class Perm {
 };
 
 enum class Target {
-  kOwnMember,         // n1: the rep's own member, in the manager's team.
-  kTeammate,          // n2: same team as n1.
-  kOtherTeamMember,   // s1: another team.
-  kOtherTenantMember, // g1: exists only in the other tenant.
-  kOwnTeam,           // north.
-  kOtherTeam,         // south.
-  kWholeTenant,       // No team.
-  kNone,              // Methods that name no member or team.
+  kOwnMember,          // n1: the rep's own member, in the manager's team.
+  kTeammate,           // n2: same team as n1.
+  kOtherTeamMember,    // s1: another team.
+  kOtherTenantMember,  // g1: exists only in the other tenant.
+  kOwnTeam,            // north.
+  kOtherTeam,          // south.
+  kWholeTenant,        // No team.
+  kNone,               // Methods that name no member or team.
 };
-
 
 struct MethodSpec {
   std::string method;
@@ -91,7 +91,7 @@ std::string MemberOf(Target t) {
 }
 
 std::string TeamOf(Target t) {
-  return t == Target::kOwnTeam ? "north"
+  return t == Target::kOwnTeam     ? "north"
          : t == Target::kOtherTeam ? "south"
                                    : "";
 }
@@ -136,8 +136,10 @@ std::vector<MethodSpec> Methods() {
     };
   };
   std::vector<MethodSpec> m;
-  m.push_back({"/rapport.v1.ActivityService/UpsertMember", Perm::kMembersWrite,
-               {Target::kOwnMember}, [](Target) {
+  m.push_back({"/rapport.v1.ActivityService/UpsertMember",
+               Perm::kMembersWrite,
+               {Target::kOwnMember},
+               [](Target) {
                  v1::UpsertMemberRequest r;
                  *r.mutable_member() = MakeMember("n1", "north");
                  return r.SerializeAsString();
@@ -146,11 +148,14 @@ std::vector<MethodSpec> Methods() {
                kMemberTargets, member_request(v1::GetMemberRequest())});
   m.push_back({"/rapport.v1.ActivityService/ListMembers", Perm::kMembersRead,
                kGroupTargets, group_request(v1::ListMembersRequest())});
-  m.push_back({"/rapport.v1.ActivityService/DeleteMember", Perm::kMembersWrite,
+  m.push_back({"/rapport.v1.ActivityService/DeleteMember",
+               Perm::kMembersWrite,
                {Target::kOtherTenantMember},
                member_request(v1::DeleteMemberRequest())});
-  m.push_back({"/rapport.v1.ActivityService/IngestEvents", Perm::kMembersWrite,
-               {Target::kNone}, [](Target) { return std::string(); }});
+  m.push_back({"/rapport.v1.ActivityService/IngestEvents",
+               Perm::kMembersWrite,
+               {Target::kNone},
+               [](Target) { return std::string(); }});
   m.push_back({"/rapport.v1.ScoringService/GetScore", Perm::kScoresRead,
                kMemberTargets, member_request(v1::GetScoreRequest())});
   m.push_back({"/rapport.v1.ScoringService/BatchGetScores", Perm::kScoresRead,
@@ -185,26 +190,34 @@ std::vector<MethodSpec> Methods() {
   m.push_back({"/rapport.v1.RecommendationService/GetRecommendations",
                Perm::kRecommendationsRead, kMemberTargets,
                member_request(v1::GetRecommendationsRequest())});
-  m.push_back({"/rapport.v1.AdminService/CreateTenant", Perm::kTenantsCreate,
-               {Target::kNone}, [](Target) {
+  m.push_back({"/rapport.v1.AdminService/CreateTenant",
+               Perm::kTenantsCreate,
+               {Target::kNone},
+               [](Target) {
                  static int counter = 0;
                  v1::CreateTenantRequest r;
                  r.mutable_tenant()->set_tenant_id(
                      absl::StrCat("matrix-", ++counter));
                  return r.SerializeAsString();
                }});
-  m.push_back({"/rapport.v1.AdminService/CreateApiKey", Perm::kKeysManage,
-               {Target::kNone}, [](Target) {
+  m.push_back({"/rapport.v1.AdminService/CreateApiKey",
+               Perm::kKeysManage,
+               {Target::kNone},
+               [](Target) {
                  v1::CreateApiKeyRequest r;
                  r.set_name("matrix");
                  r.mutable_scope()->set_role(v1::ROLE_METRICS);
                  return r.SerializeAsString();
                }});
-  m.push_back({"/rapport.v1.AdminService/ListApiKeys", Perm::kKeysManage,
+  m.push_back(
+      {"/rapport.v1.AdminService/ListApiKeys",
+       Perm::kKeysManage,
+       {Target::kNone},
+       [](Target) { return v1::ListApiKeysRequest().SerializeAsString(); }});
+  m.push_back({"/rapport.v1.AdminService/RevokeApiKey",
+               Perm::kKeysManage,
                {Target::kNone},
-               [](Target) { return v1::ListApiKeysRequest().SerializeAsString(); }});
-  m.push_back({"/rapport.v1.AdminService/RevokeApiKey", Perm::kKeysManage,
-               {Target::kNone}, [](Target) {
+               [](Target) {
                  v1::RevokeApiKeyRequest r;
                  r.set_key_id("0000000000000000");  // No such key.
                  return r.SerializeAsString();
@@ -272,12 +285,14 @@ class AccessMatrixTest : public AccessFixture {
   grpc::Status Call(const MethodSpec& spec, Target target,
                     const std::string& authorization) {
     std::vector<std::pair<std::string, std::string>> metadata;
-    if (!authorization.empty()) metadata.emplace_back("authorization", authorization);
+    if (!authorization.empty())
+      metadata.emplace_back("authorization", authorization);
     grpc::GenericStub stub(channel_);
     RawCall call(stub, spec.method, metadata);
     if (spec.method.ends_with("/IngestEvents")) {
       v1::IngestEventsRequest r;
-      *r.add_events() = MakeEvent("matrix-event", "n1", kTestNow - absl::Hours(1));
+      *r.add_events() =
+          MakeEvent("matrix-event", "n1", kTestNow - absl::Hours(1));
       call.Write(r.SerializeAsString());
     } else {
       call.Write(spec.request(target));
@@ -327,7 +342,8 @@ TEST_F(AccessMatrixTest, EveryRoleGetsExactlyWhatItsScopeAllows) {
             << static_cast<int>(target) << ": " << status.error_message();
         if (status.error_code() == StatusCode::PERMISSION_DENIED &&
             expected == StatusCode::PERMISSION_DENIED) {
-          EXPECT_THAT(status.error_message(), ::testing::HasSubstr("permission "))
+          EXPECT_THAT(status.error_message(),
+                      ::testing::HasSubstr("permission "))
               << "a refusal names the permission";
         }
       }
@@ -361,10 +377,13 @@ TEST_F(AccessMatrixTest, BadCredentialsAreUnauthenticatedWithoutSayingWhy) {
       {"no subject", Token({{"sub", "null"}})},
       {"forged signature", Token({}, stranger.get())},
       {"alg none",
-       MintUnsignedJwt("k1", R"({"iss":"https://idp.test","sub":"u","aud":"rapport","exp":9999999999})")},
+       MintUnsignedJwt(
+           "k1",
+           R"({"iss":"https://idp.test","sub":"u","aud":"rapport","exp":9999999999})")},
       {"HS256 keyed by the public key",
-       MintHs256Jwt(PublicKeyDer(idp_key_.get()), "k1",
-                    R"({"iss":"https://idp.test","sub":"u","aud":"rapport","exp":9999999999})")},
+       MintHs256Jwt(
+           PublicKeyDer(idp_key_.get()), "k1",
+           R"({"iss":"https://idp.test","sub":"u","aud":"rapport","exp":9999999999})")},
   };
   std::vector<std::pair<std::string, std::string>> all = bad;
   for (const auto& [name, token] : tokens) {
@@ -372,7 +391,8 @@ TEST_F(AccessMatrixTest, BadCredentialsAreUnauthenticatedWithoutSayingWhy) {
   }
   for (const MethodSpec& spec : Methods()) {
     for (const auto& [name, authorization] : all) {
-      const grpc::Status status = Call(spec, spec.targets.front(), authorization);
+      const grpc::Status status =
+          Call(spec, spec.targets.front(), authorization);
       EXPECT_EQ(status.error_code(), StatusCode::UNAUTHENTICATED)
           << name << " " << spec.method << ": " << status.error_message();
       EXPECT_EQ(status.error_message(),
@@ -431,7 +451,8 @@ namespace {
 
 class TenantIsolationTest : public AccessFixture {
  protected:
-  v1::IngestEventsResponse IngestAs(Who who, const std::vector<v1::Event>& events) {
+  v1::IngestEventsResponse IngestAs(Who who,
+                                    const std::vector<v1::Event>& events) {
     grpc::ClientContext ctx;
     Authorize(ctx, who);
     v1::IngestEventsResponse out;
@@ -457,7 +478,8 @@ class TenantIsolationTest : public AccessFixture {
     return resp.score();
   }
 
-  std::vector<std::string> LeaderboardAs(Who who, const std::string& team = "") {
+  std::vector<std::string> LeaderboardAs(Who who,
+                                         const std::string& team = "") {
     auto stub = v1::ScoringService::NewStub(channel_);
     grpc::ClientContext ctx;
     Authorize(ctx, who);
@@ -685,7 +707,8 @@ TEST_F(OidcAccessTest, ATokenActsAsTheRoleAndTeamsItsClaimsMapTo) {
   EXPECT_EQ(GetScore(rep, "n2").error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
 
-  const grpc::Status no_role = GetScore(Token({{"groups", R"(["sales"])"}}), "n1");
+  const grpc::Status no_role =
+      GetScore(Token({{"groups", R"(["sales"])"}}), "n1");
   EXPECT_EQ(no_role.error_code(), grpc::StatusCode::PERMISSION_DENIED);
 }
 
@@ -749,7 +772,8 @@ TEST_F(HttpIsolationTest, MetricsAndPagesStayWithTheirTenant) {
   const HttpResponse globex = Get("/metrics", globex_metrics);
   ASSERT_EQ(globex.status_code, 200);
   EXPECT_THAT(globex.body, ::testing::HasSubstr("member=\"g1\""));
-  EXPECT_THAT(globex.body, ::testing::Not(::testing::HasSubstr("member=\"s1\"")));
+  EXPECT_THAT(globex.body,
+              ::testing::Not(::testing::HasSubstr("member=\"s1\"")));
 
   // Pages: the metrics role has none; each admin sees its own tenant.
   EXPECT_EQ(Get("/", keys_[Who::kMetrics]).status_code, 403);

@@ -24,9 +24,9 @@ namespace rapport::testing {
 // is over. The call has a 10 s deadline.
 class RawCall {
  public:
-  RawCall(grpc::GenericStub& stub, const std::string& method,
-          const std::vector<std::pair<std::string, std::string>>& metadata =
-              {}) {
+  RawCall(
+      grpc::GenericStub& stub, const std::string& method,
+      const std::vector<std::pair<std::string, std::string>>& metadata = {}) {
     context_.set_deadline(std::chrono::system_clock::now() +
                           std::chrono::seconds(10));
     for (const auto& [key, value] : metadata) context_.AddMetadata(key, value);

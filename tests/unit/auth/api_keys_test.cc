@@ -113,7 +113,8 @@ TEST_F(ApiKeyVerifierTest, AValidKeyActsAsItsRoleAndScope) {
       EXPECT_EQ(p->member_id, "n1");
     }
   }
-  absl::StatusOr<Principal> other = verifier.Verify(Issue(Spec(Role::kAdmin, "globex")));
+  absl::StatusOr<Principal> other =
+      verifier.Verify(Issue(Spec(Role::kAdmin, "globex")));
   ASSERT_TRUE(other.ok());
   EXPECT_FALSE(other->operator_admin);
 }
@@ -199,8 +200,8 @@ TEST(AccessTableTest, RolesHoldExactlyTheirPermissions) {
     EXPECT_EQ(RoleHas(Role::kMetrics, p), p == Permission::kMetricsScrape);
     // Nobody but admins manages keys or creates tenants.
     if (p == Permission::kKeysManage || p == Permission::kTenantsCreate) {
-      for (Role r : {Role::kIntegration, Role::kManager, Role::kRep,
-                     Role::kMetrics}) {
+      for (Role r :
+           {Role::kIntegration, Role::kManager, Role::kRep, Role::kMetrics}) {
         EXPECT_FALSE(RoleHas(r, p));
       }
     }
@@ -245,7 +246,8 @@ TEST_F(ApiKeyVerifierTest, TheAuthenticatorRoutesEachCredential) {
         if (token == "eyJ.good.sig") return service;
         return absl::UnauthenticatedError("bad token");
       },
-      {{"spiffe://acme.test/crm", "", service}, {"", "CN=sync,O=Acme", by_subject}});
+      {{"spiffe://acme.test/crm", "", service},
+       {"", "CN=sync,O=Acme", by_subject}});
   const std::string key = Issue(Spec(Role::kRep));
   Credentials c;
   const std::string lower = "bearer " + key;  // The scheme is case-insensitive.
