@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
@@ -105,6 +106,31 @@ class TestCa {
 
   std::string dir_;
   CertFiles files_;
+};
+
+// What most TLS tests start from: a CA, a server certificate (common name
+// `server_cn`) and a client certificate (URI SAN spiffe://acme.test/crm,
+// common name crm), under `dir`.
+struct TestPki {
+  std::unique_ptr<TestCa> ca;
+  CertFiles server;
+  CertFiles client;
+
+  static absl::StatusOr<TestPki> Create(const std::string& dir,
+                                        const std::string& server_cn) {
+    absl::StatusOr<TestCa> ca = TestCa::Create(dir);
+    if (!ca.ok()) return ca.status();
+    TestPki pki;
+    pki.ca = std::make_unique<TestCa>(*std::move(ca));
+    absl::StatusOr<CertFiles> server = pki.ca->MakeServerCert("server", server_cn);
+    if (!server.ok()) return server.status();
+    pki.server = *std::move(server);
+    absl::StatusOr<CertFiles> client =
+        pki.ca->MakeClientCert("client", "spiffe://acme.test/crm", "crm");
+    if (!client.ok()) return client.status();
+    pki.client = *std::move(client);
+    return pki;
+  }
 };
 
 // Replaces `target`'s files with `source`'s the way cert-manager does:

@@ -29,29 +29,9 @@
 #include "server/store/sqlite_store.h"
 #include "tests/common/jwt_testing.h"
 #include "tests/common/temp_dir.h"
+#include "tests/integration/test_data.h"
 
 namespace rapport::testing {
-
-inline const absl::Time kTestNow = absl::FromUnixSeconds(1764000000);
-
-inline v1::Member MakeMember(const std::string& id, const std::string& team) {
-  v1::Member m;
-  m.set_member_id(id);
-  m.set_display_name("Rep " + id);
-  m.set_team(team);
-  m.set_industry("software");
-  return m;
-}
-
-inline v1::Event MakeEvent(const std::string& id, const std::string& member,
-                           absl::Time at) {
-  v1::Event e;
-  e.set_event_id(id);
-  e.set_member_id(member);
-  api::ToProtoTime(at, e.mutable_occur_time());
-  e.set_type(v1::EVENT_TYPE_POST_PUBLISHED);
-  return e;
-}
 
 // Who calls: acme's principals of every role, and globex's admin.
 enum class Who { kAdmin, kIntegration, kManager, kRep, kMetrics, kOtherAdmin };

@@ -17,10 +17,9 @@
 #include "server/app/server.h"
 #include "server/common/clock.h"
 #include "tests/common/temp_dir.h"
+#include "tests/integration/test_data.h"
 
 namespace rapport::testing {
-
-inline const absl::Time kTestNow = absl::FromUnixSeconds(1764000000);
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -53,30 +52,11 @@ class ServerTest : public ::testing::Test {
 
   virtual void Customize(app::ServerOptions&) {}
 
-  v1::Member MakeMember(const std::string& id, const std::string& team) {
-    v1::Member m;
-    m.set_member_id(id);
-    m.set_display_name("Rep " + id);
-    m.set_team(team);
-    m.set_industry("software");
-    return m;
-  }
-
   grpc::Status Upsert(const v1::Member& m, v1::UpsertMemberResponse* out) {
     grpc::ClientContext ctx;
     v1::UpsertMemberRequest req;
     *req.mutable_member() = m;
     return activity_->UpsertMember(&ctx, req, out);
-  }
-
-  v1::Event MakeEvent(const std::string& id, const std::string& member,
-                      absl::Time at) {
-    v1::Event e;
-    e.set_event_id(id);
-    e.set_member_id(member);
-    api::ToProtoTime(at, e.mutable_occur_time());
-    e.set_type(v1::EVENT_TYPE_POST_PUBLISHED);
-    return e;
   }
 
   // Streams `batches` in one IngestEvents call.

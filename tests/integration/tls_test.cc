@@ -29,6 +29,7 @@ namespace {
 using ::rapport::testing::CertFiles;
 using ::rapport::testing::RawCall;
 using ::rapport::testing::TestCa;
+using ::rapport::testing::TestPki;
 
 constexpr char kHost[] = "127.0.0.1";
 
@@ -59,16 +60,11 @@ class RecordingService final : public rapport::v1::ActivityService::Service {
 class TlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<TestCa> ca = TestCa::Create(dir_.path());
-    ASSERT_TRUE(ca.ok()) << ca.status();
-    ca_ = std::make_unique<TestCa>(*std::move(ca));
-    absl::StatusOr<CertFiles> server = ca_->MakeServerCert("server", "first");
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_cert_ = *server;
-    absl::StatusOr<CertFiles> client =
-        ca_->MakeClientCert("client", "spiffe://acme.test/crm", "crm");
-    ASSERT_TRUE(client.ok()) << client.status();
-    client_cert_ = *client;
+    absl::StatusOr<TestPki> pki = TestPki::Create(dir_.path(), "first");
+    ASSERT_TRUE(pki.ok()) << pki.status();
+    ca_ = std::move(pki->ca);
+    server_cert_ = pki->server;
+    client_cert_ = pki->client;
   }
 
   void TearDown() override {

@@ -28,6 +28,7 @@ using ::rapport::testing::HttpGet;
 using ::rapport::testing::HttpsGet;
 using ::rapport::testing::ServedCertificateOf;
 using ::rapport::testing::TestCa;
+using ::rapport::testing::TestPki;
 using ::rapport::testing::TlsClientOptions;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -37,16 +38,11 @@ constexpr char kHost[] = "127.0.0.1";
 class MetricsEndpointTlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<TestCa> ca = TestCa::Create(dir_.path());
-    ASSERT_TRUE(ca.ok()) << ca.status();
-    ca_ = std::make_unique<TestCa>(*std::move(ca));
-    absl::StatusOr<CertFiles> server = ca_->MakeServerCert("server", "first");
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *server;
-    absl::StatusOr<CertFiles> client =
-        ca_->MakeClientCert("client", "spiffe://acme.test/crm", "crm");
-    ASSERT_TRUE(client.ok()) << client.status();
-    client_ = *client;
+    absl::StatusOr<TestPki> pki = TestPki::Create(dir_.path(), "first");
+    ASSERT_TRUE(pki.ok()) << pki.status();
+    ca_ = std::move(pki->ca);
+    server_ = pki->server;
+    client_ = pki->client;
   }
 
   std::unique_ptr<MetricsEndpoint> Start(

@@ -17,21 +17,17 @@ namespace {
 
 using ::rapport::testing::CertFiles;
 using ::rapport::testing::TestCa;
+using ::rapport::testing::TestPki;
 using ::testing::HasSubstr;
 
 class CheckTlsFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<TestCa> ca = TestCa::Create(dir_.path());
-    ASSERT_TRUE(ca.ok()) << ca.status();
-    ca_ = std::make_unique<TestCa>(*std::move(ca));
-    absl::StatusOr<CertFiles> server = ca_->MakeServerCert("server", "srv");
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *server;
-    absl::StatusOr<CertFiles> client =
-        ca_->MakeClientCert("client", "spiffe://acme.test/crm", "crm");
-    ASSERT_TRUE(client.ok()) << client.status();
-    client_ = *client;
+    absl::StatusOr<TestPki> pki = TestPki::Create(dir_.path(), "srv");
+    ASSERT_TRUE(pki.ok()) << pki.status();
+    ca_ = std::move(pki->ca);
+    server_ = pki->server;
+    client_ = pki->client;
     std::ofstream(dir_.File("garbage.pem")) << "not a certificate\n";
   }
 
