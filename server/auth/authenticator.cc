@@ -9,8 +9,33 @@
 namespace rapport::auth {
 
 Authenticator::Authenticator(ApiKeyVerifier* keys, TokenVerifier oidc,
-                             std::vector<CertRule> cert_rules)
-    : keys_(keys), oidc_(std::move(oidc)), cert_rules_(std::move(cert_rules)) {}
+                             std::vector<CertRule> cert_rules,
+                             const Clock* clock)
+    : keys_(keys),
+      oidc_(std::move(oidc)),
+      cert_rules_(std::move(cert_rules)),
+      clock_(clock) {}
+
+absl::StatusOr<Principal> Authenticator::VerifyToken(
+    absl::string_view token) const {
+  const std::string digest = Sha256Hex(token);
+  const absl::Time now = clock_->Now();
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = tokens_.find(digest);
+    if (it != tokens_.end() && now - it->second.verified < kTokenCacheTtl &&
+        now >= it->second.verified) {
+      return it->second.principal;
+    }
+  }
+  absl::StatusOr<Principal> principal = oidc_(token);
+  if (principal.ok()) {
+    absl::MutexLock lock(&mu_);
+    if (tokens_.size() >= kMaxCachedTokens) tokens_.clear();
+    tokens_[digest] = CachedToken{*principal, now};
+  }
+  return principal;
+}
 
 absl::StatusOr<Principal> Authenticator::Authenticate(
     const Credentials& credentials) const {
@@ -24,7 +49,7 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
     absl::string_view token =
         absl::StripAsciiWhitespace(value.substr(kBearer.size()));
     if (absl::StartsWith(token, kApiKeyPrefix)) return keys_->Verify(token);
-    if (oidc_) return oidc_(token);
+    if (oidc_) return VerifyToken(token);
     return absl::UnauthenticatedError("bearer token is not an API key");
   }
   for (const CertRule& rule : cert_rules_) {

@@ -15,10 +15,15 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "server/auth/api_keys.h"
 #include "server/auth/principal.h"
+#include "server/common/clock.h"
 
 namespace rapport::auth {
 
@@ -45,9 +50,17 @@ using TokenVerifier =
 
 class Authenticator {
  public:
-  // `keys` must outlive the authenticator; `oidc` may be empty (no OIDC).
+  // A verified OIDC token is remembered (by its SHA-256) this long, so that
+  // the calls of one session do not each verify a signature. Kept below the
+  // tokens' clock skew, so a token is never accepted later than verifying
+  // it again would accept it.
+  static constexpr absl::Duration kTokenCacheTtl = absl::Seconds(10);
+  static constexpr size_t kMaxCachedTokens = 10000;
+
+  // `keys` and `clock` must outlive the authenticator; `oidc` may be empty
+  // (no OIDC).
   Authenticator(ApiKeyVerifier* keys, TokenVerifier oidc,
-                std::vector<CertRule> cert_rules);
+                std::vector<CertRule> cert_rules, const Clock* clock);
 
   // The principal, or UNAUTHENTICATED when nothing was presented or what was
   // presented is malformed, unknown, expired, revoked or forged (the message
@@ -57,9 +70,19 @@ class Authenticator {
   absl::StatusOr<Principal> Authenticate(const Credentials& credentials) const;
 
  private:
+  absl::StatusOr<Principal> VerifyToken(absl::string_view token) const;
+
   ApiKeyVerifier* const keys_;
   const TokenVerifier oidc_;
   const std::vector<CertRule> cert_rules_;
+  const Clock* const clock_;
+  struct CachedToken {
+    Principal principal;
+    absl::Time verified;
+  };
+  mutable absl::Mutex mu_;
+  mutable absl::flat_hash_map<std::string, CachedToken> tokens_
+      ABSL_GUARDED_BY(mu_);
 };
 
 // What a caller is told on any authentication failure.

@@ -32,6 +32,7 @@
 #include "server/api/convert.h"
 #include "server/app/server.h"
 #include "server/auth/api_keys.h"
+#include "server/auth/authenticator.h"
 #include "server/store/sqlite_store.h"
 #include "tests/common/http_get.h"
 #include "tests/common/temp_dir.h"
@@ -723,6 +724,8 @@ TEST_F(OidcAccessTest, TheProvidersNewKeysAreTakenWithoutARestart) {
       R"("groups":["rapport-managers","rapport-team-north"],"exp":)",
       absl::ToUnixSeconds(clock_.Now() + absl::Hours(1)), "}");
   EXPECT_TRUE(GetScore(MintJwt(next.get(), "RS256", "k2", payload), "n1").ok());
+  // A token verified before is remembered a few seconds, then refused.
+  clock_.Advance(auth::Authenticator::kTokenCacheTtl);
   EXPECT_EQ(GetScore(old_token, "n1").error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
 }

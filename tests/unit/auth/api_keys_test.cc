@@ -247,7 +247,8 @@ TEST_F(ApiKeyVerifierTest, TheAuthenticatorRoutesEachCredential) {
         return absl::UnauthenticatedError("bad token");
       },
       {{"spiffe://acme.test/crm", "", service},
-       {"", "CN=sync,O=Acme", by_subject}});
+       {"", "CN=sync,O=Acme", by_subject}},
+      &clock_);
   const std::string key = Issue(Spec(Role::kRep));
   Credentials c;
   const std::string lower = "bearer " + key;  // The scheme is case-insensitive.
@@ -258,6 +259,12 @@ TEST_F(ApiKeyVerifierTest, TheAuthenticatorRoutesEachCredential) {
   c.authorization = header;
   EXPECT_EQ(authenticator.Authenticate(c)->id, service.id);
   EXPECT_EQ(oidc_calls, 1);
+  // A verified token is remembered for a little while, then verified again.
+  EXPECT_TRUE(authenticator.Authenticate(c).ok());
+  EXPECT_EQ(oidc_calls, 1);
+  clock_.Advance(Authenticator::kTokenCacheTtl);
+  EXPECT_TRUE(authenticator.Authenticate(c).ok());
+  EXPECT_EQ(oidc_calls, 2);
   // A bearer credential wins over the certificate.
   c.cert_uris = {"spiffe://acme.test/crm"};
   header = "Bearer eyJ.bad.sig";
