@@ -42,8 +42,10 @@ class Processor final : public grpc::AuthMetadataProcessor {
     absl::string_view method;
     auto path = metadata.find(":path");
     if (path != metadata.end()) method = ViewOf(path->second);
-    const absl::Status verdict =
-        gatekeeper_->Admit(method, CredentialsOf(metadata, context));
+    const absl::Status verdict = gatekeeper_->Admit(
+        method,
+        CredentialsOf(metadata,
+                      gatekeeper_->ReadsCertificates() ? context : nullptr));
     if (verdict.ok()) return grpc::Status::OK;
     return grpc::Status(static_cast<grpc::StatusCode>(verdict.code()),
                         std::string(verdict.message()));
@@ -147,6 +149,9 @@ absl::Status Gatekeeper::Admit(absl::string_view method,
 absl::StatusOr<auth::Principal> Gatekeeper::PrincipalOf(
     const grpc::ServerContextBase& context) const {
   if (!enabled()) return auth::LocalAdmin(local_tenant_);
+  if (!ReadsCertificates()) {
+    return Authenticate(CredentialsOf(context.client_metadata(), nullptr));
+  }
   const std::shared_ptr<const grpc::AuthContext> auth_context =
       context.auth_context();
   return Authenticate(

@@ -55,6 +55,11 @@ class Gatekeeper {
   absl::Status Admit(absl::string_view method,
                      const auth::Credentials& credentials) const;
 
+  // Whether client certificates can identify callers (rules exist).
+  bool ReadsCertificates() const {
+    return enabled() && authenticator_->uses_client_certificates();
+  }
+
   // The principal of a call the processor admitted.
   absl::StatusOr<auth::Principal> PrincipalOf(
       const grpc::ServerContextBase& context) const;

@@ -5,6 +5,7 @@
 #ifndef RAPPORT_SERVER_AUTH_API_KEYS_H_
 #define RAPPORT_SERVER_AUTH_API_KEYS_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -115,14 +116,17 @@ class ApiKeyVerifier {
     absl::Time fetched;
     absl::Time last_use_written;
   };
-  absl::StatusOr<Entry> Fetch(const std::string& key_id);
+  absl::StatusOr<std::shared_ptr<Entry>> Fetch(const std::string& key_id);
 
   store::Store* const store_;
   const Clock* const clock_;
   SerialExecutor* const writer_;
   const ApiKeyVerifierOptions options_;
   absl::Mutex mu_;
-  absl::flat_hash_map<std::string, Entry> cache_ ABSL_GUARDED_BY(mu_);
+  // Entries are immutable once cached but for last_use_written (guarded by
+  // mu_ too).
+  absl::flat_hash_map<std::string, std::shared_ptr<Entry>> cache_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace rapport::auth

@@ -69,6 +69,10 @@ class Authenticator {
   // maps to no role; UNAVAILABLE when the key store cannot be read.
   absl::StatusOr<Principal> Authenticate(const Credentials& credentials) const;
 
+  // Whether any client certificate maps to a principal (if not, callers need
+  // not read certificates).
+  bool uses_client_certificates() const { return !cert_rules_.empty(); }
+
  private:
   absl::StatusOr<Principal> VerifyToken(absl::string_view token) const;
 

@@ -62,8 +62,8 @@ void BM_VerifyJwt(benchmark::State& state, const char* alg) {
   // Through the Authenticator, which remembers verified tokens: what every
   // call of a session after its first costs.
   Authenticator authenticator(
-      nullptr,
-      [&](absl::string_view t) { return (*verifier)->Verify(t); }, {}, &clock);
+      nullptr, [&](absl::string_view t) { return (*verifier)->Verify(t); }, {},
+      &clock);
   const std::string header = absl::StrCat("Bearer ", token);
   Credentials credentials;
   credentials.authorization = header;
@@ -77,8 +77,14 @@ void BM_VerifyJwt(benchmark::State& state, const char* alg) {
     benchmark::DoNotOptimize(principal);
   }
 }
-BENCHMARK_CAPTURE(BM_VerifyJwt, RS256, "RS256")->ArgName("cached")->Arg(0)->Arg(1);
-BENCHMARK_CAPTURE(BM_VerifyJwt, ES256, "ES256")->ArgName("cached")->Arg(0)->Arg(1);
+BENCHMARK_CAPTURE(BM_VerifyJwt, RS256, "RS256")
+    ->ArgName("cached")
+    ->Arg(0)
+    ->Arg(1);
+BENCHMARK_CAPTURE(BM_VerifyJwt, ES256, "ES256")
+    ->ArgName("cached")
+    ->Arg(0)
+    ->Arg(1);
 
 // state.range(0): 1 to read through the cache, 0 to read the store on every
 // call (a cache TTL of zero).

@@ -73,6 +73,9 @@ def main():
     p.add_argument("--requests", type=int, default=200000)
     p.add_argument("--clients", type=int, default=4)
     p.add_argument("--streams", type=int, default=16)
+    p.add_argument("--auth", default="on",
+                   help="off: the same over TLS without authentication, "
+                        "for comparison (every call is then an admin)")
     args = p.parse_args()
     d = tempfile.mkdtemp(prefix="rapport-tls-load-")
     try:
@@ -81,7 +84,7 @@ def main():
         key = e2e.bootstrap_admin_key(args.rapportd, db, "acme")
         server = e2e.Rapportd(
             args.rapportd, db,
-            ["--auth=on", "--history_interval=0",
+            [f"--auth={args.auth}", "--history_interval=0",
              f"--tls_cert_file={d}/server.pem",
              f"--tls_key_file={d}/server.key"]).start()
         env = {**os.environ, "RAPPORT_API_KEY": key}
