@@ -1,4 +1,5 @@
-// A RapportServer with authentication on, and two tenants to call it as:
+// A RapportServer with TLS and authentication on, and two tenants to call it
+// as:
 //   acme   (the operator tenant): members n1, n2 (team north), s1 (south);
 //          keys of every role: admin, integration, manager of north, rep n1,
 //          metrics; plus a revoked and an expired key.
@@ -29,6 +30,7 @@
 #include "server/store/sqlite_store.h"
 #include "tests/common/jwt_testing.h"
 #include "tests/common/temp_dir.h"
+#include "tests/common/test_certs.h"
 #include "tests/integration/test_data.h"
 
 namespace rapport::testing {
@@ -64,10 +66,15 @@ class AccessFixture : public ::testing::Test {
           "roles": {"rapport-managers": "manager", "rapport-reps": "rep"},
           "teams_claim": "groups", "team_prefix": "rapport-team-"}}]})";
     }
+    absl::StatusOr<TestPki> pki = TestPki::Create(dir_.path(), "rapportd");
+    ASSERT_TRUE(pki.ok()) << pki.status();
+    pki_ = *std::move(pki);
     app::ServerOptions options;
     options.listen = "127.0.0.1:0";
     options.db_path = db;
     options.auth.config_file = dir_.File("auth.json");
+    options.tls.cert_file = pki_.server.cert;
+    options.tls.key_file = pki_.server.key;
     options.board.refresh_interval = absl::ZeroDuration();
     options.history_interval = absl::ZeroDuration();
     options.auth.enabled = true;
@@ -118,9 +125,12 @@ class AccessFixture : public ::testing::Test {
   }
 
   virtual void Customize(app::ServerOptions&) {}
-  virtual std::shared_ptr<grpc::Channel> MakeChannel() {
+  std::shared_ptr<grpc::Channel> MakeChannel() {
+    std::ifstream in(pki_.ca->cert_file());
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs.assign(std::istreambuf_iterator<char>(in), {});
     return grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                               grpc::InsecureChannelCredentials());
+                               grpc::SslCredentials(tls));
   }
 
   std::string Bearer(Who who) { return absl::StrCat("Bearer ", keys_[who]); }
@@ -197,6 +207,7 @@ class AccessFixture : public ::testing::Test {
   std::map<Who, std::string> keys_;
   std::string revoked_key_, expired_key_;
   Pkey idp_key_;
+  TestPki pki_;
 };
 
 }  // namespace rapport::testing

@@ -36,6 +36,7 @@
 #include "server/store/sqlite_store.h"
 #include "tests/common/http_get.h"
 #include "tests/common/temp_dir.h"
+#include "tests/common/tls_client.h"
 #include "tests/integration/access_fixture.h"
 #include "tests/integration/raw_call.h"
 
@@ -736,8 +737,8 @@ TEST_F(OidcAccessTest, TheProvidersNewKeysAreTakenWithoutARestart) {
 namespace rapport::testing {
 namespace {
 
-// The HTTP port: each tenant's metrics key scrapes its own tenant's series,
-// each viewer's page shows its own tenant within its scope.
+// The HTTP port (over TLS): each tenant's metrics key scrapes its own
+// tenant's series, each viewer's page shows its own tenant within its scope.
 class HttpIsolationTest : public AccessFixture {
  protected:
   void Customize(app::ServerOptions& options) override {
@@ -746,8 +747,10 @@ class HttpIsolationTest : public AccessFixture {
   HttpResponse Get(const std::string& path, const std::string& key) {
     HttpHeaders headers;
     if (!key.empty()) headers.emplace_back("Authorization", "Bearer " + key);
+    TlsClientOptions tls;
+    tls.ca_file = pki_.ca->cert_file();
     absl::StatusOr<HttpResponse> r =
-        HttpGet("127.0.0.1", server_->metrics_port(), path, headers);
+        HttpsGet("127.0.0.1", server_->metrics_port(), path, tls, headers);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *r : HttpResponse{};
   }

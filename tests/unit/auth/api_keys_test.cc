@@ -1,8 +1,10 @@
 // API keys, the access table and the authenticator, over a real SQLite store.
 #include "server/auth/api_keys.h"
 
+#include <atomic>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -169,6 +171,36 @@ TEST_F(ApiKeyVerifierTest, LastUseIsRecordedAtMostOncePerResolution) {
   clock_.Advance(absl::Seconds(31));
   ASSERT_TRUE(verifier.Verify(token).ok());
   EXPECT_EQ(last_use(), kNow + absl::Seconds(61));
+}
+
+TEST_F(ApiKeyVerifierTest, ConcurrentChecksAndRevocations) {
+  ApiKeyVerifier verifier(store_.get(), &clock_, nullptr,
+                          {.cache_ttl = absl::Seconds(10),
+                           .last_use_resolution = absl::ZeroDuration(),
+                           .max_cached = 3});
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 8; ++i) tokens.push_back(Issue(Spec(Role::kRep)));
+  const std::string revoked = tokens.back();
+  const std::string revoked_id(ParseApiKey(revoked)->key_id);
+  std::atomic<bool> done{false};
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; !done.load(); ++i) {
+        const std::string& token = tokens[(t + i) % (tokens.size() - 1)];
+        if (!verifier.Verify(token).ok()) wrong.fetch_add(1);
+        (void)verifier.Verify(revoked);
+      }
+    });
+  }
+  ASSERT_TRUE(store_->RevokeApiKey("acme", revoked_id, clock_.Now()).ok());
+  verifier.Invalidate(revoked_id);
+  absl::SleepFor(absl::Milliseconds(50));
+  done = true;
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0) << "a valid key was refused";
+  EXPECT_TRUE(absl::IsUnauthenticated(verifier.Verify(revoked).status()));
 }
 
 TEST(PrincipalOfKeyTest, IncompleteScopesAreRefused) {
