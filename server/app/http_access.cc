@@ -10,6 +10,7 @@
 #include "server/api/access.h"
 #include "server/auth/access.h"
 #include "server/auth/claims.h"
+#include "server/auth/x509_identity.h"
 #include "server/web/leaderboard_page.h"
 
 namespace rapport::app {
@@ -101,6 +102,16 @@ absl::StatusOr<auth::Principal> HttpGate::Admit(
     principal = authenticator_->Authenticate(credentials);
   } else if (auto proxied = FromProxy(caller); proxied.has_value()) {
     principal = *std::move(proxied);
+  } else if (!caller.peer_cert_pem.empty() &&
+             authenticator_->uses_client_certificates()) {
+    // A verified client certificate (mutual TLS), as on the gRPC port.
+    if (std::optional<auth::CertIdentity> identity =
+            auth::IdentityOfCertificate(caller.peer_cert_pem)) {
+      auth::Credentials credentials;
+      credentials.cert_uris = std::move(identity->uris);
+      credentials.cert_subject = std::move(identity->subject);
+      principal = authenticator_->Authenticate(credentials);
+    }
   }
   if (!principal.ok()) return principal.status();
   if (absl::Status s = auth::Authorize(*principal, permission); !s.ok()) {

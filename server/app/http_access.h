@@ -8,8 +8,9 @@
 //             rep_leaderboard setting allows
 //
 // A request authenticates with `Authorization: Bearer` (an API key or an
-// OIDC token, through the same Authenticator as gRPC calls) or, from a
-// trusted proxy's address only, with the proxy's identity headers.
+// OIDC token, through the same Authenticator as gRPC calls), or, from a
+// trusted proxy's address only, with the proxy's identity headers, or with
+// a verified client certificate that a client certificate rule maps.
 #ifndef RAPPORT_SERVER_APP_HTTP_ACCESS_H_
 #define RAPPORT_SERVER_APP_HTTP_ACCESS_H_
 

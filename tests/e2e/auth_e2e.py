@@ -246,6 +246,17 @@ class AuthEndToEndTest(unittest.TestCase):
         self.assertIn('rapport_member_ssi', body)
         self.assertIn('team="Atlas"', body)
 
+    def test_a_client_certificate_identifies_http_callers_too(self):
+        mtls = ssl.create_default_context(cafile=self.ca)
+        mtls.load_cert_chain(os.path.join(self.dir, "client.pem"),
+                             os.path.join(self.dir, "client.key"))
+        request = urllib.request.Request(self.https + "/metrics")
+        with self.assertRaises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(request, context=mtls, timeout=30)
+        # Known (the integration of the rule), but not allowed to scrape.
+        self.assertEqual(e.exception.code, 403)
+        self.assertIn("metrics.scrape", e.exception.read().decode())
+
     def test_the_page_shows_each_viewer_their_scope(self):
         self.assertEqual(self.fetch("/")[0], 401)
         status, _, body = self.fetch("/", self.keys["manager"])
