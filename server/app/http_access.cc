@@ -79,10 +79,9 @@ std::optional<absl::StatusOr<auth::Principal>> HttpGate::FromProxy(
         out.set_string_value(*value);
       }
     }
-    if (user.empty()) {
-      return absl::StatusOr<auth::Principal>(
-          absl::UnauthenticatedError("the proxy sent no identity"));
-    }
+    // Without identity headers the request is not a proxied one (the proxy's
+    // host may call for itself, with a key or a certificate).
+    if (user.empty()) continue;
     return auth::MapClaims(mapping, claims, absl::StrCat("proxy:", user));
   }
   return std::nullopt;

@@ -46,7 +46,7 @@ class HttpGate {
     config::v1::TrustedProxy config;
   };
   // The principal of a trusted proxy's identity headers, or nullopt when
-  // the caller is not a trusted proxy.
+  // the caller is not a trusted proxy or sent no identity headers.
   std::optional<absl::StatusOr<auth::Principal>> FromProxy(
       const metrics::HttpCaller& caller) const;
 

@@ -30,9 +30,8 @@ std::optional<CertIdentity> IdentityOfCertificate(absl::string_view pem) {
       PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr));
   if (cert == nullptr) return std::nullopt;
   CertIdentity identity;
-  std::unique_ptr<GENERAL_NAMES, NamesFree> names(
-      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(
-          cert.get(), NID_subject_alt_name, nullptr, nullptr)));
+  std::unique_ptr<GENERAL_NAMES, NamesFree> names(static_cast<GENERAL_NAMES*>(
+      X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr)));
   if (names != nullptr) {
     for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
       const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
