@@ -1,20 +1,15 @@
 #include "server/auth/auth_config.h"
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "google/protobuf/io/tokenizer.h"
-#include "google/protobuf/text_format.h"
-#include "google/protobuf/util/json_util.h"
 #include "server/auth/cidr.h"
 #include "server/auth/principal.h"
 #include "server/common/status_macros.h"
+#include "server/config/config_file.h"
 
 namespace rapport::auth {
 namespace {
@@ -24,22 +19,6 @@ using ::rapport::config::v1::ClaimMapping;
 using ::rapport::config::v1::ClientCertRule;
 using ::rapport::config::v1::OidcProvider;
 using ::rapport::config::v1::TrustedProxy;
-
-// Keeps the first text-format error as "line L, column C: message".
-class FirstError : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    if (error_.empty()) {
-      error_ = absl::StrCat("line ", line + 1, ", column ", column + 1, ": ",
-                            message);
-    }
-  }
-  const std::string& error() const { return error_; }
-
- private:
-  std::string error_;
-};
 
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
@@ -158,31 +137,6 @@ absl::Status ValidateProxy(const TrustedProxy& proxy, const std::string& at) {
   return ValidateClaims(proxy.claims(), absl::StrCat(at, ".claims"));
 }
 
-absl::Status Parse(const std::string& text, bool json, AuthConfig& config) {
-  if (json) {
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = false;
-    const auto status =
-        google::protobuf::util::JsonStringToMessage(text, &config, options);
-    if (!status.ok()) {
-      // The parser's message may go on with a caret diagram: keep line one.
-      const absl::string_view message(status.message().data(),
-                                      status.message().size());
-      return absl::InvalidArgumentError(absl::StrCat(
-          "invalid JSON: ", message.substr(0, message.find('\n'))));
-    }
-    return absl::OkStatus();
-  }
-  google::protobuf::TextFormat::Parser parser;
-  FirstError errors;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(text, &config)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid textproto: ", errors.error()));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::Status ValidateAuthConfig(const AuthConfig& config) {
@@ -202,29 +156,18 @@ absl::Status ValidateAuthConfig(const AuthConfig& config) {
 }
 
 absl::StatusOr<AuthConfig> LoadAuthConfig(const std::string& path) {
-  bool json = false;
-  if (absl::EndsWith(path, ".json")) {
-    json = true;
-  } else if (!absl::EndsWith(path, ".textproto") &&
-             !absl::EndsWith(path, ".txtpb")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": unknown format (expected .json, .textproto or .txtpb)"));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::error_code error;
-  if (!in || std::filesystem::is_directory(path, error)) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot be read"));
-  }
-  const std::string text{std::istreambuf_iterator<char>(in),
-                         std::istreambuf_iterator<char>()};
-  AuthConfig config;
-  absl::Status status = Parse(text, json, config);
-  if (status.ok()) status = ValidateAuthConfig(config);
+  absl::StatusOr<config::ConfigFormat> format = config::FormatOfPath(path);
+  if (!format.ok()) return format.status();
+  absl::StatusOr<std::string> text = config::ReadConfigFile(path);
+  if (!text.ok()) return text.status();
+  AuthConfig auth;
+  absl::Status status = config::ParseConfigText(*text, *format, auth);
+  if (status.ok()) status = ValidateAuthConfig(auth);
   if (!status.ok()) {
     return absl::Status(status.code(),
                         absl::StrCat(path, ": ", status.message()));
   }
-  return config;
+  return auth;
 }
 
 }  // namespace rapport::auth

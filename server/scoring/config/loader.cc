@@ -2,8 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <utility>
 
@@ -12,59 +10,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
-#include "google/protobuf/io/tokenizer.h"
-#include "google/protobuf/text_format.h"
-#include "google/protobuf/util/json_util.h"
 #include "rapport/config/v1/scoring_model.pb.h"
+#include "server/config/config_file.h"
 #include "server/scoring/config/convert.h"
 
 namespace rapport::scoring {
 namespace {
 
 using ::rapport::config::v1::ScoringModelConfig;
-
-// Keeps the first text-format error as "line L, column C: message".
-class FirstError : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    if (error_.empty()) {
-      error_ = absl::StrCat("line ", line + 1, ", column ", column + 1, ": ",
-                            message);
-    }
-  }
-  const std::string& error() const { return error_; }
-
- private:
-  std::string error_;
-};
-
-absl::Status Parse(absl::string_view text, ConfigFormat format,
-                   ScoringModelConfig& config) {
-  if (format == ConfigFormat::kJson) {
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = false;
-    const auto status = google::protobuf::util::JsonStringToMessage(
-        google::protobuf::StringPiece(text.data(), text.size()), &config,
-        options);
-    if (!status.ok()) {
-      // The parser's message may go on with a caret diagram: keep line one.
-      const absl::string_view message(status.message().data(),
-                                      status.message().size());
-      return absl::InvalidArgumentError(absl::StrCat(
-          "invalid JSON: ", message.substr(0, message.find('\n'))));
-    }
-    return absl::OkStatus();
-  }
-  google::protobuf::TextFormat::Parser parser;
-  FirstError errors;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(std::string(text), &config)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid textproto: ", errors.error()));
-  }
-  return absl::OkStatus();
-}
 
 absl::Status Prefixed(absl::string_view name, const absl::Status& status) {
   return absl::Status(status.code(),
@@ -145,7 +98,7 @@ absl::StatusOr<ScoringModel> ParseScoringModel(absl::string_view text,
                                                ConfigFormat format,
                                                absl::string_view name) {
   ScoringModelConfig config;
-  if (absl::Status s = Parse(text, format, config); !s.ok()) {
+  if (absl::Status s = config::ParseConfigText(text, format, config); !s.ok()) {
     return Prefixed(name, s);
   }
   absl::StatusOr<ScoringModel> model = ConfigToModel(config);
@@ -157,26 +110,11 @@ absl::StatusOr<ScoringModel> ParseScoringModel(absl::string_view text,
 }
 
 absl::StatusOr<ScoringModel> LoadScoringModel(const std::string& path) {
-  ConfigFormat format;
-  if (absl::EndsWith(path, ".json")) {
-    format = ConfigFormat::kJson;
-  } else if (absl::EndsWith(path, ".textproto") ||
-             absl::EndsWith(path, ".txtpb")) {
-    format = ConfigFormat::kTextproto;
-  } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": the name must end in .json, .textproto or .txtpb"));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot be read"));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot be read"));
-  }
-  return ParseScoringModel(text.str(), format, path);
+  absl::StatusOr<ConfigFormat> format = config::FormatOfPath(path);
+  if (!format.ok()) return format.status();
+  absl::StatusOr<std::string> text = config::ReadConfigFile(path);
+  if (!text.ok()) return text.status();
+  return ParseScoringModel(*text, *format, path);
 }
 
 std::string ScoringModelToJson(const ScoringModel& model) {

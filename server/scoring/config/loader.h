@@ -9,14 +9,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "server/config/config_file.h"
 #include "server/scoring/model.h"
 
 namespace rapport::scoring {
 
-enum class ConfigFormat {
-  kJson,       // Proto3 JSON; field names as in the .proto or lowerCamelCase.
-  kTextproto,  // Protobuf text format.
-};
+using ConfigFormat = config::ConfigFormat;
 
 // Reads, converts and validates the model in `path`: JSON when the name ends
 // in ".json", textproto for ".textproto" or ".txtpb". Every message starts
