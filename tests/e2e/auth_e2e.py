@@ -24,7 +24,6 @@ import shutil
 import ssl
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
@@ -270,17 +269,9 @@ class AuthEndToEndTest(unittest.TestCase):
         self.assertIn("hidden-score", body)  # Ranks only for the others.
 
     def chromium(self, url):
-        profile = tempfile.mkdtemp(prefix="chromium-", dir=self.dir)
-        proc = subprocess.run(
-            [ARGS.chromium, "--headless", "--no-sandbox", "--disable-gpu",
-             "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--ignore-certificate-errors",
-             f"--user-data-dir={profile}", "--dump-dom", url],
-            capture_output=True, text=True, timeout=60,
-            env={**os.environ, "HOME": profile})
-        self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
-        return proc.stdout
+        return e2e.run_chromium(ARGS.chromium, self.dir,
+                                "--ignore-certificate-errors", "--dump-dom",
+                                url)
 
     def test_the_page_in_chromium_with_and_without_a_credential(self):
         anonymous = self.chromium(self.https + "/")

@@ -15,9 +15,7 @@ import json
 import os
 import shutil
 import struct
-import subprocess
 import sys
-import tempfile
 import time
 import unittest
 import urllib.error
@@ -197,19 +195,8 @@ class LeaderboardPageTest(unittest.TestCase):
     @classmethod
     def chromium(cls, *args):
         """Runs headless Chromium in a fresh profile; returns its stdout."""
-        profile = tempfile.mkdtemp(prefix="chromium-", dir=cls.dir)
-        proc = subprocess.run(
-            [ARGS.chromium, "--headless", "--no-sandbox", "--disable-gpu",
-             "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--hide-scrollbars",
-             f"--user-data-dir={profile}", *args],
-            capture_output=True, text=True, timeout=60,
-            env={**os.environ, "HOME": profile})
-        if proc.returncode != 0:
-            raise AssertionError(
-                f"chromium failed ({proc.returncode}): {proc.stderr[-2000:]}")
-        return proc.stdout
+        return e2e.run_chromium(ARGS.chromium, cls.dir, "--hide-scrollbars",
+                                *args)
 
     def test_every_team_is_shown(self):
         members = self.cli_json("list-members", "--all")["members"]

@@ -154,3 +154,21 @@ def bootstrap_admin_key(rapportd, db_path, tenant):
     return subprocess.run(
         [rapportd, f"--db={db_path}", f"--bootstrap_admin_key={tenant}"],
         capture_output=True, text=True, check=True).stdout.strip()
+
+
+def run_chromium(binary, work_dir, *args):
+    """Runs headless Chromium (Debian's) in a fresh profile under work_dir,
+    without the background traffic a closed network refuses; returns its
+    stdout. Raises AssertionError when it fails."""
+    profile = tempfile.mkdtemp(prefix="chromium-", dir=work_dir)
+    proc = subprocess.run(
+        [binary, "--headless", "--no-sandbox", "--disable-gpu",
+         "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={profile}", *args],
+        capture_output=True, text=True, timeout=60,
+        env={**os.environ, "HOME": profile})
+    if proc.returncode != 0:
+        raise AssertionError(
+            f"chromium failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return proc.stdout
