@@ -234,8 +234,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       };
     }
     parts->authenticator = std::make_unique<auth::Authenticator>(
-        parts->api_keys.get(), std::move(oidc),
-        CertRulesOf(parts->auth_config), clock);
+        parts->api_keys.get(), std::move(oidc), CertRulesOf(parts->auth_config),
+        clock);
     parts->gatekeeper = api::Gatekeeper::On(parts->authenticator.get(),
                                             options.auth.reflection);
   } else {

@@ -122,7 +122,8 @@ struct TestPki {
     if (!ca.ok()) return ca.status();
     TestPki pki;
     pki.ca = std::make_unique<TestCa>(*std::move(ca));
-    absl::StatusOr<CertFiles> server = pki.ca->MakeServerCert("server", server_cn);
+    absl::StatusOr<CertFiles> server =
+        pki.ca->MakeServerCert("server", server_cn);
     if (!server.ok()) return server.status();
     pki.server = *std::move(server);
     absl::StatusOr<CertFiles> client =
