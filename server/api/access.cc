@@ -25,29 +25,28 @@ Access::Access(const Gatekeeper* gatekeeper, store::Store* store)
 absl::Status Access::Member(const Principal& principal,
                             const std::string& member_id,
                             auth::Permission permission) const {
-  switch (principal.role) {
-    case Role::kAdmin:
-    case Role::kIntegration:
-      return absl::OkStatus();
-    case Role::kRep:
-      if (member_id == principal.member_id) return absl::OkStatus();
-      return ScopeDenied(principal, permission,
-                         absl::StrCat("member ", member_id),
-                         "a rep reads only their own figures");
-    case Role::kManager: {
-      absl::StatusOr<model::Member> member =
-          store_->GetMember(principal.tenant, member_id);
-      if (!member.ok()) return member.status();
-      if (principal.ManagesTeam(member->team)) return absl::OkStatus();
-      return ScopeDenied(principal, permission,
-                         absl::StrCat("member ", member_id),
-                         "the member is not in a team this manager manages");
-    }
-    case Role::kMetrics:
-      break;
+  if (principal.role != Role::kManager) {
+    return MemberOfTeam(principal, member_id, "", permission);
+  }
+  // Only a manager's scope depends on the member's team.
+  absl::StatusOr<model::Member> member =
+      store_->GetMember(principal.tenant, member_id);
+  if (!member.ok()) return member.status();
+  return MemberOfTeam(principal, member_id, member->team, permission);
+}
+
+absl::Status Access::MemberOfTeam(const Principal& principal,
+                                  const std::string& member_id,
+                                  const std::string& team,
+                                  auth::Permission permission) {
+  if (principal.Sees(member_id, team)) return absl::OkStatus();
+  const char* why = "no member is in scope";
+  if (principal.role == Role::kRep) why = "a rep reads only their own figures";
+  if (principal.role == Role::kManager) {
+    why = "the member is not in a team this manager manages";
   }
   return ScopeDenied(principal, permission, absl::StrCat("member ", member_id),
-                     "no member is in scope");
+                     why);
 }
 
 absl::Status Access::Team(const Principal& principal, const std::string& team,
@@ -71,18 +70,19 @@ absl::Status Access::TenantWide(const Principal& principal,
                          : "a rep reads only their own figures");
 }
 
-absl::StatusOr<RepView> Access::RepTeamView(const Principal& principal,
-                                            const std::string& team) const {
+absl::StatusOr<RepView> RepTeamView(store::Store& store,
+                                    const Principal& principal,
+                                    const std::string& team) {
   const auth::Permission permission = auth::Permission::kLeaderboardRead;
   absl::StatusOr<model::Member> self =
-      store_->GetMember(principal.tenant, principal.member_id);
+      store.GetMember(principal.tenant, principal.member_id);
   if (!self.ok() && !absl::IsNotFound(self.status())) return self.status();
   if (!self.ok() || self->team != team) {
     return ScopeDenied(principal, permission, absl::StrCat("team ", team),
                        "a rep sees only their own team's leaderboard");
   }
   absl::StatusOr<std::optional<store::TenantRecord>> tenant =
-      store_->FindTenant(principal.tenant);
+      store.FindTenant(principal.tenant);
   if (!tenant.ok()) return tenant.status();
   // rapport.v1.RepLeaderboard: 1 FULL, 3 NONE, otherwise RANKS_ONLY.
   const int setting = tenant->has_value() ? (*tenant)->rep_leaderboard : 0;

@@ -21,6 +21,14 @@ namespace rapport::api {
 // What a rep sees of their team's leaderboard (rapport.v1.RepLeaderboard).
 enum class RepView { kFull, kRanksOnly, kNone };
 
+// For a rep asking for `team`'s leaderboard (or page): their view of it
+// under the tenant's setting; PERMISSION_DENIED when `team` is not their own
+// or the tenant shows reps no leaderboard. Reads the rep's member and the
+// tenant.
+absl::StatusOr<RepView> RepTeamView(store::Store& store,
+                                    const auth::Principal& principal,
+                                    const std::string& team);
+
 class Access {
  public:
   // Both must outlive the Access.
@@ -38,6 +46,11 @@ class Access {
   absl::Status Member(const auth::Principal& principal,
                       const std::string& member_id,
                       auth::Permission permission) const;
+  // The same for a member whose team the caller already knows (no read).
+  static absl::Status MemberOfTeam(const auth::Principal& principal,
+                                   const std::string& member_id,
+                                   const std::string& team,
+                                   auth::Permission permission);
 
   // OK when `principal` may use `permission` on `team` as a whole: admins
   // and integrations, and managers of the team. Reps only through
@@ -55,7 +68,9 @@ class Access {
   // tenant's setting; PERMISSION_DENIED when `team` is not their own or the
   // tenant shows reps no leaderboard.
   absl::StatusOr<RepView> RepTeamView(const auth::Principal& principal,
-                                      const std::string& team) const;
+                                      const std::string& team) const {
+    return api::RepTeamView(*store_, principal, team);
+  }
 
  private:
   const Gatekeeper* const gatekeeper_;

@@ -136,13 +136,12 @@ absl::Status ScoringServiceImpl::DoBatchGetScores(
   if (!board.ok()) return board.status();
   for (const std::string& id : request.member_ids()) {
     const board::MemberScore* m = (*board)->Find(id);
-    if (m != nullptr && !principal->Sees(id, m->member.team)) {
-      return ScopeDenied(*principal, auth::Permission::kScoresRead,
-                         absl::StrCat("member ", id),
-                         principal->role == auth::Role::kRep
-                             ? "a rep reads only their own figures"
-                             : "the member is not in a team this manager "
-                               "manages");
+    if (m != nullptr) {
+      if (auto s = Access::MemberOfTeam(*principal, id, m->member.team,
+                                        auth::Permission::kScoresRead);
+          !s.ok()) {
+        return s;
+      }
     }
     if (m == nullptr) {
       response->add_missing_member_ids(id);

@@ -153,9 +153,8 @@ absl::StatusOr<std::string> LeaderboardPageFor(
                                 "the rep is not a member yet");
       }
       if (options.team.empty()) options.team = self->team;
-      api::Access access(nullptr, &store);
       absl::StatusOr<api::RepView> view =
-          access.RepTeamView(viewer, options.team);
+          api::RepTeamView(store, viewer, options.team);
       if (!view.ok()) return view.status();
       if (*view == api::RepView::kRanksOnly) {
         options.scores_only_for = viewer.member_id;

@@ -182,13 +182,6 @@ std::vector<MetricFamily> LeaderboardFamilies(
   return f;
 }
 
-LeaderboardCollector::LeaderboardCollector(board::ScoreBoard* boards,
-                                           std::string default_tenant,
-                                           LeaderboardMetricsOptions options)
-    : boards_(boards),
-      default_tenant_(std::move(default_tenant)),
-      options_(options) {}
-
 std::vector<MetricFamily> TenantLeaderboardFamilies(
     board::ScoreBoard* boards, const std::string& tenant,
     const LeaderboardMetricsOptions& options) {
@@ -196,21 +189,6 @@ std::vector<MetricFamily> TenantLeaderboardFamilies(
   auto board = boards->Get(tenant, std::nullopt);
   if (board.ok()) one.push_back({tenant, *std::move(board)});
   return LeaderboardFamilies(one, options);
-}
-
-std::vector<MetricFamily> LeaderboardCollector::Collect() const {
-  std::vector<std::string> tenants = boards_->CurrentTenants();
-  if (std::find(tenants.begin(), tenants.end(), default_tenant_) ==
-      tenants.end()) {
-    tenants.push_back(default_tenant_);
-    std::sort(tenants.begin(), tenants.end());
-  }
-  std::vector<TenantBoard> boards;
-  for (const std::string& tenant : tenants) {
-    auto board = boards_->Get(tenant, std::nullopt);
-    if (board.ok()) boards.push_back({tenant, *std::move(board)});
-  }
-  return LeaderboardFamilies(boards, options_);
 }
 
 }  // namespace rapport::metrics

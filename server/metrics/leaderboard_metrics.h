@@ -1,7 +1,7 @@
 // The leaderboard metrics of docs/metrics.md: per-member, per-team and
 // per-tenant gauges derived from score boards. LeaderboardFamilies() is pure;
-// LeaderboardCollector reads the score cache each time Prometheus scrapes,
-// so ingestion never pays for these metrics.
+// TenantLeaderboardFamilies() reads the score cache each time Prometheus
+// scrapes.
 #ifndef RAPPORT_SERVER_METRICS_LEADERBOARD_METRICS_H_
 #define RAPPORT_SERVER_METRICS_LEADERBOARD_METRICS_H_
 
@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "absl/types/span.h"
-#include "prometheus/collectable.h"
 #include "prometheus/metric_family.h"
 #include "server/board/board.h"
 #include "server/board/score_board.h"
@@ -39,27 +38,13 @@ std::vector<prometheus::MetricFamily> LeaderboardFamilies(
     absl::Span<const TenantBoard> boards,
     const LeaderboardMetricsOptions& options);
 
-// Reads the current board of `default_tenant` and of every other tenant the
-// cache holds at each Collect(). A tenant whose board cannot be read is left
-// out of that scrape. Thread-safe; `boards` must outlive the collector.
-// The families of one tenant's current board: what a scrape authenticated
-// as that tenant gets.
+// The families of one tenant's current board, read from the score cache at
+// each scrape (so ingestion never pays for these metrics): what a scrape
+// authenticated as that tenant gets. None when the board cannot be read.
+// Thread-safe.
 std::vector<prometheus::MetricFamily> TenantLeaderboardFamilies(
     board::ScoreBoard* boards, const std::string& tenant,
     const LeaderboardMetricsOptions& options);
-
-class LeaderboardCollector final : public prometheus::Collectable {
- public:
-  LeaderboardCollector(board::ScoreBoard* boards, std::string default_tenant,
-                       LeaderboardMetricsOptions options);
-
-  std::vector<prometheus::MetricFamily> Collect() const override;
-
- private:
-  board::ScoreBoard* const boards_;
-  const std::string default_tenant_;
-  const LeaderboardMetricsOptions options_;
-};
 
 }  // namespace rapport::metrics
 
