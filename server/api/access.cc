@@ -93,4 +93,14 @@ absl::StatusOr<RepView> RepTeamView(store::Store& store,
   return setting == 1 ? RepView::kFull : RepView::kRanksOnly;
 }
 
+store::AuditContext AuditContextOf(const auth::Principal& principal,
+                                   absl::string_view method, absl::Time now) {
+  store::AuditContext audit;
+  audit.principal = principal.id;
+  audit.role = std::string(auth::RoleName(principal.role));
+  audit.method = std::string(method);
+  audit.time = now;
+  return audit;
+}
+
 }  // namespace rapport::api

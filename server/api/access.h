@@ -29,6 +29,11 @@ absl::StatusOr<RepView> RepTeamView(store::Store& store,
                                     const auth::Principal& principal,
                                     const std::string& team);
 
+// The audit context of a change `principal` makes through `method` (a full
+// gRPC method name) at `now`.
+store::AuditContext AuditContextOf(const auth::Principal& principal,
+                                   absl::string_view method, absl::Time now);
+
 class Access {
  public:
   // Both must outlive the Access.

@@ -10,6 +10,14 @@
 #include "server/api/status.h"
 
 namespace rapport::api {
+namespace {
+
+constexpr char kUpsertMember[] = "/rapport.v1.ActivityService/UpsertMember";
+constexpr char kDeleteMember[] = "/rapport.v1.ActivityService/DeleteMember";
+constexpr char kIngestEvents[] = "/rapport.v1.ActivityService/IngestEvents";
+
+}  // namespace
+
 ActivityServiceImpl::ActivityServiceImpl(
     store::Store* store, const Access* access, SerialExecutor* writer,
     const Clock* clock, IngestObserver* observer,
@@ -35,10 +43,14 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::UpsertMember(
     return FinishUnary(context, s);
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  writer_->Post([this, reactor, response, tenant = principal->tenant,
+  writer_->Post([this, reactor, response, principal = *std::move(principal),
                  member = FromProto(request->member())] {
+    const absl::Time now = clock_->Now();
+    const store::AuditContext audit =
+        AuditContextOf(principal, kUpsertMember, now);
+    const store::TenantId& tenant = principal.tenant;
     absl::StatusOr<store::UpsertResult> result =
-        store_->UpsertMember(tenant, member, clock_->Now());
+        store_->UpsertMember(tenant, member, now, &audit);
     if (result.ok()) {
       ToProto(result->member, response->mutable_member());
       response->set_created(result->created);
@@ -127,9 +139,13 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::DeleteMember(
     return FinishUnary(context, s);
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  writer_->Post([this, reactor, response, tenant = principal->tenant,
+  writer_->Post([this, reactor, response, principal = *std::move(principal),
                  member_id = request->member_id()] {
-    absl::StatusOr<int64_t> deleted = store_->DeleteMember(tenant, member_id);
+    const store::AuditContext audit =
+        AuditContextOf(principal, kDeleteMember, clock_->Now());
+    const store::TenantId& tenant = principal.tenant;
+    absl::StatusOr<int64_t> deleted =
+        store_->DeleteMember(tenant, member_id, &audit);
     if (deleted.ok()) {
       response->set_deleted_event_count(*deleted);
       listener_->OnMembersChanged(tenant, {member_id});
@@ -153,8 +169,9 @@ ActivityServiceImpl::IngestEvents(grpc::CallbackServerContext* context,
     };
     return new Refuse(principal.status());
   }
-  return new IngestReactor(principal->tenant, store_, writer_, clock_,
-                           observer_, listener_, &options_, response);
+  return new IngestReactor(
+      principal->tenant, AuditContextOf(*principal, kIngestEvents, {}), store_,
+      writer_, clock_, observer_, listener_, &options_, response);
 }
 
 }  // namespace rapport::api

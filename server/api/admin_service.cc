@@ -2,19 +2,28 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/api/convert.h"
+#include "server/api/pagination.h"
 #include "server/api/status.h"
 #include "server/api/validate.h"
 
 namespace rapport::api {
 namespace {
 
+constexpr char kCreateTenant[] = "/rapport.v1.AdminService/CreateTenant";
+constexpr char kCreateApiKey[] = "/rapport.v1.AdminService/CreateApiKey";
+constexpr char kRevokeApiKey[] = "/rapport.v1.AdminService/RevokeApiKey";
+constexpr char kEraseContact[] = "/rapport.v1.AdminService/EraseContact";
+
 constexpr size_t kMaxTenantId = 64;
+constexpr size_t kMaxAuditFilter = 256;
 constexpr size_t kMaxName = 100;
 constexpr size_t kMaxDisplayName = 200;
 constexpr int kMaxTeams = 100;
@@ -154,12 +163,29 @@ absl::StatusOr<auth::KeySpec> SpecOf(const v1::KeyScope& scope,
   return spec;
 }
 
+void ToProto(const store::AuditEntry& entry, v1::AuditEvent* out) {
+  out->set_id(entry.id);
+  ToProtoTime(entry.time, out->mutable_time());
+  out->set_principal(entry.principal);
+  out->set_role(entry.role);
+  out->set_method(entry.method);
+  out->set_target(entry.target);
+  out->set_detail(entry.detail);
+}
+
 }  // namespace
 
 AdminServiceImpl::AdminServiceImpl(store::Store* store, const Access* access,
                                    auth::ApiKeyVerifier* keys,
+                                   SerialExecutor* writer,
+                                   store::MemberChangeListener* listener,
                                    const Clock* clock)
-    : store_(store), access_(access), keys_(keys), clock_(clock) {}
+    : store_(store),
+      access_(access),
+      keys_(keys),
+      writer_(writer),
+      listener_(listener),
+      clock_(clock) {}
 
 absl::Status AdminServiceImpl::DoCreateTenant(
     const grpc::CallbackServerContext& context,
@@ -204,8 +230,10 @@ absl::Status AdminServiceImpl::DoCreateTenant(
   spec.created_by = principal->id;
   absl::StatusOr<auth::IssuedKey> key = auth::NewApiKey(spec, now);
   if (!key.ok()) return key.status();
+  const store::AuditContext audit =
+      AuditContextOf(*principal, kCreateTenant, now);
   absl::StatusOr<store::TenantRecord> created =
-      store_->CreateTenant(record, &key->record);
+      store_->CreateTenant(record, &key->record, &audit);
   if (!created.ok()) return created.status();
   ToProto(*created, response->mutable_tenant());
   ToProto(key->record, response->mutable_admin_key());
@@ -237,7 +265,9 @@ absl::Status AdminServiceImpl::DoCreateApiKey(
   spec->created_by = principal->id;
   absl::StatusOr<auth::IssuedKey> key = auth::NewApiKey(*spec, now);
   if (!key.ok()) return key.status();
-  if (absl::Status s = store_->InsertApiKey(key->record); !s.ok()) {
+  const store::AuditContext audit =
+      AuditContextOf(*principal, kCreateApiKey, now);
+  if (absl::Status s = store_->InsertApiKey(key->record, &audit); !s.ok()) {
     // FAILED_PRECONDITION: the tenant has no row (authentication is off and
     // the local tenant was never created).
     return s;
@@ -274,12 +304,126 @@ absl::Status AdminServiceImpl::DoRevokeApiKey(
       })) {
     return InvalidField("key_id", "must be the 16 hex digits after rpk_");
   }
+  const absl::Time now = clock_->Now();
+  const store::AuditContext audit =
+      AuditContextOf(*principal, kRevokeApiKey, now);
   absl::StatusOr<store::ApiKeyRecord> revoked =
-      store_->RevokeApiKey(principal->tenant, id, clock_->Now());
+      store_->RevokeApiKey(principal->tenant, id, now, &audit);
   if (!revoked.ok()) return revoked.status();
   keys_->Invalidate(id);
   ToProto(*revoked, response->mutable_key());
   return absl::OkStatus();
+}
+
+absl::Status AdminServiceImpl::DoListAuditEvents(
+    const grpc::CallbackServerContext& context,
+    const v1::ListAuditEventsRequest& request,
+    v1::ListAuditEventsResponse* response) {
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
+  if (!principal.ok()) return principal.status();
+  store::AuditQuery query;
+  for (const auto& [field, present, ts, bound] :
+       {std::tuple("start_time", request.has_start_time(),
+                   &request.start_time(), &query.from),
+        std::tuple("end_time", request.has_end_time(), &request.end_time(),
+                   &query.to)}) {
+    if (!present) continue;
+    if (ts->nanos() < 0 || ts->nanos() > 999999999) {
+      return InvalidField(field, "is not a valid time");
+    }
+    *bound = FromProtoTime(*ts);
+  }
+  if (query.from > query.to) {
+    return InvalidField("end_time", "is before start_time");
+  }
+  if (auto s =
+          CheckText("principal", request.principal(), kMaxAuditFilter, false);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckText("target", request.target(), kMaxAuditFilter, false);
+      !s.ok()) {
+    return s;
+  }
+  query.principal = request.principal();
+  if (!request.target().empty()) {
+    query.targets.push_back(request.target());
+    // A person's entries from before their erasure carry their digest.
+    for (store::ErasureKind kind :
+         {store::ErasureKind::kMember, store::ErasureKind::kContact}) {
+      const std::string prefix =
+          kind == store::ErasureKind::kMember ? "member:" : "contact:";
+      if (absl::StartsWith(request.target(), prefix)) {
+        query.targets.push_back(absl::StrCat(
+            prefix, "sha256:",
+            store::ErasureDigest(principal->tenant, kind,
+                                 request.target().substr(prefix.size()))));
+      }
+    }
+  }
+  absl::StatusOr<Page> paging =
+      ParsePage(request.page_size(), request.page_token(),
+                absl::StrCat(query.principal, "\x1f", request.target(), "\x1f",
+                             absl::ToUnixMicros(query.from), "\x1f",
+                             absl::ToUnixMicros(query.to), "\x1f",
+                             PrincipalKey(*principal)));
+  if (!paging.ok()) return paging.status();
+  query.page_size = static_cast<int>(paging->size);
+  if (!paging->cursor.empty() &&
+      !absl::SimpleAtoi(paging->cursor, &query.before_id)) {
+    return InvalidField("page_token", "is not a token of this list");
+  }
+  absl::StatusOr<store::AuditPage> page =
+      store_->ListAudit(principal->tenant, query);
+  if (!page.ok()) return page.status();
+  for (const store::AuditEntry& entry : page->entries) {
+    ToProto(entry, response->add_events());
+  }
+  if (page->has_more && !page->entries.empty()) {
+    response->set_next_page_token(
+        NextPageToken(*paging, absl::StrCat(page->entries.back().id)));
+  }
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::EraseContact(
+    grpc::CallbackServerContext* context,
+    const v1::EraseContactRequest* request,
+    v1::EraseContactResponse* response) {
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(*context);
+  if (!principal.ok()) return FinishUnary(context, principal.status());
+  if (auto error = CheckId("contact_id", request->contact_id())) {
+    return FinishUnary(context, InvalidField(error->field, error->reason));
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  writer_->Post([this, reactor, response, principal = *std::move(principal),
+                 contact_id = request->contact_id()] {
+    const absl::Time now = clock_->Now();
+    const store::AuditContext audit =
+        AuditContextOf(principal, kEraseContact, now);
+    absl::StatusOr<store::ContactErasure> erased =
+        store_->EraseContact(principal.tenant, contact_id, now, &audit);
+    if (erased.ok()) {
+      response->set_deleted_event_count(erased->events);
+      response->set_deleted_thread_count(erased->threads);
+      response->set_deleted_contact_state_count(erased->contact_states);
+      for (const std::string& member : erased->members) {
+        response->add_member_ids(member);
+      }
+      if (!erased->members.empty()) {
+        listener_->OnMembersChanged(principal.tenant, erased->members);
+      }
+    }
+    reactor->Finish(ToGrpcStatus(erased.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ListAuditEvents(
+    grpc::CallbackServerContext* context,
+    const v1::ListAuditEventsRequest* request,
+    v1::ListAuditEventsResponse* response) {
+  return FinishUnary(context, DoListAuditEvents(*context, *request, response));
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::CreateTenant(

@@ -1,4 +1,5 @@
-// rapport.v1.AdminService: tenants and API keys. The gatekeeper admits only
+// rapport.v1.AdminService: tenants, API keys, erasure of a contact and the
+// audit trail. The gatekeeper admits only
 // admins (and, for CreateTenant, admins of the operator tenant); every
 // method acts in the caller's tenant.
 #ifndef RAPPORT_SERVER_API_ADMIN_SERVICE_H_
@@ -9,6 +10,8 @@
 #include "server/api/access.h"
 #include "server/auth/api_keys.h"
 #include "server/common/clock.h"
+#include "server/common/serial_executor.h"
+#include "server/store/member_change_listener.h"
 #include "server/store/store.h"
 
 namespace rapport::api {
@@ -16,8 +19,11 @@ namespace rapport::api {
 // Thread-safe. Does not own its dependencies; they must outlive it.
 class AdminServiceImpl final : public v1::AdminService::CallbackService {
  public:
+  // Writes that change scores (EraseContact) run on `writer` and are then
+  // announced to `listener`, like every other change of a member's data.
   AdminServiceImpl(store::Store* store, const Access* access,
-                   auth::ApiKeyVerifier* keys, const Clock* clock);
+                   auth::ApiKeyVerifier* keys, SerialExecutor* writer,
+                   store::MemberChangeListener* listener, const Clock* clock);
 
   grpc::ServerUnaryReactor* CreateTenant(
       grpc::CallbackServerContext* context,
@@ -35,6 +41,14 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::RevokeApiKeyRequest* request,
       v1::RevokeApiKeyResponse* response) override;
+  grpc::ServerUnaryReactor* EraseContact(
+      grpc::CallbackServerContext* context,
+      const v1::EraseContactRequest* request,
+      v1::EraseContactResponse* response) override;
+  grpc::ServerUnaryReactor* ListAuditEvents(
+      grpc::CallbackServerContext* context,
+      const v1::ListAuditEventsRequest* request,
+      v1::ListAuditEventsResponse* response) override;
 
  private:
   absl::Status DoCreateTenant(const grpc::CallbackServerContext& context,
@@ -49,10 +63,15 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
   absl::Status DoRevokeApiKey(const grpc::CallbackServerContext& context,
                               const v1::RevokeApiKeyRequest& request,
                               v1::RevokeApiKeyResponse* response);
+  absl::Status DoListAuditEvents(const grpc::CallbackServerContext& context,
+                                 const v1::ListAuditEventsRequest& request,
+                                 v1::ListAuditEventsResponse* response);
 
   store::Store* const store_;
   const Access* const access_;
   auth::ApiKeyVerifier* const keys_;
+  SerialExecutor* const writer_;
+  store::MemberChangeListener* const listener_;
   const Clock* const clock_;
 };
 

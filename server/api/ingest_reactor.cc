@@ -10,13 +10,14 @@
 
 namespace rapport::api {
 
-IngestReactor::IngestReactor(store::TenantId tenant, store::Store* store,
-                             SerialExecutor* writer, const Clock* clock,
-                             IngestObserver* observer,
+IngestReactor::IngestReactor(store::TenantId tenant, store::AuditContext audit,
+                             store::Store* store, SerialExecutor* writer,
+                             const Clock* clock, IngestObserver* observer,
                              store::MemberChangeListener* listener,
                              const ActivityServiceOptions* options,
                              v1::IngestEventsResponse* response)
     : tenant_(std::move(tenant)),
+      audit_(std::move(audit)),
       store_(store),
       writer_(writer),
       clock_(clock),
@@ -64,9 +65,10 @@ void IngestReactor::OnReadDone(bool ok) {
 void IngestReactor::Commit(std::vector<model::Event> events,
                            std::vector<int> indexes) {
   const auto start = std::chrono::steady_clock::now();
+  audit_.time = clock_->Now();
   absl::StatusOr<std::vector<store::AppendOutcome>> outcomes =
       events.empty() ? std::vector<store::AppendOutcome>()
-                     : store_->AppendEvents(tenant_, events);
+                     : store_->AppendEvents(tenant_, events, &audit_);
   if (!outcomes.ok()) {
     Finish(ToGrpcStatus(outcomes.status()));
     return;
@@ -87,7 +89,21 @@ void IngestReactor::Commit(std::vector<model::Event> events,
       case store::AppendOutcome::kUnknownMember:
         Reject(indexes[i], events[i].event_id, "member_id",
                absl::StrCat("no member '", events[i].member_id,
-                            "'; upsert the member before its events"));
+                            "'; upsert the member before its events"),
+               grpc::StatusCode::NOT_FOUND);
+        break;
+      case store::AppendOutcome::kConflict:
+        response_->set_conflicting_count(response_->conflicting_count() + 1);
+        if (response_->conflicting_event_ids_size() <
+            options_->max_rejected_listed) {
+          response_->add_conflicting_event_ids(events[i].event_id);
+        }
+        break;
+      case store::AppendOutcome::kErasedMember:
+        RejectErased(indexes[i], events[i], store::ErasureKind::kMember);
+        break;
+      case store::AppendOutcome::kErasedContact:
+        RejectErased(indexes[i], events[i], store::ErasureKind::kContact);
         break;
     }
   }
@@ -113,9 +129,31 @@ void IngestReactor::Commit(std::vector<model::Event> events,
   StartRead(&request_);
 }
 
+void IngestReactor::RejectErased(int event_index, const model::Event& event,
+                                 store::ErasureKind kind) {
+  const bool member = kind == store::ErasureKind::kMember;
+  const std::string& id = member ? event.member_id : event.contact.contact_id;
+  absl::StatusOr<std::optional<absl::Time>> erased =
+      store_->FindErasure(tenant_, kind, id);
+  const std::string when =
+      erased.ok() && erased->has_value()
+          ? absl::StrCat(" at ", absl::FormatTime(absl::RFC3339_sec, **erased,
+                                                  absl::UTCTimeZone()))
+          : "";
+  Reject(event_index, event.event_id,
+         member ? "member_id" : "contact.contact_id",
+         member ? absl::StrCat("member '", id, "' was deleted", when,
+                               "; its events are refused until the member is "
+                               "upserted again")
+                : absl::StrCat("contact '", id, "' was erased", when,
+                               "; events with them that occurred before the "
+                               "erasure are refused"),
+         grpc::StatusCode::FAILED_PRECONDITION);
+}
+
 void IngestReactor::Reject(int event_index, const std::string& event_id,
-                           const std::string& field,
-                           const std::string& reason) {
+                           const std::string& field, const std::string& reason,
+                           grpc::StatusCode code) {
   response_->set_rejected_count(response_->rejected_count() + 1);
   if (response_->rejected_size() >= options_->max_rejected_listed) return;
   v1::RejectedEvent* r = response_->add_rejected();
@@ -124,6 +162,7 @@ void IngestReactor::Reject(int event_index, const std::string& event_id,
   r->set_event_id(event_id);
   r->set_field(field);
   r->set_reason(absl::StrCat(field, ": ", reason));
+  r->set_code(static_cast<int>(code));
 }
 
 }  // namespace rapport::api

@@ -18,9 +18,10 @@ namespace rapport::api {
 class IngestReactor final
     : public grpc::ServerReadReactor<v1::IngestEventsRequest> {
  public:
-  // Starts reading at once. Deletes itself when the call is done.
-  IngestReactor(store::TenantId tenant, store::Store* store,
-                SerialExecutor* writer, const Clock* clock,
+  // Starts reading at once. Deletes itself when the call is done. Each
+  // batch is audited under `audit`, at the time of its commit.
+  IngestReactor(store::TenantId tenant, store::AuditContext audit,
+                store::Store* store, SerialExecutor* writer, const Clock* clock,
                 IngestObserver* observer, store::MemberChangeListener* listener,
                 const ActivityServiceOptions* options,
                 v1::IngestEventsResponse* response);
@@ -30,11 +31,17 @@ class IngestReactor final
 
  private:
   void Reject(int event_index, const std::string& event_id,
-              const std::string& field, const std::string& reason);
+              const std::string& field, const std::string& reason,
+              grpc::StatusCode code = grpc::StatusCode::INVALID_ARGUMENT);
+  // Why the store refused an event, in words; FAILED_PRECONDITION naming
+  // the erasure.
+  void RejectErased(int event_index, const model::Event& event,
+                    store::ErasureKind kind);
   // Runs on the writer thread.
   void Commit(std::vector<model::Event> events, std::vector<int> indexes);
 
   const store::TenantId tenant_;
+  store::AuditContext audit_;
   store::Store* const store_;
   SerialExecutor* const writer_;
   const Clock* const clock_;

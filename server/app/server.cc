@@ -244,7 +244,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->access = std::make_unique<api::Access>(parts->gatekeeper.get(),
                                                 parts->store.get());
   parts->admin = std::make_unique<api::AdminServiceImpl>(
-      parts->store.get(), parts->access.get(), parts->api_keys.get(), clock);
+      parts->store.get(), parts->access.get(), parts->api_keys.get(),
+      parts->writer.get(), parts->score_board.get(), clock);
   parts->activity = std::make_unique<api::ActivityServiceImpl>(
       parts->store.get(), parts->access.get(), parts->writer.get(), clock,
       parts->ingest_metrics.get(), parts->score_board.get(), options.activity);

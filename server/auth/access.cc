@@ -25,6 +25,8 @@ constexpr MethodRule kRules[] = {
     {"/rapport.v1.AdminService/CreateApiKey", P::kKeysManage},
     {"/rapport.v1.AdminService/ListApiKeys", P::kKeysManage},
     {"/rapport.v1.AdminService/RevokeApiKey", P::kKeysManage},
+    {"/rapport.v1.AdminService/EraseContact", P::kContactsErase},
+    {"/rapport.v1.AdminService/ListAuditEvents", P::kAuditRead},
 };
 
 }  // namespace
@@ -47,6 +49,10 @@ absl::string_view PermissionName(Permission permission) {
       return "keys.manage";
     case P::kTenantsCreate:
       return "tenants.create";
+    case P::kContactsErase:
+      return "contacts.erase";
+    case P::kAuditRead:
+      return "audit.read";
     case P::kMetricsScrape:
       return "metrics.scrape";
     case P::kPageRead:

@@ -26,6 +26,8 @@ enum class Permission {
   kRecommendationsRead,  // Recommended next actions.
   kKeysManage,           // Create, list and revoke API keys.
   kTenantsCreate,        // Create tenants (operator admins only).
+  kContactsErase,        // Erase a contact across the tenant.
+  kAuditRead,            // Read the audit trail.
   kMetricsScrape,        // GET /metrics.
   kPageRead,             // GET / (the leaderboard page).
 };

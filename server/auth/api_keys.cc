@@ -115,20 +115,6 @@ std::optional<ParsedKey> ParseApiKey(absl::string_view token) {
   return parsed;
 }
 
-std::string Sha256Hex(absl::string_view data) {
-  // Fetched once: an implicit fetch on every digest costs as much as the
-  // digest of a key.
-  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (sha256 == nullptr || EVP_Digest(data.data(), data.size(), digest, &size,
-                                      sha256, nullptr) != 1) {
-    return "";  // Never matches a stored digest.
-  }
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), size));
-}
-
 std::optional<Principal> PrincipalOfKey(const store::ApiKeyRecord& key,
                                         bool operator_tenant) {
   std::optional<Role> role = ParseRole(key.role);

@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "server/auth/principal.h"
 #include "server/common/clock.h"
+#include "server/common/sha256.h"
 #include "server/store/store.h"
 
 namespace rapport {
@@ -70,9 +71,6 @@ struct ParsedKey {
 };
 // The parts of `token`; nullopt unless it has the exact shape of a key.
 std::optional<ParsedKey> ParseApiKey(absl::string_view token);
-
-// Lower-case hex SHA-256 of `data`.
-std::string Sha256Hex(absl::string_view data);
 
 // The principal a stored key acts as; nullopt for a record whose role or
 // scope does not parse (refused like an unknown key).

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "server/common/status_macros.h"
+#include "server/store/audit_table.h"
 #include "server/store/daily_count_table.h"
 #include "server/store/event_table.h"
 #include "server/store/history_state_table.h"
@@ -46,18 +47,79 @@ struct BatchEffects {
   }
 };
 
-absl::StatusOr<AppendOutcome> IngestOne(
-    Connection& conn, const TenantId& tenant, const model::Event& event,
-    std::map<std::string, bool>& known_members, BatchEffects& effects) {
-  auto known = known_members.find(event.member_id);
-  if (known == known_members.end()) {
+// What a batch looked up once: which members exist (and, of those that do
+// not, which were erased) and when each contact was erased.
+struct BatchLookups {
+  std::map<std::string, AppendOutcome> missing_members;
+  std::map<std::string, bool> known_members;
+  bool any_contact_erased = false;
+  std::map<std::string, std::optional<absl::Time>> contact_erasures;
+};
+
+absl::StatusOr<bool> AnyErasure(Connection& conn, const TenantId& tenant,
+                                ErasureKind kind) {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement select,
+      conn.Prepare("SELECT 1 FROM erasures WHERE tenant = ?1 AND kind = ?2 "
+                   "LIMIT 1"));
+  select.BindText(1, tenant);
+  select.BindInt64(2, static_cast<int64_t>(kind));
+  return select.Step();
+}
+
+// kAccepted when the event may be stored as far as its people go.
+absl::StatusOr<AppendOutcome> CheckPeople(Connection& conn,
+                                          const TenantId& tenant,
+                                          const model::Event& event,
+                                          BatchLookups& lookups) {
+  auto known = lookups.known_members.find(event.member_id);
+  if (known == lookups.known_members.end()) {
     RAPPORT_ASSIGN_OR_RETURN(bool exists,
                              MemberExists(conn, tenant, event.member_id));
-    known = known_members.emplace(event.member_id, exists).first;
+    known = lookups.known_members.emplace(event.member_id, exists).first;
+    if (!exists) {
+      RAPPORT_ASSIGN_OR_RETURN(
+          std::optional<absl::Time> erased,
+          SelectErasure(conn, tenant, ErasureKind::kMember, event.member_id));
+      lookups.missing_members[event.member_id] =
+          erased.has_value() ? AppendOutcome::kErasedMember
+                             : AppendOutcome::kUnknownMember;
+    }
   }
-  if (!known->second) return AppendOutcome::kUnknownMember;
+  if (!known->second) return lookups.missing_members[event.member_id];
+  const std::string& contact_id = event.contact.contact_id;
+  if (!lookups.any_contact_erased || contact_id.empty()) {
+    return AppendOutcome::kAccepted;
+  }
+  auto erasure = lookups.contact_erasures.find(contact_id);
+  if (erasure == lookups.contact_erasures.end()) {
+    RAPPORT_ASSIGN_OR_RETURN(
+        std::optional<absl::Time> erased,
+        SelectErasure(conn, tenant, ErasureKind::kContact, contact_id));
+    erasure = lookups.contact_erasures.emplace(contact_id, erased).first;
+  }
+  if (erasure->second.has_value() && event.occur_time <= *erasure->second) {
+    return AppendOutcome::kErasedContact;
+  }
+  return AppendOutcome::kAccepted;
+}
+
+absl::StatusOr<AppendOutcome> IngestOne(Connection& conn,
+                                        const TenantId& tenant,
+                                        const model::Event& event,
+                                        BatchLookups& lookups,
+                                        BatchEffects& effects) {
+  RAPPORT_ASSIGN_OR_RETURN(AppendOutcome allowed,
+                           CheckPeople(conn, tenant, event, lookups));
+  if (allowed != AppendOutcome::kAccepted) return allowed;
   RAPPORT_ASSIGN_OR_RETURN(bool inserted, InsertEvent(conn, tenant, event));
-  if (!inserted) return AppendOutcome::kDuplicate;
+  if (!inserted) {
+    RAPPORT_ASSIGN_OR_RETURN(std::optional<model::Event> stored,
+                             FindEvent(conn, tenant, event.event_id));
+    return stored.has_value() && SamePayload(*stored, event)
+               ? AppendOutcome::kDuplicate
+               : AppendOutcome::kConflict;
+  }
   RAPPORT_RETURN_IF_ERROR(AddToDailyCount(conn, tenant, event));
   effects.Add(event);
   return AppendOutcome::kAccepted;
@@ -108,12 +170,13 @@ absl::StatusOr<std::vector<AppendOutcome>> IngestEvents(
     absl::Span<const model::Event> events) {
   std::vector<AppendOutcome> outcomes;
   outcomes.reserve(events.size());
-  std::map<std::string, bool> known_members;
+  BatchLookups lookups;
+  RAPPORT_ASSIGN_OR_RETURN(lookups.any_contact_erased,
+                           AnyErasure(conn, tenant, ErasureKind::kContact));
   BatchEffects effects;
   for (const model::Event& event : events) {
-    RAPPORT_ASSIGN_OR_RETURN(
-        AppendOutcome outcome,
-        IngestOne(conn, tenant, event, known_members, effects));
+    RAPPORT_ASSIGN_OR_RETURN(AppendOutcome outcome,
+                             IngestOne(conn, tenant, event, lookups, effects));
     outcomes.push_back(outcome);
   }
   RAPPORT_RETURN_IF_ERROR(ApplyEffects(conn, tenant, effects));

@@ -13,7 +13,10 @@
 
 namespace rapport::store::internal {
 
-// One outcome per event, in order (see Store::AppendEvents). For each
+// One outcome per event, in order (see Store::AppendEvents): events of a
+// member that does not exist are kErasedMember when the member was erased,
+// events with a contact erased after they occurred kErasedContact, and a
+// known event_id is kDuplicate or, with another payload, kConflict. For each
 // accepted event: its daily bucket grows by its quantity and its member's
 // event_count by one. Then every thread and contact the batch touched is
 // recomputed from its own events, so ingestion order never matters, and each

@@ -29,6 +29,10 @@ constexpr char kSelectContactEvents[] =
     " FROM events WHERE tenant = ?1 AND member_id = ?2 AND contact_id = ?3"
     " AND occur_time <= ?4 ORDER BY occur_time, event_id";
 
+constexpr char kSelectEvent[] =
+    "SELECT " RAPPORT_EVENT_COLUMNS
+    " FROM events WHERE tenant = ?1 AND event_id = ?2";
+
 #undef RAPPORT_EVENT_COLUMNS
 
 model::Event ReadEvent(const Statement& row) {
@@ -69,6 +73,29 @@ absl::StatusOr<std::vector<model::Event>> LoadEvents(
 }
 
 }  // namespace
+
+absl::StatusOr<std::optional<model::Event>> FindEvent(
+    Connection& conn, const TenantId& tenant, const std::string& event_id) {
+  RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(kSelectEvent));
+  select.BindText(1, tenant);
+  select.BindText(2, event_id);
+  RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
+  if (!row) return std::optional<model::Event>();
+  return std::optional<model::Event>(ReadEvent(select));
+}
+
+bool SamePayload(const model::Event& a, const model::Event& b) {
+  return a.event_id == b.event_id && a.member_id == b.member_id &&
+         absl::ToUnixMicros(a.occur_time) == absl::ToUnixMicros(b.occur_time) &&
+         a.type == b.type && a.channel == b.channel &&
+         a.contact.contact_id == b.contact.contact_id &&
+         a.contact.seniority == b.contact.seniority &&
+         a.contact.industry == b.contact.industry &&
+         a.contact.region == b.contact.region &&
+         a.contact.category == b.contact.category &&
+         a.thread_id == b.thread_id && a.content_id == b.content_id &&
+         a.quantity == b.quantity;
+}
 
 absl::StatusOr<bool> InsertEvent(Connection& conn, const TenantId& tenant,
                                  const model::Event& e) {

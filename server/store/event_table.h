@@ -5,6 +5,7 @@
 #define RAPPORT_SERVER_STORE_EVENT_TABLE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,14 @@ namespace rapport::store::internal {
 // stored for the tenant.
 absl::StatusOr<bool> InsertEvent(Connection& conn, const TenantId& tenant,
                                  const model::Event& event);
+
+// The stored event with this id, or nullopt.
+absl::StatusOr<std::optional<model::Event>> FindEvent(
+    Connection& conn, const TenantId& tenant, const std::string& event_id);
+
+// Whether two events carry the same payload, as the store keeps it (times at
+// whole microseconds).
+bool SamePayload(const model::Event& a, const model::Event& b);
 
 // The member's events of `thread_id` with occur_time <= `up_to`, ordered by
 // (occur_time, event_id). Reads only that thread's events.

@@ -235,4 +235,25 @@ absl::StatusOr<bool> DeleteMemberRow(Connection& conn, const TenantId& tenant,
   return conn.Changes() > 0;
 }
 
+absl::StatusOr<MemberReferences> DeleteMemberReferences(
+    Connection& conn, const TenantId& tenant, const std::string& member_id) {
+  MemberReferences references;
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement keys,
+      conn.Prepare(
+          "DELETE FROM api_keys WHERE tenant = ?1 AND member_id = ?2"));
+  keys.BindText(1, tenant);
+  keys.BindText(2, member_id);
+  RAPPORT_RETURN_IF_ERROR(keys.Run());
+  references.api_keys = conn.Changes();
+  RAPPORT_ASSIGN_OR_RETURN(Statement managers,
+                           conn.Prepare("UPDATE members SET manager = '' "
+                                        "WHERE tenant = ?1 AND manager = ?2"));
+  managers.BindText(1, tenant);
+  managers.BindText(2, member_id);
+  RAPPORT_RETURN_IF_ERROR(managers.Run());
+  references.managers = conn.Changes();
+  return references;
+}
+
 }  // namespace rapport::store::internal

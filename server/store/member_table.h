@@ -51,6 +51,15 @@ absl::Status AddMemberEvents(Connection& conn, const TenantId& tenant,
 absl::StatusOr<bool> DeleteMemberRow(Connection& conn, const TenantId& tenant,
                                      const std::string& member_id);
 
+// What else named an erased member: API keys scoped to them (deleted) and
+// other members whose manager they were (their manager field cleared).
+struct MemberReferences {
+  int64_t api_keys = 0;
+  int64_t managers = 0;
+};
+absl::StatusOr<MemberReferences> DeleteMemberReferences(
+    Connection& conn, const TenantId& tenant, const std::string& member_id);
+
 }  // namespace rapport::store::internal
 
 #endif  // RAPPORT_SERVER_STORE_MEMBER_TABLE_H_

@@ -189,10 +189,44 @@ CREATE TABLE api_keys (
 CREATE INDEX api_keys_by_tenant ON api_keys (tenant, create_time, key_id);
 )sql";
 
+// Version 4: the audit trail, and what erasure keeps: the digest of who was
+// erased (ErasureDigest), never their id. Audit entries are never updated
+// except to replace an erased person's id by that digest.
+constexpr char kSchemaV4[] = R"sql(
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  principal TEXT NOT NULL,
+  role TEXT NOT NULL,
+  method TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX audit_by_tenant ON audit_log (tenant, id);
+CREATE INDEX audit_by_target ON audit_log (tenant, target, id);
+CREATE INDEX audit_by_principal ON audit_log (tenant, principal, id);
+
+-- kind: store::ErasureKind.
+CREATE TABLE erasures (
+  tenant TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  digest TEXT NOT NULL,
+  erase_time INTEGER NOT NULL,
+  PRIMARY KEY (tenant, kind, digest)
+) WITHOUT ROWID;
+
+-- Retention reads the oldest events of a tenant first.
+CREATE INDEX events_by_tenant_time ON events (tenant, occur_time);
+-- Erasing a contact finds its events in every member.
+CREATE INDEX events_by_contact_id ON events (tenant, contact_id);
+)sql";
+
 constexpr Migration kStoreMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
+    {4, kSchemaV4},
 };
 
 constexpr char kCreateMigrationsTable[] =

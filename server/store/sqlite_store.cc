@@ -3,8 +3,10 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "server/common/status_macros.h"
 #include "server/store/activity_reader.h"
+#include "server/store/audit_table.h"
 #include "server/store/contact_table.h"
 #include "server/store/daily_count_table.h"
 #include "server/store/event_ingest.h"
@@ -40,10 +42,29 @@ absl::Status ConfigureWriter(Connection& writer, bool in_memory) {
   }
   // A larger WAL between checkpoints (10000 pages, ~40 MiB) lets a hot page
   // rewritten by many batches be copied back once; the file is then trimmed.
+  // secure_delete overwrites deleted content with zeros, so an erased
+  // person's rows do not linger in free pages or free space of a page.
   return writer.Exec(
+      "PRAGMA secure_delete = ON;"
       "PRAGMA synchronous = FULL;"
       "PRAGMA wal_autocheckpoint = 10000;"
       "PRAGMA journal_size_limit = 67108864");
+}
+
+// "accepted=3 duplicates=1 ..." with the outcomes that occurred.
+std::string OutcomeSummary(absl::Span<const AppendOutcome> outcomes) {
+  // In the order of AppendOutcome.
+  constexpr const char* kNames[] = {"accepted",       "duplicates",
+                                    "unknown_member", "conflicts",
+                                    "erased_member",  "erased_contact"};
+  int64_t counts[std::size(kNames)] = {};
+  for (AppendOutcome outcome : outcomes) ++counts[static_cast<int>(outcome)];
+  std::string summary = absl::StrCat("events=", outcomes.size());
+  for (size_t i = 0; i < std::size(kNames); ++i) {
+    if (counts[i] > 0)
+      absl::StrAppend(&summary, " ", kNames[i], "=", counts[i]);
+  }
+  return summary;
 }
 
 }  // namespace
@@ -112,7 +133,8 @@ absl::Status SqliteStore::Read(
 }
 
 absl::StatusOr<UpsertResult> SqliteStore::UpsertMember(
-    const TenantId& tenant, const model::Member& member, absl::Time now) {
+    const TenantId& tenant, const model::Member& member, absl::Time now,
+    const AuditContext* audit) {
   if (member.member_id.empty()) {
     return absl::InvalidArgumentError("member_id must not be empty");
   }
@@ -121,7 +143,10 @@ absl::StatusOr<UpsertResult> SqliteStore::UpsertMember(
     return InTransaction(conn, TransactionKind::kWrite, [&]() -> absl::Status {
       RAPPORT_ASSIGN_OR_RETURN(result,
                                internal::PutMember(conn, tenant, member, now));
-      return absl::OkStatus();
+      return internal::AuditChange(
+          conn, tenant, audit,
+          internal::PersonTarget(ErasureKind::kMember, member.member_id),
+          result.created ? "created" : "updated");
     });
   }));
   return result;
@@ -150,9 +175,11 @@ absl::StatusOr<MemberPage> SqliteStore::ListMembers(
   return page;
 }
 
-absl::StatusOr<int64_t> SqliteStore::DeleteMember(
-    const TenantId& tenant, const std::string& member_id) {
+absl::StatusOr<int64_t> SqliteStore::DeleteMember(const TenantId& tenant,
+                                                  const std::string& member_id,
+                                                  const AuditContext* audit) {
   int64_t deleted = 0;
+  const absl::Time now = audit != nullptr ? audit->time : absl::Now();
   RAPPORT_RETURN_IF_ERROR(Write([&](Connection& conn) {
     return InTransaction(conn, TransactionKind::kWrite, [&]() -> absl::Status {
       RAPPORT_ASSIGN_OR_RETURN(
@@ -167,24 +194,62 @@ absl::StatusOr<int64_t> SqliteStore::DeleteMember(
           internal::DeleteScoreHistory(conn, tenant, member_id));
       RAPPORT_RETURN_IF_ERROR(
           internal::DeleteHistoryWork(conn, tenant, member_id));
-      return internal::DeleteContacts(conn, tenant, member_id);
+      RAPPORT_RETURN_IF_ERROR(
+          internal::DeleteContacts(conn, tenant, member_id));
+      RAPPORT_ASSIGN_OR_RETURN(
+          internal::MemberReferences references,
+          internal::DeleteMemberReferences(conn, tenant, member_id));
+      RAPPORT_RETURN_IF_ERROR(internal::ReplaceAuditTarget(
+          conn, tenant, internal::PersonTarget(ErasureKind::kMember, member_id),
+          internal::ErasedPersonTarget(tenant, ErasureKind::kMember,
+                                       member_id)));
+      RAPPORT_RETURN_IF_ERROR(internal::RecordErasure(
+          conn, tenant, ErasureKind::kMember, member_id, now));
+      return internal::AuditChange(
+          conn, tenant, audit,
+          internal::ErasedPersonTarget(tenant, ErasureKind::kMember, member_id),
+          absl::StrCat("erased events=", deleted, " keys=", references.api_keys,
+                       " manager_references=", references.managers));
     });
   }));
+  ScrubLog();
   return deleted;
 }
 
 absl::StatusOr<std::vector<AppendOutcome>> SqliteStore::AppendEvents(
-    const TenantId& tenant, absl::Span<const model::Event> events) {
+    const TenantId& tenant, absl::Span<const model::Event> events,
+    const AuditContext* audit) {
   std::vector<AppendOutcome> outcomes;
   if (events.empty()) return outcomes;
   RAPPORT_RETURN_IF_ERROR(Write([&](Connection& conn) {
     return InTransaction(conn, TransactionKind::kWrite, [&]() -> absl::Status {
       RAPPORT_ASSIGN_OR_RETURN(outcomes,
                                internal::IngestEvents(conn, tenant, events));
-      return absl::OkStatus();
+      return internal::AuditChange(conn, tenant, audit, "events",
+                                   OutcomeSummary(outcomes));
     });
   }));
   return outcomes;
+}
+
+absl::StatusOr<std::optional<absl::Time>> SqliteStore::FindErasure(
+    const TenantId& tenant, ErasureKind kind, const std::string& id) {
+  std::optional<absl::Time> erased;
+  RAPPORT_RETURN_IF_ERROR(Read([&](Connection& conn) -> absl::Status {
+    RAPPORT_ASSIGN_OR_RETURN(erased,
+                             internal::SelectErasure(conn, tenant, kind, id));
+    return absl::OkStatus();
+  }));
+  return erased;
+}
+
+void SqliteStore::ScrubLog() {
+  // After an erasure the write-ahead log still holds the pages as they were
+  // before it; copying the log into the database and truncating it leaves
+  // the erased rows nowhere. A reader holding an older snapshot can keep it
+  // from completing; the next checkpoint then finishes the job.
+  absl::MutexLock lock(&writer_mu_);
+  writer_->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IgnoreError();
 }
 
 absl::StatusOr<model::MemberActivity> SqliteStore::ReadActivity(

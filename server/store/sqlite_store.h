@@ -74,17 +74,38 @@ class SqliteStore final : public Store {
   // page_size < 1 (ListMembers) or from > to (ReadActivity). ReadActivity
   // orders daily buckets by (day, type, channel, seniority), threads by
   // thread_id and contacts by contact_id.
+  using Store::AppendEvents;
+  using Store::CreateTenant;
+  using Store::DeleteMember;
+  using Store::InsertApiKey;
+  using Store::RevokeApiKey;
+  using Store::UpsertMember;
+
   absl::StatusOr<UpsertResult> UpsertMember(const TenantId& tenant,
                                             const model::Member& member,
-                                            absl::Time now) override;
+                                            absl::Time now,
+                                            const AuditContext* audit) override;
   absl::StatusOr<model::Member> GetMember(
       const TenantId& tenant, const std::string& member_id) override;
   absl::StatusOr<MemberPage> ListMembers(
       const TenantId& tenant, const ListMembersQuery& query) override;
   absl::StatusOr<int64_t> DeleteMember(const TenantId& tenant,
-                                       const std::string& member_id) override;
+                                       const std::string& member_id,
+                                       const AuditContext* audit) override;
   absl::StatusOr<std::vector<AppendOutcome>> AppendEvents(
-      const TenantId& tenant, absl::Span<const model::Event> events) override;
+      const TenantId& tenant, absl::Span<const model::Event> events,
+      const AuditContext* audit) override;
+  absl::StatusOr<std::optional<absl::Time>> FindErasure(
+      const TenantId& tenant, ErasureKind kind, const std::string& id) override;
+
+  // Erasure and retention (sqlite_store_removal.cc).
+  absl::StatusOr<ContactErasure> EraseContact(
+      const TenantId& tenant, const std::string& contact_id, absl::Time now,
+      const AuditContext* audit) override;
+  absl::StatusOr<RetentionStep> ApplyRetention(const TenantId& tenant,
+                                               absl::Time cutoff,
+                                               absl::CivilDay snapshot_cutoff,
+                                               int max_events) override;
   absl::StatusOr<model::MemberActivity> ReadActivity(
       const TenantId& tenant, const std::string& member_id, absl::Time from,
       absl::Time to) override;
@@ -113,20 +134,27 @@ class SqliteStore final : public Store {
   absl::Status SetRecordedThrough(const TenantId& tenant,
                                   absl::CivilDay day) override;
 
-  absl::StatusOr<TenantRecord> CreateTenant(
-      const TenantRecord& tenant, const ApiKeyRecord* first_key) override;
+  absl::StatusOr<TenantRecord> CreateTenant(const TenantRecord& tenant,
+                                            const ApiKeyRecord* first_key,
+                                            const AuditContext* audit) override;
   absl::StatusOr<std::optional<TenantRecord>> FindTenant(
       const TenantId& tenant) override;
-  absl::Status InsertApiKey(const ApiKeyRecord& key) override;
+  absl::Status InsertApiKey(const ApiKeyRecord& key,
+                            const AuditContext* audit) override;
   absl::StatusOr<std::optional<ApiKeyRecord>> FindApiKey(
       const std::string& key_id) override;
   absl::StatusOr<std::vector<ApiKeyRecord>> ListApiKeys(
       const TenantId& tenant) override;
   absl::StatusOr<ApiKeyRecord> RevokeApiKey(const TenantId& tenant,
                                             const std::string& key_id,
-                                            absl::Time now) override;
+                                            absl::Time now,
+                                            const AuditContext* audit) override;
   absl::Status RecordApiKeyUse(const std::string& key_id,
                                absl::Time when) override;
+
+  absl::Status AppendAudit(absl::Span<const AuditEntry> entries) override;
+  absl::StatusOr<AuditPage> ListAudit(const TenantId& tenant,
+                                      const AuditQuery& query) override;
 
  private:
   SqliteStore(std::unique_ptr<internal::Connection> writer,
@@ -140,6 +168,9 @@ class SqliteStore final : public Store {
   // there are no readers (":memory:").
   absl::Status Read(absl::FunctionRef<absl::Status(internal::Connection&)> body)
       ABSL_LOCKS_EXCLUDED(writer_mu_, pool_mu_);
+  // Checkpoints and truncates the write-ahead log after an erasure, so that
+  // no copy of an erased row stays in it; best effort.
+  void ScrubLog() ABSL_LOCKS_EXCLUDED(writer_mu_);
 
   absl::Mutex writer_mu_;
   const std::unique_ptr<internal::Connection> writer_

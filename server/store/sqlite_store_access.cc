@@ -1,4 +1,4 @@
-// SqliteStore: tenants and API keys.
+// SqliteStore: tenants, API keys and the audit trail.
 #include <optional>
 #include <string>
 #include <utility>
@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "server/common/status_macros.h"
+#include "server/store/audit_table.h"
 #include "server/store/errors.h"
 #include "server/store/sqlite_connection.h"
 #include "server/store/sqlite_store.h"
@@ -105,10 +106,19 @@ absl::Status PutKey(Connection& conn, const ApiKeyRecord& key) {
   return insert.Run();
 }
 
+// The audit detail of a key: never its secret or digest.
+std::string KeyDetail(const ApiKeyRecord& key) {
+  return absl::StrCat(
+      "role=", key.role, " name=", key.name,
+      key.member_id.empty() ? "" : " scope=member",
+      key.teams.empty() ? "" : " scope=teams:", absl::StrJoin(key.teams, ","));
+}
+
 }  // namespace
 
 absl::StatusOr<TenantRecord> SqliteStore::CreateTenant(
-    const TenantRecord& tenant, const ApiKeyRecord* first_key) {
+    const TenantRecord& tenant, const ApiKeyRecord* first_key,
+    const AuditContext* audit) {
   TenantRecord created = tenant;
   RAPPORT_RETURN_IF_ERROR(Write([&](Connection& conn) {
     return InTransaction(conn, TransactionKind::kWrite, [&]() -> absl::Status {
@@ -132,8 +142,16 @@ absl::StatusOr<TenantRecord> SqliteStore::CreateTenant(
       insert.BindInt64(4, created.operator_tenant ? 1 : 0);
       insert.BindTime(5, created.create_time);
       RAPPORT_RETURN_IF_ERROR(insert.Run());
+      RAPPORT_RETURN_IF_ERROR(internal::AuditChange(
+          conn, created.tenant_id, audit,
+          absl::StrCat("tenant:", created.tenant_id),
+          absl::StrCat("operator=", created.operator_tenant ? "true" : "false",
+                       " rep_leaderboard=", created.rep_leaderboard)));
       if (first_key == nullptr) return absl::OkStatus();
-      return PutKey(conn, *first_key);
+      RAPPORT_RETURN_IF_ERROR(PutKey(conn, *first_key));
+      return internal::AuditChange(conn, created.tenant_id, audit,
+                                   absl::StrCat("key:", first_key->key_id),
+                                   KeyDetail(*first_key));
     });
   }));
   return created;
@@ -149,7 +167,8 @@ absl::StatusOr<std::optional<TenantRecord>> SqliteStore::FindTenant(
   return found;
 }
 
-absl::Status SqliteStore::InsertApiKey(const ApiKeyRecord& key) {
+absl::Status SqliteStore::InsertApiKey(const ApiKeyRecord& key,
+                                       const AuditContext* audit) {
   return Write([&](Connection& conn) {
     return InTransaction(conn, TransactionKind::kWrite, [&]() -> absl::Status {
       RAPPORT_ASSIGN_OR_RETURN(std::optional<TenantRecord> tenant,
@@ -158,7 +177,10 @@ absl::Status SqliteStore::InsertApiKey(const ApiKeyRecord& key) {
         return absl::FailedPreconditionError(
             absl::StrCat("tenant ", key.tenant, " does not exist"));
       }
-      return PutKey(conn, key);
+      RAPPORT_RETURN_IF_ERROR(PutKey(conn, key));
+      return internal::AuditChange(conn, key.tenant, audit,
+                                   absl::StrCat("key:", key.key_id),
+                                   KeyDetail(key));
     });
   });
 }
@@ -194,7 +216,8 @@ absl::StatusOr<std::vector<ApiKeyRecord>> SqliteStore::ListApiKeys(
 }
 
 absl::StatusOr<ApiKeyRecord> SqliteStore::RevokeApiKey(
-    const TenantId& tenant, const std::string& key_id, absl::Time now) {
+    const TenantId& tenant, const std::string& key_id, absl::Time now,
+    const AuditContext* audit) {
   ApiKeyRecord revoked;
   RAPPORT_RETURN_IF_ERROR(Write([&](Connection& conn) {
     return InTransaction(conn, TransactionKind::kWrite, [&]() -> absl::Status {
@@ -213,6 +236,8 @@ absl::StatusOr<ApiKeyRecord> SqliteStore::RevokeApiKey(
         update.BindTime(2, now);
         RAPPORT_RETURN_IF_ERROR(update.Run());
         key->revoke_time = now;
+        RAPPORT_RETURN_IF_ERROR(internal::AuditChange(
+            conn, tenant, audit, absl::StrCat("key:", key_id), "revoked"));
       }
       revoked = *std::move(key);
       return absl::OkStatus();
@@ -232,6 +257,29 @@ absl::Status SqliteStore::RecordApiKeyUse(const std::string& key_id,
     update.BindTime(2, when);
     return update.Run();
   });
+}
+
+absl::Status SqliteStore::AppendAudit(absl::Span<const AuditEntry> entries) {
+  if (entries.empty()) return absl::OkStatus();
+  return Write([&](Connection& conn) {
+    return InTransaction(conn, TransactionKind::kWrite, [&]() -> absl::Status {
+      for (const AuditEntry& entry : entries) {
+        RAPPORT_RETURN_IF_ERROR(internal::InsertAuditEntry(conn, entry));
+      }
+      return absl::OkStatus();
+    });
+  });
+}
+
+absl::StatusOr<AuditPage> SqliteStore::ListAudit(const TenantId& tenant,
+                                                 const AuditQuery& query) {
+  AuditPage page;
+  RAPPORT_RETURN_IF_ERROR(Read([&](Connection& conn) -> absl::Status {
+    RAPPORT_ASSIGN_OR_RETURN(page,
+                             internal::SelectAuditEntries(conn, tenant, query));
+    return absl::OkStatus();
+  }));
+  return page;
 }
 
 }  // namespace rapport::store

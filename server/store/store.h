@@ -30,7 +30,72 @@ enum class AppendOutcome {
   kAccepted,       // Stored now.
   kDuplicate,      // Its event_id was already stored; nothing changed.
   kUnknownMember,  // Its member_id names no member; nothing stored.
+  // Its event_id was already stored with a different payload; nothing
+  // changed. The client reuses event ids.
+  kConflict,
+  // Its member was deleted and not re-created since; nothing stored.
+  kErasedMember,
+  // Its contact was erased after the event occurred; nothing stored.
+  kErasedContact,
 };
+
+// Who makes a change, recorded with it in the audit trail.
+struct AuditContext {
+  std::string principal;  // auth::Principal::id, e.g. "key:0123456789abcdef".
+  std::string role;       // As auth::RoleName spells it.
+  std::string method;     // e.g. "/rapport.v1.ActivityService/DeleteMember".
+  absl::Time time;
+};
+
+// One entry of the audit trail.
+struct AuditEntry {
+  int64_t id = 0;  // Grows with every entry, in commit order.
+  TenantId tenant;
+  absl::Time time;
+  std::string principal;
+  std::string role;
+  std::string method;
+  // What was acted on: "member:<id>", "contact:<id>", "key:<id>",
+  // "tenant:<id>", "events" (an ingest batch) or "" (the tenant as a whole).
+  // Erasing a member or contact replaces its id here by its digest
+  // (ErasureDigest), so the trail keeps what was done but not to whom.
+  std::string target;
+  // A summary of the change as `name=value` pairs (counts, role, outcome).
+  std::string detail;
+};
+
+struct AuditQuery {
+  absl::Time from = absl::InfinitePast();  // Entries with from <= time <= to.
+  absl::Time to = absl::InfiniteFuture();
+  std::string principal;             // Empty: any.
+  std::vector<std::string> targets;  // Empty: any; else any of these.
+  int page_size = 100;               // >= 1.
+  int64_t before_id = 0;             // > 0: only entries with a smaller id.
+};
+
+struct AuditPage {
+  std::vector<AuditEntry> entries;  // Newest first.
+  bool has_more = false;
+};
+
+// What erasing one contact removed.
+struct ContactErasure {
+  int64_t events = 0;
+  int64_t threads = 0;
+  int64_t contact_states = 0;        // One per member who had the contact.
+  std::vector<std::string> members;  // Members whose aggregates changed.
+};
+
+// What one retention step removed.
+struct RetentionStep {
+  int64_t events = 0;
+  int64_t daily_counts = 0;
+  int64_t snapshots = 0;
+  bool more = false;  // More is older than the cut-off: call again.
+};
+
+// The kinds of person an erasure record names.
+enum class ErasureKind { kMember = 1, kContact = 2 };
 
 struct UpsertResult {
   model::Member member;  // As stored, with the maintained fields.
@@ -94,12 +159,21 @@ class Store {
  public:
   virtual ~Store() = default;
 
+  // Mutations take an AuditContext: when not null, an audit entry is
+  // written in the transaction of the change (and not at all when the change
+  // fails). The forms without it, for tools and tests, audit nothing.
+
   // Creates or replaces a member's descriptive fields and profile (the
   // maintained fields are kept). `now` becomes update_time (and create_time
   // when created).
-  virtual absl::StatusOr<UpsertResult> UpsertMember(const TenantId& tenant,
-                                                    const model::Member& member,
-                                                    absl::Time now) = 0;
+  virtual absl::StatusOr<UpsertResult> UpsertMember(
+      const TenantId& tenant, const model::Member& member, absl::Time now,
+      const AuditContext* audit) = 0;
+  absl::StatusOr<UpsertResult> UpsertMember(const TenantId& tenant,
+                                            const model::Member& member,
+                                            absl::Time now) {
+    return UpsertMember(tenant, member, now, nullptr);
+  }
 
   // NOT_FOUND when the member does not exist.
   virtual absl::StatusOr<model::Member> GetMember(
@@ -109,20 +183,59 @@ class Store {
   virtual absl::StatusOr<MemberPage> ListMembers(
       const TenantId& tenant, const ListMembersQuery& query) = 0;
 
-  // Deletes the member, their events, aggregates, score history and history
-  // work in one transaction.
-  // Returns how many events were deleted; NOT_FOUND when the member does
-  // not exist.
-  virtual absl::StatusOr<int64_t> DeleteMember(
-      const TenantId& tenant, const std::string& member_id) = 0;
+  // Erases the member in one transaction: their row, events, aggregates,
+  // score history, history work and the API keys scoped to them; clears
+  // other members' `manager` naming them; replaces their id in the audit
+  // trail by its digest; and records the erasure (by digest only), so that
+  // their events are refused (kErasedMember) until the member is created
+  // again. Returns how many events were deleted; NOT_FOUND when the member
+  // does not exist.
+  virtual absl::StatusOr<int64_t> DeleteMember(const TenantId& tenant,
+                                               const std::string& member_id,
+                                               const AuditContext* audit) = 0;
+  absl::StatusOr<int64_t> DeleteMember(const TenantId& tenant,
+                                       const std::string& member_id) {
+    return DeleteMember(tenant, member_id, nullptr);
+  }
 
   // Appends validated events in one transaction and updates the aggregates
   // of the members they touch. Returns one outcome per event, in order. On
   // OK every accepted event is durable (synced to disk); on error nothing
   // of the batch is stored. An event_id repeated within the batch is a
-  // duplicate from its second occurrence on.
+  // duplicate from its second occurrence on (a conflict when its payload
+  // differs). The audit entry summarises the batch.
   virtual absl::StatusOr<std::vector<AppendOutcome>> AppendEvents(
-      const TenantId& tenant, absl::Span<const model::Event> events) = 0;
+      const TenantId& tenant, absl::Span<const model::Event> events,
+      const AuditContext* audit) = 0;
+  absl::StatusOr<std::vector<AppendOutcome>> AppendEvents(
+      const TenantId& tenant, absl::Span<const model::Event> events) {
+    return AppendEvents(tenant, events, nullptr);
+  }
+
+  // When the member or contact was erased (the latest erasure), or nullopt.
+  virtual absl::StatusOr<std::optional<absl::Time>> FindErasure(
+      const TenantId& tenant, ErasureKind kind, const std::string& id) = 0;
+
+  // Erases one contact (a prospect) across the tenant in one transaction:
+  // every member's events with them, the threads and contact states those
+  // events made (threads are re-derived from what remains), the daily counts
+  // and event counts they added, and their id in the audit trail; the
+  // history of each member concerned is re-recorded from the earliest day
+  // erased. Records the erasure (by digest), so that events with the contact
+  // that occurred before `now` are refused (kErasedContact). Erasing a
+  // contact no member has removes nothing and still records the erasure.
+  virtual absl::StatusOr<ContactErasure> EraseContact(
+      const TenantId& tenant, const std::string& contact_id, absl::Time now,
+      const AuditContext* audit) = 0;
+
+  // One bounded step of retention: removes up to `max_events` events that
+  // occurred before `cutoff` (oldest first), with the aggregates they fed
+  // (daily counts, event counts; threads and contact states re-derived from
+  // what remains), the daily counts of days before cutoff's day and the
+  // score snapshots of days before `snapshot_cutoff`, in one transaction.
+  virtual absl::StatusOr<RetentionStep> ApplyRetention(
+      const TenantId& tenant, absl::Time cutoff, absl::CivilDay snapshot_cutoff,
+      int max_events) = 0;
 
   // The member's aggregates over [from, to], as they stood at `to`: nothing
   // that occurred after `to` is reflected, whenever it was ingested.
@@ -190,15 +303,25 @@ class Store {
   // Creates the tenant and, when `first_key` is not null, that key of it,
   // in one transaction; ALREADY_EXISTS when the tenant exists. The first
   // tenant ever created becomes the operator tenant (returned with
-  // operator_tenant set); the field of `tenant` is ignored.
+  // operator_tenant set); the field of `tenant` is ignored. The audit entry
+  // goes to the new tenant's trail.
   virtual absl::StatusOr<TenantRecord> CreateTenant(
-      const TenantRecord& tenant, const ApiKeyRecord* first_key) = 0;
+      const TenantRecord& tenant, const ApiKeyRecord* first_key,
+      const AuditContext* audit) = 0;
+  absl::StatusOr<TenantRecord> CreateTenant(const TenantRecord& tenant,
+                                            const ApiKeyRecord* first_key) {
+    return CreateTenant(tenant, first_key, nullptr);
+  }
   // The tenant, or nullopt.
   virtual absl::StatusOr<std::optional<TenantRecord>> FindTenant(
       const TenantId& tenant) = 0;
   // Stores a new key; FAILED_PRECONDITION when its tenant does not exist,
   // ALREADY_EXISTS when its key_id does.
-  virtual absl::Status InsertApiKey(const ApiKeyRecord& key) = 0;
+  virtual absl::Status InsertApiKey(const ApiKeyRecord& key,
+                                    const AuditContext* audit) = 0;
+  absl::Status InsertApiKey(const ApiKeyRecord& key) {
+    return InsertApiKey(key, nullptr);
+  }
   // The key with this id in any tenant, or nullopt.
   virtual absl::StatusOr<std::optional<ApiKeyRecord>> FindApiKey(
       const std::string& key_id) = 0;
@@ -207,13 +330,32 @@ class Store {
       const TenantId& tenant) = 0;
   // Sets revoke_time to `now` (kept when already revoked) and returns the
   // key; NOT_FOUND when the tenant has no such key.
-  virtual absl::StatusOr<ApiKeyRecord> RevokeApiKey(const TenantId& tenant,
-                                                    const std::string& key_id,
-                                                    absl::Time now) = 0;
+  virtual absl::StatusOr<ApiKeyRecord> RevokeApiKey(
+      const TenantId& tenant, const std::string& key_id, absl::Time now,
+      const AuditContext* audit) = 0;
+  absl::StatusOr<ApiKeyRecord> RevokeApiKey(const TenantId& tenant,
+                                            const std::string& key_id,
+                                            absl::Time now) {
+    return RevokeApiKey(tenant, key_id, now, nullptr);
+  }
   // Raises the key's last_use_time to `when`; a missing key is ignored.
   virtual absl::Status RecordApiKeyUse(const std::string& key_id,
                                        absl::Time when) = 0;
+
+  // --- The audit trail ---
+
+  // Appends entries on their own (reads, configuration seen at start-up),
+  // in one transaction.
+  virtual absl::Status AppendAudit(absl::Span<const AuditEntry> entries) = 0;
+  // The tenant's entries matching the query, newest first.
+  virtual absl::StatusOr<AuditPage> ListAudit(const TenantId& tenant,
+                                              const AuditQuery& query) = 0;
 };
+
+// The digest an erasure record and the audit trail keep in place of a
+// person's id: lower-case hex SHA-256 over the tenant, the kind and the id.
+std::string ErasureDigest(const TenantId& tenant, ErasureKind kind,
+                          const std::string& id);
 
 }  // namespace rapport::store
 

@@ -41,6 +41,8 @@ enum class StoreOp {
   kCompleteHistoryWork,
   kRecordedThrough,
   kSetRecordedThrough,
+  kEraseContact,
+  kApplyRetention,
 };
 
 class FaultStore final : public store::Store {
@@ -57,8 +59,7 @@ class FaultStore final : public store::Store {
   // Every method fails with `status` until HealAll().
   void FailAll(const absl::Status& status) {
     absl::MutexLock lock(&mu_);
-    for (int op = 0; op <= static_cast<int>(StoreOp::kSetRecordedThrough);
-         ++op) {
+    for (int op = 0; op <= static_cast<int>(StoreOp::kApplyRetention); ++op) {
       failures_[static_cast<StoreOp>(op)] = status;
     }
   }
@@ -102,11 +103,18 @@ class FaultStore final : public store::Store {
     return read_activity_calls_;
   }
 
+  using store::Store::AppendEvents;
+  using store::Store::CreateTenant;
+  using store::Store::DeleteMember;
+  using store::Store::InsertApiKey;
+  using store::Store::RevokeApiKey;
+  using store::Store::UpsertMember;
+
   absl::StatusOr<store::UpsertResult> UpsertMember(
       const store::TenantId& tenant, const model::Member& member,
-      absl::Time now) override {
+      absl::Time now, const store::AuditContext* audit) override {
     if (auto s = FailureOf(StoreOp::kUpsertMember)) return *s;
-    return inner_->UpsertMember(tenant, member, now);
+    return inner_->UpsertMember(tenant, member, now, audit);
   }
   absl::StatusOr<model::Member> GetMember(
       const store::TenantId& tenant, const std::string& member_id) override {
@@ -119,16 +127,34 @@ class FaultStore final : public store::Store {
     if (auto s = FailureOf(StoreOp::kListMembers)) return *s;
     return inner_->ListMembers(tenant, query);
   }
-  absl::StatusOr<int64_t> DeleteMember(const store::TenantId& tenant,
-                                       const std::string& member_id) override {
+  absl::StatusOr<int64_t> DeleteMember(
+      const store::TenantId& tenant, const std::string& member_id,
+      const store::AuditContext* audit) override {
     if (auto s = FailureOf(StoreOp::kDeleteMember)) return *s;
-    return inner_->DeleteMember(tenant, member_id);
+    return inner_->DeleteMember(tenant, member_id, audit);
   }
   absl::StatusOr<std::vector<store::AppendOutcome>> AppendEvents(
-      const store::TenantId& tenant,
-      absl::Span<const model::Event> events) override {
+      const store::TenantId& tenant, absl::Span<const model::Event> events,
+      const store::AuditContext* audit) override {
     if (auto s = FailureOf(StoreOp::kAppendEvents)) return *s;
-    return inner_->AppendEvents(tenant, events);
+    return inner_->AppendEvents(tenant, events, audit);
+  }
+  absl::StatusOr<std::optional<absl::Time>> FindErasure(
+      const store::TenantId& tenant, store::ErasureKind kind,
+      const std::string& id) override {
+    return inner_->FindErasure(tenant, kind, id);
+  }
+  absl::StatusOr<store::ContactErasure> EraseContact(
+      const store::TenantId& tenant, const std::string& contact_id,
+      absl::Time now, const store::AuditContext* audit) override {
+    if (auto s = FailureOf(StoreOp::kEraseContact)) return *s;
+    return inner_->EraseContact(tenant, contact_id, now, audit);
+  }
+  absl::StatusOr<store::RetentionStep> ApplyRetention(
+      const store::TenantId& tenant, absl::Time cutoff,
+      absl::CivilDay snapshot_cutoff, int max_events) override {
+    if (auto s = FailureOf(StoreOp::kApplyRetention)) return *s;
+    return inner_->ApplyRetention(tenant, cutoff, snapshot_cutoff, max_events);
   }
   absl::StatusOr<model::MemberActivity> ReadActivity(
       const store::TenantId& tenant, const std::string& member_id,
@@ -183,18 +209,19 @@ class FaultStore final : public store::Store {
     return inner_->SetRecordedThrough(tenant, day);
   }
 
-  // Tenants and API keys pass through without faults.
+  // Tenants, API keys and the audit trail pass through without faults.
   absl::StatusOr<store::TenantRecord> CreateTenant(
-      const store::TenantRecord& tenant,
-      const store::ApiKeyRecord* first_key) override {
-    return inner_->CreateTenant(tenant, first_key);
+      const store::TenantRecord& tenant, const store::ApiKeyRecord* first_key,
+      const store::AuditContext* audit) override {
+    return inner_->CreateTenant(tenant, first_key, audit);
   }
   absl::StatusOr<std::optional<store::TenantRecord>> FindTenant(
       const store::TenantId& tenant) override {
     return inner_->FindTenant(tenant);
   }
-  absl::Status InsertApiKey(const store::ApiKeyRecord& key) override {
-    return inner_->InsertApiKey(key);
+  absl::Status InsertApiKey(const store::ApiKeyRecord& key,
+                            const store::AuditContext* audit) override {
+    return inner_->InsertApiKey(key, audit);
   }
   absl::StatusOr<std::optional<store::ApiKeyRecord>> FindApiKey(
       const std::string& key_id) override {
@@ -205,13 +232,21 @@ class FaultStore final : public store::Store {
     return inner_->ListApiKeys(tenant);
   }
   absl::StatusOr<store::ApiKeyRecord> RevokeApiKey(
-      const store::TenantId& tenant, const std::string& key_id,
-      absl::Time now) override {
-    return inner_->RevokeApiKey(tenant, key_id, now);
+      const store::TenantId& tenant, const std::string& key_id, absl::Time now,
+      const store::AuditContext* audit) override {
+    return inner_->RevokeApiKey(tenant, key_id, now, audit);
   }
   absl::Status RecordApiKeyUse(const std::string& key_id,
                                absl::Time when) override {
     return inner_->RecordApiKeyUse(key_id, when);
+  }
+  absl::Status AppendAudit(
+      absl::Span<const store::AuditEntry> entries) override {
+    return inner_->AppendAudit(entries);
+  }
+  absl::StatusOr<store::AuditPage> ListAudit(
+      const store::TenantId& tenant, const store::AuditQuery& query) override {
+    return inner_->ListAudit(tenant, query);
   }
 
  private:

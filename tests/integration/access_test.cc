@@ -55,7 +55,9 @@ enum class Perm {
   kOutreachRead,
   kRecommendationsRead,
   kKeysManage,
-  kTenantsCreate
+  kTenantsCreate,
+  kContactsErase,
+  kAuditRead
 };
 
 enum class Target {
@@ -223,6 +225,20 @@ std::vector<MethodSpec> Methods() {
                  v1::RevokeApiKeyRequest r;
                  r.set_key_id("0000000000000000");  // No such key.
                  return r.SerializeAsString();
+               }});
+  m.push_back({"/rapport.v1.AdminService/EraseContact",
+               Perm::kContactsErase,
+               {Target::kNone},
+               [](Target) {
+                 v1::EraseContactRequest r;
+                 r.set_contact_id("matrix-nobody");  // Erases nothing.
+                 return r.SerializeAsString();
+               }});
+  m.push_back({"/rapport.v1.AdminService/ListAuditEvents",
+               Perm::kAuditRead,
+               {Target::kNone},
+               [](Target) {
+                 return v1::ListAuditEventsRequest().SerializeAsString();
                }});
   return m;
 }

@@ -25,6 +25,7 @@ using testing::OnDay;
 
 constexpr AppendOutcome kAccepted = AppendOutcome::kAccepted;
 constexpr AppendOutcome kDuplicate = AppendOutcome::kDuplicate;
+constexpr AppendOutcome kConflict = AppendOutcome::kConflict;
 constexpr AppendOutcome kUnknownMember = AppendOutcome::kUnknownMember;
 
 class EventsTest : public ::testing::Test {
@@ -66,9 +67,10 @@ TEST_F(EventsTest, SameEventTwiceIsDuplicate) {
             std::vector<AppendOutcome>{kAccepted});
   EXPECT_EQ(Append("acme", {Post("e1", "m1")}),
             std::vector<AppendOutcome>{kDuplicate});
-  // Even with other content: the id is the idempotency key.
+  // With other content it is a conflict, and still changes nothing: the id
+  // is the idempotency key.
   EXPECT_EQ(Append("acme", {Post("e1", "m2", OnDay(9))}),
-            std::vector<AppendOutcome>{kDuplicate});
+            std::vector<AppendOutcome>{kConflict});
   EXPECT_EQ(store_->GetMember("acme", "m1")->event_count, 1);
   EXPECT_EQ(store_->GetMember("acme", "m2")->event_count, 0);
   model::MemberActivity activity = Read("acme", "m1");
