@@ -1,5 +1,8 @@
 #include "client/cli/admin_commands.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -172,6 +175,67 @@ absl::Status RunRevokeApiKey(Env& env, const std::string& key_id) {
   }
   env.io.out << "revoked " << response.key().key_id() << " ("
              << response.key().name() << ")\n";
+  return absl::OkStatus();
+}
+
+absl::Status RunEraseContact(Env& env, const std::string& contact_id) {
+  v1::EraseContactRequest request;
+  request.set_contact_id(contact_id);
+  v1::EraseContactResponse response;
+  auto context = env.client.NewContext();
+  absl::Status s = FromGrpc(
+      env.client.admin().EraseContact(context.get(), request, &response));
+  if (!s.ok()) return s;
+  if (env.json) {
+    env.io.out << ToJson(response) << "\n";
+    return absl::OkStatus();
+  }
+  env.io.out << "erased contact " << contact_id << ": "
+             << response.deleted_event_count() << " events, "
+             << response.deleted_thread_count() << " threads, "
+             << response.deleted_contact_state_count()
+             << " contact states, of " << response.member_ids_size()
+             << " members\n";
+  for (const std::string& member : response.member_ids()) {
+    env.io.out << "  " << member << "\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunAudit(Env& env, const AuditOptions& options) {
+  constexpr int kDefaultMax = 100;
+  const int max = options.max_results > 0 ? options.max_results : kDefaultMax;
+  v1::ListAuditEventsRequest request;
+  request.set_principal(options.principal);
+  request.set_target(options.target);
+  if (options.start) SetTime(*options.start, request.mutable_start_time());
+  if (options.end) SetTime(*options.end, request.mutable_end_time());
+  v1::ListAuditEventsResponse all;
+  while (all.events_size() < max) {
+    request.set_page_size(std::min(max - all.events_size(), 1000));
+    v1::ListAuditEventsResponse page;
+    auto context = env.client.NewContext();
+    absl::Status s = FromGrpc(
+        env.client.admin().ListAuditEvents(context.get(), request, &page));
+    if (!s.ok()) return s;
+    for (v1::AuditEvent& event : *page.mutable_events()) {
+      *all.add_events() = std::move(event);
+    }
+    if (page.next_page_token().empty()) break;
+    request.set_page_token(page.next_page_token());
+    all.set_next_page_token(page.next_page_token());
+  }
+  if (env.json) {
+    env.io.out << ToJson(all) << "\n";
+    return absl::OkStatus();
+  }
+  for (const v1::AuditEvent& event : all.events()) {
+    env.io.out << TimeText(event.time()) << "  " << event.principal() << " ("
+               << event.role() << ")  " << event.method() << "  "
+               << (event.target().empty() ? "-" : event.target()) << "  "
+               << event.detail() << "\n";
+  }
+  if (all.events().empty()) env.io.out << "no audit entries\n";
   return absl::OkStatus();
 }
 

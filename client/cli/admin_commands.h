@@ -1,4 +1,5 @@
-// `rapport admin ...`: tenants and API keys (AdminService). A new key's
+// `rapport admin ...`: tenants, API keys, erasure of a contact and the audit
+// trail (AdminService). A new key's
 // secret is printed alone on stdout, once (`> key.txt` keeps just the key);
 // what it is goes to stderr. With --json the whole response is printed.
 #ifndef RAPPORT_CLIENT_CLI_ADMIN_COMMANDS_H_
@@ -34,6 +35,20 @@ absl::Status RunCreateApiKey(Env& env, const CreateKeyOptions& options);
 absl::Status RunListApiKeys(Env& env, bool show_revoked);
 
 absl::Status RunRevokeApiKey(Env& env, const std::string& key_id);
+
+// Erases one contact across the tenant and prints what was removed.
+absl::Status RunEraseContact(Env& env, const std::string& contact_id);
+
+struct AuditOptions {
+  std::string principal;  // Empty: any.
+  std::string target;     // Empty: any.
+  std::optional<absl::Time> start;
+  std::optional<absl::Time> end;
+  int max_results = 0;  // 0: 100.
+};
+// Prints the audit trail, newest first, one entry per line, following pages
+// up to max_results entries.
+absl::Status RunAudit(Env& env, const AuditOptions& options);
 
 }  // namespace rapport::cli
 

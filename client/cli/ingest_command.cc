@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "client/cli/format.h"
 #include "client/cli/input.h"
 #include "client/cli/json.h"
@@ -108,6 +109,8 @@ std::string RenderUploadSummary(const std::string& source,
                .Add("accepted", s.accepted)
                .Add("duplicate", s.duplicate)
                .Add("rejected", s.rejected)
+               .Add("conflicting", s.conflicting)
+               .AddStrings("conflictingEventIds", s.conflicting_event_ids)
                .Add("streams", s.streams)
                .Add("batches", s.batches)
                .AddDouble("elapsedSeconds", seconds)
@@ -118,10 +121,22 @@ std::string RenderUploadSummary(const std::string& source,
   }
   std::string out = absl::StrFormat(
       "%s: %s events in %.1fs (%s events/s)\n"
-      "  accepted   %s\n  duplicate  %s\n  rejected   %s\n",
+      "  accepted     %s\n  duplicate    %s\n  conflicting  %s\n"
+      "  rejected     %s\n",
       source, FormatCount(s.sent), seconds,
       FormatCount(static_cast<int64_t>(rate)), FormatCount(s.accepted),
-      FormatCount(s.duplicate), FormatCount(s.rejected));
+      FormatCount(s.duplicate), FormatCount(s.conflicting),
+      FormatCount(s.rejected));
+  if (!s.conflicting_event_ids.empty()) {
+    const size_t shown =
+        std::min(s.conflicting_event_ids.size(), kMaxRejectionsShown);
+    absl::StrAppend(
+        &out,
+        "event ids sent again with another payload (nothing was changed): ",
+        absl::StrJoin(s.conflicting_event_ids.begin(),
+                      s.conflicting_event_ids.begin() + shown, ", "),
+        shown < s.conflicting_event_ids.size() ? ", ..." : "", "\n");
+  }
   if (s.rejections.empty()) return out;
   Table table({{absl::AsciiStrToUpper(tag_name), true},
                {"EVENT"},

@@ -114,6 +114,10 @@ ABSL_FLAG(std::string, role, "", "admin, integration, manager, rep or metrics");
 ABSL_FLAG(std::string, teams, "", "a manager key's teams, comma-separated");
 ABSL_FLAG(std::string, expire_time, "", "RFC 3339 expiry; never when empty");
 ABSL_FLAG(bool, show_revoked, false, "list revoked keys too");
+ABSL_FLAG(std::string, principal, "",
+          "only audit entries of this principal (e.g. key:0123456789abcdef)");
+ABSL_FLAG(std::string, target, "",
+          "only audit entries on this target (e.g. member:m-001)");
 
 namespace rapport::cli {
 namespace {
@@ -337,9 +341,33 @@ absl::StatusOr<Action> BuildAdmin(const Args& args) {
     const std::string id = args[1];
     return Action([id](Env& env) { return RunRevokeApiKey(env, id); });
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown admin command \"", what,
-                   "\": create-tenant, create-key, list-keys or revoke-key"));
+  if (what == "erase-contact") {
+    if (args.size() != 2) {
+      return absl::InvalidArgumentError("erase-contact takes the contact's id");
+    }
+    const std::string id = args[1];
+    return Action([id](Env& env) { return RunEraseContact(env, id); });
+  }
+  if (what == "audit") {
+    AuditOptions o;
+    o.principal = absl::GetFlag(FLAGS_principal);
+    o.target = absl::GetFlag(FLAGS_target);
+    auto start = TimeFlag("start", absl::GetFlag(FLAGS_start));
+    if (!start.ok()) return start.status();
+    auto end = TimeFlag("end", absl::GetFlag(FLAGS_end));
+    if (!end.ok()) return end.status();
+    o.start = *start;
+    o.end = *end;
+    o.max_results = absl::GetFlag(FLAGS_max_results);
+    if (o.max_results < 0) {
+      return absl::InvalidArgumentError("--max_results must be >= 0");
+    }
+    return Action([o](Env& env) { return RunAudit(env, o); });
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown admin command \"", what,
+      "\": create-tenant, create-key, list-keys, revoke-key, erase-contact "
+      "or audit"));
 }
 
 // One positional id, run through f.
@@ -458,10 +486,15 @@ const std::vector<Command>& Commands() {
        "[--rep_leaderboard=full|ranks_only|none]\n"
        "      | create-key --name=N --role=ROLE [--teams=A,B] "
        "[--member_id=ID] [--expire_time=RFC3339]\n"
-       "      | list-keys [--show_revoked] | revoke-key KEY_ID",
-       "tenants and API keys (a new key is printed once, alone, on stdout)",
+       "      | list-keys [--show_revoked] | revoke-key KEY_ID\n"
+       "      | erase-contact CONTACT_ID\n"
+       "      | audit [--principal=P] [--target=T] [--start=RFC3339] "
+       "[--end=RFC3339] [--max_results=100]",
+       "tenants, API keys (a new key is printed once, alone, on stdout), "
+       "erasing a contact, the audit trail",
        {"tenant_id", "display_name", "rep_leaderboard", "name", "role", "teams",
-        "member_id", "expire_time", "show_revoked"},
+        "member_id", "expire_time", "show_revoked", "principal", "target",
+        "start", "end", "max_results"},
        1,
        2,
        BuildAdmin},

@@ -70,6 +70,10 @@ absl::Status EventUploader::CloseStream() {
   summary_.acknowledged += stream_events_;
   summary_.accepted += response_.accepted_count();
   summary_.duplicate += response_.duplicate_count();
+  summary_.conflicting += response_.conflicting_count();
+  for (const std::string& id : response_.conflicting_event_ids()) {
+    summary_.conflicting_event_ids.push_back(id);
+  }
   summary_.rejected += response_.rejected_count();
   const size_t first = summary_.rejections.size();
   for (const rapport::v1::RejectedEvent& r : response_.rejected()) {

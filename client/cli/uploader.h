@@ -37,12 +37,15 @@ struct UploadSummary {
   int64_t acknowledged = 0;  // Of those, in a stream that was answered.
   int64_t accepted = 0;
   int64_t duplicate = 0;
+  int64_t conflicting = 0;  // Known event ids with another payload.
   int64_t rejected = 0;
   int streams = 0;
   int batches = 0;
   // The rejections the server listed (at most 1000 per stream), in stream
   // order (by tag within a stream).
   std::vector<Rejection> rejections;
+  // The conflicting event ids the server listed, in stream order.
+  std::vector<std::string> conflicting_event_ids;
 };
 
 // Not thread-safe. Does not own the client.

@@ -80,9 +80,14 @@ absl::StatusOr<RepView> ViewOfLeaderboard(
 }  // namespace
 
 ScoringServiceImpl::ScoringServiceImpl(const core::ScoreQueries* scores,
-                                       const Access* access, const Clock* clock,
+                                       const Access* access,
+                                       ReadAuditLog* reads, const Clock* clock,
                                        ScoringServiceOptions options)
-    : scores_(scores), access_(access), clock_(clock), options_(options) {}
+    : scores_(scores),
+      access_(access),
+      reads_(reads),
+      clock_(clock),
+      options_(options) {}
 
 absl::StatusOr<std::string> ScoringServiceImpl::DoGetScore(
     const grpc::CallbackServerContext& context,
@@ -102,6 +107,10 @@ absl::StatusOr<std::string> ScoringServiceImpl::DoGetScore(
   }
   auto found = scores_->Member(principal->tenant, request.member_id(), *as_of);
   if (!found.ok()) return found.status();
+  if (reads_ != nullptr) {
+    reads_->Record(*principal, "/rapport.v1.ScoringService/GetScore",
+                   request.member_id());
+  }
   const board::Board& b = *found->board;
   return b.Memo(request.member_id(), [&b](const board::MemberScore& m) {
     v1::GetScoreResponse response;
@@ -149,6 +158,12 @@ absl::Status ScoringServiceImpl::DoBatchGetScores(
       ToProto(**board, *m, response->add_scores());
     }
   }
+  if (reads_ != nullptr) {
+    for (const v1::Score& score : response->scores()) {
+      reads_->Record(*principal, "/rapport.v1.ScoringService/BatchGetScores",
+                     score.member_id());
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -191,6 +206,10 @@ absl::Status ScoringServiceImpl::DoGetScoreHistory(
   if (!points.ok()) return points.status();
   for (const core::HistoryPoint& p : *points) {
     ToProto(p, response->add_points());
+  }
+  if (reads_ != nullptr) {
+    reads_->Record(*principal, "/rapport.v1.ScoringService/GetScoreHistory",
+                   request.member_id());
   }
   response->set_model_version(scores_->model().version);
   return absl::OkStatus();

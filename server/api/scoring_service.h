@@ -6,6 +6,7 @@
 
 #include "rapport/v1/scoring.grpc.pb.h"
 #include "server/api/access.h"
+#include "server/api/read_audit.h"
 #include "server/api/validate.h"
 #include "server/common/clock.h"
 #include "server/core/scores.h"
@@ -28,9 +29,12 @@ class ScoringServiceImpl final
     : public v1::ScoringService::WithRawCallbackMethod_GetScore<
           v1::ScoringService::CallbackService> {
  public:
-  // `access` decides what each caller may read.
+  // `access` decides what each caller may read. When `reads` is not null,
+  // every member score read (GetScore, BatchGetScores, GetScoreHistory) is
+  // recorded there.
   ScoringServiceImpl(const core::ScoreQueries* scores, const Access* access,
-                     const Clock* clock, ScoringServiceOptions options);
+                     ReadAuditLog* reads, const Clock* clock,
+                     ScoringServiceOptions options);
 
   grpc::ServerUnaryReactor* GetScore(grpc::CallbackServerContext* context,
                                      const grpc::ByteBuffer* request,
@@ -73,6 +77,7 @@ class ScoringServiceImpl final
 
   const core::ScoreQueries* const scores_;
   const Access* const access_;
+  ReadAuditLog* const reads_;
   const Clock* const clock_;
   const ScoringServiceOptions options_;
 };

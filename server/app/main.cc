@@ -70,6 +70,9 @@ ABSL_FLAG(std::string, auth, "on",
           "certificate) and may do only what its role allows; off: every "
           "call acts as an admin of tenant \"default\", allowed only on "
           "loopback addresses");
+ABSL_FLAG(bool, audit_reads, false,
+          "also record every member score read (GetScore, BatchGetScores, "
+          "GetScoreHistory) in the audit trail; changes are always recorded");
 ABSL_FLAG(std::string, reflection, "authenticated",
           "gRPC server reflection: open, authenticated or off");
 ABSL_FLAG(absl::Duration, key_cache_ttl, absl::Seconds(10),
@@ -166,6 +169,7 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   }
   options->auth.reflection = *reflection;
   options->auth.key_cache_ttl = absl::GetFlag(FLAGS_key_cache_ttl);
+  options->audit_reads = absl::GetFlag(FLAGS_audit_reads);
   options->auth.config_file = absl::GetFlag(FLAGS_auth_config);
   options->tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   options->tls.key_file = absl::GetFlag(FLAGS_tls_key_file);

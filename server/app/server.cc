@@ -21,6 +21,7 @@
 #include "server/api/access.h"
 #include "server/api/admin_service.h"
 #include "server/api/gatekeeper.h"
+#include "server/api/read_audit.h"
 #include "server/app/http_access.h"
 #include "server/auth/api_keys.h"
 #include "server/auth/auth_config.h"
@@ -66,6 +67,7 @@ struct RapportServer::Parts {
   std::unique_ptr<auth::Authenticator> authenticator;
   std::unique_ptr<api::Gatekeeper> gatekeeper;
   std::unique_ptr<api::Access> access;
+  std::unique_ptr<api::ReadAuditLog> read_audit;
   std::unique_ptr<api::AdminServiceImpl> admin;
   std::unique_ptr<api::ActivityServiceImpl> activity;
   std::unique_ptr<api::ScoringServiceImpl> scoring;
@@ -80,6 +82,49 @@ struct RapportServer::Parts {
 };
 
 namespace {
+
+// What of the configuration shapes what the server shows and keeps.
+std::string ConfigurationSummary(const ServerOptions& options,
+                                 const scoring::ScoringModel& model) {
+  return absl::StrCat(
+      "model_version=", model.version,
+      " auth=", options.auth.enabled ? "on" : "off",
+      " tls=", options.tls.enabled() ? "on" : "off",
+      " audit_reads=", options.audit_reads ? "on" : "off",
+      " history_days=", options.history.backfill_days,
+      " decline_points=", options.decline_points);
+}
+
+// Records the configuration in each tenant's audit trail when it differs
+// from the one last recorded there: a configuration change is audited when
+// the server starts with it.
+absl::Status AuditConfiguration(store::Store& store,
+                                const ServerOptions& options,
+                                const scoring::ScoringModel& model,
+                                absl::Time now) {
+  absl::StatusOr<std::vector<store::TenantId>> tenants = store.ListTenants();
+  if (!tenants.ok()) return tenants.status();
+  const std::string summary = ConfigurationSummary(options, model);
+  std::vector<store::AuditEntry> entries;
+  for (const store::TenantId& tenant : *tenants) {
+    store::AuditQuery last;
+    last.principal = "rapportd";
+    last.targets = {"configuration"};
+    last.page_size = 1;
+    absl::StatusOr<store::AuditPage> page = store.ListAudit(tenant, last);
+    if (!page.ok()) return page.status();
+    if (!page->entries.empty() && page->entries[0].detail == summary) continue;
+    store::AuditEntry& entry = entries.emplace_back();
+    entry.tenant = tenant;
+    entry.time = now;
+    entry.principal = "rapportd";
+    entry.role = "system";
+    entry.method = "start";
+    entry.target = "configuration";
+    entry.detail = summary;
+  }
+  return store.AppendAudit(entries);
+}
 
 void SetServing(grpc::Server& server, bool serving) {
   grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
@@ -190,6 +235,11 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   }
   parts->store = std::move(store);
   if (absl::Status s = CheckExposure(options); !s.ok()) return s;
+  if (absl::Status s = AuditConfiguration(*parts->store, options, parts->model,
+                                          clock->Now());
+      !s.ok()) {
+    return s;
+  }
 
   parts->registry = std::make_shared<prometheus::Registry>();
   parts->ingest_metrics =
@@ -252,8 +302,13 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->outreach = std::make_unique<api::OutreachServiceImpl>(
       parts->outreach_reports.get(), parts->access.get(), clock,
       options.outreach);
+  if (options.audit_reads) {
+    parts->read_audit =
+        std::make_unique<api::ReadAuditLog>(parts->store.get(), clock);
+  }
   parts->scoring = std::make_unique<api::ScoringServiceImpl>(
-      parts->scores.get(), parts->access.get(), clock, options.scoring);
+      parts->scores.get(), parts->access.get(), parts->read_audit.get(), clock,
+      options.scoring);
   parts->recommendation = std::make_unique<api::RecommendationServiceImpl>(
       parts->next_actions.get(), parts->access.get(), clock,
       options.recommendation);

@@ -67,6 +67,9 @@ struct ServerOptions {
   engine::HistoryOptions history;
   absl::Duration history_interval = absl::Seconds(30);
   AuthOptions auth;
+  // Record every member score read (GetScore, BatchGetScores,
+  // GetScoreHistory) in the audit trail; changes are always recorded.
+  bool audit_reads = false;
   // TLS (and mutual TLS) on both ports when tls.cert_file is set; required
   // to listen beyond loopback.
   transport::TlsOptions tls;

@@ -118,7 +118,7 @@ TEST_F(IngestCommandTest, ReportsRejectedEventsByLineNumber) {
 TEST_F(IngestCommandTest, HumanSummaryListsTheLine) {
   ASSERT_TRUE(Run(WriteFile("ingest_human.jsonl", kEvents)).ok());
   const std::string out = out_.str();
-  EXPECT_NE(out.find("accepted   4"), std::string::npos) << out;
+  EXPECT_NE(out.find("accepted     4"), std::string::npos) << out;
   EXPECT_NE(out.find("   6  bad5   contact.contact_id  required"),
             std::string::npos)
       << out;
