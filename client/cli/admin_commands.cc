@@ -193,9 +193,8 @@ absl::Status RunEraseContact(Env& env, const std::string& contact_id) {
   env.io.out << "erased contact " << contact_id << ": "
              << response.deleted_event_count() << " events, "
              << response.deleted_thread_count() << " threads, "
-             << response.deleted_contact_state_count()
-             << " contact states, of " << response.member_ids_size()
-             << " members\n";
+             << response.deleted_contact_state_count() << " contact states, of "
+             << response.member_ids_size() << " members\n";
   for (const std::string& member : response.member_ids()) {
     env.io.out << "  " << member << "\n";
   }

@@ -86,13 +86,12 @@ namespace {
 // What of the configuration shapes what the server shows and keeps.
 std::string ConfigurationSummary(const ServerOptions& options,
                                  const scoring::ScoringModel& model) {
-  return absl::StrCat(
-      "model_version=", model.version,
-      " auth=", options.auth.enabled ? "on" : "off",
-      " tls=", options.tls.enabled() ? "on" : "off",
-      " audit_reads=", options.audit_reads ? "on" : "off",
-      " history_days=", options.history.backfill_days,
-      " decline_points=", options.decline_points);
+  return absl::StrCat("model_version=", model.version,
+                      " auth=", options.auth.enabled ? "on" : "off",
+                      " tls=", options.tls.enabled() ? "on" : "off",
+                      " audit_reads=", options.audit_reads ? "on" : "off",
+                      " history_days=", options.history.backfill_days,
+                      " decline_points=", options.decline_points);
 }
 
 // Records the configuration in each tenant's audit trail when it differs

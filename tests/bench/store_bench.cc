@@ -2,8 +2,13 @@
 // synchronous=FULL: every commit is an fsync). Times are wall-clock: a commit
 // waits for the disk, not the CPU.
 //
-//   BM_AppendEvents        SqliteStore::AppendEvents, batches of 500 events
-//                          over 100 members, with threads and contacts.
+//   BM_AppendEvents/A      SqliteStore::AppendEvents, batches of 500 events
+//                          over 100 members, with threads and contacts;
+//                          A=1 with the batch's audit entry (as the server
+//                          always writes it), A=0 without.
+//   BM_EraseContact        Erasing one contact who appears in 1,000 of the
+//                          10,000 members of a tenant (3 events each, among
+//                          20 other events per member).
 //   BM_PlainBatchedInsert  The same rows, one plain prepared INSERT each into
 //                          one flat table, 500 per transaction: the floor.
 //   BM_ReadActivity/N      ReadActivity over a 90-day window holding ~100
@@ -11,6 +16,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <random>
@@ -178,11 +184,17 @@ void BM_AppendEvents(benchmark::State& state) {
       OpenWithMembers(dir.File("store.db"), members, state);
   if (store == nullptr) return;
   EventGenerator gen(members, Start(), absl::Seconds(20), 1);
+  AuditContext audit;
+  audit.principal = "key:0123456789abcdef";
+  audit.role = "integration";
+  audit.method = "/rapport.v1.ActivityService/IngestEvents";
+  const AuditContext* audited = state.range(0) == 1 ? &audit : nullptr;
   for (auto _ : state) {
     state.PauseTiming();
     std::vector<model::Event> batch = gen.Batch(kBatchSize);
+    audit.time = batch.back().occur_time;
     state.ResumeTiming();
-    auto outcomes = store->AppendEvents("bench", batch);
+    auto outcomes = store->AppendEvents("bench", batch, audited);
     if (!outcomes.ok()) {
       state.SkipWithError(outcomes.status().ToString().c_str());
       break;
@@ -190,7 +202,84 @@ void BM_AppendEvents(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * kBatchSize);
 }
-BENCHMARK(BM_AppendEvents)->UseRealTime()->Unit(benchmark::kMillisecond);
+// Off and on alternate, so both see the same machine.
+BENCHMARK(BM_AppendEvents)
+    ->ArgName("audit")
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(0)
+    ->Arg(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+void BM_EraseContact(benchmark::State& state) {
+  constexpr int kTenantMembers = 10000;
+  constexpr int kTouched = 1000;
+  constexpr int kErasures = 5;  // One contact per iteration.
+  TempDir dir;
+  std::vector<std::string> members = MemberIds(kTenantMembers);
+  std::unique_ptr<SqliteStore> store =
+      OpenWithMembers(dir.File("store.db"), members, state);
+  if (store == nullptr) return;
+  EventGenerator gen(members, Start(), absl::Seconds(1), 7);
+  for (int i = 0; i < kTenantMembers * 20 / kBatchSize; ++i) {
+    if (!store->AppendEvents("bench", gen.Batch(kBatchSize)).ok()) {
+      state.SkipWithError("AppendEvents failed");
+      return;
+    }
+  }
+  // Contact k is met by every tenth member from k on, in three events each:
+  // a connection request, a message and its reply, in a thread of its own.
+  std::mt19937_64 rng(11);
+  for (int k = 0; k < kErasures; ++k) {
+    std::vector<model::Event> events;
+    for (int n = 0; n < kTouched; ++n) {
+      const std::string& member = members[(k + 10 * n) % kTenantMembers];
+      model::Contact contact;
+      contact.contact_id = absl::StrCat("prospect-", k);
+      contact.seniority = model::Seniority::kDirector;
+      const EventType types[] = {EventType::kConnectionRequestSent,
+                                 EventType::kMessageSent,
+                                 EventType::kMessageReceived};
+      for (int t = 0; t < 3; ++t) {
+        model::Event& e = events.emplace_back();
+        e.event_id = absl::StrCat("prospect-", k, "-", n, "-", t);
+        e.member_id = member;
+        e.occur_time =
+            Start() +
+            absl::Hours(std::uniform_int_distribution<>(1, 24 * 60)(rng)) +
+            absl::Minutes(t);
+        e.type = types[t];
+        e.channel = Channel::kLinkedinMessage;
+        e.contact = contact;
+        if (t > 0) e.thread_id = absl::StrCat("prospect-thread-", k, "-", n);
+      }
+    }
+    for (size_t i = 0; i < events.size(); i += kBatchSize) {
+      const size_t end = std::min(events.size(), i + kBatchSize);
+      auto batch = absl::MakeConstSpan(events).subspan(i, end - i);
+      if (!store->AppendEvents("bench", batch).ok()) {
+        state.SkipWithError("AppendEvents failed");
+        return;
+      }
+    }
+  }
+  int k = 0;
+  for (auto _ : state) {
+    auto erased = store->EraseContact("bench", absl::StrCat("prospect-", k++),
+                                      Start() + absl::Hours(24 * 90), nullptr);
+    if (!erased.ok() || erased->members.size() != kTouched) {
+      state.SkipWithError(erased.ok() ? "not every member was touched"
+                                      : erased.status().ToString().c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * kTouched * 3);
+}
+BENCHMARK(BM_EraseContact)
+    ->Iterations(5)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // The floor: the same rows into one flat table without any index.
 void BM_PlainBatchedInsert(benchmark::State& state) {
