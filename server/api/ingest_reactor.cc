@@ -133,19 +133,23 @@ void IngestReactor::RejectErased(int event_index, const model::Event& event,
                                  store::ErasureKind kind) {
   const bool member = kind == store::ErasureKind::kMember;
   const std::string& id = member ? event.member_id : event.contact.contact_id;
-  absl::StatusOr<std::optional<absl::Time>> erased =
-      store_->FindErasure(tenant_, kind, id);
-  const std::string when =
-      erased.ok() && erased->has_value()
-          ? absl::StrCat(" at ", absl::FormatTime(absl::RFC3339_sec, **erased,
-                                                  absl::UTCTimeZone()))
-          : "";
+  // A re-sent history refuses many events of one person: look them up once.
+  auto [when, fresh] = erasure_times_.try_emplace({kind, id});
+  if (fresh) {
+    absl::StatusOr<std::optional<absl::Time>> erased =
+        store_->FindErasure(tenant_, kind, id);
+    if (erased.ok() && erased->has_value()) {
+      when->second = absl::StrCat(
+          " at ", absl::FormatTime(absl::RFC3339_sec, **erased,
+                                   absl::UTCTimeZone()));
+    }
+  }
   Reject(event_index, event.event_id,
          member ? "member_id" : "contact.contact_id",
-         member ? absl::StrCat("member '", id, "' was deleted", when,
+         member ? absl::StrCat("member '", id, "' was deleted", when->second,
                                "; its events are refused until the member is "
                                "upserted again")
-                : absl::StrCat("contact '", id, "' was erased", when,
+                : absl::StrCat("contact '", id, "' was erased", when->second,
                                "; events with them that occurred before the "
                                "erasure are refused"),
          grpc::StatusCode::FAILED_PRECONDITION);

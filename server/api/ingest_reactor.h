@@ -5,7 +5,9 @@
 #ifndef RAPPORT_SERVER_API_INGEST_REACTOR_H_
 #define RAPPORT_SERVER_API_INGEST_REACTOR_H_
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "grpcpp/support/server_callback.h"
@@ -51,6 +53,9 @@ class IngestReactor final
   v1::IngestEventsResponse* const response_;
   v1::IngestEventsRequest request_;
   int batch_index_ = 0;
+  // " at <time>" of each erased person seen on this stream.
+  std::map<std::pair<store::ErasureKind, std::string>, std::string>
+      erasure_times_;
   int64_t rejected_at_batch_start_ = 0;
 };
 
