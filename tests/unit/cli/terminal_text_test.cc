@@ -179,11 +179,11 @@ class HostileServerTest : public ::testing::Test {
 
   // What the command printed, on out and err together.
   template <typename Run>
-  std::string Output(Run run) {
+  std::string Output(Run run, bool json = false) {
     std::istringstream in;
     std::ostringstream out, err;
     Io io{in, out, err};
-    Env env{*client_, io, false};
+    Env env{*client_, io, json};
     const absl::Status s = run(env);
     if (!s.ok()) PrintError(s, err);
     return out.str() + err.str();
@@ -213,6 +213,15 @@ TEST_F(HostileServerTest, LeaderboardPrintsEscapedNames) {
   EXPECT_TRUE(absl::StrContains(printed, "Eve\\x1b]0;pwned\\x07\\x1b[2J"))
       << printed;
   EXPECT_TRUE(absl::StrContains(printed, "Mallory\\x00hidden")) << printed;
+  EXPECT_TRUE(absl::StrContains(printed, "team\\u202e1")) << printed;
+}
+
+TEST_F(HostileServerTest, JsonOutputEscapesOnItsOwn) {
+  const std::string printed =
+      Output([](Env& env) { return RunLeaderboard(env, {}); }, true);
+  ExpectNoControls(printed);
+  EXPECT_TRUE(absl::StrContains(printed, "Eve\\u001b]0;pwned\\u0007"))
+      << printed;
   EXPECT_TRUE(absl::StrContains(printed, "team\\u202e1")) << printed;
 }
 
