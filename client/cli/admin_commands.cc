@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "client/cli/json.h"
+#include "client/cli/terminal_text.h"
 
 namespace rapport::cli {
 namespace {
@@ -94,6 +95,7 @@ absl::Status RunCreateTenant(Env& env, const CreateTenantOptions& options) {
     env.io.out << ToJson(response) << "\n";
     return absl::OkStatus();
   }
+  MakeTerminalSafe(&response);
   env.io.err << "created tenant " << response.tenant().tenant_id()
              << "; its first admin key (" << response.admin_key().key_id()
              << ") is below, shown only this once\n";
@@ -123,6 +125,7 @@ absl::Status RunCreateApiKey(Env& env, const CreateKeyOptions& options) {
     env.io.out << ToJson(response) << "\n";
     return absl::OkStatus();
   }
+  MakeTerminalSafe(&response);
   env.io.err << "created key " << response.key().key_id() << " ("
              << response.key().name() << ", "
              << ScopeText(response.key().scope())
@@ -143,6 +146,7 @@ absl::Status RunListApiKeys(Env& env, bool show_revoked) {
     env.io.out << ToJson(response) << "\n";
     return absl::OkStatus();
   }
+  MakeTerminalSafe(&response);
   for (const v1::ApiKey& key : response.keys()) {
     env.io.out << key.key_id() << "  " << ScopeText(key.scope()) << "  \""
                << key.name() << "\"  created " << TimeText(key.create_time())
@@ -173,6 +177,7 @@ absl::Status RunRevokeApiKey(Env& env, const std::string& key_id) {
     env.io.out << ToJson(response) << "\n";
     return absl::OkStatus();
   }
+  MakeTerminalSafe(&response);
   env.io.out << "revoked " << response.key().key_id() << " ("
              << response.key().name() << ")\n";
   return absl::OkStatus();

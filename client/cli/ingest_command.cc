@@ -13,6 +13,7 @@
 #include "client/cli/json.h"
 #include "client/cli/jsonl.h"
 #include "client/cli/progress.h"
+#include "client/cli/terminal_text.h"
 
 namespace rapport::cli {
 namespace {
@@ -145,8 +146,9 @@ std::string RenderUploadSummary(const std::string& source,
   const size_t shown = std::min(s.rejections.size(), kMaxRejectionsShown);
   for (size_t i = 0; i < shown; ++i) {
     const Rejection& r = s.rejections[i];
-    table.AddRow({r.tag >= 0 ? absl::StrCat(r.tag) : "?", r.event_id, r.field,
-                  r.reason});
+    table.AddRow({r.tag >= 0 ? absl::StrCat(r.tag) : "?",
+                  TerminalSafe(r.event_id), TerminalSafe(r.field),
+                  TerminalSafe(r.reason)});
   }
   absl::StrAppend(&out, "rejected events:\n", table.Render());
   if (shown < s.rejections.size()) {

@@ -18,7 +18,8 @@ struct Io {
   bool err_is_terminal = false;
 };
 
-// Prints "error: <CODE_NAME>: <message>" on err.
+// Prints "error: <CODE_NAME>: <message>" on err, the message passed through
+// TerminalSafe (it may come from the server).
 void PrintError(const absl::Status& status, std::ostream& err);
 
 }  // namespace rapport::cli

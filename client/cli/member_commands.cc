@@ -8,6 +8,7 @@
 #include "client/cli/json.h"
 #include "client/cli/jsonl.h"
 #include "client/cli/member_render.h"
+#include "client/cli/terminal_text.h"
 
 namespace rapport::cli {
 namespace {
@@ -33,7 +34,8 @@ absl::Status RunUpsertMember(Env& env, const rapport::v1::Member& member) {
     env.io.out << ToJson(*r) << "\n";
     return absl::OkStatus();
   }
-  const rapport::v1::Member& m = r->member();
+  rapport::v1::Member m = r->member();
+  MakeTerminalSafe(&m);
   env.io.out << (r->created() ? "created " : "updated ") << m.member_id()
              << " (" << m.display_name() << ", team " << m.team()
              << ", industry " << m.industry() << ")\n";
@@ -88,8 +90,12 @@ absl::Status RunGetMember(Env& env, const std::string& member_id) {
   absl::Status s = FromGrpc(
       env.client.activity().GetMember(context.get(), request, &response));
   if (!s.ok()) return s;
-  env.io.out << (env.json ? ToJson(response) + "\n"
-                          : RenderMember(response.member()));
+  if (env.json) {
+    env.io.out << ToJson(response) << "\n";
+    return absl::OkStatus();
+  }
+  MakeTerminalSafe(&response);
+  env.io.out << RenderMember(response.member());
   return absl::OkStatus();
 }
 
@@ -108,8 +114,9 @@ absl::Status RunListMembers(Env& env, const ListMembersOptions& options) {
         env.client.activity().ListMembers(context.get(), request, &response));
     if (!s.ok()) return s;
     if (env.json) env.io.out << ToJson(response) << "\n";
+    MakeTerminalSafe(&response);
     for (auto& m : *response.mutable_members()) members.push_back(std::move(m));
-    next = response.next_page_token();
+    next = response.next_page_token();  // Base64: unchanged by the above.
     request.set_page_token(next);
   } while (options.all && !next.empty());
   if (env.json) return absl::OkStatus();
@@ -131,7 +138,7 @@ absl::Status RunDeleteMember(Env& env, const std::string& member_id) {
   if (env.json) {
     env.io.out << ToJson(response) << "\n";
   } else {
-    env.io.out << "deleted " << member_id << " and "
+    env.io.out << "deleted " << TerminalSafe(member_id) << " and "
                << FormatCount(response.deleted_event_count()) << " events\n";
   }
   return absl::OkStatus();

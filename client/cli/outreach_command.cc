@@ -4,6 +4,7 @@
 #include "client/cli/format.h"
 #include "client/cli/json.h"
 #include "client/cli/outreach_render.h"
+#include "client/cli/terminal_text.h"
 
 namespace rapport::cli {
 
@@ -23,8 +24,12 @@ absl::Status RunOutreach(Env& env, const OutreachOptions& options) {
   const std::string scope = options.member_id.empty()
                                 ? absl::StrCat("team ", options.team)
                                 : options.member_id;
-  env.io.out << (env.json ? ToJson(response) + "\n"
-                          : RenderOutreach(scope, response));
+  if (env.json) {
+    env.io.out << ToJson(response) << "\n";
+    return absl::OkStatus();
+  }
+  MakeTerminalSafe(&response);
+  env.io.out << RenderOutreach(TerminalSafe(scope), response);
   return absl::OkStatus();
 }
 

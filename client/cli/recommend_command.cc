@@ -3,6 +3,7 @@
 #include "client/cli/format.h"
 #include "client/cli/json.h"
 #include "client/cli/recommend_render.h"
+#include "client/cli/terminal_text.h"
 
 namespace rapport::cli {
 
@@ -18,8 +19,13 @@ absl::Status RunRecommend(Env& env, const RecommendOptions& options) {
   absl::Status s = FromGrpc(env.client.recommendation().GetRecommendations(
       context.get(), request, &response));
   if (!s.ok()) return s;
-  env.io.out << (env.json ? ToJson(response) + "\n"
-                          : RenderRecommendations(options.member_id, response));
+  if (env.json) {
+    env.io.out << ToJson(response) << "\n";
+    return absl::OkStatus();
+  }
+  MakeTerminalSafe(&response);
+  env.io.out << RenderRecommendations(TerminalSafe(options.member_id),
+                                      response);
   return absl::OkStatus();
 }
 

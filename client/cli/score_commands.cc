@@ -3,6 +3,7 @@
 #include "client/cli/format.h"
 #include "client/cli/json.h"
 #include "client/cli/score_render.h"
+#include "client/cli/terminal_text.h"
 #include "rapport/v1/scoring.grpc.pb.h"
 
 namespace rapport::cli {
@@ -20,7 +21,13 @@ template <typename Response, typename Render>
 absl::Status Print(Env& env, const grpc::Status& status,
                    const Response& response, Render render) {
   if (!status.ok()) return FromGrpc(status);
-  env.io.out << (env.json ? ToJson(response) + "\n" : render(response));
+  if (env.json) {
+    env.io.out << ToJson(response) << "\n";
+    return absl::OkStatus();
+  }
+  Response safe = response;
+  MakeTerminalSafe(&safe);
+  env.io.out << render(safe);
   return absl::OkStatus();
 }
 

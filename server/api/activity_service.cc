@@ -86,6 +86,14 @@ absl::Status ActivityServiceImpl::DoListMembers(
     const v1::ListMembersRequest& request, v1::ListMembersResponse* response) {
   absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
   if (!principal.ok()) return principal.status();
+  for (const auto& [field, value] :
+       {std::pair<const char*, const std::string&>{"team", request.team()},
+        {"industry", request.industry()}}) {
+    if (auto s = CheckTextField(field, value, kMaxGroupLength, false);
+        !s.ok()) {
+      return s;
+    }
+  }
   constexpr auth::Permission kPermission = auth::Permission::kMembersRead;
   if (auto s = request.team().empty()
                    ? access_->TenantWide(*principal, kPermission,
@@ -155,14 +163,12 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::DeleteMember(
   return reactor;
 }
 
-grpc::ServerReadReactor<v1::IngestEventsRequest>*
-ActivityServiceImpl::IngestEvents(grpc::CallbackServerContext* context,
-                                  v1::IngestEventsResponse* response) {
+grpc::ServerReadReactor<grpc::ByteBuffer>* ActivityServiceImpl::IngestEvents(
+    grpc::CallbackServerContext* context, grpc::ByteBuffer* response) {
   absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(*context);
   if (!principal.ok()) {
     // A reactor that finishes at once with the error.
-    class Refuse final
-        : public grpc::ServerReadReactor<v1::IngestEventsRequest> {
+    class Refuse final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
      public:
       explicit Refuse(const absl::Status& s) { Finish(ToGrpcStatus(s)); }
       void OnDone() override { delete this; }

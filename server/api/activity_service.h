@@ -26,7 +26,13 @@ struct ActivityServiceOptions {
 };
 
 // Thread-safe. Does not own its dependencies; they must outlive the server.
-class ActivityServiceImpl final : public v1::ActivityService::CallbackService {
+//
+// IngestEvents is served as raw bytes: the reactor parses each message of
+// the stream itself, so that a message that does not parse is answered
+// INVALID_ARGUMENT instead of looking like the end of the stream.
+class ActivityServiceImpl final
+    : public v1::ActivityService::WithRawCallbackMethod_IngestEvents<
+          v1::ActivityService::CallbackService> {
  public:
   ActivityServiceImpl(store::Store* store, const Access* access,
                       SerialExecutor* writer, const Clock* clock,
@@ -49,9 +55,10 @@ class ActivityServiceImpl final : public v1::ActivityService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::DeleteMemberRequest* request,
       v1::DeleteMemberResponse* response) override;
-  grpc::ServerReadReactor<v1::IngestEventsRequest>* IngestEvents(
+  // `response` receives a serialized v1::IngestEventsResponse.
+  grpc::ServerReadReactor<grpc::ByteBuffer>* IngestEvents(
       grpc::CallbackServerContext* context,
-      v1::IngestEventsResponse* response) override;
+      grpc::ByteBuffer* response) override;
 
  private:
   // Writes go through the writer thread and finish their reactor there;

@@ -26,6 +26,7 @@ constexpr size_t kMaxTenantId = 64;
 constexpr size_t kMaxAuditFilter = 256;
 constexpr size_t kMaxName = 100;
 constexpr size_t kMaxDisplayName = 200;
+constexpr size_t kMaxTeamName = kMaxGroupLength;
 constexpr int kMaxTeams = 100;
 
 absl::Status CheckTenantId(const std::string& id) {
@@ -38,21 +39,6 @@ absl::Status CheckTenantId(const std::string& id) {
   return InvalidField("tenant.tenant_id",
                       "must be 1 to 64 characters of [a-z0-9-], starting "
                       "with a letter");
-}
-
-absl::Status CheckText(const std::string& field, const std::string& value,
-                       size_t max, bool required) {
-  if (required && value.empty()) return InvalidField(field, "is required");
-  if (value.size() > max) {
-    return InvalidField(field,
-                        absl::StrCat("is longer than ", max, " characters"));
-  }
-  if (std::any_of(value.begin(), value.end(), [](char c) {
-        return absl::ascii_iscntrl(static_cast<unsigned char>(c));
-      })) {
-    return InvalidField(field, "must not hold control characters");
-  }
-  return absl::OkStatus();
 }
 
 std::optional<auth::Role> RoleOf(v1::Role role) {
@@ -138,8 +124,8 @@ absl::StatusOr<auth::KeySpec> SpecOf(const v1::KeyScope& scope,
           absl::StrCat("holds more than ", kMaxTeams, " teams"));
     }
     for (int i = 0; i < scope.teams_size(); ++i) {
-      if (auto s = CheckText(absl::StrCat(field, ".teams[", i, "]"),
-                             scope.teams(i), kMaxDisplayName, true);
+      if (auto s = CheckTextField(absl::StrCat(field, ".teams[", i, "]"),
+                                  scope.teams(i), kMaxTeamName, true);
           !s.ok()) {
         return s;
       }
@@ -200,8 +186,8 @@ absl::Status AdminServiceImpl::DoCreateTenant(
   }
   const v1::Tenant& tenant = request.tenant();
   if (auto s = CheckTenantId(tenant.tenant_id()); !s.ok()) return s;
-  if (auto s = CheckText("tenant.display_name", tenant.display_name(),
-                         kMaxDisplayName, false);
+  if (auto s = CheckTextField("tenant.display_name", tenant.display_name(),
+                              kMaxDisplayName, false);
       !s.ok()) {
     return s;
   }
@@ -210,8 +196,8 @@ absl::Status AdminServiceImpl::DoCreateTenant(
         "tenant.rep_leaderboard",
         absl::StrCat("unknown value ", tenant.rep_leaderboard()));
   }
-  if (auto s = CheckText("admin_key_name", request.admin_key_name(), kMaxName,
-                         false);
+  if (auto s = CheckTextField("admin_key_name", request.admin_key_name(),
+                              kMaxName, false);
       !s.ok()) {
     return s;
   }
@@ -247,7 +233,8 @@ absl::Status AdminServiceImpl::DoCreateApiKey(
     v1::CreateApiKeyResponse* response) {
   absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
   if (!principal.ok()) return principal.status();
-  if (auto s = CheckText("name", request.name(), kMaxName, true); !s.ok()) {
+  if (auto s = CheckTextField("name", request.name(), kMaxName, true);
+      !s.ok()) {
     return s;
   }
   absl::StatusOr<auth::KeySpec> spec = SpecOf(request.scope(), "scope");
@@ -336,12 +323,13 @@ absl::Status AdminServiceImpl::DoListAuditEvents(
   if (query.from > query.to) {
     return InvalidField("end_time", "is before start_time");
   }
-  if (auto s =
-          CheckText("principal", request.principal(), kMaxAuditFilter, false);
+  if (auto s = CheckTextField("principal", request.principal(), kMaxAuditFilter,
+                              false);
       !s.ok()) {
     return s;
   }
-  if (auto s = CheckText("target", request.target(), kMaxAuditFilter, false);
+  if (auto s =
+          CheckTextField("target", request.target(), kMaxAuditFilter, false);
       !s.ok()) {
     return s;
   }

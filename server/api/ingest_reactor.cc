@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/api/convert.h"
+#include "server/api/parse_error.h"
 #include "server/api/status.h"
 
 namespace rapport::api {
@@ -15,7 +16,7 @@ IngestReactor::IngestReactor(store::TenantId tenant, store::AuditContext audit,
                              const Clock* clock, IngestObserver* observer,
                              store::MemberChangeListener* listener,
                              const ActivityServiceOptions* options,
-                             v1::IngestEventsResponse* response)
+                             grpc::ByteBuffer* raw_response)
     : tenant_(std::move(tenant)),
       audit_(std::move(audit)),
       store_(store),
@@ -24,20 +25,35 @@ IngestReactor::IngestReactor(store::TenantId tenant, store::AuditContext audit,
       observer_(observer),
       listener_(listener),
       options_(options),
-      response_(response) {
+      raw_response_(raw_response) {
   StartRead(&request_);
 }
 
 void IngestReactor::OnReadDone(bool ok) {
   if (!ok) {  // The client closed its side: every batch is committed.
-    Finish(grpc::Status::OK);
+    bool own_buffer = false;
+    Finish(grpc::SerializationTraits<v1::IngestEventsResponse>::Serialize(
+        *response_, raw_response_, &own_buffer));
+    return;
+  }
+  // Deserialize consumes the buffer, which Commit clears and reads into.
+  batch_.Clear();
+  if (!grpc::SerializationTraits<v1::IngestEventsRequest>::Deserialize(
+           &request_, &batch_)
+           .ok()) {
+    Finish(ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        "message ", batch_index_,
+        " of the stream (counting from 0) could not be parsed: ",
+        UnparsableRequest(v1::IngestEventsRequest::descriptor()->full_name())
+            .message(),
+        ". Batches before it are committed."))));
     return;
   }
   response_->set_batch_count(batch_index_ + 1);
-  if (request_.events_size() > options_->max_batch_events) {
+  if (batch_.events_size() > options_->max_batch_events) {
     Finish(ToGrpcStatus(InvalidField(
         "events",
-        absl::StrCat("batch ", batch_index_, " holds ", request_.events_size(),
+        absl::StrCat("batch ", batch_index_, " holds ", batch_.events_size(),
                      " events; the maximum is ", options_->max_batch_events,
                      ". Send smaller batches on the same stream."))));
     return;
@@ -46,9 +62,9 @@ void IngestReactor::OnReadDone(bool ok) {
   const absl::Time now = clock_->Now();
   std::vector<model::Event> events;
   std::vector<int> indexes;
-  events.reserve(request_.events_size());
-  for (int i = 0; i < request_.events_size(); ++i) {
-    const v1::Event& event = request_.events(i);
+  events.reserve(batch_.events_size());
+  for (int i = 0; i < batch_.events_size(); ++i) {
+    const v1::Event& event = batch_.events(i);
     if (auto error = ValidateEvent(event, now, options_->validation)) {
       Reject(i, event.event_id(), error->field, error->reason);
       continue;

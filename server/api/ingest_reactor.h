@@ -1,7 +1,9 @@
 // The server side of one IngestEvents stream: reads a batch, validates it,
 // has the writer commit the valid events, then reads the next batch. Reads
 // and commits alternate, so a batch is durable before the next is read and
-// the stream's response reflects every committed batch.
+// the stream's response reflects every committed batch. Messages arrive as
+// raw bytes and are parsed here: the first one that does not parse ends the
+// call with INVALID_ARGUMENT (batches committed before it stay committed).
 #ifndef RAPPORT_SERVER_API_INGEST_REACTOR_H_
 #define RAPPORT_SERVER_API_INGEST_REACTOR_H_
 
@@ -10,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
 #include "rapport/v1/activity.pb.h"
 #include "server/api/activity_service.h"
@@ -17,16 +20,16 @@
 
 namespace rapport::api {
 
-class IngestReactor final
-    : public grpc::ServerReadReactor<v1::IngestEventsRequest> {
+class IngestReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
-  // Starts reading at once. Deletes itself when the call is done. Each
-  // batch is audited under `audit`, at the time of its commit.
+  // Starts reading at once. Deletes itself when the call is done. On
+  // success the serialized v1::IngestEventsResponse goes to `raw_response`.
+  // Each batch is audited under `audit`, at the time of its commit.
   IngestReactor(store::TenantId tenant, store::AuditContext audit,
                 store::Store* store, SerialExecutor* writer, const Clock* clock,
                 IngestObserver* observer, store::MemberChangeListener* listener,
                 const ActivityServiceOptions* options,
-                v1::IngestEventsResponse* response);
+                grpc::ByteBuffer* raw_response);
 
   void OnReadDone(bool ok) override;
   void OnDone() override { delete this; }
@@ -50,8 +53,13 @@ class IngestReactor final
   IngestObserver* const observer_;
   store::MemberChangeListener* const listener_;
   const ActivityServiceOptions* const options_;
-  v1::IngestEventsResponse* const response_;
-  v1::IngestEventsRequest request_;
+  grpc::ByteBuffer* const raw_response_;
+  v1::IngestEventsResponse response_message_;
+  v1::IngestEventsResponse* const response_ = &response_message_;
+  // The message being read, as received.
+  grpc::ByteBuffer request_;
+  // request_, parsed.
+  v1::IngestEventsRequest batch_;
   int batch_index_ = 0;
   // " at <time>" of each erased person seen on this stream.
   std::map<std::pair<store::ErasureKind, std::string>, std::string>

@@ -58,6 +58,10 @@ absl::Status OutreachServiceImpl::Handle(
     }
   } else if (request.team().empty()) {
     return InvalidField("team", "must not be empty");
+  } else if (auto s =
+                 CheckTextField("team", request.team(), kMaxGroupLength, true);
+             !s.ok()) {
+    return s;
   }
   for (auto s :
        {CheckRange("window_days", request.window_days(), kMaxWindowDays),

@@ -1,8 +1,10 @@
 #include "server/api/page_token.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "absl/hash/hash.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -13,6 +15,8 @@ namespace rapport::api {
 namespace {
 
 constexpr char kVersion[] = "p1";
+// Far above the longest token issued (a 128-character member id cursor).
+constexpr size_t kMaxTokenLength = 1024;
 
 // A fingerprint stable across processes (absl::Hash is not).
 uint64_t Fingerprint(absl::string_view s) {
@@ -35,8 +39,16 @@ std::string EncodePageToken(absl::string_view filters,
 absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
                                             absl::string_view filters) {
   if (token.empty()) return std::string();
+  // The tokens this server issues are short and web-safe base64; anything
+  // else is refused before decoding.
+  const bool base64 =
+      token.size() <= kMaxTokenLength &&
+      std::all_of(token.begin(), token.end(), [](char c) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+               c == '_' || c == '=';
+      });
   std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw)) {
+  if (!base64 || !absl::WebSafeBase64Unescape(token, &raw)) {
     return InvalidField("page_token", "is not a token this server issued");
   }
   std::vector<absl::string_view> parts =

@@ -10,8 +10,10 @@
 #include "server/api/access.h"
 #include "server/api/convert.h"
 #include "server/api/pagination.h"
+#include "server/api/parse_error.h"
 #include "server/api/score_convert.h"
 #include "server/api/status.h"
+#include "server/common/status_macros.h"
 
 namespace rapport::api {
 namespace {
@@ -23,19 +25,23 @@ absl::CivilDay DayOf(absl::Time t) {
 }
 
 // The scope of a leaderboard or decliner request. INVALID_ARGUMENT for a
-// scope set to an empty name.
+// scope set to an empty name or to text that CheckText refuses.
 template <typename Request>
 absl::StatusOr<core::GroupScope> ScopeOf(const Request& request) {
   core::GroupScope scope;
   if (request.has_team()) {
     if (request.team().empty())
       return InvalidField("team", "must not be empty");
+    RAPPORT_RETURN_IF_ERROR(
+        CheckTextField("team", request.team(), kMaxGroupLength, true));
     scope.kind = core::GroupScope::Kind::kTeam;
     scope.name = request.team();
   } else if (request.has_industry()) {
     if (request.industry().empty()) {
       return InvalidField("industry", "must not be empty");
     }
+    RAPPORT_RETURN_IF_ERROR(
+        CheckTextField("industry", request.industry(), kMaxGroupLength, true));
     scope.kind = core::GroupScope::Kind::kIndustry;
     scope.name = request.industry();
   }
@@ -316,8 +322,8 @@ grpc::ServerUnaryReactor* ScoringServiceImpl::GetScore(
                                                                    &parsed)
            .ok()) {
     return FinishUnary(
-        context, absl::InvalidArgumentError("the request is not a valid "
-                                            "rapport.v1.GetScoreRequest"));
+        context,
+        UnparsableRequest(v1::GetScoreRequest::descriptor()->full_name()));
   }
   absl::StatusOr<std::string> bytes = DoGetScore(*context, parsed);
   if (bytes.ok()) {

@@ -7,15 +7,13 @@
 #include "rapport/v1/common.pb.h"
 #include "server/api/convert.h"
 #include "server/api/status.h"
+#include "server/common/text.h"
 #include "server/model/enums.h"
 
 namespace rapport::api {
 namespace {
 
 constexpr size_t kMaxIdLength = 128;
-constexpr size_t kMaxNameLength = 256;
-constexpr size_t kMaxGroupLength = 128;
-constexpr size_t kMaxRegionLength = 64;
 constexpr int32_t kMaxProfileCount = 10000;
 constexpr int32_t kMaxConnections = 1000000;
 constexpr int32_t kMaxQuantity = 10000;
@@ -24,17 +22,6 @@ bool IsIdChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
          (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' ||
          c == '@' || c == '-';
-}
-
-std::optional<FieldError> CheckText(const std::string& field,
-                                    const std::string& value, size_t max,
-                                    bool required) {
-  if (required && value.empty()) return FieldError{field, "is required"};
-  if (value.size() > max) {
-    return FieldError{field, absl::StrCat("is ", value.size(),
-                                          " bytes long; the maximum is ", max)};
-  }
-  return std::nullopt;
 }
 
 std::optional<FieldError> CheckCount(const std::string& field, int32_t value,
@@ -144,6 +131,36 @@ absl::StatusOr<std::optional<absl::Time>> OptionalTime(
     return InvalidField(e->field, e->reason);
   }
   return std::optional<absl::Time>(FromProtoTime(ts));
+}
+
+std::optional<FieldError> CheckText(const std::string& field,
+                                    const std::string& value, size_t max_chars,
+                                    bool required) {
+  if (required && value.empty()) return FieldError{field, "is required"};
+  // Protobuf refuses a request whose string fields are not UTF-8; checked
+  // again so that the rule does not depend on where the text came from.
+  if (!IsValidUtf8(value)) return FieldError{field, "is not valid UTF-8"};
+  if (const size_t n = CodePointCount(value); n > max_chars) {
+    return FieldError{
+        field,
+        absl::StrCat("is ", n, " characters long; the maximum is ", max_chars)};
+  }
+  if (auto bad = FirstForbiddenCharacter(value)) {
+    return FieldError{
+        field, absl::StrCat("contains ", DescribeCodePoint(bad->code_point),
+                            " at character ", bad->position,
+                            "; control, bidirectional-override and "
+                            "invisible characters are not allowed")};
+  }
+  return std::nullopt;
+}
+
+absl::Status CheckTextField(const std::string& field, const std::string& value,
+                            size_t max_chars, bool required) {
+  if (auto e = CheckText(field, value, max_chars, required)) {
+    return InvalidField(e->field, e->reason);
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckMemberId(const std::string& field,

@@ -28,6 +28,26 @@ struct FieldError {
   std::string reason;
 };
 
+// The lengths of free text, in characters (code points).
+inline constexpr size_t kMaxNameLength = 256;   // display_name, manager.
+inline constexpr size_t kMaxGroupLength = 128;  // team, industry.
+inline constexpr size_t kMaxRegionLength = 64;  // contact.region.
+
+// Checks free text: empty only when not `required`, at most `max_chars`
+// characters (Unicode code points, not bytes), valid UTF-8, and no
+// character that rapport::IsForbiddenInText refuses (controls,
+// bidirectional controls, zero-width and invisible characters, line
+// separators, noncharacters). The reason names the first such character by
+// code point and position: "contains U+202E (RIGHT-TO-LEFT OVERRIDE) at
+// character 4; ...".
+std::optional<FieldError> CheckText(const std::string& field,
+                                    const std::string& value, size_t max_chars,
+                                    bool required);
+
+// CheckText as a status: OK, or INVALID_ARGUMENT "<field>: <reason>".
+absl::Status CheckTextField(const std::string& field, const std::string& value,
+                            size_t max_chars, bool required);
+
 // Checks an identifier: 1 to 128 characters of [A-Za-z0-9._:@-].
 std::optional<FieldError> CheckId(const std::string& field,
                                   const std::string& value);

@@ -21,6 +21,7 @@
 #include "server/api/access.h"
 #include "server/api/admin_service.h"
 #include "server/api/gatekeeper.h"
+#include "server/api/parse_error.h"
 #include "server/api/read_audit.h"
 #include "server/app/http_access.h"
 #include "server/auth/api_keys.h"
@@ -327,6 +328,9 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     std::vector<
         std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
         interceptors;
+    // First: the metrics count a request that cannot be parsed under the
+    // code the client receives.
+    interceptors.push_back(api::NewParseErrorInterceptorFactory());
     interceptors.push_back(parts->grpc_metrics->NewInterceptorFactory());
     builder.experimental().SetInterceptorCreators(std::move(interceptors));
   }

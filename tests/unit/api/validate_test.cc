@@ -47,6 +47,59 @@ TEST(ValidateMemberTest, AcceptsAValidMember) {
   EXPECT_TRUE(ValidateMember(ValidMember()).ok());
 }
 
+TEST(ValidateMemberTest, LimitsCountCharactersNotBytes) {
+  std::string accented;
+  for (int i = 0; i < 200; ++i) accented += "\xC3\xA9";  // é: 2 bytes.
+  v1::Member m = ValidMember();
+  m.set_display_name(accented);  // 400 bytes, 200 characters.
+  EXPECT_TRUE(ValidateMember(m).ok());
+  for (int i = 0; i < 100; ++i) accented += "\xC3\xA9";
+  m.set_display_name(accented);
+  EXPECT_EQ(ValidateMember(m).message(),
+            "member.display_name: is 300 characters long; the maximum is 256");
+  // Astral characters (4 bytes each) count one each as well.
+  std::string emoji;
+  for (int i = 0; i < 128; ++i) emoji += "\xF0\x9F\x98\x80";
+  m = ValidMember();
+  m.set_team(emoji);
+  EXPECT_TRUE(ValidateMember(m).ok());
+  m.set_team(emoji + "x");
+  EXPECT_EQ(ValidateMember(m).message(),
+            "member.team: is 129 characters long; the maximum is 128");
+}
+
+TEST(ValidateMemberTest, RefusedCharactersAreNamedWithTheirPosition) {
+  v1::Member m = ValidMember();
+  m.set_team(
+      "abc\xE2\x80\xAE"
+      "def");
+  EXPECT_EQ(ValidateMember(m).message(),
+            "member.team: contains U+202E (RIGHT-TO-LEFT OVERRIDE) at "
+            "character 4; control, bidirectional-override and invisible "
+            "characters are not allowed");
+  m = ValidMember();
+  m.set_manager(std::string("boss\0", 5));
+  EXPECT_THAT(std::string(ValidateMember(m).message()),
+              HasSubstr("member.manager: contains U+0000 (NULL) at "
+                        "character 5"));
+  m = ValidMember();
+  m.set_display_name(
+      "Ren\xC3\xA9"
+      "e\xC2\xAD");  // A soft hyphen after "Renée".
+  EXPECT_THAT(std::string(ValidateMember(m).message()),
+              HasSubstr("U+00AD (SOFT HYPHEN) at character 6"));
+}
+
+TEST(ValidateEventTest, ContactTextRefusesInvisibleCharacters) {
+  v1::Event e = ValidMessage();
+  e.mutable_contact()->set_region("F\xE2\x80\x8BR");
+  auto error = ValidateEvent(e, kNow, ValidationLimits());
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->field, "contact.region");
+  EXPECT_THAT(error->reason,
+              HasSubstr("contains U+200B (ZERO WIDTH SPACE) at character 2"));
+}
+
 struct MemberCase {
   const char* name;
   void (*mutate)(v1::Member*);
