@@ -56,6 +56,12 @@ ABSL_FLAG(int, history_days, 90,
 ABSL_FLAG(absl::Duration, history_interval, absl::Seconds(30),
           "how often the daily score history is brought up to date; 0 to "
           "disable");
+ABSL_FLAG(int, retention_days, 0,
+          "days of events and score history kept before today; older ones "
+          "are removed in the background. 0 keeps everything; otherwise at "
+          "least the scoring model's window_days and --history_days");
+ABSL_FLAG(absl::Duration, retention_interval, absl::Minutes(5),
+          "how often retention looks for what to remove; 0 to never run it");
 ABSL_FLAG(std::string, tls_cert_file, "",
           "PEM certificate (chain) of both ports; turns TLS on. Re-read when "
           "it changes (no restart needed to rotate it)");
@@ -118,6 +124,9 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->outreach.validation = options->activity.validation;
   options->history.backfill_days = absl::GetFlag(FLAGS_history_days);
   options->history_interval = absl::GetFlag(FLAGS_history_interval);
+  // Checked against the scoring model by RapportServer::Start.
+  options->retention_days = absl::GetFlag(FLAGS_retention_days);
+  options->retention_interval = absl::GetFlag(FLAGS_retention_interval);
   if (options->history.backfill_days < 1 ||
       options->history.backfill_days > 366) {
     return "--history_days must be between 1 and 366";

@@ -33,6 +33,7 @@
 #include "server/core/recommendations.h"
 #include "server/core/scores.h"
 #include "server/engine/history_recorder.h"
+#include "server/engine/retention.h"
 #include "server/metrics/grpc_server_metrics.h"
 #include "server/metrics/ingest_metrics.h"
 #include "server/metrics/leaderboard_metrics.h"
@@ -59,6 +60,8 @@ struct RapportServer::Parts {
   scoring::ScoringModel model;
   std::unique_ptr<board::ScoreBoard> score_board;
   std::unique_ptr<engine::HistoryRecorder> history;
+  // Posts its steps to `writer` and tells `score_board`: destroyed first.
+  std::unique_ptr<engine::RetentionTask> retention;
   std::unique_ptr<core::ScoreQueries> scores;
   std::unique_ptr<core::OutreachReports> outreach_reports;
   std::unique_ptr<core::NextActions> next_actions;
@@ -92,6 +95,7 @@ std::string ConfigurationSummary(const ServerOptions& options,
                       " tls=", options.tls.enabled() ? "on" : "off",
                       " audit_reads=", options.audit_reads ? "on" : "off",
                       " history_days=", options.history.backfill_days,
+                      " retention_days=", options.retention_days,
                       " decline_points=", options.decline_points);
 }
 
@@ -208,6 +212,35 @@ bool IsLoopback(const std::string& address) {
          absl::StartsWith(host, "127.");
 }
 
+absl::Status CheckRetention(const ServerOptions& options,
+                            const scoring::ScoringModel& model) {
+  if (options.retention_interval < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "--retention_interval must not be negative");
+  }
+  const int days = options.retention_days;
+  if (days < 0) {
+    return absl::InvalidArgumentError("--retention_days must not be negative");
+  }
+  if (days == 0) return absl::OkStatus();
+  if (days < model.window_days) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--retention_days=", days, " is shorter than the scoring window (",
+        model.window_days,
+        " days of the scoring model): scores would lose events; use 0 to keep "
+        "everything or at least ",
+        model.window_days));
+  }
+  if (days < options.history.backfill_days) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--retention_days=", days,
+        " is shorter than --history_days=", options.history.backfill_days,
+        ": use 0 to keep everything or at least ",
+        options.history.backfill_days));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     const ServerOptions& options, const Clock* clock) {
   return Start(options, clock, nullptr);
@@ -224,6 +257,9 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
         scoring::LoadScoringModel(options.model_config);
     if (!model.ok()) return model.status();
     parts->model = *std::move(model);
+  }
+  if (absl::Status s = CheckRetention(options, parts->model); !s.ok()) {
+    return s;
   }
   if (store == nullptr) {
     store::SqliteStoreOptions store_options;
@@ -388,6 +424,15 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   if (options.history_interval > absl::ZeroDuration()) {
     parts->history->Start(options.history_interval);
   }
+  // The score board is told of every tenant's members after a pass that
+  // removed events: re-derived threads and contacts can change today's
+  // scores (engine/retention.h).
+  parts->retention = std::make_unique<engine::RetentionTask>(
+      parts->store.get(), parts->writer.get(), clock, parts->score_board.get(),
+      engine::RetentionOptions{.retention_days = options.retention_days});
+  if (options.retention_interval > absl::ZeroDuration()) {
+    parts->retention->Start(options.retention_interval);
+  }
   SetServing(*parts->grpc_server, true);
   return std::unique_ptr<RapportServer>(new RapportServer(std::move(parts)));
 }
@@ -407,6 +452,13 @@ absl::StatusOr<int64_t> RapportServer::RecordHistory() {
   return parts_->history->RunOnce();
 }
 
+absl::StatusOr<engine::RetentionTotals> RapportServer::ApplyRetention() {
+  if (parts_->retention == nullptr) {
+    return absl::FailedPreconditionError("the server is shut down");
+  }
+  return parts_->retention->RunOnce();
+}
+
 void RapportServer::Shutdown(absl::Duration grace) {
   if (parts_->shut_down) return;
   parts_->shut_down = true;
@@ -414,8 +466,9 @@ void RapportServer::Shutdown(absl::Duration grace) {
   parts_->grpc_server->Shutdown(std::chrono::system_clock::now() +
                                 absl::ToChronoMilliseconds(grace));
   parts_->grpc_server->Wait();
-  parts_->history.reset();  // Stops the recorder's thread.
-  parts_->writer.reset();   // Runs the writes already queued, then joins.
+  parts_->history.reset();    // Stops the recorder's thread.
+  parts_->retention.reset();  // Stops its thread; before the writer goes.
+  parts_->writer.reset();     // Runs the writes already queued, then joins.
   parts_->metrics_endpoint.reset();
   parts_->store.reset();  // Closes the database.
 }

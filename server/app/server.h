@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/api/activity_service.h"
@@ -17,6 +18,8 @@
 #include "server/board/score_board.h"
 #include "server/common/clock.h"
 #include "server/engine/history_options.h"
+#include "server/engine/retention.h"
+#include "server/scoring/model.h"
 #include "server/store/store.h"
 #include "server/transport/tls.h"
 
@@ -66,6 +69,13 @@ struct ServerOptions {
   // often the recorder looks for days to record (zero: only on demand).
   engine::HistoryOptions history;
   absl::Duration history_interval = absl::Seconds(30);
+  // Retention: the events and score snapshots of the last retention_days
+  // UTC days before today (and today's) are kept, older ones removed by a
+  // background task every retention_interval (zero: only on demand). 0 keeps
+  // everything; otherwise at least the scoring model's window_days and
+  // history.backfill_days (see CheckRetention).
+  int retention_days = 0;
+  absl::Duration retention_interval = absl::Minutes(5);
   AuthOptions auth;
   // Record every member score read (GetScore, BatchGetScores,
   // GetScoreHistory) in the audit trail; changes are always recorded.
@@ -78,6 +88,14 @@ struct ServerOptions {
 // Whether `address` (HOST:PORT) is a loopback address: 127.0.0.0/8,
 // localhost or [::1].
 bool IsLoopback(const std::string& address);
+
+// OK when retention_days is 0, or at least both the model's window_days (so
+// that retention never takes an event out of today's scoring window) and
+// history.backfill_days (so that the days of recorded history keep their
+// events); INVALID_ARGUMENT naming --retention_days otherwise, and for a
+// negative retention_days or retention_interval.
+absl::Status CheckRetention(const ServerOptions& options,
+                            const scoring::ScoringModel& model);
 
 class RapportServer {
  public:
@@ -104,6 +122,10 @@ class RapportServer {
   // Records the daily score history now (what the background recorder does
   // every history_interval). Returns the snapshots written.
   absl::StatusOr<int64_t> RecordHistory();
+
+  // Applies retention now (what the background task does every
+  // retention_interval); nothing when retention_days is 0.
+  absl::StatusOr<engine::RetentionTotals> ApplyRetention();
 
   // Reports NOT_SERVING, lets in-flight calls finish for up to `grace`, then
   // cancels the rest, drains pending writes and closes the store.

@@ -105,7 +105,8 @@ class SqliteStore final : public Store {
   absl::StatusOr<RetentionStep> ApplyRetention(const TenantId& tenant,
                                                absl::Time cutoff,
                                                absl::CivilDay snapshot_cutoff,
-                                               int max_events) override;
+                                               int max_events,
+                                               absl::Time now) override;
   absl::StatusOr<model::MemberActivity> ReadActivity(
       const TenantId& tenant, const std::string& member_id, absl::Time from,
       absl::Time to) override;

@@ -92,6 +92,7 @@ struct RetentionStep {
   int64_t daily_counts = 0;
   int64_t snapshots = 0;
   bool more = false;  // More is older than the cut-off: call again.
+  std::vector<std::string> members;  // Whose events were removed, ordered.
 };
 
 // The kinds of person an erasure record names.
@@ -223,7 +224,8 @@ class Store {
   // history of each member concerned is re-recorded from the earliest day
   // erased. Records the erasure (by digest), so that events with the contact
   // that occurred before `now` are refused (kErasedContact). Erasing a
-  // contact no member has removes nothing and still records the erasure.
+  // contact no member has removes nothing and still records the erasure;
+  // an empty contact_id is INVALID_ARGUMENT.
   virtual absl::StatusOr<ContactErasure> EraseContact(
       const TenantId& tenant, const std::string& contact_id, absl::Time now,
       const AuditContext* audit) = 0;
@@ -231,11 +233,12 @@ class Store {
   // One bounded step of retention: removes up to `max_events` events that
   // occurred before `cutoff` (oldest first), with the aggregates they fed
   // (daily counts, event counts; threads and contact states re-derived from
-  // what remains), the daily counts of days before cutoff's day and the
-  // score snapshots of days before `snapshot_cutoff`, in one transaction.
+  // what remains), the daily counts of days before cutoff's day and up to
+  // `max_events` score snapshots of days before `snapshot_cutoff`, in one
+  // transaction, audited as the server's own work at `now`.
   virtual absl::StatusOr<RetentionStep> ApplyRetention(
       const TenantId& tenant, absl::Time cutoff, absl::CivilDay snapshot_cutoff,
-      int max_events) = 0;
+      int max_events, absl::Time now) = 0;
 
   // The member's aggregates over [from, to], as they stood at `to`: nothing
   // that occurred after `to` is reflected, whenever it was ingested.

@@ -152,9 +152,10 @@ class FaultStore final : public store::Store {
   }
   absl::StatusOr<store::RetentionStep> ApplyRetention(
       const store::TenantId& tenant, absl::Time cutoff,
-      absl::CivilDay snapshot_cutoff, int max_events) override {
+      absl::CivilDay snapshot_cutoff, int max_events, absl::Time now) override {
     if (auto s = FailureOf(StoreOp::kApplyRetention)) return *s;
-    return inner_->ApplyRetention(tenant, cutoff, snapshot_cutoff, max_events);
+    return inner_->ApplyRetention(tenant, cutoff, snapshot_cutoff, max_events,
+                                  now);
   }
   absl::StatusOr<model::MemberActivity> ReadActivity(
       const store::TenantId& tenant, const std::string& member_id,

@@ -1,0 +1,249 @@
+#include "server/store/event_removal.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "server/common/status_macros.h"
+#include "server/store/contact_table.h"
+#include "server/store/daily_count_table.h"
+#include "server/store/state_recompute.h"
+#include "server/store/thread_table.h"
+
+namespace rapport::store::internal {
+namespace {
+
+// The columns ReadKey expects, in order.
+#define RAPPORT_KEY_COLUMNS                                                 \
+  "event_id, member_id, occur_time, type, channel, seniority, contact_id, " \
+  "thread_id, quantity"
+
+constexpr char kSelectContactKeys[] =
+    "SELECT " RAPPORT_KEY_COLUMNS
+    " FROM events WHERE tenant = ?1 AND contact_id = ?2";
+
+constexpr char kSelectKeysBefore[] =
+    "SELECT " RAPPORT_KEY_COLUMNS
+    " FROM events WHERE tenant = ?1 AND occur_time < ?2"
+    " ORDER BY occur_time LIMIT ?3";
+
+#undef RAPPORT_KEY_COLUMNS
+
+using MemberKey = std::pair<std::string, std::string>;  // member, id
+
+StoredEventKey ReadKey(const Statement& row) {
+  StoredEventKey key;
+  int c = 0;
+  key.event_id = row.ColumnText(c++);
+  key.member_id = row.ColumnText(c++);
+  key.occur_time = row.ColumnTime(c++);
+  key.type = static_cast<model::EventType>(row.ColumnInt64(c++));
+  key.channel = static_cast<model::Channel>(row.ColumnInt64(c++));
+  key.seniority = static_cast<model::Seniority>(row.ColumnInt64(c++));
+  key.contact_id = row.ColumnText(c++);
+  key.thread_id = row.ColumnText(c++);
+  key.quantity = row.ColumnInt64(c++);
+  return key;
+}
+
+absl::StatusOr<std::vector<StoredEventKey>> ReadKeys(Statement& select) {
+  std::vector<StoredEventKey> keys;
+  while (true) {
+    RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    keys.push_back(ReadKey(select));
+  }
+  return keys;
+}
+
+absl::Status DeleteEvent(Connection& conn, const TenantId& tenant,
+                         const StoredEventKey& event) {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement del,
+      conn.Prepare("DELETE FROM events WHERE tenant = ?1 AND event_id = ?2"));
+  del.BindText(1, tenant);
+  del.BindText(2, event.event_id);
+  return del.Run();
+}
+
+// Binds ?1..?6 to the key of the event's daily bucket.
+void BindBucket(Statement& stmt, const TenantId& tenant,
+                const StoredEventKey& event) {
+  stmt.BindText(1, tenant);
+  stmt.BindText(2, event.member_id);
+  stmt.BindInt64(3, DayNumber(event.occur_time));
+  stmt.BindInt64(4, static_cast<int64_t>(event.type));
+  stmt.BindInt64(5, static_cast<int64_t>(event.channel));
+  stmt.BindInt64(6, static_cast<int64_t>(event.seniority));
+}
+
+#define RAPPORT_BUCKET_KEY                                                \
+  " WHERE tenant = ?1 AND member_id = ?2 AND day = ?3 AND type = ?4 AND " \
+  "channel = ?5 AND seniority = ?6"
+
+// Takes the event's quantity off its bucket; true when the bucket reached
+// zero and its row was deleted.
+absl::StatusOr<bool> SubtractFromDailyCount(Connection& conn,
+                                            const TenantId& tenant,
+                                            const StoredEventKey& event) {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement update,
+      conn.Prepare(
+          "UPDATE daily_counts SET count = count - ?7" RAPPORT_BUCKET_KEY));
+  BindBucket(update, tenant, event);
+  update.BindInt64(7, event.quantity);
+  RAPPORT_RETURN_IF_ERROR(update.Run());
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement del, conn.Prepare("DELETE FROM daily_counts" RAPPORT_BUCKET_KEY
+                                  " AND count <= 0"));
+  BindBucket(del, tenant, event);
+  RAPPORT_RETURN_IF_ERROR(del.Run());
+  return conn.Changes() > 0;
+}
+
+#undef RAPPORT_BUCKET_KEY
+
+// event_count loses `removed`; last_event_time becomes the latest remaining
+// event's (a probe of events_by_time), NULL when none remains.
+absl::Status SubtractMemberEvents(Connection& conn, const TenantId& tenant,
+                                  const std::string& member_id,
+                                  int64_t removed) {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement update,
+      conn.Prepare("UPDATE members SET event_count = event_count - ?3, "
+                   "last_event_time = (SELECT max(occur_time) FROM events "
+                   "WHERE tenant = ?1 AND member_id = ?2) "
+                   "WHERE tenant = ?1 AND member_id = ?2"));
+  update.BindText(1, tenant);
+  update.BindText(2, member_id);
+  update.BindInt64(3, removed);
+  return update.Run();
+}
+
+// Deletes the row of (tenant, member, key) in `table` ("threads" with
+// thread_id or "contacts" with contact_id); true when there was one.
+absl::StatusOr<bool> DeleteStateRow(Connection& conn, const char* sql,
+                                    const TenantId& tenant,
+                                    const MemberKey& key) {
+  RAPPORT_ASSIGN_OR_RETURN(Statement del, conn.Prepare(sql));
+  del.BindText(1, tenant);
+  del.BindText(2, key.first);
+  del.BindText(3, key.second);
+  RAPPORT_RETURN_IF_ERROR(del.Run());
+  return conn.Changes() > 0;
+}
+
+absl::Status RederiveThreads(Connection& conn, const TenantId& tenant,
+                             const std::set<MemberKey>& threads,
+                             EventRemoval& removal) {
+  for (const MemberKey& key : threads) {
+    RAPPORT_ASSIGN_OR_RETURN(
+        std::optional<StoredThread> thread,
+        RecomputeThread(conn, tenant, key.first, key.second));
+    if (thread.has_value()) {
+      RAPPORT_RETURN_IF_ERROR(PutThread(conn, tenant, key.first, *thread));
+      ++removal.threads_rederived;
+      continue;
+    }
+    RAPPORT_ASSIGN_OR_RETURN(
+        bool deleted,
+        DeleteStateRow(conn,
+                       "DELETE FROM threads WHERE tenant = ?1 AND "
+                       "member_id = ?2 AND thread_id = ?3",
+                       tenant, key));
+    if (deleted) ++removal.threads_deleted;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RederiveContacts(Connection& conn, const TenantId& tenant,
+                              const std::set<MemberKey>& contacts,
+                              EventRemoval& removal) {
+  for (const MemberKey& key : contacts) {
+    RAPPORT_ASSIGN_OR_RETURN(
+        std::optional<StoredContact> contact,
+        RecomputeContact(conn, tenant, key.first, key.second));
+    if (contact.has_value()) {
+      RAPPORT_RETURN_IF_ERROR(PutContact(conn, tenant, key.first, *contact));
+      ++removal.contacts_rederived;
+      continue;
+    }
+    RAPPORT_ASSIGN_OR_RETURN(
+        bool deleted,
+        DeleteStateRow(conn,
+                       "DELETE FROM contacts WHERE tenant = ?1 AND "
+                       "member_id = ?2 AND contact_id = ?3",
+                       tenant, key));
+    if (deleted) ++removal.contacts_deleted;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<StoredEventKey>> SelectContactEventKeys(
+    Connection& conn, const TenantId& tenant, const std::string& contact_id) {
+  RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(kSelectContactKeys));
+  select.BindText(1, tenant);
+  select.BindText(2, contact_id);
+  return ReadKeys(select);
+}
+
+absl::StatusOr<std::vector<StoredEventKey>> SelectEventKeysBefore(
+    Connection& conn, const TenantId& tenant, absl::Time cutoff, int limit) {
+  RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(kSelectKeysBefore));
+  select.BindText(1, tenant);
+  select.BindTime(2, cutoff);
+  select.BindInt64(3, limit);
+  return ReadKeys(select);
+}
+
+absl::StatusOr<bool> AnyEventBefore(Connection& conn, const TenantId& tenant,
+                                    absl::Time cutoff) {
+  RAPPORT_ASSIGN_OR_RETURN(
+      Statement select,
+      conn.Prepare("SELECT 1 FROM events WHERE tenant = ?1 AND "
+                   "occur_time < ?2 LIMIT 1"));
+  select.BindText(1, tenant);
+  select.BindTime(2, cutoff);
+  return select.Step();
+}
+
+absl::StatusOr<EventRemoval> RemoveEvents(
+    Connection& conn, const TenantId& tenant,
+    absl::Span<const StoredEventKey> events) {
+  EventRemoval removal;
+  std::map<std::string, int64_t> removed_per_member;
+  std::set<MemberKey> threads;
+  std::set<MemberKey> contacts;
+  for (const StoredEventKey& event : events) {
+    RAPPORT_RETURN_IF_ERROR(DeleteEvent(conn, tenant, event));
+    if (conn.Changes() == 0) continue;  // Listed twice: removed already.
+    ++removal.events;
+    RAPPORT_ASSIGN_OR_RETURN(bool bucket_deleted,
+                             SubtractFromDailyCount(conn, tenant, event));
+    if (bucket_deleted) ++removal.daily_counts;
+    ++removed_per_member[event.member_id];
+    auto [it, inserted] =
+        removal.members.emplace(event.member_id, event.occur_time);
+    if (!inserted) it->second = std::min(it->second, event.occur_time);
+    // Every state the event may have fed; one that it did not is re-derived
+    // unchanged.
+    if (!event.thread_id.empty()) {
+      threads.emplace(event.member_id, event.thread_id);
+    }
+    if (!event.contact_id.empty()) {
+      contacts.emplace(event.member_id, event.contact_id);
+    }
+  }
+  for (const auto& [member_id, removed] : removed_per_member) {
+    RAPPORT_RETURN_IF_ERROR(
+        SubtractMemberEvents(conn, tenant, member_id, removed));
+  }
+  RAPPORT_RETURN_IF_ERROR(RederiveThreads(conn, tenant, threads, removal));
+  RAPPORT_RETURN_IF_ERROR(RederiveContacts(conn, tenant, contacts, removal));
+  return removal;
+}
+
+}  // namespace rapport::store::internal
