@@ -7,8 +7,6 @@
 
 #include <sqlite3.h>
 
-#include <fstream>
-#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -161,54 +159,6 @@ inline std::string DescribeMembers(SqliteStore& store, const TenantId& tenant,
                     Describe(*activity), "\n");
   }
   return out;
-}
-
-// The bytes of a file ("" when it does not exist).
-inline std::string FileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
-}
-
-// Every "table.column=value" of the database at `path` whose text contains
-// `needle`, over every table of sqlite_master and every column.
-inline std::vector<std::string> RowsContaining(const std::string& path,
-                                               const std::string& needle) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
-            SQLITE_OK);
-  std::vector<std::string> tables;
-  {
-    sqlite3_stmt* stmt = nullptr;
-    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type='table'",
-                       -1, &stmt, nullptr);
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      tables.push_back(
-          reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
-    }
-    sqlite3_finalize(stmt);
-  }
-  std::vector<std::string> found;
-  for (const std::string& table : tables) {
-    sqlite3_stmt* stmt = nullptr;
-    const std::string sql = absl::StrCat("SELECT * FROM \"", table, "\"");
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr),
-              SQLITE_OK);
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-      for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
-        const unsigned char* text = sqlite3_column_text(stmt, c);
-        if (text == nullptr) continue;
-        const std::string value = reinterpret_cast<const char*>(text);
-        if (value.find(needle) != std::string::npos) {
-          found.push_back(absl::StrCat(table, ".", sqlite3_column_name(stmt, c),
-                                       "=", value));
-        }
-      }
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return found;
 }
 
 }  // namespace rapport::store::testing

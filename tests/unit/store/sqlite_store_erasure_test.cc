@@ -12,6 +12,7 @@
 
 #include "gtest/gtest.h"
 #include "server/store/sqlite_store.h"
+#include "tests/common/db_trace.h"
 #include "tests/unit/store/removal_test_util.h"
 #include "tests/unit/store/store_test_util.h"
 
@@ -19,12 +20,13 @@ namespace rapport::store {
 namespace {
 
 using model::EventType;
+using ::rapport::testing::CellsContaining;
+using ::rapport::testing::FilesContaining;
 using testing::At;
 using testing::DescribeMembers;
 using testing::DumpAggregates;
 using testing::EventMix;
 using testing::Feed;
-using testing::FileBytes;
 using testing::MakeContact;
 using testing::MakeContactEvent;
 using testing::MakeEvent;
@@ -32,7 +34,6 @@ using testing::MakeMember;
 using testing::MakeMessage;
 using testing::OpenStore;
 using testing::RandomEvents;
-using testing::RowsContaining;
 using testing::TempDir;
 
 constexpr char kTenant[] = "acme";
@@ -260,7 +261,7 @@ TEST(EraseContactTest, NoRowAndNoByteOfTheDatabaseNamesTheContact) {
     read.method = "/rapport.v1.Example/Read";
     read.target = "contact:" + id;
     ASSERT_TRUE(store->AppendAudit({read}).ok());
-    ASSERT_FALSE(RowsContaining(path, id).empty());  // The check can fail.
+    ASSERT_FALSE(CellsContaining(path, id).empty());  // The check can fail.
 
     const AuditContext audit{"key:0123456789abcdef", "admin", "erase", At(70)};
     auto erasure = store->EraseContact(kTenant, id, At(70), &audit);
@@ -269,10 +270,9 @@ TEST(EraseContactTest, NoRowAndNoByteOfTheDatabaseNamesTheContact) {
     EXPECT_EQ(erasure->threads, 2);  // t1 deleted, t2 re-derived.
     EXPECT_EQ(erasure->contact_states, 2);
     EXPECT_EQ(erasure->members, (std::vector<std::string>{"m1", "m2"}));
-    EXPECT_EQ(RowsContaining(path, id), std::vector<std::string>{});
+    EXPECT_EQ(CellsContaining(path, id), std::vector<std::string>{});
     // While the store is open as well: the write-ahead log was scrubbed.
-    EXPECT_EQ((FileBytes(path) + FileBytes(path + "-wal")).find(id),
-              std::string::npos);
+    EXPECT_EQ(FilesContaining(path, id), std::vector<std::string>{});
     // The re-derived thread now names the contact that remains.
     auto activity = store->ReadActivity(kTenant, "m1", At(0), At(100));
     ASSERT_TRUE(activity.ok());
@@ -280,11 +280,10 @@ TEST(EraseContactTest, NoRowAndNoByteOfTheDatabaseNamesTheContact) {
     EXPECT_EQ(activity->threads[0].thread_id, "t2");
     EXPECT_EQ(activity->threads[0].contact_id, "other-contact");
   }
-  const std::string bytes = FileBytes(path) + FileBytes(path + "-wal");
-  ASSERT_FALSE(bytes.empty());
-  EXPECT_EQ(bytes.find(id), std::string::npos);
+  EXPECT_EQ(FilesContaining(path, id), std::vector<std::string>{});
   // The control: what was not erased is still there, in the same bytes.
-  EXPECT_NE(bytes.find("other-contact"), std::string::npos);
+  EXPECT_EQ(FilesContaining(path, "other-contact"),
+            std::vector<std::string>{path});
 }
 
 TEST(DeleteMemberTest, NoRowAndNoByteOfTheDatabaseNamesTheMember) {
@@ -326,18 +325,16 @@ TEST(DeleteMemberTest, NoRowAndNoByteOfTheDatabaseNamesTheMember) {
     const AuditContext audit{"key:fedcba9876543210", "admin", "upsert", At(1)};
     ASSERT_TRUE(
         store->UpsertMember(kTenant, MakeMember(id), At(1), &audit).ok());
-    ASSERT_FALSE(RowsContaining(path, id).empty());
+    ASSERT_FALSE(CellsContaining(path, id).empty());
 
     const AuditContext erase{"key:fedcba9876543210", "admin", "delete", At(2)};
     auto deleted = store->DeleteMember(kTenant, id, &erase);
     ASSERT_TRUE(deleted.ok()) << deleted.status();
     EXPECT_EQ(*deleted, static_cast<int64_t>(events.size()));
-    EXPECT_EQ(RowsContaining(path, id), std::vector<std::string>{});
+    EXPECT_EQ(CellsContaining(path, id), std::vector<std::string>{});
   }
-  const std::string bytes = FileBytes(path) + FileBytes(path + "-wal");
-  ASSERT_FALSE(bytes.empty());
-  EXPECT_EQ(bytes.find(id), std::string::npos);
-  EXPECT_NE(bytes.find("report"), std::string::npos);
+  EXPECT_EQ(FilesContaining(path, id), std::vector<std::string>{});
+  EXPECT_EQ(FilesContaining(path, "report"), std::vector<std::string>{path});
 }
 
 }  // namespace
