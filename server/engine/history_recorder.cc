@@ -1,6 +1,5 @@
 #include "server/engine/history_recorder.h"
 
-#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,7 +28,7 @@ absl::StatusOr<int64_t> HistoryRecorder::RunOnce() {
       absl::ToCivilDay(clock_->Now(), absl::UTCTimeZone()) - 1;
   absl::StatusOr<std::vector<store::TenantId>> tenants = store_->ListTenants();
   if (!tenants.ok()) return tenants.status();
-  const auto cancelled = [this] { return StopRequested(); };
+  const auto cancelled = [this] { return periodic_.StopRequested(); };
   int64_t written = 0;
   absl::Status first_error;
   for (const store::TenantId& tenant : *tenants) {
@@ -55,39 +54,7 @@ absl::StatusOr<int64_t> HistoryRecorder::RunOnce() {
 }
 
 void HistoryRecorder::Start(absl::Duration interval) {
-  absl::MutexLock lock(&control_mu_);
-  if (thread_.joinable()) return;
-  thread_ = std::thread([this, interval] { Loop(interval); });
-}
-
-void HistoryRecorder::Stop() {
-  absl::MutexLock lock(&control_mu_);
-  if (!thread_.joinable()) return;
-  {
-    absl::MutexLock state(&mu_);
-    stopping_ = true;
-  }
-  thread_.join();
-  absl::MutexLock state(&mu_);
-  stopping_ = false;  // Later RunOnce calls run in full.
-}
-
-bool HistoryRecorder::StopRequested() const {
-  absl::MutexLock lock(&mu_);
-  return stopping_;
-}
-
-void HistoryRecorder::Loop(absl::Duration interval) {
-  while (true) {
-    absl::StatusOr<int64_t> written = RunOnce();
-    if (!written.ok() && !absl::IsCancelled(written.status())) {
-      std::string line = absl::StrCat(
-          "rapport history recorder: ", written.status().ToString(), "\n");
-      std::fputs(line.c_str(), stderr);
-    }
-    absl::MutexLock lock(&mu_);
-    if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), interval)) return;
-  }
+  periodic_.Start(interval, [this] { return RunOnce().status(); });
 }
 
 }  // namespace rapport::engine

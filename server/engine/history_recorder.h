@@ -28,7 +28,6 @@
 #define RAPPORT_SERVER_ENGINE_HISTORY_RECORDER_H_
 
 #include <cstdint>
-#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -37,6 +36,7 @@
 #include "server/common/clock.h"
 #include "server/engine/daily_score.h"
 #include "server/engine/history_options.h"
+#include "server/engine/periodic_pass.h"
 #include "server/scoring/model.h"
 #include "server/store/store.h"
 
@@ -59,22 +59,19 @@ class HistoryRecorder {
   // not stop the pass: the other tenants are still processed and the first
   // error is returned (its message names the tenant). CANCELLED when Stop()
   // cut the pass short. Work done before an error is kept.
-  absl::StatusOr<int64_t> RunOnce() ABSL_LOCKS_EXCLUDED(run_mu_, mu_);
+  absl::StatusOr<int64_t> RunOnce() ABSL_LOCKS_EXCLUDED(run_mu_);
 
   // Runs RunOnce now and then every `interval` (real time, measured from the
   // end of a pass) on a thread until Stop(); errors are logged to stderr and
   // the loop goes on. Does nothing when already started.
-  void Start(absl::Duration interval) ABSL_LOCKS_EXCLUDED(control_mu_, mu_);
+  void Start(absl::Duration interval);
 
   // Stops the thread and waits for it; a pass in progress (the thread's, or
   // a concurrent RunOnce call's) stops at the next member with CANCELLED.
   // Does nothing when not started. Start() may be called again.
-  void Stop() ABSL_LOCKS_EXCLUDED(control_mu_, mu_);
+  void Stop() { periodic_.Stop(); }
 
  private:
-  void Loop(absl::Duration interval) ABSL_LOCKS_EXCLUDED(mu_);
-  bool StopRequested() const ABSL_LOCKS_EXCLUDED(mu_);
-
   store::Store* const store_;
   const scoring::ScoringModel* const model_;
   const Clock* const clock_;
@@ -82,12 +79,7 @@ class HistoryRecorder {
 
   // Serializes passes.
   absl::Mutex run_mu_;
-  // Serializes Start() and Stop().
-  absl::Mutex control_mu_;
-  std::thread thread_ ABSL_GUARDED_BY(control_mu_);
-
-  mutable absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  PeriodicPass periodic_{"history recorder"};
 };
 
 }  // namespace rapport::engine

@@ -1,6 +1,5 @@
 #include "server/engine/retention.h"
 
-#include <cstdio>
 #include <optional>
 #include <set>
 #include <string>
@@ -55,7 +54,7 @@ absl::Status RetentionTask::RunTenant(const store::TenantId& tenant,
   std::set<std::string> changed;
   absl::Status status;
   while (true) {
-    if (StopRequested()) {
+    if (periodic_.StopRequested()) {
       status = absl::CancelledError("retention stopped");
       break;
     }
@@ -112,39 +111,7 @@ absl::StatusOr<RetentionTotals> RetentionTask::RunOnce() {
 
 void RetentionTask::Start(absl::Duration interval) {
   if (options_.retention_days == 0) return;
-  absl::MutexLock lock(&control_mu_);
-  if (thread_.joinable()) return;
-  thread_ = std::thread([this, interval] { Loop(interval); });
-}
-
-void RetentionTask::Stop() {
-  absl::MutexLock lock(&control_mu_);
-  if (!thread_.joinable()) return;
-  {
-    absl::MutexLock state(&mu_);
-    stopping_ = true;
-  }
-  thread_.join();
-  absl::MutexLock state(&mu_);
-  stopping_ = false;  // Later RunOnce calls run in full.
-}
-
-bool RetentionTask::StopRequested() const {
-  absl::MutexLock lock(&mu_);
-  return stopping_;
-}
-
-void RetentionTask::Loop(absl::Duration interval) {
-  while (true) {
-    absl::StatusOr<RetentionTotals> totals = RunOnce();
-    if (!totals.ok() && !absl::IsCancelled(totals.status())) {
-      std::string line =
-          absl::StrCat("rapport retention: ", totals.status().ToString(), "\n");
-      std::fputs(line.c_str(), stderr);
-    }
-    absl::MutexLock lock(&mu_);
-    if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), interval)) return;
-  }
+  periodic_.Start(interval, [this] { return RunOnce().status(); });
 }
 
 }  // namespace rapport::engine

@@ -28,7 +28,6 @@
 #define RAPPORT_SERVER_ENGINE_RETENTION_H_
 
 #include <cstdint>
-#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -38,6 +37,7 @@
 #include "absl/time/time.h"
 #include "server/common/clock.h"
 #include "server/common/serial_executor.h"
+#include "server/engine/periodic_pass.h"
 #include "server/store/member_change_listener.h"
 #include "server/store/store.h"
 
@@ -78,16 +78,16 @@ class RetentionTask {
   // still processed and the first error is returned (its message names the
   // tenant). CANCELLED when Stop() cut the pass short. Steps done before an
   // error are kept.
-  absl::StatusOr<RetentionTotals> RunOnce() ABSL_LOCKS_EXCLUDED(run_mu_, mu_);
+  absl::StatusOr<RetentionTotals> RunOnce() ABSL_LOCKS_EXCLUDED(run_mu_);
 
   // Runs RunOnce now and then every `interval` (measured from the end of a
   // pass) on a thread until Stop(); errors are logged to stderr and the loop
   // goes on. Does nothing when already started or when retention_days is 0.
-  void Start(absl::Duration interval) ABSL_LOCKS_EXCLUDED(control_mu_, mu_);
+  void Start(absl::Duration interval);
 
   // Stops the thread and waits for it; a pass in progress stops after its
   // current step. Does nothing when not started.
-  void Stop() ABSL_LOCKS_EXCLUDED(control_mu_, mu_);
+  void Stop() { periodic_.Stop(); }
 
  private:
   // Runs one ApplyRetention on the writer and waits for it.
@@ -98,8 +98,6 @@ class RetentionTask {
   absl::Status RunTenant(const store::TenantId& tenant, absl::Time cutoff,
                          absl::CivilDay snapshot_cutoff,
                          RetentionTotals& totals);
-  void Loop(absl::Duration interval) ABSL_LOCKS_EXCLUDED(mu_);
-  bool StopRequested() const ABSL_LOCKS_EXCLUDED(mu_);
 
   store::Store* const store_;
   SerialExecutor* const writer_;
@@ -107,12 +105,8 @@ class RetentionTask {
   store::MemberChangeListener* const listener_;
   const RetentionOptions options_;
 
-  absl::Mutex run_mu_;      // Serializes passes.
-  absl::Mutex control_mu_;  // Serializes Start() and Stop().
-  std::thread thread_ ABSL_GUARDED_BY(control_mu_);
-
-  mutable absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Mutex run_mu_;  // Serializes passes.
+  PeriodicPass periodic_{"retention"};
 };
 
 }  // namespace rapport::engine

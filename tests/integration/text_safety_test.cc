@@ -27,6 +27,7 @@
 #include "rapport/v1/admin.pb.h"
 #include "rapport/v1/outreach.pb.h"
 #include "rapport/v1/scoring.pb.h"
+#include "tests/common/utf8_testing.h"
 #include "tests/integration/raw_call.h"
 #include "tests/integration/server_fixture.h"
 
@@ -47,25 +48,7 @@ bool Refused(char32_t c) {
   return (c & 0xFFFE) == 0xFFFE;
 }
 
-std::string Encode(char32_t c) {
-  std::string out;
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-  return out;
-}
+std::string Encode(char32_t c) { return ::rapport::testing::EncodeUtf8(c); }
 
 // A generated string and what the test knows about it.
 struct Text {

@@ -14,32 +14,14 @@
 #include "google/protobuf/stubs/common.h"
 #include "google/protobuf/stubs/logging.h"
 #include "rapport/v1/activity.pb.h"
+#include "tests/common/utf8_testing.h"
 
 namespace rapport {
 namespace {
 
 constexpr uint32_t kSeed = 20261129;
 
-// The reference encoder (RFC 3629), written apart from the decoder.
-std::string Encode(char32_t c) {
-  std::string out;
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-  return out;
-}
+std::string Encode(char32_t c) { return ::rapport::testing::EncodeUtf8(c); }
 
 // A random Unicode scalar value, often from the small ranges where the
 // interesting characters are.
