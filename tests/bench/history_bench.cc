@@ -1,10 +1,14 @@
-// HistoryRecorder benchmarks, on a file store in a temp dir with the
-// production pragmas (WAL, synchronous=FULL). Wall-clock times, one
-// iteration each: a backfill is one long operation. Run a Release build.
+// Benchmarks of the background passes over the store, on a file store in a
+// temp dir with the production pragmas (WAL, synchronous=FULL). Wall-clock
+// times. Run a Release build.
 //
-//   BM_Backfill/M/E   First pass over a tenant of M members with ~E events
-//                     each over the last 100 days: M x 90 snapshots.
-//   BM_NextDay/M/E    The pass of the following day: M snapshots.
+//   BM_Backfill/M/E       First pass over a tenant of M members with ~E
+//                         events each over the last 100 days: M x 90
+//                         snapshots (one iteration: one long operation).
+//   BM_NextDay/M/E        The pass of the following day: M snapshots.
+//   BM_RetentionStep/M/E  One retention step of 1000 events, cut-off in
+//                         the middle of the 100 days: the threads cross it,
+//                         so each step re-derives the threads it touches.
 #include <stdlib.h>
 
 #include <filesystem>
@@ -151,6 +155,32 @@ BENCHMARK(BM_Backfill)
 BENCHMARK(BM_NextDay)
     ->Args({1000, 100})
     ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+void BM_RetentionStep(benchmark::State& state) {
+  TempDir dir;
+  auto store = Populate(dir.File("store.db"), static_cast<int>(state.range(0)),
+                        static_cast<int>(state.range(1)), state);
+  if (store == nullptr) return;
+  const absl::CivilDay first_kept =
+      absl::ToCivilDay(Now(), absl::UTCTimeZone()) - kDays / 2;
+  const absl::Time cutoff = absl::FromCivil(first_kept, absl::UTCTimeZone());
+  int64_t removed = 0;
+  for (auto _ : state) {
+    auto step = store->ApplyRetention("bench", cutoff, first_kept, 1000, Now());
+    if (!step.ok() || step->events == 0) {
+      state.SkipWithError("nothing to remove");
+      break;
+    }
+    removed += step->events;
+  }
+  state.counters["events_per_s"] = benchmark::Counter(
+      static_cast<double>(removed), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_RetentionStep)
+    ->Args({200, 500})
+    ->Iterations(20)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 

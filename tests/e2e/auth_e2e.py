@@ -133,15 +133,9 @@ class AuthEndToEndTest(unittest.TestCase):
         env.pop("RAPPORT_API_KEY", None)
         if env_key:
             env["RAPPORT_API_KEY"] = key or cls.admin_key
-        proc = subprocess.run(
-            [ARGS.cli, f"--server={cls.server.address}",
-             f"--tls_ca_file={cls.ca}", *args],
-            capture_output=True, text=True, env=env, timeout=300)
-        if check and proc.returncode != 0:
-            raise AssertionError(
-                f"rapport {' '.join(args)} failed ({proc.returncode}):\n"
-                f"{proc.stdout}\n{proc.stderr}")
-        return proc
+        return e2e.run_cli(ARGS.cli, cls.server.address,
+                           f"--tls_ca_file={cls.ca}", *args, env=env,
+                           check=check)
 
     def stubs(self, credentials, key=None):
         import grpc

@@ -22,7 +22,6 @@ import os
 import shutil
 import sqlite3
 import ssl
-import subprocess
 import sys
 import time
 import unittest
@@ -76,17 +75,10 @@ class PrivacyEndToEndTest(unittest.TestCase):
 
     @classmethod
     def cli(cls, *args, key=None, check=True):
-        env = dict(os.environ)
-        env["RAPPORT_API_KEY"] = key or cls.admin_key
-        proc = subprocess.run(
-            [ARGS.cli, f"--server={cls.server.address}",
-             f"--tls_ca_file={cls.ca}", *args],
-            capture_output=True, text=True, env=env, timeout=300)
-        if check and proc.returncode != 0:
-            raise AssertionError(
-                f"rapport {' '.join(args)} failed ({proc.returncode}):\n"
-                f"{proc.stdout}\n{proc.stderr}")
-        return proc
+        env = {**os.environ, "RAPPORT_API_KEY": key or cls.admin_key}
+        return e2e.run_cli(ARGS.cli, cls.server.address,
+                           f"--tls_ca_file={cls.ca}", *args, env=env,
+                           check=check)
 
     def key_id(self, role):
         return "key:" + self.keys[role].split("_")[1]
