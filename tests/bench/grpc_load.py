@@ -34,26 +34,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 import rapport_e2e as e2e  # noqa: E402
 
 
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def field_bytes(number, payload):
-    return varint(number << 3 | 2) + varint(len(payload)) + payload
-
-
-def field_varint(number, value):
-    return varint(number << 3) + varint(value)
-
-
 def grpc_frame(message):
     return b"\x00" + len(message).to_bytes(4, "big") + message
 
@@ -139,14 +119,14 @@ def main():
             return path
 
         body("health", b"")
-        body("score", field_bytes(1, board["entries"][0]["memberId"].encode()))
-        body("team_board", field_bytes(1, team.encode()) + field_varint(5, 50))
-        body("org_board", field_varint(5, 50))
-        body("member_outreach", field_bytes(1, board["entries"][0]["memberId"]
+        body("score", e2e.field_bytes(1, board["entries"][0]["memberId"].encode()))
+        body("team_board", e2e.field_bytes(1, team.encode()) + e2e.field_varint(5, 50))
+        body("org_board", e2e.field_varint(5, 50))
+        body("member_outreach", e2e.field_bytes(1, board["entries"][0]["memberId"]
                                             .encode()))
-        body("team_outreach", field_bytes(2, team.encode()))
-        body("recommend", field_bytes(1, board["entries"][-1]["memberId"]
-                                      .encode()) + field_varint(2, 10))
+        body("team_outreach", e2e.field_bytes(2, team.encode()))
+        body("recommend", e2e.field_bytes(1, board["entries"][-1]["memberId"]
+                                      .encode()) + e2e.field_varint(2, 10))
         runs = [
             ("Health/Check", "/grpc.health.v1.Health/Check", "health"),
             ("GetScore", "/rapport.v1.ScoringService/GetScore", "score"),

@@ -31,21 +31,8 @@ def load_generated(out_dir):
     pb = argparse.Namespace(**locals())
 
 
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def field(number, payload):
-    """A length-delimited field (string or message) in the wire format."""
-    return varint(number << 3 | 2) + varint(len(payload)) + payload
+# A hand-encoded length-delimited field: how invalid UTF-8 gets on the wire.
+field = e2e.field_bytes
 
 
 class InputSafetyTest(unittest.TestCase):

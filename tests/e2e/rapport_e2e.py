@@ -42,6 +42,30 @@ def generate_python_client(proto_dir, out_dir):
     return out_dir
 
 
+def varint(n):
+    """A protobuf varint (wire format)."""
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def field_bytes(number, payload):
+    """A length-delimited field (string, bytes or message), hand-encoded: how
+    tests send what a client library would refuse to serialize."""
+    return varint(number << 3 | 2) + varint(len(payload)) + payload
+
+
+def field_varint(number, value):
+    """A varint field (integers, enums)."""
+    return varint(number << 3) + varint(value)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
