@@ -156,8 +156,8 @@ void IngestReactor::RejectErased(int event_index, const model::Event& event,
         store_->FindErasure(tenant_, kind, id);
     if (erased.ok() && erased->has_value()) {
       when->second = absl::StrCat(
-          " at ", absl::FormatTime(absl::RFC3339_sec, **erased,
-                                   absl::UTCTimeZone()));
+          " at ",
+          absl::FormatTime(absl::RFC3339_sec, **erased, absl::UTCTimeZone()));
     }
   }
   Reject(event_index, event.event_id,

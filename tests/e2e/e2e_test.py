@@ -47,21 +47,12 @@ def make_event(event_id, member_id, when, event_type=None):
     return e
 
 
-class E2ETest(unittest.TestCase):
+class E2ETest(e2e.RapportdTestCase):
 
     def setUp(self):
-        self.dir = e2e.temp_dir()
-        self.server = e2e.Rapportd(ARGS.rapportd,
-                                   os.path.join(self.dir, "rapport.db"))
-        self.server.start()
-        self.channel = pb.grpc.insecure_channel(self.server.address)
+        self.rapportd = ARGS.rapportd
+        super().setUp()
         self.activity = pb.activity_pb2_grpc.ActivityServiceStub(self.channel)
-
-    def tearDown(self):
-        self.channel.close()
-        rc = self.server.terminate()
-        if rc not in (0, None, -9):
-            self.fail(f"rapportd exited {rc}: {self.server.log()}")
 
     def cli(self, *args, **kwargs):
         return e2e.run_cli(ARGS.cli, self.server.address, *args, **kwargs)

@@ -10,7 +10,6 @@ and bidirectional characters in names are refused; limits count characters.
 
 import argparse
 import datetime
-import os
 import sys
 import unittest
 
@@ -35,21 +34,12 @@ def load_generated(out_dir):
 field = e2e.field_bytes
 
 
-class InputSafetyTest(unittest.TestCase):
+class InputSafetyTest(e2e.RapportdTestCase):
 
     def setUp(self):
-        self.dir = e2e.temp_dir()
-        self.server = e2e.Rapportd(ARGS.rapportd,
-                                   os.path.join(self.dir, "rapport.db"))
-        self.server.start()
-        self.channel = pb.grpc.insecure_channel(self.server.address)
+        self.rapportd = ARGS.rapportd
+        super().setUp()
         self.activity = pb.activity_pb2_grpc.ActivityServiceStub(self.channel)
-
-    def tearDown(self):
-        self.channel.close()
-        rc = self.server.terminate()
-        if rc not in (0, None, -9):
-            self.fail(f"rapportd exited {rc}: {self.server.log()}")
 
     def raw_unary(self, method, body):
         call = self.channel.unary_unary(method, request_serializer=None,

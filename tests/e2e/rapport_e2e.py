@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 
 GRPC_PROTO_DIR = "/usr/share/grpc-proto"
 PROTOBUF_INCLUDE = "/usr/include"
@@ -196,3 +197,25 @@ def run_chromium(binary, work_dir, *args):
         raise AssertionError(
             f"chromium failed ({proc.returncode}): {proc.stderr[-2000:]}")
     return proc.stdout
+
+
+class RapportdTestCase(unittest.TestCase):
+    """A fresh rapportd (authentication off, loopback) for each test, with an
+    insecure channel to it. Subclasses set `rapportd` (the binary) and make
+    their stubs on self.channel."""
+
+    rapportd = None
+
+    def setUp(self):
+        import grpc  # Debian's python3-grpcio.
+        self.dir = temp_dir()
+        self.server = Rapportd(self.rapportd,
+                               os.path.join(self.dir, "rapport.db"))
+        self.server.start()
+        self.channel = grpc.insecure_channel(self.server.address)
+
+    def tearDown(self):
+        self.channel.close()
+        rc = self.server.terminate()
+        if rc not in (0, None, -9):
+            self.fail(f"rapportd exited {rc}: {self.server.log()}")
