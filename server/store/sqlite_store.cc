@@ -199,15 +199,15 @@ absl::StatusOr<int64_t> SqliteStore::DeleteMember(const TenantId& tenant,
       RAPPORT_ASSIGN_OR_RETURN(
           internal::MemberReferences references,
           internal::DeleteMemberReferences(conn, tenant, member_id));
+      const std::string erased_target =
+          internal::ErasedPersonTarget(tenant, ErasureKind::kMember, member_id);
       RAPPORT_RETURN_IF_ERROR(internal::ReplaceAuditTarget(
           conn, tenant, internal::PersonTarget(ErasureKind::kMember, member_id),
-          internal::ErasedPersonTarget(tenant, ErasureKind::kMember,
-                                       member_id)));
+          erased_target));
       RAPPORT_RETURN_IF_ERROR(internal::RecordErasure(
           conn, tenant, ErasureKind::kMember, member_id, now));
       return internal::AuditChange(
-          conn, tenant, audit,
-          internal::ErasedPersonTarget(tenant, ErasureKind::kMember, member_id),
+          conn, tenant, audit, erased_target,
           absl::StrCat("erased events=", deleted, " keys=", references.api_keys,
                        " manager_references=", references.managers));
     });

@@ -20,7 +20,6 @@ import argparse
 import http.server
 import json
 import os
-import shutil
 import ssl
 import subprocess
 import sys
@@ -121,11 +120,7 @@ class AuthEndToEndTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        rc = cls.server.terminate()
-        log = cls.server.log()
-        shutil.rmtree(cls.dir, ignore_errors=True)
-        if rc not in (0, None):
-            raise AssertionError(f"rapportd exited {rc}: {log}")
+        e2e.stop_server(cls.server, cls.dir)
 
     @classmethod
     def cli(cls, *args, key=None, check=True, env_key=True):

@@ -13,7 +13,6 @@ import datetime
 import html.parser
 import json
 import os
-import shutil
 import struct
 import sys
 import time
@@ -157,11 +156,7 @@ class LeaderboardPageTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        rc = cls.server.terminate()
-        log = cls.server.log()
-        shutil.rmtree(cls.dir, ignore_errors=True)
-        if rc not in (0, None):
-            raise AssertionError(f"rapportd exited {rc}: {log}")
+        e2e.stop_server(cls.server, cls.dir)
 
     @classmethod
     def cli(cls, *args):

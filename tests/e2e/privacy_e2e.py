@@ -19,7 +19,6 @@ import argparse
 import collections
 import json
 import os
-import shutil
 import sqlite3
 import ssl
 import sys
@@ -67,11 +66,7 @@ class PrivacyEndToEndTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        rc = cls.server.terminate()
-        log = cls.server.log()
-        shutil.rmtree(cls.dir, ignore_errors=True)
-        if rc not in (0, None):
-            raise AssertionError(f"rapportd exited {rc}: {log}")
+        e2e.stop_server(cls.server, cls.dir)
 
     @classmethod
     def cli(cls, *args, key=None, check=True):

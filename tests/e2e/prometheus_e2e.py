@@ -14,7 +14,6 @@ import ssl
 import glob
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -173,10 +172,7 @@ class PrometheusE2ETest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.prometheus.stop()
-        rc = cls.server.terminate()
-        if rc not in (0, None):
-            raise AssertionError(f"rapportd exited {rc}: {cls.server.log()}")
-        shutil.rmtree(cls.dir, ignore_errors=True)
+        e2e.stop_server(cls.server, cls.dir)
 
     def wait_for_scrape(self):
         def scraped():

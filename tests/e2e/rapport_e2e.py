@@ -129,6 +129,16 @@ class Rapportd:
         return self.proc.returncode if self.proc else None
 
 
+def stop_server(server, directory):
+    """Stops rapportd, removes the test's directory, and fails when rapportd
+    did not exit cleanly (its log in the message)."""
+    rc = server.terminate()
+    log = server.log()
+    shutil.rmtree(directory, ignore_errors=True)
+    if rc not in (0, None):
+        raise AssertionError(f"rapportd exited {rc}: {log}")
+
+
 def run_cli(cli, address, *args, input_text=None, check=True, env=None):
     """Runs the rapport CLI against address; returns CompletedProcess."""
     proc = subprocess.run([cli, f"--server={address}", *args],

@@ -31,6 +31,7 @@
 #include "tests/common/jwt_testing.h"
 #include "tests/common/temp_dir.h"
 #include "tests/common/test_certs.h"
+#include "tests/common/tls_client.h"
 #include "tests/integration/test_data.h"
 
 namespace rapport::testing {
@@ -131,6 +132,20 @@ class AccessFixture : public ::testing::Test {
     tls.pem_root_certs.assign(std::istreambuf_iterator<char>(in), {});
     return grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
                                grpc::SslCredentials(tls));
+  }
+
+  // GET `path` on the HTTP port (over TLS; the test sets metrics_listen),
+  // with `key` as bearer token unless it is empty.
+  HttpResponse HttpsGetWithKey(const std::string& path,
+                               const std::string& key) {
+    HttpHeaders headers;
+    if (!key.empty()) headers.emplace_back("Authorization", "Bearer " + key);
+    TlsClientOptions tls;
+    tls.ca_file = pki_.ca->cert_file();
+    absl::StatusOr<HttpResponse> r =
+        HttpsGet("127.0.0.1", server_->metrics_port(), path, tls, headers);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : HttpResponse{};
   }
 
   std::string Bearer(Who who) { return absl::StrCat("Bearer ", keys_[who]); }

@@ -761,14 +761,7 @@ class HttpIsolationTest : public AccessFixture {
     options.metrics_listen = "127.0.0.1:0";
   }
   HttpResponse Get(const std::string& path, const std::string& key) {
-    HttpHeaders headers;
-    if (!key.empty()) headers.emplace_back("Authorization", "Bearer " + key);
-    TlsClientOptions tls;
-    tls.ca_file = pki_.ca->cert_file();
-    absl::StatusOr<HttpResponse> r =
-        HttpsGet("127.0.0.1", server_->metrics_port(), path, tls, headers);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
+    return HttpsGetWithKey(path, key);
   }
 };
 

@@ -88,14 +88,7 @@ class PrivacyTest : public AccessFixture {
   }
 
   HttpResponse Get(const std::string& path, const std::string& key) {
-    HttpHeaders headers;
-    headers.emplace_back("Authorization", "Bearer " + key);
-    TlsClientOptions tls;
-    tls.ca_file = pki_.ca->cert_file();
-    absl::StatusOr<HttpResponse> r =
-        HttpsGet("127.0.0.1", server_->metrics_port(), path, tls, headers);
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : HttpResponse{};
+    return HttpsGetWithKey(path, key);
   }
 
   // Events of `member` with `contact`, one a day before kTestNow.
