@@ -36,11 +36,13 @@ int OrDefault(int value, int default_value) {
 OutreachServiceImpl::OutreachServiceImpl(const core::OutreachReports* reports,
                                          const Access* access,
                                          const Clock* clock,
-                                         OutreachServiceOptions options)
+                                         OutreachServiceOptions options,
+                                         WorkerPool* pool)
     : reports_(reports),
       access_(access),
       clock_(clock),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      pool_(pool) {}
 
 absl::Status OutreachServiceImpl::Handle(
     const grpc::CallbackServerContext& context,
@@ -116,7 +118,9 @@ grpc::ServerUnaryReactor* OutreachServiceImpl::GetOutreachEffectiveness(
     grpc::CallbackServerContext* context,
     const v1::GetOutreachEffectivenessRequest* request,
     v1::GetOutreachEffectivenessResponse* response) {
-  return FinishUnary(context, Handle(*context, *request, response));
+  return FinishOnPool(context, pool_, [this, context, request, response] {
+    return Handle(*context, *request, response);
+  });
 }
 
 }  // namespace rapport::api

@@ -8,6 +8,7 @@
 #include "server/api/access.h"
 #include "server/api/validate.h"
 #include "server/common/clock.h"
+#include "server/common/worker_pool.h"
 #include "server/core/outreach_reports.h"
 #include "server/outreach/options.h"
 
@@ -23,7 +24,7 @@ class OutreachServiceImpl final : public v1::OutreachService::CallbackService {
  public:
   OutreachServiceImpl(const core::OutreachReports* reports,
                       const Access* access, const Clock* clock,
-                      OutreachServiceOptions options);
+                      OutreachServiceOptions options, WorkerPool* pool);
 
   grpc::ServerUnaryReactor* GetOutreachEffectiveness(
       grpc::CallbackServerContext* context,
@@ -39,6 +40,7 @@ class OutreachServiceImpl final : public v1::OutreachService::CallbackService {
   const Access* const access_;
   const Clock* const clock_;
   const OutreachServiceOptions options_;
+  WorkerPool* const pool_;  // Runs the calls that can be slow.
 };
 
 }  // namespace rapport::api

@@ -57,11 +57,12 @@ void ToProto(const recommend::Recommendation& r, v1::Recommendation* out) {
 
 RecommendationServiceImpl::RecommendationServiceImpl(
     const core::NextActions* actions, const Access* access, const Clock* clock,
-    RecommendationServiceOptions options)
+    RecommendationServiceOptions options, WorkerPool* pool)
     : actions_(actions),
       access_(access),
       clock_(clock),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      pool_(pool) {}
 
 absl::Status RecommendationServiceImpl::Handle(
     const grpc::CallbackServerContext& context,
@@ -102,7 +103,9 @@ grpc::ServerUnaryReactor* RecommendationServiceImpl::GetRecommendations(
     grpc::CallbackServerContext* context,
     const v1::GetRecommendationsRequest* request,
     v1::GetRecommendationsResponse* response) {
-  return FinishUnary(context, Handle(*context, *request, response));
+  return FinishOnPool(context, pool_, [this, context, request, response] {
+    return Handle(*context, *request, response);
+  });
 }
 
 }  // namespace rapport::api

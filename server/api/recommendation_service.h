@@ -8,6 +8,7 @@
 #include "server/api/access.h"
 #include "server/api/validate.h"
 #include "server/common/clock.h"
+#include "server/common/worker_pool.h"
 #include "server/core/recommendations.h"
 
 namespace rapport::api {
@@ -25,7 +26,8 @@ class RecommendationServiceImpl final
  public:
   RecommendationServiceImpl(const core::NextActions* actions,
                             const Access* access, const Clock* clock,
-                            RecommendationServiceOptions options);
+                            RecommendationServiceOptions options,
+                            WorkerPool* pool);
 
   grpc::ServerUnaryReactor* GetRecommendations(
       grpc::CallbackServerContext* context,
@@ -41,6 +43,7 @@ class RecommendationServiceImpl final
   const Access* const access_;
   const Clock* const clock_;
   const RecommendationServiceOptions options_;
+  WorkerPool* const pool_;  // Runs the calls that can be slow.
 };
 
 }  // namespace rapport::api

@@ -88,12 +88,14 @@ absl::StatusOr<RepView> ViewOfLeaderboard(
 ScoringServiceImpl::ScoringServiceImpl(const core::ScoreQueries* scores,
                                        const Access* access,
                                        ReadAuditLog* reads, const Clock* clock,
-                                       ScoringServiceOptions options)
+                                       ScoringServiceOptions options,
+                                       WorkerPool* pool)
     : scores_(scores),
       access_(access),
       reads_(reads),
       clock_(clock),
-      options_(options) {}
+      options_(options),
+      pool_(pool) {}
 
 absl::StatusOr<std::string> ScoringServiceImpl::DoGetScore(
     const grpc::CallbackServerContext& context,
@@ -147,10 +149,27 @@ absl::Status ScoringServiceImpl::DoBatchGetScores(
   auto as_of = OptionalTime("as_of", request.has_as_of(), request.as_of(),
                             clock_->Now(), options_.validation);
   if (!as_of.ok()) return as_of.status();
-  auto board = scores_->BoardWithAllChanges(principal->tenant, *as_of);
-  if (!board.ok()) return board.status();
+  // Now: one board holding every change so far. A past instant: each
+  // member scored alone at it (core::ScoreQueries::Member).
+  std::shared_ptr<const board::Board> now;
+  if (!as_of->has_value()) {
+    auto board = scores_->BoardWithAllChanges(principal->tenant);
+    if (!board.ok()) return board.status();
+    now = *std::move(board);
+  }
   for (const std::string& id : request.member_ids()) {
-    const board::MemberScore* m = (*board)->Find(id);
+    core::BoardMember found{.board = now, .member = nullptr};
+    if (now != nullptr) {
+      found.member = now->Find(id);
+    } else {
+      auto past = scores_->Member(principal->tenant, id, *as_of);
+      if (past.ok()) {
+        found = *std::move(past);
+      } else if (!absl::IsNotFound(past.status())) {
+        return past.status();
+      }
+    }
+    const board::MemberScore* m = found.member;
     if (m != nullptr) {
       if (auto s = Access::MemberOfTeam(*principal, id, m->member.team,
                                         auth::Permission::kScoresRead);
@@ -161,7 +180,7 @@ absl::Status ScoringServiceImpl::DoBatchGetScores(
     if (m == nullptr) {
       response->add_missing_member_ids(id);
     } else {
-      ToProto(**board, *m, response->add_scores());
+      ToProto(*found.board, *m, response->add_scores());
     }
   }
   if (reads_ != nullptr) {
@@ -263,6 +282,7 @@ absl::Status ScoringServiceImpl::DoGetLeaderboard(
   response->set_next_page_token(slice->next_page_token);
   response->set_total_size(static_cast<int32_t>(ordering.members.size()));
   response->set_model_version(scores_->model().version);
+  ToProtoTime(ranking->board->as_of(), response->mutable_as_of());
   return absl::OkStatus();
 }
 
@@ -310,6 +330,7 @@ absl::Status ScoringServiceImpl::DoListDecliningMembers(
   }
   response->set_next_page_token(slice->next_page_token);
   response->set_min_drop(list->min_drop);
+  ToProtoTime(list->board->as_of(), response->mutable_as_of());
   return absl::OkStatus();
 }
 
@@ -325,41 +346,58 @@ grpc::ServerUnaryReactor* ScoringServiceImpl::GetScore(
         context,
         UnparsableRequest(v1::GetScoreRequest::descriptor()->full_name()));
   }
-  absl::StatusOr<std::string> bytes = DoGetScore(*context, parsed);
-  if (bytes.ok()) {
-    grpc::Slice slice(bytes->data(), bytes->size());
-    *response = grpc::ByteBuffer(&slice, 1);
+  auto answer = [this, context, response](const v1::GetScoreRequest& parsed) {
+    absl::StatusOr<std::string> bytes = DoGetScore(*context, parsed);
+    if (bytes.ok()) {
+      grpc::Slice slice(bytes->data(), bytes->size());
+      *response = grpc::ByteBuffer(&slice, 1);
+    }
+    return bytes.status();
+  };
+  // The score now is a lookup in a built board, answered here; a past
+  // instant, or any score before the boards are built, is work for the pool.
+  if (!parsed.has_as_of() && scores_->Warm()) {
+    return FinishUnary(context, answer(parsed));
   }
-  return FinishUnary(context, bytes.status());
+  return FinishOnPool(context, pool_, [answer, parsed = std::move(parsed)] {
+    return answer(parsed);
+  });
 }
 
 grpc::ServerUnaryReactor* ScoringServiceImpl::BatchGetScores(
     grpc::CallbackServerContext* context,
     const v1::BatchGetScoresRequest* request,
     v1::BatchGetScoresResponse* response) {
-  return FinishUnary(context, DoBatchGetScores(*context, *request, response));
+  return FinishOnPool(context, pool_, [this, context, request, response] {
+    return DoBatchGetScores(*context, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* ScoringServiceImpl::GetScoreHistory(
     grpc::CallbackServerContext* context,
     const v1::GetScoreHistoryRequest* request,
     v1::GetScoreHistoryResponse* response) {
-  return FinishUnary(context, DoGetScoreHistory(*context, *request, response));
+  return FinishOnPool(context, pool_, [this, context, request, response] {
+    return DoGetScoreHistory(*context, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* ScoringServiceImpl::GetLeaderboard(
     grpc::CallbackServerContext* context,
     const v1::GetLeaderboardRequest* request,
     v1::GetLeaderboardResponse* response) {
-  return FinishUnary(context, DoGetLeaderboard(*context, *request, response));
+  return FinishOnPool(context, pool_, [this, context, request, response] {
+    return DoGetLeaderboard(*context, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* ScoringServiceImpl::ListDecliningMembers(
     grpc::CallbackServerContext* context,
     const v1::ListDecliningMembersRequest* request,
     v1::ListDecliningMembersResponse* response) {
-  return FinishUnary(context,
-                     DoListDecliningMembers(*context, *request, response));
+  return FinishOnPool(context, pool_, [this, context, request, response] {
+    return DoListDecliningMembers(*context, *request, response);
+  });
 }
 
 }  // namespace rapport::api

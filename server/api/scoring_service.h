@@ -9,6 +9,7 @@
 #include "server/api/read_audit.h"
 #include "server/api/validate.h"
 #include "server/common/clock.h"
+#include "server/common/worker_pool.h"
 #include "server/core/scores.h"
 
 namespace rapport::api {
@@ -34,7 +35,7 @@ class ScoringServiceImpl final
   // recorded there.
   ScoringServiceImpl(const core::ScoreQueries* scores, const Access* access,
                      ReadAuditLog* reads, const Clock* clock,
-                     ScoringServiceOptions options);
+                     ScoringServiceOptions options, WorkerPool* pool);
 
   grpc::ServerUnaryReactor* GetScore(grpc::CallbackServerContext* context,
                                      const grpc::ByteBuffer* request,
@@ -80,6 +81,7 @@ class ScoringServiceImpl final
   ReadAuditLog* const reads_;
   const Clock* const clock_;
   const ScoringServiceOptions options_;
+  WorkerPool* const pool_;  // Runs the calls that can be slow.
 };
 
 }  // namespace rapport::api

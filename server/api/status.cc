@@ -1,6 +1,7 @@
 #include "server/api/status.h"
 
 #include <cstdio>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "server/store/errors.h"
@@ -57,6 +58,21 @@ grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
                                       const absl::Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* FinishOnPool(grpc::CallbackServerContext* context,
+                                       WorkerPool* pool,
+                                       std::function<absl::Status()> work) {
+  if (pool == nullptr) return FinishUnary(context, work());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const bool queued = pool->TryPost([reactor, work = std::move(work)] {
+    reactor->Finish(ToGrpcStatus(work()));
+  });
+  if (!queued) {
+    reactor->Finish(ToGrpcStatus(absl::UnavailableError(
+        "the server is busy with other requests; retry later")));
+  }
   return reactor;
 }
 

@@ -8,12 +8,14 @@
 #ifndef RAPPORT_SERVER_API_STATUS_H_
 #define RAPPORT_SERVER_API_STATUS_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/status.h"
+#include "server/common/worker_pool.h"
 
 namespace rapport::api {
 
@@ -22,6 +24,16 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 // Finishes a unary callback call with `status` and returns its reactor.
 grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
                                       const absl::Status& status);
+
+// Runs `work` on `pool` and finishes the call with its status there, so
+// that a slow call holds a pool thread, not one of gRPC's callback threads.
+// With a null pool `work` runs here. When the pool's queue is full the call
+// is answered UNAVAILABLE ("busy", worth a retry) without running `work`.
+// Whatever `work` refers to (request, response, context, the service) must
+// outlive the call, as gRPC's own objects do until it finishes.
+grpc::ServerUnaryReactor* FinishOnPool(grpc::CallbackServerContext* context,
+                                       WorkerPool* pool,
+                                       std::function<absl::Status()> work);
 
 // INVALID_ARGUMENT naming the field: "<field>: <reason>".
 absl::Status InvalidField(const std::string& field, const std::string& reason);

@@ -16,6 +16,9 @@
 namespace rapport::app {
 namespace {
 
+// How long the page waits for a tenant's first board before answering 503.
+constexpr absl::Duration kBoardWait = absl::Seconds(3);
+
 std::optional<std::string> HeaderOf(const metrics::HttpCaller& caller,
                                     absl::string_view name) {
   const std::string lower = absl::AsciiStrToLower(name);
@@ -166,8 +169,12 @@ absl::StatusOr<std::string> LeaderboardPageFor(
       return auth::Authorize(viewer, permission);
   }
   absl::StatusOr<std::shared_ptr<const board::Board>> board =
-      boards.Get(viewer.tenant, std::nullopt);
+      boards.Peek(viewer.tenant, kBoardWait);
   if (!board.ok()) return board.status();
+  if (*board == nullptr) {
+    return absl::UnavailableError(
+        "The scores are being computed; reload in a few seconds.");
+  }
   if (!options.team.empty() && (*board)->Team(options.team) == nullptr) {
     return absl::NotFoundError(
         absl::StrCat("No team named \u201C", options.team, "\u201D."));

@@ -42,6 +42,9 @@ ABSL_FLAG(int, max_batch_events, 1000,
           "the most events one IngestEvents message may carry (1-100000)");
 ABSL_FLAG(int, max_message_bytes, 16 << 20,
           "the largest gRPC message accepted, in bytes (1 KiB - 1 GiB)");
+ABSL_FLAG(int, max_queued_calls, 1000,
+          "slow calls (reports, leaderboards, past instants) waiting for a "
+          "worker thread beyond which such a call is answered UNAVAILABLE");
 ABSL_FLAG(absl::Duration, max_clock_skew, absl::Minutes(5),
           "how far in the future an event may be dated");
 ABSL_FLAG(std::string, model_config, "",
@@ -114,6 +117,7 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->decline_points = absl::GetFlag(FLAGS_decline_points);
   options->metrics_member_top_k = absl::GetFlag(FLAGS_metrics_member_top_k);
   options->max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options->max_queued_calls = absl::GetFlag(FLAGS_max_queued_calls);
   options->activity.max_batch_events = absl::GetFlag(FLAGS_max_batch_events);
   options->activity.validation.max_clock_skew =
       absl::GetFlag(FLAGS_max_clock_skew);
@@ -160,6 +164,9 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   if (options->activity.max_batch_events < 1 ||
       options->activity.max_batch_events > 100000) {
     return "--max_batch_events must be between 1 and 100000";
+  }
+  if (options->max_queued_calls < 1 || options->max_queued_calls > 1000000) {
+    return "--max_queued_calls must be between 1 and 1000000";
   }
   if (options->max_message_bytes < 1024 ||
       options->max_message_bytes > (1 << 30)) {

@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -29,6 +32,7 @@
 #include "server/auth/authenticator.h"
 #include "server/auth/oidc.h"
 #include "server/common/serial_executor.h"
+#include "server/common/worker_pool.h"
 #include "server/core/outreach_reports.h"
 #include "server/core/recommendations.h"
 #include "server/core/scores.h"
@@ -78,6 +82,11 @@ struct RapportServer::Parts {
   std::unique_ptr<api::OutreachServiceImpl> outreach;
   std::unique_ptr<api::RecommendationServiceImpl> recommendation;
   std::unique_ptr<grpc::Server> grpc_server;
+  // Runs the slow calls of the services above: stopped before them.
+  std::unique_ptr<WorkerPool> call_pool;
+  // Builds every tenant's board after a start, then reports SERVING.
+  std::thread warmer;
+  absl::Notification stop_warming;
   // Called by metrics_endpoint's requests: outlives it.
   std::unique_ptr<HttpGate> http_gate;
   std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint;
@@ -332,22 +341,25 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->admin = std::make_unique<api::AdminServiceImpl>(
       parts->store.get(), parts->access.get(), parts->api_keys.get(),
       parts->writer.get(), parts->score_board.get(), clock);
+  parts->call_pool = std::make_unique<WorkerPool>(
+      std::max(2, static_cast<int>(std::thread::hardware_concurrency())),
+      options.max_queued_calls);
   parts->activity = std::make_unique<api::ActivityServiceImpl>(
       parts->store.get(), parts->access.get(), parts->writer.get(), clock,
       parts->ingest_metrics.get(), parts->score_board.get(), options.activity);
   parts->outreach = std::make_unique<api::OutreachServiceImpl>(
       parts->outreach_reports.get(), parts->access.get(), clock,
-      options.outreach);
+      options.outreach, parts->call_pool.get());
   if (options.audit_reads) {
     parts->read_audit =
         std::make_unique<api::ReadAuditLog>(parts->store.get(), clock);
   }
   parts->scoring = std::make_unique<api::ScoringServiceImpl>(
       parts->scores.get(), parts->access.get(), parts->read_audit.get(), clock,
-      options.scoring);
+      options.scoring, parts->call_pool.get());
   parts->recommendation = std::make_unique<api::RecommendationServiceImpl>(
       parts->next_actions.get(), parts->access.get(), clock,
-      options.recommendation);
+      options.recommendation, parts->call_pool.get());
 
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       PortCredentials(options.tls, *parts->gatekeeper);
@@ -433,7 +445,22 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   if (options.retention_interval > absl::ZeroDuration()) {
     parts->retention->Start(options.retention_interval);
   }
-  SetServing(*parts->grpc_server, true);
+  // Health says NOT_SERVING until every tenant's board is built: until then
+  // a score would wait for a build.
+  SetServing(*parts->grpc_server, false);
+  parts->warmer = std::thread([p = parts.get()] {
+    for (;;) {
+      const absl::Status warmed = p->score_board->Warm();
+      if (warmed.ok()) break;
+      if (p->stop_warming.HasBeenNotified()) return;
+      std::fprintf(stderr, "rapportd: building the score boards: %s\n",
+                   warmed.ToString().c_str());
+      if (p->stop_warming.WaitForNotificationWithTimeout(absl::Seconds(5))) {
+        return;
+      }
+    }
+    SetServing(*p->grpc_server, true);
+  });
   return std::unique_ptr<RapportServer>(new RapportServer(std::move(parts)));
 }
 
@@ -462,10 +489,14 @@ absl::StatusOr<engine::RetentionTotals> RapportServer::ApplyRetention() {
 void RapportServer::Shutdown(absl::Duration grace) {
   if (parts_->shut_down) return;
   parts_->shut_down = true;
+  parts_->stop_warming.Notify();
+  parts_->score_board->Stop();
+  if (parts_->warmer.joinable()) parts_->warmer.join();
   SetServing(*parts_->grpc_server, false);
   parts_->grpc_server->Shutdown(std::chrono::system_clock::now() +
                                 absl::ToChronoMilliseconds(grace));
   parts_->grpc_server->Wait();
+  parts_->call_pool.reset();  // Every call has finished: nothing queued.
   parts_->history.reset();    // Stops the recorder's thread.
   parts_->retention.reset();  // Stops its thread; before the writer goes.
   parts_->writer.reset();     // Runs the writes already queued, then joins.

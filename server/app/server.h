@@ -57,6 +57,10 @@ struct ServerOptions {
   int metrics_member_top_k = 0;
   // The largest gRPC message accepted, in bytes.
   int max_message_bytes = 16 << 20;
+  // Calls that can be slow (reports, leaderboards, past instants) run on a
+  // pool of worker threads; beyond this many waiting for one, such a call
+  // is answered UNAVAILABLE at once.
+  int max_queued_calls = 1000;
   api::ActivityServiceOptions activity;
   api::ScoringServiceOptions scoring;
   api::OutreachServiceOptions outreach;

@@ -1,8 +1,12 @@
 #include "server/board/score_board.h"
 
 #include <algorithm>
+#include <limits>
+#include <thread>
 #include <utility>
 
+#include "absl/synchronization/notification.h"
+#include "server/common/worker_pool.h"
 #include "server/model/score_snapshot.h"
 #include "server/outreach/report.h"
 #include "server/store/list_all_members.h"
@@ -20,9 +24,23 @@ absl::Time PreviousInstant(absl::Time as_of, int days) {
   return model::EndOfDay(DayOf(as_of) - days);
 }
 
+absl::CivilDay PastBoardDay(absl::Time as_of) {
+  const absl::CivilDay day = DayOf(as_of);
+  return as_of == model::EndOfDay(day) ? day : day - 1;
+}
+
 ScoreBoard::ScoreBoard(store::Store* store, const scoring::ScoringModel* model,
                        const Clock* clock, ScoreBoardOptions options)
-    : store_(store), model_(model), clock_(clock), options_(options) {}
+    : store_(store),
+      model_(model),
+      clock_(clock),
+      options_(options),
+      builder_(std::make_unique<SerialExecutor>()) {}
+
+ScoreBoard::~ScoreBoard() {
+  Stop();
+  builder_.reset();
+}
 
 absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
     const store::TenantId& tenant, const model::Member& member,
@@ -50,36 +68,107 @@ absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
 }
 
 absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreBoard::ScoreMember(
-    const store::TenantId& tenant, model::Member member, absl::Time as_of) {
+    const store::TenantId& tenant, model::Member member, absl::Time as_of,
+    const scoring::MemberTotals* recorded_7d_ago, bool details) {
   auto entry = std::make_shared<MemberScore>();
   absl::StatusOr<scoring::ScoreResult> now =
-      ScoreOne(tenant, member, as_of, &entry->outreach_30d);
+      ScoreOne(tenant, member, as_of, details ? &entry->outreach_30d : nullptr);
   if (!now.ok()) return now.status();
-  absl::StatusOr<scoring::ScoreResult> before =
-      ScoreOne(tenant, member, PreviousInstant(as_of, kChangeDays));
-  if (!before.ok()) return before.status();
+  entry->totals = scoring::TotalsOf(*now);
+  if (!details) {
+    // A past day's board keeps what leaderboards show: no components, no
+    // outreach counts.
+    scoring::ScoreResult summary;
+    summary.total = now->total;
+    summary.model_version = now->model_version;
+    *now = std::move(summary);
+  }
+  if (recorded_7d_ago != nullptr) {
+    entry->totals_7d_ago = *recorded_7d_ago;
+  } else {
+    absl::StatusOr<scoring::ScoreResult> before =
+        ScoreOne(tenant, member, PreviousInstant(as_of, kChangeDays));
+    if (!before.ok()) return before.status();
+    entry->totals_7d_ago = scoring::TotalsOf(*before);
+  }
   entry->member = std::move(member);
   entry->score = *std::move(now);
-  entry->totals = scoring::TotalsOf(entry->score);
-  entry->totals_7d_ago = scoring::TotalsOf(*before);
   return entry;
+}
+
+int ScoreBoard::BuildThreads() const {
+  return options_.build_threads > 0
+             ? options_.build_threads
+             : static_cast<int>(
+                   std::max(1u, std::thread::hardware_concurrency()));
+}
+
+absl::StatusOr<std::map<std::string, scoring::MemberTotals>>
+ScoreBoard::RecordedTotals(const store::TenantId& tenant, absl::CivilDay day) {
+  std::map<std::string, scoring::MemberTotals> totals;
+  absl::StatusOr<std::vector<model::ScoreSnapshot>> snapshots =
+      store_->ReadScoresOfDay(tenant, day);
+  if (!snapshots.ok()) return snapshots.status();
+  if (snapshots->empty()) return totals;
+  // Pending work marks a member's records stale from its from_day on.
+  absl::StatusOr<std::vector<store::HistoryWork>> work =
+      store_->ListHistoryWork(tenant, std::numeric_limits<int>::max());
+  if (!work.ok()) return work.status();
+  std::set<std::string> stale;
+  for (const store::HistoryWork& w : *work) {
+    if (w.from_day <= day) stale.insert(w.member_id);
+  }
+  for (const model::ScoreSnapshot& s : *snapshots) {
+    if (s.model_version != model_->version || stale.contains(s.member_id)) {
+      continue;
+    }
+    scoring::MemberTotals& t = totals[s.member_id];
+    t.total = s.total;
+    for (size_t p = 0; p < t.pillars.size(); ++p) t.pillars[p] = s.pillars[p];
+  }
+  return totals;
+}
+
+absl::StatusOr<std::vector<std::shared_ptr<const MemberScore>>>
+ScoreBoard::ScoreAll(const store::TenantId& tenant, absl::Time as_of) {
+  absl::StatusOr<std::vector<model::Member>> all =
+      store::ListAllMembers(*store_, tenant);
+  if (!all.ok()) return all.status();
+  absl::StatusOr<std::map<std::string, scoring::MemberTotals>> recorded =
+      RecordedTotals(tenant, DayOf(PreviousInstant(as_of, kChangeDays)));
+  if (!recorded.ok()) return recorded.status();
+  std::vector<absl::StatusOr<std::shared_ptr<const MemberScore>>> scored(
+      all->size(), absl::UnknownError("not scored"));
+  ParallelFor(BuildThreads(), all->size(), [&](size_t i) {
+    if (stopping_) {
+      scored[i] = absl::CancelledError("the score board is stopping");
+      return;
+    }
+    model::Member& m = (*all)[i];
+    auto before = recorded->find(m.member_id);
+    scored[i] =
+        ScoreMember(tenant, std::move(m), as_of,
+                    before == recorded->end() ? nullptr : &before->second);
+  });
+  std::vector<std::shared_ptr<const MemberScore>> members;
+  members.reserve(scored.size());
+  for (auto& s : scored) {
+    if (absl::IsNotFound(s.status())) continue;  // Deleted meanwhile.
+    if (!s.ok()) return s.status();
+    members.push_back(*std::move(s));
+  }
+  return members;
 }
 
 absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::Build(
     const store::TenantId& tenant, absl::Time as_of, const Board* previous,
-    const std::set<std::string>& dirty) {
+    const std::set<std::string>& dirty, bool details) {
   std::vector<std::shared_ptr<const MemberScore>> members;
   if (previous == nullptr) {
-    absl::StatusOr<std::vector<model::Member>> all =
-        store::ListAllMembers(*store_, tenant);
+    absl::StatusOr<std::vector<std::shared_ptr<const MemberScore>>> all =
+        ScoreAll(tenant, as_of);
     if (!all.ok()) return all.status();
-    members.reserve(all->size());
-    for (model::Member& m : *all) {
-      auto scored = ScoreMember(tenant, std::move(m), as_of);
-      if (absl::IsNotFound(scored.status())) continue;  // Deleted meanwhile.
-      if (!scored.ok()) return scored.status();
-      members.push_back(*std::move(scored));
-    }
+    members = *std::move(all);
   } else {
     members.reserve(previous->size() + dirty.size());
     for (const auto& m : previous->members()) {
@@ -89,7 +178,8 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::Build(
       absl::StatusOr<model::Member> member = store_->GetMember(tenant, id);
       if (absl::IsNotFound(member.status())) continue;  // Deleted.
       if (!member.ok()) return member.status();
-      auto scored = ScoreMember(tenant, *std::move(member), as_of);
+      auto scored =
+          ScoreMember(tenant, *std::move(member), as_of, nullptr, details);
       if (absl::IsNotFound(scored.status())) continue;  // Deleted meanwhile.
       if (!scored.ok()) return scored.status();
       members.push_back(*std::move(scored));
@@ -98,6 +188,26 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::Build(
   scoring::RankOptions rank_options;
   rank_options.min_group_size = options_.min_group_size;
   return std::make_shared<const Board>(as_of, std::move(members), rank_options);
+}
+
+absl::Status ScoreBoard::Warm() {
+  absl::StatusOr<std::vector<store::TenantId>> tenants = store_->ListTenants();
+  if (!tenants.ok()) return tenants.status();
+  for (const store::TenantId& tenant : *tenants) {
+    if (stopping_) break;
+    absl::StatusOr<std::shared_ptr<const Board>> board =
+        Get(tenant, std::nullopt);
+    if (!board.ok()) return board.status();
+  }
+  if (stopping_) return absl::CancelledError("the score board is stopping");
+  warm_ = true;
+  return absl::OkStatus();
+}
+
+void ScoreBoard::AwaitRefreshes() {
+  absl::Notification done;
+  builder_->Post([&done] { done.Notify(); });
+  done.WaitForNotification();
 }
 
 std::vector<store::TenantId> ScoreBoard::CurrentTenants() const {
@@ -119,47 +229,90 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::Get(
 absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::GetCurrent(
     const store::TenantId& tenant, bool refresh_changes) {
   const absl::Time now = clock_->Now();
-  auto fresh = [&](const Current& c) {
-    return c.board != nullptr && DayOf(c.board->as_of()) == DayOf(now) &&
-           (c.dirty.empty() ||
-            (!refresh_changes && now - c.built_at < options_.refresh_interval));
-  };
+  // A refresh interval of zero means the board never lags a change.
+  const bool every_change =
+      refresh_changes || options_.refresh_interval <= absl::ZeroDuration();
   {
     absl::MutexLock lock(&mu_);
-    auto it = current_.find(tenant);
-    if (it != current_.end() && fresh(it->second)) return it->second.board;
-  }
-  if (!refresh_changes) {
-    // A board of today that is only stale is served while another build
-    // runs rather than waiting for it: readers never wait for a build when
-    // there is a board to give.
-    if (!build_mu_.TryLock()) {
-      absl::MutexLock lock(&mu_);
-      auto it = current_.find(tenant);
-      if (it != current_.end() && it->second.board != nullptr &&
-          DayOf(it->second.board->as_of()) == DayOf(now)) {
-        return it->second.board;
+    Current& c = current_[tenant];
+    const bool of_today =
+        c.board != nullptr && DayOf(c.board->as_of()) == DayOf(now);
+    if (of_today && c.dirty.empty() && !c.building) return c.board;
+    if (c.board != nullptr && !every_change) {
+      // Served as it is; a refresh is scheduled once the interval since
+      // the last one has passed (at once when the UTC day turned).
+      const bool due =
+          !of_today || now - c.built_at >= options_.refresh_interval;
+      if (due && !c.refresh_scheduled && !stopping_) {
+        c.refresh_scheduled = true;
+        ScheduleRefresh(tenant);
       }
-    } else {
-      build_mu_.Unlock();
+      return c.board;
     }
   }
+  return RefreshCurrent(tenant, refresh_changes);
+}
+
+absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::Peek(
+    const store::TenantId& tenant, absl::Duration max_wait) {
+  {
+    absl::MutexLock lock(&mu_);
+    Current& c = current_[tenant];
+    if (c.board == nullptr) {
+      if (!c.refresh_scheduled && !stopping_) {
+        c.refresh_scheduled = true;
+        ScheduleRefresh(tenant);
+      }
+      auto built = [&c]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return c.board != nullptr;
+      };
+      if (!mu_.AwaitWithTimeout(absl::Condition(&built), max_wait)) {
+        return std::shared_ptr<const Board>();
+      }
+    }
+  }
+  return GetCurrent(tenant, /*refresh_changes=*/false);
+}
+
+void ScoreBoard::ScheduleRefresh(const store::TenantId& tenant) {
+  builder_->Post([this, tenant] {
+    {
+      absl::MutexLock lock(&mu_);
+      current_[tenant].refresh_scheduled = false;
+    }
+    if (stopping_) return;
+    // An error leaves the changes to the next refresh.
+    RefreshCurrent(tenant, /*refresh_changes=*/false).IgnoreError();
+  });
+}
+
+absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::RefreshCurrent(
+    const store::TenantId& tenant, bool refresh_changes) {
   absl::MutexLock build_lock(&build_mu_);
+  const absl::Time now = clock_->Now();
   std::shared_ptr<const Board> previous;
   std::set<std::string> dirty;
   {
     absl::MutexLock lock(&mu_);
     Current& c = current_[tenant];
-    if (fresh(c)) return c.board;  // Built while this call waited.
-    if (c.board != nullptr && DayOf(c.board->as_of()) == DayOf(now)) {
-      previous = c.board;
+    const bool of_today =
+        c.board != nullptr && DayOf(c.board->as_of()) == DayOf(now);
+    // Built while this call waited for build_mu_.
+    if (of_today && c.dirty.empty()) return c.board;
+    if (of_today && !refresh_changes &&
+        options_.refresh_interval > absl::ZeroDuration() &&
+        now - c.built_at < options_.refresh_interval) {
+      return c.board;
     }
+    if (of_today) previous = c.board;
     dirty.swap(c.dirty);
+    c.building = true;
   }
   absl::StatusOr<std::shared_ptr<const Board>> board =
       Build(tenant, now, previous.get(), dirty);
   absl::MutexLock lock(&mu_);
   Current& c = current_[tenant];
+  c.building = false;
   if (!board.ok()) {
     c.dirty.insert(dirty.begin(), dirty.end());
     return board.status();
@@ -169,41 +322,118 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::GetCurrent(
   return *board;
 }
 
+absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreBoard::ScoreAt(
+    const store::TenantId& tenant, const model::Member& member,
+    absl::Time as_of) {
+  return ScoreMember(tenant, member, as_of);
+}
+
+absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::BuildDay(
+    const store::TenantId& tenant, absl::CivilDay day) {
+  const absl::Time end = model::EndOfDay(day);
+  absl::StatusOr<std::vector<model::Member>> all =
+      store::ListAllMembers(*store_, tenant);
+  if (!all.ok()) return all.status();
+  absl::StatusOr<std::map<std::string, scoring::MemberTotals>> recorded =
+      RecordedTotals(tenant, day);
+  if (!recorded.ok()) return recorded.status();
+  absl::StatusOr<std::map<std::string, scoring::MemberTotals>> before =
+      RecordedTotals(tenant, DayOf(PreviousInstant(end, kChangeDays)));
+  if (!before.ok()) return before.status();
+  std::vector<absl::StatusOr<std::shared_ptr<const MemberScore>>> scored(
+      all->size(), absl::UnknownError("not scored"));
+  std::vector<size_t> unrecorded;
+  for (size_t i = 0; i < all->size(); ++i) {
+    model::Member& m = (*all)[i];
+    auto now = recorded->find(m.member_id);
+    auto then = before->find(m.member_id);
+    if (now == recorded->end() || then == before->end()) {
+      unrecorded.push_back(i);
+      continue;
+    }
+    auto entry = std::make_shared<MemberScore>();
+    entry->score.total = now->second.total;
+    entry->score.model_version = model_->version;
+    entry->totals = now->second;
+    entry->totals_7d_ago = then->second;
+    entry->member = std::move(m);
+    scored[i] = std::move(entry);
+  }
+  ParallelFor(BuildThreads(), unrecorded.size(), [&](size_t k) {
+    const size_t i = unrecorded[k];
+    if (stopping_) {
+      scored[i] = absl::CancelledError("the score board is stopping");
+      return;
+    }
+    model::Member& m = (*all)[i];
+    auto then = before->find(m.member_id);
+    scored[i] = ScoreMember(tenant, std::move(m), end,
+                            then == before->end() ? nullptr : &then->second,
+                            /*details=*/false);
+  });
+  std::vector<std::shared_ptr<const MemberScore>> members;
+  members.reserve(scored.size());
+  for (auto& s : scored) {
+    if (absl::IsNotFound(s.status())) continue;  // Deleted meanwhile.
+    if (!s.ok()) return s.status();
+    members.push_back(*std::move(s));
+  }
+  scoring::RankOptions rank_options;
+  rank_options.min_group_size = options_.min_group_size;
+  return std::make_shared<const Board>(end, std::move(members), rank_options);
+}
+
 absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::GetPast(
     const store::TenantId& tenant, absl::Time as_of) {
-  const auto key = std::make_pair(tenant, as_of);
-  auto lookup =
-      [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> std::shared_ptr<const Board> {
+  const auto key = std::make_pair(tenant, PastBoardDay(as_of));
+  // The entry of `key`, made the most recently used; null when absent.
+  auto lookup = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> Past* {
     for (auto it = past_.begin(); it != past_.end(); ++it) {
-      if (it->first == key) {
-        past_.splice(past_.begin(), past_, it);  // Most recently used.
-        return past_.front().second;
+      if (it->key == key) {
+        past_.splice(past_.begin(), past_, it);
+        return &past_.front();
       }
     }
     return nullptr;
   };
   {
     absl::MutexLock lock(&mu_);
-    if (auto board = lookup()) return board;
+    Past* past = lookup();
+    if (past != nullptr && past->board != nullptr && past->dirty.empty()) {
+      return past->board;
+    }
   }
   absl::MutexLock build_lock(&build_mu_);
-  uint64_t generation = 0;
+  std::shared_ptr<const Board> previous;
+  std::set<std::string> dirty;
   {
     absl::MutexLock lock(&mu_);
-    if (auto board = lookup()) return board;
-    generation = generation_[tenant];
+    Past* past = lookup();
+    if (past == nullptr) {
+      // Kept from before the build, so that changes reported during it are
+      // gathered in its dirty set and re-scored by the next read.
+      past_.push_front(Past{.key = key, .board = nullptr, .dirty = {}});
+      while (past_.size() > static_cast<size_t>(options_.max_past_boards)) {
+        past_.pop_back();
+      }
+    } else {
+      if (past->board != nullptr && past->dirty.empty()) return past->board;
+      previous = past->board;
+      dirty.swap(past->dirty);
+    }
   }
   absl::StatusOr<std::shared_ptr<const Board>> board =
-      Build(tenant, as_of, nullptr, {});
-  if (!board.ok()) return board.status();
+      previous == nullptr
+          ? BuildDay(tenant, key.second)
+          : Build(tenant, model::EndOfDay(key.second), previous.get(), dirty,
+                  /*details=*/false);
   absl::MutexLock lock(&mu_);
-  // A change reported during the build may not be in it: answer this call
-  // with it, but do not keep it for the next.
-  if (generation_[tenant] != generation) return *board;
-  past_.emplace_front(key, *board);
-  while (past_.size() > static_cast<size_t>(options_.max_past_boards)) {
-    past_.pop_back();
+  Past* past = lookup();
+  if (!board.ok()) {
+    if (past != nullptr) past->dirty.insert(dirty.begin(), dirty.end());
+    return board.status();
   }
+  if (past != nullptr) past->board = *board;
   return *board;
 }
 
@@ -211,9 +441,11 @@ void ScoreBoard::OnMembersChanged(const store::TenantId& tenant,
                                   const std::vector<std::string>& member_ids) {
   absl::MutexLock lock(&mu_);
   current_[tenant].dirty.insert(member_ids.begin(), member_ids.end());
-  ++generation_[tenant];
-  past_.remove_if(
-      [&](const auto& entry) { return entry.first.first == tenant; });
+  for (Past& past : past_) {
+    if (past.key.first == tenant) {
+      past.dirty.insert(member_ids.begin(), member_ids.end());
+    }
+  }
 }
 
 }  // namespace rapport::board

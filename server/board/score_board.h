@@ -2,18 +2,23 @@
 // score "now" and refreshes it incrementally: only members whose events or
 // profile changed are re-scored (from the store's aggregates), and ranks are
 // re-derived from the cached scores at most once per refresh interval, never
-// per call. Boards at an explicit as_of are built on demand and kept in a
-// small LRU.
+// per call. Boards of past days are built on demand and kept in a small LRU.
 //
-// Thread-safe. Builds happen on the calling thread, one at a time per
-// ScoreBoard. A reader of the current board never waits for a build while
-// there is a board of the day to serve (it may lag changes by up to the
-// refresh interval, or by the build under way); only a call asking for
-// every change (refresh_changes) or a tenant's first board of the day
-// waits. A past board built while a change arrived is returned but not kept.
+// Thread-safe. Readers never wait for a build while the tenant has a board:
+// refreshes (changed members, or the whole board when the UTC day turns) run
+// on the ScoreBoard's own builder thread and are swapped in whole, so a
+// reader gets the newest complete board, which may lag changes by up to the
+// refresh interval plus the build under way. Only a tenant's very first
+// board, a past day's board not yet built, and a call asking for every
+// change (refresh_changes, or a refresh interval of zero) wait for a build.
+// A full build scores members on several threads, and takes the scores of
+// seven days ago from the daily history where it holds current ones. Past
+// boards exist only for whole UTC days (never for an arbitrary instant),
+// mostly read from the daily history, at most max_past_boards of them.
 #ifndef RAPPORT_SERVER_BOARD_SCORE_BOARD_H_
 #define RAPPORT_SERVER_BOARD_SCORE_BOARD_H_
 
+#include <atomic>
 #include <list>
 #include <map>
 #include <memory>
@@ -25,9 +30,11 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "server/board/board.h"
 #include "server/common/clock.h"
+#include "server/common/serial_executor.h"
 #include "server/outreach/options.h"
 #include "server/scoring/model.h"
 #include "server/store/member_change_listener.h"
@@ -42,6 +49,8 @@ struct ScoreBoardOptions {
   absl::Duration refresh_interval = absl::Seconds(1);
   // Boards kept for explicit as_of times.
   int max_past_boards = 4;
+  // Threads a full build scores members on; 0: one per core.
+  int build_threads = 0;
   // How MemberScore::outreach_30d is computed; the outreach reports' own
   // options, so that a member's rate is the same figure everywhere.
   outreach::OutreachOptions outreach = {};
@@ -53,6 +62,11 @@ struct ScoreBoardOptions {
 // change (change_7d, ListDecliningMembers over any period) uses it.
 absl::Time PreviousInstant(absl::Time as_of, int days);
 
+// The UTC day whose board answers for a past `as_of`: as_of's day when
+// as_of is its last instant, otherwise the day before (the last whole day
+// ending before as_of, so that nothing after as_of counts).
+absl::CivilDay PastBoardDay(absl::Time as_of);
+
 // MemberScore::totals_7d_ago is the score at PreviousInstant(as_of, 7).
 inline constexpr int kChangeDays = 7;
 
@@ -61,14 +75,52 @@ class ScoreBoard final : public store::MemberChangeListener {
   // None of the pointers is owned; all must outlive the ScoreBoard.
   ScoreBoard(store::Store* store, const scoring::ScoringModel* model,
              const Clock* clock, ScoreBoardOptions options);
+  // Lets a refresh under way finish; refreshes not yet started are dropped.
+  ~ScoreBoard() override;
+  ScoreBoard(const ScoreBoard&) = delete;
+  ScoreBoard& operator=(const ScoreBoard&) = delete;
 
-  // The tenant's board as of `as_of`, or as of now when absent. The current
-  // board may lag changes by up to the refresh interval, unless
-  // `refresh_changes` asks for every change reported so far. Errors are the
+  // Builds the current board of every tenant in the store that has none
+  // yet, so that the first calls after a start do not wait. Errors are the
   // store's.
+  absl::Status Warm();
+
+  // True once Warm() has returned OK.
+  bool warm() const { return warm_; }
+
+  // Makes builds under way and to come stop early with CANCELLED, and drops
+  // the refreshes not yet started: for shutting down.
+  void Stop() { stopping_ = true; }
+
+  // Returns once every refresh scheduled before the call has finished.
+  void AwaitRefreshes();
+
+  // The tenant's board as of now when `as_of` is absent: it may lag changes
+  // by up to the refresh interval, unless `refresh_changes` asks for every
+  // change reported so far. With `as_of`, the board of the last whole UTC
+  // day ending at or before it (PastBoardDay; the board's as_of() is that
+  // day's end): the daily history's totals where current, the other members
+  // scored at the day's end, and every change reported since re-scored on
+  // the next read. Its entries hold totals (and change_7d), neither score
+  // components nor outreach counts. Errors are the store's.
   absl::StatusOr<std::shared_ptr<const Board>> Get(
       const store::TenantId& tenant, std::optional<absl::Time> as_of,
       bool refresh_changes = false);
+
+  // The tenant's current board as Get(tenant, nullopt) serves it, but when
+  // the tenant has no board yet its first build is scheduled in the
+  // background and waited for at most `max_wait`: null when it takes
+  // longer. For callers that must answer within a bound (a scrape, the
+  // page). Errors are the store's.
+  absl::StatusOr<std::shared_ptr<const Board>> Peek(
+      const store::TenantId& tenant, absl::Duration max_wait);
+
+  // One member's board entry as of `as_of` exactly, scored alone from the
+  // store (its score with components, the totals of seven days before, the
+  // 30-day outreach counts). NOT_FOUND for an unknown member.
+  absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreAt(
+      const store::TenantId& tenant, const model::Member& member,
+      absl::Time as_of);
 
   // Scores one member directly from the store (no cache, no ranks).
   // NOT_FOUND for an unknown member.
@@ -83,25 +135,57 @@ class ScoreBoard final : public store::MemberChangeListener {
                         const std::vector<std::string>& member_ids) override;
 
   const scoring::ScoringModel& model() const { return *model_; }
+  const ScoreBoardOptions& options() const { return options_; }
 
  private:
   struct Current {
     std::shared_ptr<const Board> board;
     absl::Time built_at = absl::InfinitePast();
-    std::set<std::string> dirty;  // Members to re-score.
+    std::set<std::string> dirty;     // Members to re-score.
+    bool refresh_scheduled = false;  // On builder_, not yet started.
+    // A refresh has taken `dirty` and not yet installed its board: until
+    // it does, `board` lacks changes even when `dirty` is empty.
+    bool building = false;
   };
 
+  // The board as of `as_of`: `previous` with the `dirty` members re-scored,
+  // or every member scored when `previous` is null. Without `details` the
+  // re-scored entries keep their totals but not their components.
   absl::StatusOr<std::shared_ptr<const Board>> Build(
       const store::TenantId& tenant, absl::Time as_of, const Board* previous,
-      const std::set<std::string>& dirty);
+      const std::set<std::string>& dirty, bool details = true);
+  // The board of the end of `day`: recorded totals where the daily history
+  // holds current ones, the other members scored (without details).
+  absl::StatusOr<std::shared_ptr<const Board>> BuildDay(
+      const store::TenantId& tenant, absl::CivilDay day);
+  int BuildThreads() const;
+  // Every member of the tenant scored as of `as_of`, on build_threads.
+  absl::StatusOr<std::vector<std::shared_ptr<const MemberScore>>> ScoreAll(
+      const store::TenantId& tenant, absl::Time as_of);
+  // The totals the daily history records for `day`, by member, for the
+  // members whose record of that day is current (no pending history work
+  // from that day or earlier, and recorded by this model).
+  absl::StatusOr<std::map<std::string, scoring::MemberTotals>> RecordedTotals(
+      const store::TenantId& tenant, absl::CivilDay day);
+  // Queues RefreshCurrent(tenant) on builder_; the caller has set
+  // refresh_scheduled.
+  void ScheduleRefresh(const store::TenantId& tenant);
+  // Builds and installs the tenant's current board as of now, with the
+  // changes reported so far. Runs under build_mu_.
+  absl::StatusOr<std::shared_ptr<const Board>> RefreshCurrent(
+      const store::TenantId& tenant, bool refresh_changes);
   // ScoreOne, also summarising the member's last 30 days of outreach in
   // `outreach_30d` when not null (from the same read).
   absl::StatusOr<scoring::ScoreResult> ScoreOne(const store::TenantId& tenant,
                                                 const model::Member& member,
                                                 absl::Time as_of,
                                                 OutreachSummary* outreach_30d);
+  // `recorded_7d_ago`: the member's totals at PreviousInstant(as_of, 7)
+  // from the daily history, or null to score them from the store.
   absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreMember(
-      const store::TenantId& tenant, model::Member member, absl::Time as_of);
+      const store::TenantId& tenant, model::Member member, absl::Time as_of,
+      const scoring::MemberTotals* recorded_7d_ago = nullptr,
+      bool details = true);
   absl::StatusOr<std::shared_ptr<const Board>> GetCurrent(
       const store::TenantId& tenant, bool refresh_changes);
   absl::StatusOr<std::shared_ptr<const Board>> GetPast(
@@ -115,13 +199,19 @@ class ScoreBoard final : public store::MemberChangeListener {
   absl::Mutex build_mu_ ABSL_ACQUIRED_BEFORE(mu_);  // One build at a time.
   mutable absl::Mutex mu_;
   std::map<store::TenantId, Current> current_ ABSL_GUARDED_BY(mu_);
-  // Counts the changes reported per tenant, so that a past board built
-  // while one arrived is not cached.
-  std::map<store::TenantId, uint64_t> generation_ ABSL_GUARDED_BY(mu_);
+  // A past day's board; null while its first build runs. Changes reported
+  // since it was built are re-scored by the next read.
+  struct Past {
+    std::pair<store::TenantId, absl::CivilDay> key;
+    std::shared_ptr<const Board> board;
+    std::set<std::string> dirty;
+  };
   // Most recently used first.
-  std::list<std::pair<std::pair<store::TenantId, absl::Time>,
-                      std::shared_ptr<const Board>>>
-      past_ ABSL_GUARDED_BY(mu_);
+  std::list<Past> past_ ABSL_GUARDED_BY(mu_);
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> warm_{false};
+  // Runs the background refreshes; last, so that it stops first.
+  std::unique_ptr<SerialExecutor> builder_;
 };
 
 }  // namespace rapport::board

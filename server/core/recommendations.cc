@@ -12,8 +12,11 @@ NextActions::NextActions(store::Store* store, board::ScoreBoard* boards,
 absl::StatusOr<std::optional<double>> NextActions::TeamReplyRate(
     const store::TenantId& tenant, const std::string& team,
     std::optional<absl::Time> as_of) const {
+  // A past day's board keeps no outreach counts: the model's prior rate is
+  // the reference then.
+  if (as_of.has_value()) return std::optional<double>();
   RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::Board> board,
-                           boards_->Get(tenant, as_of));
+                           boards_->Get(tenant, std::nullopt));
   const board::Group* group = board->Team(team);
   if (group == nullptr ||
       static_cast<int>(group->ranked.size()) < options_.min_group_size) {

@@ -1,6 +1,7 @@
 #include "server/core/scores.h"
 
 #include <map>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -48,9 +49,42 @@ ScoreQueries::ScoreQueries(store::Store* store, board::ScoreBoard* boards,
                            ScoreQueryOptions options)
     : store_(store), boards_(boards), options_(options) {}
 
+absl::StatusOr<BoardMember> ScoreQueries::MemberAt(
+    const store::TenantId& tenant, const std::string& member_id,
+    absl::Time as_of) const {
+  RAPPORT_ASSIGN_OR_RETURN(model::Member member,
+                           store_->GetMember(tenant, member_id));
+  RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::MemberScore> scored,
+                           boards_->ScoreAt(tenant, member, as_of));
+  RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::Board> day,
+                           boards_->Get(tenant, as_of));
+  // The member's exact score among its team's and industry's scores of the
+  // day: a board of just those, with this member's entry in place of the
+  // day's.
+  std::vector<std::shared_ptr<const board::MemberScore>> peers;
+  std::set<const board::MemberScore*> seen;
+  for (const board::Group* group :
+       {day->Team(member.team), day->Industry(member.industry)}) {
+    if (group == nullptr) continue;
+    for (const auto& m : group->ranked) {
+      if (m->member.member_id != member_id && seen.insert(m.get()).second) {
+        peers.push_back(m);
+      }
+    }
+  }
+  peers.push_back(scored);
+  scoring::RankOptions rank_options;
+  rank_options.min_group_size = boards_->options().min_group_size;
+  auto board = std::make_shared<const board::Board>(as_of, std::move(peers),
+                                                    rank_options);
+  const board::MemberScore* found = board->Find(member_id);
+  return BoardMember{.board = std::move(board), .member = found};
+}
+
 absl::StatusOr<BoardMember> ScoreQueries::Member(
     const store::TenantId& tenant, const std::string& member_id,
     std::optional<absl::Time> as_of) const {
+  if (as_of.has_value()) return MemberAt(tenant, member_id, *as_of);
   RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::Board> board,
                            boards_->Get(tenant, as_of));
   const board::MemberScore* m = board->Find(member_id);
@@ -67,9 +101,8 @@ absl::StatusOr<BoardMember> ScoreQueries::Member(
 }
 
 absl::StatusOr<std::shared_ptr<const board::Board>>
-ScoreQueries::BoardWithAllChanges(const store::TenantId& tenant,
-                                  std::optional<absl::Time> as_of) const {
-  return boards_->Get(tenant, as_of, /*refresh_changes=*/true);
+ScoreQueries::BoardWithAllChanges(const store::TenantId& tenant) const {
+  return boards_->Get(tenant, std::nullopt, /*refresh_changes=*/true);
 }
 
 absl::StatusOr<std::vector<HistoryPoint>> ScoreQueries::History(

@@ -71,17 +71,19 @@ class ScoreQueries {
   ScoreQueries(store::Store* store, board::ScoreBoard* boards,
                ScoreQueryOptions options);
 
-  // The member's entry on the board of `as_of` (now when absent), refreshed
-  // when the member is newer than the cached board. NOT_FOUND for a member
-  // that does not exist; the store's errors otherwise.
+  // The member's entry as of now (from the current board, refreshed when the
+  // member is newer than it) or as of `as_of` exactly (scored alone, ranked
+  // among the team's and industry's scores of the day that answers for
+  // as_of: ScoreBoard::Get). NOT_FOUND for a member that does not exist; the
+  // store's errors otherwise.
   absl::StatusOr<BoardMember> Member(const store::TenantId& tenant,
                                      const std::string& member_id,
                                      std::optional<absl::Time> as_of) const;
 
-  // The board of `as_of` (now when absent) holding every change reported
-  // so far (a current board is refreshed first if it lags).
+  // The current board holding every change reported so far (refreshed
+  // first if it lags).
   absl::StatusOr<std::shared_ptr<const board::Board>> BoardWithAllChanges(
-      const store::TenantId& tenant, std::optional<absl::Time> as_of) const;
+      const store::TenantId& tenant) const;
 
   // The member's daily history over [first, end]: the recorded score of
   // each UTC day from `first` to the day before end's day (days not yet
@@ -111,10 +113,18 @@ class ScoreQueries {
                                         std::optional<int> period_days,
                                         std::optional<absl::Time> as_of) const;
 
+  // True once every tenant's current board has been built (ScoreBoard::Warm):
+  // a score "now" is then a lookup, not a build.
+  bool Warm() const { return boards_->warm(); }
+
   const scoring::ScoringModel& model() const { return boards_->model(); }
   const ScoreQueryOptions& options() const { return options_; }
 
  private:
+  absl::StatusOr<BoardMember> MemberAt(const store::TenantId& tenant,
+                                       const std::string& member_id,
+                                       absl::Time as_of) const;
+
   store::Store* const store_;
   board::ScoreBoard* const boards_;
   const ScoreQueryOptions options_;

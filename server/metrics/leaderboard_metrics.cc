@@ -186,8 +186,12 @@ std::vector<MetricFamily> TenantLeaderboardFamilies(
     board::ScoreBoard* boards, const std::string& tenant,
     const LeaderboardMetricsOptions& options) {
   std::vector<TenantBoard> one;
-  auto board = boards->Get(tenant, std::nullopt);
-  if (board.ok()) one.push_back({tenant, *std::move(board)});
+  // A tenant whose first board takes longer to build than a scrape may
+  // wait has no series until it is built (Prometheus gives up after 10 s).
+  auto board = boards->Peek(tenant, absl::Seconds(3));
+  if (board.ok() && *board != nullptr) {
+    one.push_back({tenant, *std::move(board)});
+  }
   return LeaderboardFamilies(one, options);
 }
 

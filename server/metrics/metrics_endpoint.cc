@@ -222,6 +222,13 @@ class MetricsEndpoint::Handler final : public CivetHandler {
     if (absl::IsPermissionDenied(page.status())) {
       return Text(403, absl::StrCat(page.status().message(), "\n"));
     }
+    if (absl::IsUnavailable(page.status())) {
+      // The scores are still being built (or the store is unavailable).
+      Response busy =
+          Text(503, "the page is not ready yet; retry in a few seconds\n");
+      busy.headers = "Retry-After: 5\r\n";
+      return busy;
+    }
     if (!page.ok()) {
       return Text(
           500,

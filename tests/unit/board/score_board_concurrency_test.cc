@@ -312,5 +312,44 @@ TEST_F(ScoreBoardConcurrencyBlockTest, MemberDeletedDuringAFullBuildIsLeftOut) {
   EXPECT_EQ((*built)->size(), 3u);
 }
 
+// A read past the refresh interval schedules the refresh on the board's own
+// thread and is served the board it has: neither it nor any later read
+// waits while that refresh is held, and once it finishes reads get it.
+TEST_F(ScoreBoardConcurrencyBlockTest, ReadersNeverWaitForABackgroundRefresh) {
+  auto acme = MustGet("acme", std::nullopt);
+  store_->CloseGate("m1");
+  Post("acme", "m1", clock_.Now() - absl::Hours(1), 3);
+  clock_.Advance(absl::Minutes(11));
+  EXPECT_EQ(MustGet("acme", std::nullopt), acme);
+  ASSERT_TRUE(store_->AwaitHeld(1, kPatience)) << "no refresh started";
+  EXPECT_TRUE(ReturnsWhileBuildHeld(
+      [&] { EXPECT_EQ(MustGet("acme", std::nullopt), acme); }));
+  store_->OpenGate();
+  board_->AwaitRefreshes();
+  auto refreshed = MustGet("acme", std::nullopt);
+  EXPECT_NE(refreshed, acme);
+  auto want = FullBuild(store_.get(), &model_, &clock_, "acme", {});
+  ASSERT_NE(want, nullptr);
+  EXPECT_EQ(DiffBoards(*want, *refreshed), "");
+}
+
+// When the UTC day turns, yesterday's board is served while today's is
+// built from scratch in the background.
+TEST_F(ScoreBoardConcurrencyBlockTest,
+       YesterdaysBoardIsServedWhileTodayBuilds) {
+  auto yesterday = MustGet("acme", std::nullopt);
+  store_->CloseGate("m3");
+  clock_.Set(OnDay(11, 0) + absl::Seconds(1));
+  EXPECT_EQ(MustGet("acme", std::nullopt), yesterday);
+  ASSERT_TRUE(store_->AwaitHeld(1, kPatience)) << "no rebuild started";
+  EXPECT_TRUE(ReturnsWhileBuildHeld(
+      [&] { EXPECT_EQ(MustGet("acme", std::nullopt), yesterday); }));
+  store_->OpenGate();
+  board_->AwaitRefreshes();
+  auto today = MustGet("acme", std::nullopt);
+  EXPECT_EQ(absl::ToCivilDay(today->as_of(), absl::UTCTimeZone()),
+            absl::CivilDay(2024, 3, 11));
+}
+
 }  // namespace
 }  // namespace rapport::board

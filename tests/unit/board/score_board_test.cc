@@ -1,7 +1,7 @@
 // ScoreBoard's contract, one rule at a time: deletions and creations reach
 // the current board, the refresh interval bounds how stale it is, a new day
-// rebuilds it, past boards live in a bounded LRU that a change to their
-// tenant (and only theirs) empties, and a failed build leaves nothing lost.
+// rebuilds it, past days' boards live in a bounded LRU that a change to their
+// tenant (and only theirs) re-scores, and a failed build leaves nothing lost.
 #include "server/board/score_board.h"
 
 #include <memory>
@@ -134,7 +134,7 @@ TEST_F(ScoreBoardTest, NewMemberAppearsWithRefreshChangesWithinTheInterval) {
   EXPECT_EQ(MustGet(*board, "acme", std::nullopt), fresh);
 }
 
-TEST_F(ScoreBoardTest, StaleWithinTheRefreshIntervalFreshAfterIt) {
+TEST_F(ScoreBoardTest, StaleWithinTheRefreshIntervalRefreshedAfterIt) {
   auto board = MakeBoard({.refresh_interval = absl::Seconds(10)});
   Populate(*board, "acme", 4);
   auto first = MustGet(*board, "acme", std::nullopt);
@@ -145,6 +145,10 @@ TEST_F(ScoreBoardTest, StaleWithinTheRefreshIntervalFreshAfterIt) {
   EXPECT_EQ(MustGet(*board, "acme", std::nullopt), first);
 
   clock_.Advance(absl::Seconds(1));
+  // The first read past the interval is served the board it had and
+  // schedules the refresh, which later reads get.
+  EXPECT_EQ(MustGet(*board, "acme", std::nullopt), first);
+  board->AwaitRefreshes();
   auto refreshed = MustGet(*board, "acme", std::nullopt);
   ASSERT_NE(refreshed, first);
   EXPECT_GT(refreshed->Find("m1")->totals.total, m1_before);
@@ -173,7 +177,7 @@ TEST_F(ScoreBoardTest, RefreshRescoresOnlyTheChangedMembers) {
   EXPECT_EQ(store_->read_activity_calls() - reads, 2);
 }
 
-TEST_F(ScoreBoardTest, NewUtcDayRebuildsWithinTheInterval) {
+TEST_F(ScoreBoardTest, NewUtcDayRebuildsInTheBackground) {
   clock_.Set(OnDay(10) - absl::Seconds(10));  // 23:59:50 on the 9th.
   auto board = MakeBoard({.refresh_interval = absl::Hours(6)});
   Populate(*board, "acme", 5);
@@ -184,6 +188,9 @@ TEST_F(ScoreBoardTest, NewUtcDayRebuildsWithinTheInterval) {
   auto yesterday = MustGet(*board, "acme", std::nullopt, true);
   clock_.Advance(absl::Seconds(20));
 
+  // Yesterday's board is served while today's is built.
+  EXPECT_EQ(MustGet(*board, "acme", std::nullopt), yesterday);
+  board->AwaitRefreshes();
   auto today = MustGet(*board, "acme", std::nullopt);
   ASSERT_NE(today, yesterday);
   EXPECT_EQ(absl::ToCivilDay(today->as_of(), absl::UTCTimeZone()),
@@ -192,16 +199,68 @@ TEST_F(ScoreBoardTest, NewUtcDayRebuildsWithinTheInterval) {
   EXPECT_NE(DiffBoards(*yesterday, *today), "");
 }
 
+// A full build takes the scores of seven days ago from the daily history
+// for members whose record of that day is current (recorded by this model,
+// no pending work from that day or earlier), and scores the others. The
+// records here hold totals no scoring gives, so the test sees which source
+// each member's figure came from.
+TEST_F(ScoreBoardTest, FullBuildTakesSevenDaysAgoFromCurrentRecords) {
+  auto board = MakeBoard({});
+  Populate(*board, "acme", 6);
+  auto work = sqlite_->ListHistoryWork("acme", 100);
+  ASSERT_TRUE(work.ok()) << work.status();
+  for (const store::HistoryWork& w : *work) {
+    ASSERT_TRUE(sqlite_->CompleteHistoryWork("acme", w).ok());
+  }
+  const absl::CivilDay day = absl::ToCivilDay(
+      PreviousInstant(clock_.Now(), kChangeDays), absl::UTCTimeZone());
+  std::vector<model::ScoreSnapshot> records;
+  for (int i = 1; i <= 6; ++i) {
+    model::ScoreSnapshot& r = records.emplace_back();
+    r.member_id = absl::StrCat("m", i);
+    r.day = day;
+    r.total = 1000 + i;
+    r.pillars = {100.0 + i, 200.0 + i, 300.0 + i, 400.0 + i};
+    r.model_version = i == 6 ? "another model" : model_.version;
+  }
+  ASSERT_TRUE(sqlite_->WriteScoreSnapshots("acme", records).ok());
+  // m2 gets an event before that day: its record is stale until recorded
+  // again.
+  Post(*board, "acme", "m2", model::EndOfDay(day - 1), 1);
+
+  ScoreBoard fresh(store_.get(), &model_, &clock_, {});
+  auto built = MustGet(fresh, "acme", std::nullopt);
+  ASSERT_NE(built, nullptr);
+  for (int i = 1; i <= 6; ++i) {
+    const std::string id = absl::StrCat("m", i);
+    const MemberScore* m = built->Find(id);
+    ASSERT_NE(m, nullptr) << id;
+    if (i == 2 || i == 6) {
+      auto scored = fresh.ScoreOne(
+          "acme", m->member, PreviousInstant(built->as_of(), kChangeDays));
+      ASSERT_TRUE(scored.ok()) << scored.status();
+      EXPECT_EQ(m->totals_7d_ago.total, scoring::TotalsOf(*scored).total) << id;
+    } else {
+      EXPECT_EQ(m->totals_7d_ago.total, 1000 + i) << id;
+      EXPECT_EQ(m->totals_7d_ago.pillars[3], 400.0 + i) << id;
+    }
+  }
+}
+
 TEST_F(ScoreBoardTest, PastBoardsAreAnLruOfAtMostMaxPastBoards) {
   auto board = MakeBoard({.max_past_boards = 2});
   Populate(*board, "acme", 3);
   const absl::Time t1 = OnDay(8), t2 = OnDay(7), t3 = OnDay(6);
   auto b1 = MustGet(*board, "acme", t1);
   auto b2 = MustGet(*board, "acme", t2);
-  EXPECT_EQ(b1->as_of(), t1);
-  EXPECT_EQ(b2->as_of(), t2);
+  // The boards of the last whole days before t1 and t2.
+  EXPECT_EQ(b1->as_of(), model::EndOfDay(absl::CivilDay(2024, 3, 7)));
+  EXPECT_EQ(b2->as_of(), model::EndOfDay(absl::CivilDay(2024, 3, 6)));
   int reads = store_->read_activity_calls();
   EXPECT_EQ(MustGet(*board, "acme", t1), b1);  // Kept; t1 most recent now.
+  // Any instant of the same day shares the board: none is built per instant.
+  EXPECT_EQ(MustGet(*board, "acme", t1 + absl::Hours(7)), b1);
+  EXPECT_EQ(MustGet(*board, "acme", b1->as_of()), b1);
   EXPECT_EQ(store_->read_activity_calls(), reads);
 
   auto b3 = MustGet(*board, "acme", t3);  // Evicts t2, the least recent.
@@ -222,7 +281,7 @@ TEST_F(ScoreBoardTest, PastBoardsAreAnLruOfAtMostMaxPastBoards) {
   EXPECT_GT(store_->read_activity_calls(), reads);
 }
 
-TEST_F(ScoreBoardTest, ChangeDropsThatTenantsPastBoardsOnly) {
+TEST_F(ScoreBoardTest, ChangeRescoresThatTenantsPastBoardsOnly) {
   auto board = MakeBoard({.max_past_boards = 4});
   Populate(*board, "acme", 3);
   Populate(*board, "globex", 3);

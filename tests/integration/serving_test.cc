@@ -1,0 +1,211 @@
+// Serving while the score boards are built: through the real server over a
+// FaultStore whose gate can hold any read of one member, health says
+// NOT_SERVING until every tenant's board is built, health and cached scores
+// are answered while slow calls hold every worker thread, and a score at a
+// past instant is computed for its member alone.
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "gtest/gtest.h"
+#include "rapport/v1/scoring.grpc.pb.h"
+#include "server/store/sqlite_store.h"
+#include "tests/common/fault_store.h"
+#include "tests/integration/raw_call.h"
+#include "tests/integration/server_fixture.h"
+
+namespace rapport::testing {
+namespace {
+
+constexpr absl::Duration kPatience = absl::Seconds(20);
+constexpr int kMembers = 12;
+
+// grpc.health.v1.HealthCheckResponse.status of the whole server: 1 SERVING,
+// 2 NOT_SERVING; 0 when the call failed.
+int HealthStatus(grpc::GenericStub& stub) {
+  RawCall call(stub, "/grpc.health.v1.Health/Check");
+  if (!call.Write("") || !call.WritesDone()) return 0;
+  std::optional<std::string> response = call.Read();
+  if (!call.Finish().ok() || !response.has_value()) return 0;
+  return response->size() == 2 && (*response)[0] == '\x08' ? (*response)[1] : 0;
+}
+
+class ServingTest : public ServerTest {
+ protected:
+  // Loads members m1..m12 (two teams) with events over the last days and
+  // records the daily history, then restarts the server over a FaultStore
+  // on the same database.
+  void SetUp() override {
+    ServerTest::SetUp();
+    std::vector<v1::Event> events;
+    for (int i = 1; i <= kMembers; ++i) {
+      const std::string id = absl::StrCat("m", i);
+      v1::UpsertMemberResponse upserted;
+      ASSERT_TRUE(
+          Upsert(MakeMember(id, i % 2 == 0 ? "alpha" : "beta"), &upserted)
+              .ok());
+      for (int k = 0; k < 2 * i; ++k) {
+        events.push_back(MakeEvent(absl::StrCat(id, "-e", k), id,
+                                   clock_.Now() - absl::Hours(7 * k + 1)));
+      }
+    }
+    Load(events);
+    ASSERT_TRUE(server_->RecordHistory().ok());
+    server_->Shutdown(absl::Seconds(1));
+    server_.reset();
+  }
+
+  // Starts the server over a FaultStore on the database, with `closed`'s
+  // reads held at the gate from the start when not empty.
+  void StartOverFaults(const std::string& closed = "") {
+    store::SqliteStoreOptions store_options;
+    store_options.path = db_path_;
+    auto sqlite = store::SqliteStore::Open(store_options);
+    ASSERT_TRUE(sqlite.ok()) << sqlite.status();
+    auto faults = std::make_unique<FaultStore>(*std::move(sqlite));
+    faults_ = faults.get();  // Owned by the server from here on.
+    if (!closed.empty()) faults_->CloseGate(closed);
+    app::ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.board.refresh_interval = absl::Seconds(1);
+    options.history_interval = absl::ZeroDuration();
+    auto server =
+        app::RapportServer::Start(options, &clock_, std::move(faults));
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                   grpc::InsecureChannelCredentials());
+    scoring_ = v1::ScoringService::NewStub(channel_);
+    generic_ = std::make_unique<grpc::GenericStub>(channel_);
+  }
+
+  // Polls health until it says `want`, for up to kPatience.
+  bool HealthBecomes(int want) {
+    const absl::Time give_up = absl::Now() + kPatience;
+    while (absl::Now() < give_up) {
+      if (HealthStatus(*generic_) == want) return true;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return false;
+  }
+
+  grpc::Status Score(const std::string& id, std::optional<absl::Time> as_of,
+                     v1::GetScoreResponse* out) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(20));
+    v1::GetScoreRequest req;
+    req.set_member_id(id);
+    if (as_of) api::ToProtoTime(*as_of, req.mutable_as_of());
+    return scoring_->GetScore(&ctx, req, out);
+  }
+
+  FaultStore* faults_ = nullptr;
+  std::unique_ptr<v1::ScoringService::Stub> scoring_;
+  std::unique_ptr<grpc::GenericStub> generic_;
+};
+
+TEST_F(ServingTest, HealthIsNotServingUntilTheBoardsAreBuilt) {
+  StartOverFaults("m5");
+  ASSERT_TRUE(faults_->AwaitHeld(1, kPatience)) << "no board build started";
+  // The build is held on m5: the server answers health, and says it could
+  // not yet answer a score without waiting.
+  EXPECT_EQ(HealthStatus(*generic_), 2);
+  EXPECT_EQ(HealthStatus(*generic_), 2);
+  faults_->OpenGate();
+  EXPECT_TRUE(HealthBecomes(1));
+  v1::GetScoreResponse got;
+  ASSERT_TRUE(Score("m5", std::nullopt, &got).ok());
+  EXPECT_EQ(got.score().member_id(), "m5");
+}
+
+// Past boards that cannot be built (their reads held) occupy every worker
+// thread and queue more; health and a score from the current board are
+// still answered, and every held call completes once the gate opens.
+TEST_F(ServingTest, HealthAndCachedScoresAnswerWhileSlowCallsHoldEveryWorker) {
+  StartOverFaults();
+  ASSERT_TRUE(HealthBecomes(1));
+  v1::GetScoreResponse before;
+  ASSERT_TRUE(Score("m3", std::nullopt, &before).ok());
+
+  faults_->CloseGate("m4");
+  std::vector<std::thread> slow;
+  std::vector<grpc::Status> slow_status(6);
+  for (int i = 0; i < 6; ++i) {
+    slow.emplace_back([&, i] {
+      v1::GetScoreResponse out;
+      // m4 itself, at instants of several past days: each is held on m4's
+      // reads or waits for the build that is.
+      slow_status[i] =
+          Score("m4", clock_.Now() - absl::Hours(30 + 24 * i), &out);
+    });
+  }
+  ASSERT_TRUE(faults_->AwaitHeld(1, kPatience)) << "no slow call started";
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(HealthStatus(*generic_), 1);
+    v1::GetScoreResponse now;
+    ASSERT_TRUE(Score("m3", std::nullopt, &now).ok());
+    EXPECT_EQ(now.score().total(), before.score().total());
+  }
+  EXPECT_GE(faults_->held_now(), 1) << "the slow calls were not held";
+  faults_->OpenGate();
+  for (std::thread& t : slow) t.join();
+  for (const grpc::Status& s : slow_status) {
+    EXPECT_TRUE(s.ok()) << s.error_message();
+  }
+}
+
+// A score at a past instant reads its member's aggregates alone (now and
+// seven days before); instants of one day share one board of that day,
+// read from the recorded history; and the ranks place the member among
+// that day's scores.
+TEST_F(ServingTest, PastScoresAreScoredAloneAgainstTheDaysBoard) {
+  StartOverFaults();
+  ASSERT_TRUE(HealthBecomes(1));
+  const absl::Time day_start =
+      absl::FromCivil(absl::ToCivilDay(clock_.Now(), absl::UTCTimeZone()) - 1,
+                      absl::UTCTimeZone());
+  const int reads_before = faults_->read_activity_calls();
+  v1::GetScoreResponse first;
+  for (int h = 1; h <= 5; ++h) {
+    v1::GetScoreResponse got;
+    ASSERT_TRUE(Score("m6", day_start + absl::Hours(4 * h), &got).ok());
+    EXPECT_EQ(got.score().network_rank().group(), "alpha");
+    EXPECT_FALSE(got.score().network_rank().withheld())
+        << got.score().network_rank().withheld_reason();
+    EXPECT_EQ(got.score().network_rank().out_of(), kMembers / 2);
+    if (h == 1) first = got;
+  }
+  // Two reads per call at most (the member at as_of and seven days
+  // before), never one per member of the tenant.
+  EXPECT_LE(faults_->read_activity_calls() - reads_before, 2 * 5);
+
+  // At the day's last instant, the score is the recorded one, and its rank
+  // is the one the day's leaderboard gives it.
+  const absl::Time end = day_start + absl::Hours(24) - absl::Nanoseconds(1);
+  v1::GetScoreResponse at_end;
+  ASSERT_TRUE(Score("m6", end, &at_end).ok());
+  grpc::ClientContext ctx;
+  v1::GetLeaderboardRequest req;
+  req.set_team("alpha");
+  api::ToProtoTime(end + absl::Hours(5), req.mutable_as_of());
+  v1::GetLeaderboardResponse board;
+  ASSERT_TRUE(scoring_->GetLeaderboard(&ctx, req, &board).ok());
+  EXPECT_EQ(api::FromProtoTime(board.as_of()), end);
+  bool found = false;
+  for (const v1::LeaderboardEntry& e : board.entries()) {
+    if (e.member_id() != "m6") continue;
+    found = true;
+    EXPECT_EQ(e.total(), at_end.score().total());
+    EXPECT_EQ(e.rank(), at_end.score().network_rank().rank());
+  }
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace rapport::testing
