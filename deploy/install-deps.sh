@@ -14,7 +14,7 @@ build_pkgs=(
 )
 test_pkgs=(
   python3 python3-grpcio python3-protobuf procps curl
-  python3-yaml prometheus prometheus-alertmanager chromium
+  python3-yaml prometheus prometheus-alertmanager chromium nghttp2-client
 )
 
 case "${1:-build}" in

@@ -23,58 +23,13 @@ import argparse
 import json
 import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 import rapport_e2e as e2e  # noqa: E402
-
-
-def grpc_frame(message):
-    return b"\x00" + len(message).to_bytes(4, "big") + message
-
-
-def h2load(address, path, body_file, requests, clients, streams, log):
-    cmd = ["h2load", "-n", str(requests), "-c", str(clients), "-m",
-           str(streams), "-t", "1", "-d", body_file,
-           "-H", "content-type: application/grpc", "-H", "te: trailers",
-           f"--log-file={log}", f"http://{address}{path}"]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    rps = None
-    for line in out.stdout.splitlines():
-        if line.startswith("finished in"):
-            rps = float(line.split(",")[1].split()[0])
-        if line.startswith("requests:") and " 0 failed" not in line:
-            raise RuntimeError(f"h2load reported failures:\n{out.stdout}")
-    lat = []
-    with open(log) as f:
-        for row in f:
-            cols = row.split("\t")
-            if cols[1] != "200":
-                raise RuntimeError(f"status {cols[1]} in {log}")
-            lat.append(int(cols[2]))
-    lat.sort()
-    return {"rps": rps, "p50_ms": lat[len(lat) // 2] / 1000,
-            "p99_ms": lat[int(len(lat) * 0.99)] / 1000,
-            "mean_ms": statistics.mean(lat) / 1000}
-
-
-def time_http(port, path, headers, n=10):
-    """GETs path n times, one at a time: (p50 ms, max ms, body bytes)."""
-    times, size = [], 0
-    for _ in range(n):
-        t = time.perf_counter()
-        req = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
-                                     headers=headers)
-        with urllib.request.urlopen(req, timeout=60) as resp:
-            size = len(resp.read())
-        times.append((time.perf_counter() - t) * 1000)
-    times.sort()
-    return times[len(times) // 2], times[-1], size
+from load_tools import grpc_frame, h2load, time_http  # noqa: E402
 
 
 def main():

@@ -25,30 +25,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 import rapport_e2e as e2e  # noqa: E402
-from grpc_load import field_bytes, grpc_frame  # noqa: E402
-
-
-def h2load_cmd(address, path, body, requests, clients, streams, headers):
-    cmd = ["h2load", "-n", str(requests), "-c", str(clients), "-m",
-           str(streams), "-t", "1", "-d", body,
-           "-H", "content-type: application/grpc", "-H", "te: trailers"]
-    for h in headers:
-        cmd += ["-H", h]
-    return cmd + [f"https://{address}{path}"]
-
-
-def parse(stdout):
-    rps, ok = None, False
-    for line in stdout.splitlines():
-        if line.startswith("finished in"):
-            rps = float(line.split(",")[1].split()[0])
-        if line.startswith("requests:"):
-            ok = " 0 failed" in line and " 0 errored" in line
-        if line.startswith("status codes:") and " 0 2xx" in line:
-            ok = False
-    if rps is None or not ok:
-        raise RuntimeError(f"h2load failed:\n{stdout}")
-    return rps
+from load_tools import grpc_frame, h2load_cmd, h2load_rps  # noqa: E402
 
 
 def grpc_ok(address, path, body, headers, ca):
@@ -102,7 +79,7 @@ def main():
             with open(health, "wb") as f:
                 f.write(grpc_frame(b""))
             with open(score, "wb") as f:
-                f.write(grpc_frame(field_bytes(1, member.encode())))
+                f.write(grpc_frame(e2e.field_bytes(1, member.encode())))
             auth = [f"authorization: Bearer {key}"]
             grpc_ok(server.address, "/rapport.v1.ScoringService/GetScore",
                     score, auth, f"{d}/ca.pem")
@@ -113,8 +90,8 @@ def main():
 
             def run(name, requests, clients):
                 path, body, headers = runs[name]
-                return h2load_cmd(server.address, path, body, requests,
-                                  clients, args.streams, headers)
+                return h2load_cmd(f"https://{server.address}{path}", body,
+                                  requests, clients, args.streams, headers)
 
             seq = {}
             for label, name in (("Health/Check", "health"),
@@ -123,12 +100,12 @@ def main():
                 out = subprocess.run(run(name, args.requests, args.clients),
                                      capture_output=True, text=True,
                                      check=True)
-                seq[label] = parse(out.stdout)
+                seq[label] = h2load_rps(out.stdout)
             half = max(1, args.clients // 2)
             procs = {name: subprocess.Popen(
                 run(name, args.requests // 2, half), stdout=subprocess.PIPE,
                 text=True) for name in ("health", "score")}
-            together = {name: parse(p.communicate()[0])
+            together = {name: h2load_rps(p.communicate()[0])
                         for name, p in procs.items()}
         finally:
             server.terminate()
