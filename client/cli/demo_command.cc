@@ -1,7 +1,9 @@
 #include "client/cli/demo_command.h"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -11,6 +13,9 @@
 #include "client/cli/json.h"
 #include "client/cli/jsonl.h"
 #include "client/cli/progress.h"
+#include "google/protobuf/io/zero_copy_stream_impl.h"
+#include "google/protobuf/util/delimited_message_util.h"
+#include "server/common/status_macros.h"
 
 namespace rapport::cli {
 namespace {
@@ -33,6 +38,39 @@ JsonObject PersonasJson(const std::vector<DemoMember>& members) {
     personas.AddStrings(rapport::demo::PersonaName(persona), ids);
   }
   return personas;
+}
+
+// Writes every member's events as delimited IngestEventsRequest messages of
+// options.upload.batch_size events; returns how many events.
+absl::StatusOr<int64_t> WriteBatches(const DemoCommandOptions& options,
+                                     const std::vector<DemoMember>& members) {
+  std::ofstream out(options.write_batches, std::ios::binary);
+  const int batch_size = std::max(1, options.upload.batch_size);
+  int64_t events = 0;
+  bool ok = true;
+  {
+    google::protobuf::io::OstreamOutputStream stream(&out);
+    rapport::v1::IngestEventsRequest batch;
+    auto flush = [&] {
+      ok = ok && google::protobuf::util::SerializeDelimitedToZeroCopyStream(
+                     batch, &stream);
+      batch.Clear();
+    };
+    for (const DemoMember& m : members) {
+      for (auto& e : rapport::demo::GenerateMemberEvents(options.demo, m)) {
+        *batch.add_events() = std::move(e);
+        ++events;
+        if (batch.events_size() == batch_size) flush();
+      }
+    }
+    if (batch.events_size() > 0) flush();
+  }  // The stream writes what it buffers into `out` here.
+  out.close();
+  if (!ok || !out) {
+    return absl::DataLossError(
+        absl::StrCat("cannot write ", options.write_batches));
+  }
+  return events;
 }
 
 absl::Status WriteFiles(Env& env, const DemoCommandOptions& options,
@@ -65,12 +103,17 @@ absl::Status WriteFiles(Env& env, const DemoCommandOptions& options,
           absl::StrCat("cannot write ", options.write_jsonl));
     }
   }
+  if (!options.write_batches.empty()) {
+    RAPPORT_ASSIGN_OR_RETURN(int64_t written, WriteBatches(options, members));
+    if (events == 0) events = written;
+  }
   if (env.json) {
     env.io.out << JsonObject()
                       .Add("members", static_cast<int64_t>(members.size()))
                       .Add("events", events)
                       .Add("membersFile", options.write_members_jsonl)
                       .Add("eventsFile", options.write_jsonl)
+                      .Add("batchesFile", options.write_batches)
                       .AddRaw("personas", PersonasJson(members).ToString())
                       .ToString()
                << "\n";
@@ -83,6 +126,10 @@ absl::Status WriteFiles(Env& env, const DemoCommandOptions& options,
   if (!options.write_jsonl.empty()) {
     env.io.out << "wrote " << FormatCount(events) << " events to "
                << options.write_jsonl << "\n";
+  }
+  if (!options.write_batches.empty()) {
+    env.io.out << "wrote " << FormatCount(events) << " events in batches to "
+               << options.write_batches << "\n";
   }
   env.io.out << "personas:\n" << RenderPersonas(members, 5);
   return absl::OkStatus();
@@ -114,7 +161,8 @@ absl::Status UpsertAll(Env& env, const std::vector<DemoMember>& members,
 absl::Status RunDemo(Env& env, const DemoCommandOptions& options) {
   const std::vector<DemoMember> members =
       rapport::demo::GenerateDemoMembers(options.demo);
-  if (!options.write_jsonl.empty() || !options.write_members_jsonl.empty()) {
+  if (!options.write_jsonl.empty() || !options.write_members_jsonl.empty() ||
+      !options.write_batches.empty()) {
     return WriteFiles(env, options, members);
   }
   int64_t created = 0;

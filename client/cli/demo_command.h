@@ -20,6 +20,9 @@ struct DemoCommandOptions {
   // When either is set, write files instead of loading; nothing is sent.
   std::string write_jsonl;          // Events.
   std::string write_members_jsonl;  // Members.
+  // Events as delimited IngestEventsRequest messages of
+  // upload.batch_size events: what a load generator sends as it is.
+  std::string write_batches;
 };
 
 // Generates member by member, so that a large org never sits in memory.

@@ -93,6 +93,10 @@ ABSL_FLAG(std::string, write_jsonl, "",
           "write the demo events to this file instead of loading them");
 ABSL_FLAG(std::string, write_members_jsonl, "",
           "write the demo members to this file instead of loading them");
+ABSL_FLAG(std::string, write_batches, "",
+          "write the demo events to this file as IngestEventsRequest "
+          "messages of --batch_size events, each preceded by its size as a "
+          "varint (protobuf's delimited format), instead of loading them");
 // Scores, outreach, recommendations.
 ABSL_FLAG(std::string, as_of, "", "RFC 3339 time; the server's now when empty");
 ABSL_FLAG(std::string, start, "", "RFC 3339 start of the history");
@@ -227,6 +231,7 @@ absl::StatusOr<Action> BuildDemo(const Args&) {
   }
   o.write_jsonl = absl::GetFlag(FLAGS_write_jsonl);
   o.write_members_jsonl = absl::GetFlag(FLAGS_write_members_jsonl);
+  o.write_batches = absl::GetFlag(FLAGS_write_batches);
   return Action([o](Env& env) { return RunDemo(env, o); });
 }
 
@@ -422,10 +427,12 @@ const std::vector<Command>& Commands() {
        BuildIngest},
       {"demo",
        "[--members=60] [--days=90] [--seed=1] [--end_time=RFC3339] "
-       "[--write_jsonl=FILE] [--write_members_jsonl=FILE]",
+       "[--write_jsonl=FILE] [--write_members_jsonl=FILE] "
+       "[--write_batches=FILE]",
        "generate the demo organisation and load it (or write it)",
        {"members", "days", "seed", "end_time", "write_jsonl",
-        "write_members_jsonl", "batch_size", "events_per_stream"},
+        "write_members_jsonl", "write_batches", "batch_size",
+        "events_per_stream"},
        0,
        0,
        BuildDemo},

@@ -8,8 +8,9 @@ table, a column per organisation size.
 
 For each size N, the demo organisation of N members (about 180 events each,
 90 days up to a few minutes ago) is written as JSON lines, then:
-- Loading: its events, converted ahead of time into IngestEvents batches of
-  500 (serialized once, so that the client costs nothing while it sends), are
+- Loading: its events, written by the CLI as serialized IngestEvents
+  batches of 500 (`rapport demo --write_batches`, so that the client costs
+  nothing while it sends), are
   sent by --load_streams concurrent streams, each on its own connection, to
   rapportd on a fresh database: events/s from the first batch sent to the
   last response. Beside it: the CLI's own rate (`rapport ingest` of the first
@@ -48,7 +49,6 @@ is 1 when any cell has no figure.
 import argparse
 import calendar
 import json
-import multiprocessing
 import os
 import shutil
 import subprocess
@@ -173,60 +173,53 @@ class Batches:
         return os.pread(f.fileno(), length, offset)
 
 
-_worker_pb = None
+def read_varint(f):
+    """The next varint of `f`, or None at its end."""
+    value, shift = 0, 0
+    while True:
+        byte = f.read(1)
+        if not byte:
+            return None
+        value |= (byte[0] & 0x7F) << shift
+        shift += 7
+        if byte[0] < 0x80:
+            return value
 
 
-def _init_converter(py_dir):
-    global _worker_pb
-    _worker_pb = load_protos(py_dir)
-
-
-def _convert(lines):
-    """JSON lines (rapport.v1.Event) to a serialized IngestEventsRequest;
-    runs in a worker process."""
-    from google.protobuf import json_format
-    request = _worker_pb.IngestEventsRequest()
-    for line in lines:
-        json_format.Parse(line, request.events.add())
-    return request.SerializeToString(), len(lines)
-
-
-def build_batches(py_dir, events_jsonl, path, burst_path):
-    """Converts the demo's JSON lines into batches of BATCH events (path),
-    on every core, and picks BURST events spread over the file (so over
-    many members) as the burst's batches (burst_path), under fresh event
-    ids."""
-    with open(events_jsonl) as f:
-        total = sum(1 for _ in f)
-    every = max(1, total // BURST)
+def build_batches(pb, batches_file, burst_path):
+    """Indexes the demo's batches (`rapport demo --write_batches`: delimited
+    IngestEventsRequest messages of BATCH events, written by the CLI so that
+    no conversion is timed or slow) and picks BURST events spread over the
+    file, so over many members, as the burst's batches (burst_path), under
+    fresh event ids."""
+    batches, burst = Batches(batches_file), Batches(burst_path)
+    with open(batches_file, "rb") as f:
+        while (length := read_varint(f)) is not None:
+            batches.index.append((f.tell(), length))
+            f.seek(length, os.SEEK_CUR)
+    # The events of one batch belong to few members: take a few from each of
+    # many batches spread over the file.
+    per_batch = max(1, -(-BURST // len(batches.index)))
+    stride = max(1, len(batches.index) * per_batch // BURST)
     picked = []
-
-    def chunks(src):
-        chunk = []
-        for n, line in enumerate(src):
-            chunk.append(line)
-            if n % every == 0 and len(picked) < BURST:
-                picked.append(line)
-            if len(chunk) == BATCH:
-                yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
-
-    batches, burst = Batches(path), Batches(burst_path)
-    context = multiprocessing.get_context("spawn")
-    with open(events_jsonl) as src, open(path, "wb") as out, \
-            context.Pool(os.cpu_count(), _init_converter, (py_dir,)) as pool:
-        for data, events in pool.imap(_convert, chunks(src), chunksize=4):
-            batches.add(out, data, events)
-    _init_converter(py_dir)
-    pb = _worker_pb
+    with open(batches_file, "rb") as f:
+        for i in range(0, len(batches.index), stride):
+            request = pb.IngestEventsRequest.FromString(batches.read(i, f))
+            step = max(1, len(request.events) // per_batch)
+            picked.extend(request.events[::step][:per_batch])
+            if len(picked) >= BURST:
+                break
+        for i in range(len(batches.index)):
+            # Each message but the last holds BATCH events.
+            batches.events += BATCH if i + 1 < len(batches.index) else len(
+                pb.IngestEventsRequest.FromString(batches.read(i, f)).events)
     with open(burst_path, "wb") as out:
-        for i in range(0, len(picked), BATCH):
-            request = pb.IngestEventsRequest.FromString(
-                _convert(picked[i:i + BATCH])[0])
-            for e in request.events:
-                e.event_id = f"burst:{e.event_id}"
+        for i in range(0, min(len(picked), BURST), BATCH):
+            request = pb.IngestEventsRequest()
+            for e in picked[i:min(i + BATCH, BURST)]:
+                copy = request.events.add()
+                copy.CopyFrom(e)
+                copy.event_id = f"burst:{e.event_id}"
             burst.add(out, request.SerializeToString(), len(request.events))
     return batches, burst
 
@@ -450,11 +443,12 @@ class SizeRun:
         subprocess.run([a.cli, "demo", f"--members={self.n}",
                         f"--end_time={end}",
                         f"--write_jsonl={self.events_jsonl}",
-                        f"--write_members_jsonl={self.members_jsonl}"],
+                        f"--write_members_jsonl={self.members_jsonl}",
+                        f"--write_batches={self.path('batches.bin')}",
+                        f"--batch_size={BATCH}"],
                        check=True, capture_output=True)
         self.batches, self.burst = build_batches(
-            self.py_dir, self.events_jsonl, self.path("batches.bin"),
-            self.path("burst.bin"))
+            self.pb, self.path("batches.bin"), self.path("burst.bin"))
         # Enough fresh batches for the background ingest's runs.
         seconds = 3 * a.seconds + 10
         self.fresh = fresh_copies(self.pb, self.batches,
