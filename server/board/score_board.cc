@@ -174,15 +174,20 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::Build(
     for (const auto& m : previous->members()) {
       if (!dirty.contains(m->member.member_id)) members.push_back(m);
     }
-    for (const std::string& id : dirty) {
-      absl::StatusOr<model::Member> member = store_->GetMember(tenant, id);
-      if (absl::IsNotFound(member.status())) continue;  // Deleted.
-      if (!member.ok()) return member.status();
-      auto scored =
-          ScoreMember(tenant, *std::move(member), as_of, nullptr, details);
-      if (absl::IsNotFound(scored.status())) continue;  // Deleted meanwhile.
-      if (!scored.ok()) return scored.status();
-      members.push_back(*std::move(scored));
+    // Re-scored on build_threads: after heavy ingest they are many.
+    const std::vector<std::string> ids(dirty.begin(), dirty.end());
+    std::vector<absl::StatusOr<std::shared_ptr<const MemberScore>>> scored(
+        ids.size(), absl::UnknownError("not scored"));
+    ParallelFor(BuildThreads(), ids.size(), [&](size_t i) {
+      absl::StatusOr<model::Member> member = store_->GetMember(tenant, ids[i]);
+      scored[i] = member.ok() ? ScoreMember(tenant, *std::move(member), as_of,
+                                            nullptr, details)
+                              : member.status();
+    });
+    for (auto& s : scored) {
+      if (absl::IsNotFound(s.status())) continue;  // Deleted.
+      if (!s.ok()) return s.status();
+      members.push_back(*std::move(s));
     }
   }
   scoring::RankOptions rank_options;

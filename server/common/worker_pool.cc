@@ -51,8 +51,9 @@ void ParallelFor(int threads, size_t n, absl::FunctionRef<void(size_t)> body) {
   auto work = [&] {
     for (size_t i = next++; i < n; i = next++) body(i);
   };
-  const size_t helpers =
-      std::min(static_cast<size_t>(std::max(threads, 1) - 1), n);
+  // The calling thread takes one index; more threads only for the rest.
+  const size_t helpers = std::min(static_cast<size_t>(std::max(threads, 1) - 1),
+                                  n > 0 ? n - 1 : 0);
   std::vector<std::thread> pool;
   pool.reserve(helpers);
   for (size_t i = 0; i < helpers; ++i) pool.emplace_back(work);
