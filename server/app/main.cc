@@ -35,9 +35,12 @@ ABSL_FLAG(double, decline_points, 5,
           "a member whose SSI fell by at least this many points in 7 days is "
           "declining: the default of ListDecliningMembers' min_drop, the "
           "page's badge and rapport_team_members_declining (> 0, <= 100)");
-ABSL_FLAG(int, metrics_member_top_k, 0,
+ABSL_FLAG(int, metrics_member_top_k, 10,
           "export per-member metrics only for the best and the worst K "
-          "members of each team (0-10000); 0 for every member");
+          "members of each team (0-10000; 0 for none)");
+ABSL_FLAG(bool, metrics_all_members, false,
+          "export per-member metrics for every member, whatever "
+          "--metrics_member_top_k says (a scrape then grows with the reps)");
 ABSL_FLAG(int, max_batch_events, 1000,
           "the most events one IngestEvents message may carry (1-100000)");
 ABSL_FLAG(int, max_message_bytes, 16 << 20,
@@ -113,6 +116,7 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options->decline_points = absl::GetFlag(FLAGS_decline_points);
   options->metrics_member_top_k = absl::GetFlag(FLAGS_metrics_member_top_k);
+  options->metrics_all_members = absl::GetFlag(FLAGS_metrics_all_members);
   options->max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options->activity.max_batch_events = absl::GetFlag(FLAGS_max_batch_events);
   options->activity.validation.max_clock_skew =

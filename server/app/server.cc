@@ -406,6 +406,7 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
         [boards = parts->score_board.get(),
          leaderboard = metrics::LeaderboardMetricsOptions{
              .member_top_k = options.metrics_member_top_k,
+             .all_members = options.metrics_all_members,
              .decline_points =
                  options.decline_points}](const std::string& tenant) {
           return metrics::TenantLeaderboardFamilies(boards, tenant,
