@@ -53,7 +53,8 @@ ABSL_FLAG(std::string, model_config, "",
 ABSL_FLAG(int, min_group_size, 5,
           "teams and industries smaller than this get no averages or ranks");
 ABSL_FLAG(absl::Duration, score_refresh, absl::Seconds(1),
-          "cached scores and ranks take in new events at most this often");
+          "cached scores, ranks and outreach reports take in new events at "
+          "most this often");
 ABSL_FLAG(int, history_days, 90,
           "days of daily score history kept current and backfilled (1-366)");
 ABSL_FLAG(absl::Duration, history_interval, absl::Seconds(30),
