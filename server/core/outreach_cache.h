@@ -16,8 +16,9 @@
 // then reads the store itself. A report in a snapshot was computed at its
 // member's latest refresh of the day: figures that move with time alone (a
 // thread becoming unanswered, a contact going quiet) lag by up to
-// full_refresh_interval; changes lag by up to refresh_interval plus a
-// refresh.
+// full_refresh_interval; changes lag by up to refresh_interval plus the
+// refresh under way (one thread serves every tenant: a full read of a
+// large tenant takes seconds) and their own.
 #ifndef RAPPORT_SERVER_CORE_OUTREACH_CACHE_H_
 #define RAPPORT_SERVER_CORE_OUTREACH_CACHE_H_
 
