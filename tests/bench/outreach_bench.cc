@@ -10,7 +10,10 @@
 //                            default window, from the cache.
 //   BM_RefreshOneChange      One member reported changed until the cache
 //                            holds it: one member read, the team re-pooled.
-//   BM_FirstBuild            A new cache's first build of the tenant.
+//   BM_FirstBuild            A new cache's first build of the tenant, and
+//                            the heap it then holds (heap_bytes).
+#include <malloc.h>
+
 #include <memory>
 #include <random>
 #include <string>
@@ -181,10 +184,15 @@ BENCHMARK(BM_RefreshOneChange)
 
 void BM_FirstBuild(benchmark::State& state) {
   World& w = TheWorld();
+  size_t held = 0;
   for (auto _ : state) {
+    const size_t before = mallinfo2().uordblks;
     OutreachCache cache(w.store.get(), &w.clock, OutreachCacheOptions{});
     if (!cache.Sync(kTenant).ok()) state.SkipWithError("build failed");
+    held = mallinfo2().uordblks - before;
   }
+  // Heap the cache holds for the team (glibc's count of bytes in use).
+  state.counters["heap_bytes"] = static_cast<double>(held);
 }
 BENCHMARK(BM_FirstBuild)
     ->Unit(benchmark::kMillisecond)
