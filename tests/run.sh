@@ -57,10 +57,10 @@ if [ -z "${RAPPORT_SKIP_SANITIZERS:-}" ]; then
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DRAPPORT_SANITIZE=thread -DRAPPORT_BUILD_BENCHMARKS=OFF >/dev/null
   cmake --build build-tsan -j "$jobs" \
-    --target board_test common_test engine_test auth_test
+    --target board_test common_test engine_test auth_test core_test
   (cd build-tsan &&
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     ctest --output-on-failure -j "$jobs" \
-      -R '^(ScoreBoardConcurrency|SerialExecutorTest|RecorderThreadTest|ApiKeyVerifierTest.ConcurrentChecksAndRevocations)')
+      -R '^(ScoreBoardConcurrency|OutreachCacheConcurrency|SerialExecutorTest|RecorderThreadTest|ApiKeyVerifierTest.ConcurrentChecksAndRevocations)')
 fi
 step "all tests passed"

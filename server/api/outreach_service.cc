@@ -33,6 +33,17 @@ int OrDefault(int value, int default_value) {
 
 }  // namespace
 
+outreach::OutreachOptions RequestAnalysis(const OutreachServiceOptions& options,
+                                          int unanswered_after_days,
+                                          int max_unanswered) {
+  outreach::OutreachOptions analysis = options.analysis;
+  analysis.unanswered_after =
+      absl::Hours(24) *
+      OrDefault(unanswered_after_days, kDefaultUnansweredDays);
+  analysis.max_unanswered = OrDefault(max_unanswered, kDefaultMaxUnanswered);
+  return analysis;
+}
+
 OutreachServiceImpl::OutreachServiceImpl(const core::OutreachReports* reports,
                                          const Access* access,
                                          const Clock* clock,
@@ -89,12 +100,8 @@ absl::Status OutreachServiceImpl::Handle(
   window.end = as_of->value_or(now);
   window.end_is_now = !as_of->has_value();
   window.days = OrDefault(request.window_days(), kDefaultWindowDays);
-  outreach::OutreachOptions analysis = options_.analysis;
-  analysis.unanswered_after =
-      absl::Hours(24) *
-      OrDefault(request.unanswered_after_days(), kDefaultUnansweredDays);
-  analysis.max_unanswered =
-      OrDefault(request.max_unanswered(), kDefaultMaxUnanswered);
+  const outreach::OutreachOptions analysis = RequestAnalysis(
+      options_, request.unanswered_after_days(), request.max_unanswered());
   ToProtoTime(outreach::WindowStart(window.end, window.days),
               response->mutable_window_start_time());
   ToProtoTime(window.end, response->mutable_window_end_time());
@@ -103,7 +110,7 @@ absl::Status OutreachServiceImpl::Handle(
     auto team =
         reports_->ForTeam(principal->tenant, request.team(), window, analysis);
     if (!team.ok()) return team.status();
-    ToProto(*team, response);
+    ToProto(**team, response);
     return absl::OkStatus();
   }
   auto mine = reports_->ForMember(principal->tenant, request.member_id(),

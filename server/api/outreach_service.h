@@ -19,6 +19,13 @@ struct OutreachServiceOptions {
   outreach::OutreachOptions analysis;
 };
 
+// The analysis options of a request: `options.analysis` with the request's
+// unanswered_after_days and max_unanswered, or their defaults where 0 (as
+// every request that sets neither gets, and the outreach cache keeps).
+outreach::OutreachOptions RequestAnalysis(const OutreachServiceOptions& options,
+                                          int unanswered_after_days = 0,
+                                          int max_unanswered = 0);
+
 // Thread-safe. Does not own its dependencies.
 class OutreachServiceImpl final : public v1::OutreachService::CallbackService {
  public:

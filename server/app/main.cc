@@ -35,9 +35,12 @@ ABSL_FLAG(double, decline_points, 5,
           "a member whose SSI fell by at least this many points in 7 days is "
           "declining: the default of ListDecliningMembers' min_drop, the "
           "page's badge and rapport_team_members_declining (> 0, <= 100)");
-ABSL_FLAG(int, metrics_member_top_k, 0,
+ABSL_FLAG(int, metrics_member_top_k, 10,
           "export per-member metrics only for the best and the worst K "
-          "members of each team (0-10000); 0 for every member");
+          "members of each team (0-10000; 0 for none)");
+ABSL_FLAG(bool, metrics_all_members, false,
+          "export per-member metrics for every member, whatever "
+          "--metrics_member_top_k says (a scrape then grows with the reps)");
 ABSL_FLAG(int, max_batch_events, 1000,
           "the most events one IngestEvents message may carry (1-100000)");
 ABSL_FLAG(int, max_message_bytes, 16 << 20,
@@ -53,7 +56,8 @@ ABSL_FLAG(std::string, model_config, "",
 ABSL_FLAG(int, min_group_size, 5,
           "teams and industries smaller than this get no averages or ranks");
 ABSL_FLAG(absl::Duration, score_refresh, absl::Seconds(1),
-          "cached scores and ranks take in new events at most this often");
+          "cached scores, ranks and outreach reports take in new events at "
+          "most this often");
 ABSL_FLAG(int, history_days, 90,
           "days of daily score history kept current and backfilled (1-366)");
 ABSL_FLAG(absl::Duration, history_interval, absl::Seconds(30),
@@ -116,6 +120,7 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options->decline_points = absl::GetFlag(FLAGS_decline_points);
   options->metrics_member_top_k = absl::GetFlag(FLAGS_metrics_member_top_k);
+  options->metrics_all_members = absl::GetFlag(FLAGS_metrics_all_members);
   options->max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options->max_queued_calls = absl::GetFlag(FLAGS_max_queued_calls);
   options->activity.max_batch_events = absl::GetFlag(FLAGS_max_batch_events);

@@ -33,6 +33,7 @@
 #include "server/auth/oidc.h"
 #include "server/common/serial_executor.h"
 #include "server/common/worker_pool.h"
+#include "server/core/outreach_cache.h"
 #include "server/core/outreach_reports.h"
 #include "server/core/recommendations.h"
 #include "server/core/scores.h"
@@ -43,6 +44,7 @@
 #include "server/metrics/leaderboard_metrics.h"
 #include "server/metrics/metrics_endpoint.h"
 #include "server/scoring/config/loader.h"
+#include "server/store/member_change_listener.h"
 #include "server/store/sqlite_store.h"
 #include "server/web/leaderboard_page.h"
 
@@ -63,8 +65,11 @@ struct RapportServer::Parts {
   std::unique_ptr<SerialExecutor> writer;
   scoring::ScoringModel model;
   std::unique_ptr<board::ScoreBoard> score_board;
+  std::unique_ptr<core::OutreachCache> outreach_cache;
+  // Tells score_board and outreach_cache of changed members.
+  std::unique_ptr<store::MemberChangeFanOut> member_changes;
   std::unique_ptr<engine::HistoryRecorder> history;
-  // Posts its steps to `writer` and tells `score_board`: destroyed first.
+  // Posts its steps to `writer` and tells `member_changes`: destroyed first.
   std::unique_ptr<engine::RetentionTask> retention;
   std::unique_ptr<core::ScoreQueries> scores;
   std::unique_ptr<core::OutreachReports> outreach_reports;
@@ -296,11 +301,19 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   board_options.outreach = options.outreach.analysis;
   parts->score_board = std::make_unique<board::ScoreBoard>(
       parts->store.get(), &parts->model, clock, board_options);
+  parts->outreach_cache = std::make_unique<core::OutreachCache>(
+      parts->store.get(), clock,
+      core::OutreachCacheOptions{
+          .analysis = api::RequestAnalysis(options.outreach),
+          .refresh_interval = options.board.refresh_interval});
+  parts->member_changes = std::make_unique<store::MemberChangeFanOut>(
+      std::vector<store::MemberChangeListener*>{parts->score_board.get(),
+                                                parts->outreach_cache.get()});
   parts->scores = std::make_unique<core::ScoreQueries>(
       parts->store.get(), parts->score_board.get(),
       core::ScoreQueryOptions{.decline_points = options.decline_points});
   parts->outreach_reports = std::make_unique<core::OutreachReports>(
-      parts->store.get(), parts->score_board.get(),
+      parts->store.get(), parts->score_board.get(), parts->outreach_cache.get(),
       core::OutreachReportOptions{.min_group_size =
                                       options.board.min_group_size});
   parts->next_actions = std::make_unique<core::NextActions>(
@@ -340,13 +353,14 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
                                                 parts->store.get());
   parts->admin = std::make_unique<api::AdminServiceImpl>(
       parts->store.get(), parts->access.get(), parts->api_keys.get(),
-      parts->writer.get(), parts->score_board.get(), clock);
+      parts->writer.get(), parts->member_changes.get(), clock);
   parts->call_pool = std::make_unique<WorkerPool>(
       std::max(2, static_cast<int>(std::thread::hardware_concurrency())),
       options.max_queued_calls);
   parts->activity = std::make_unique<api::ActivityServiceImpl>(
       parts->store.get(), parts->access.get(), parts->writer.get(), clock,
-      parts->ingest_metrics.get(), parts->score_board.get(), options.activity);
+      parts->ingest_metrics.get(), parts->member_changes.get(),
+      options.activity);
   parts->outreach = std::make_unique<api::OutreachServiceImpl>(
       parts->outreach_reports.get(), parts->access.get(), clock,
       options.outreach, parts->call_pool.get());
@@ -418,6 +432,7 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
         [boards = parts->score_board.get(),
          leaderboard = metrics::LeaderboardMetricsOptions{
              .member_top_k = options.metrics_member_top_k,
+             .all_members = options.metrics_all_members,
              .decline_points =
                  options.decline_points}](const std::string& tenant) {
           return metrics::TenantLeaderboardFamilies(boards, tenant,
@@ -436,11 +451,12 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   if (options.history_interval > absl::ZeroDuration()) {
     parts->history->Start(options.history_interval);
   }
-  // The score board is told of every tenant's members after a pass that
+  // The caches are told of every tenant's members after a pass that
   // removed events: re-derived threads and contacts can change today's
   // scores (engine/retention.h).
   parts->retention = std::make_unique<engine::RetentionTask>(
-      parts->store.get(), parts->writer.get(), clock, parts->score_board.get(),
+      parts->store.get(), parts->writer.get(), clock,
+      parts->member_changes.get(),
       engine::RetentionOptions{.retention_days = options.retention_days});
   if (options.retention_interval > absl::ZeroDuration()) {
     parts->retention->Start(options.retention_interval);
@@ -460,6 +476,14 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       }
     }
     SetServing(*p->grpc_server, true);
+    // The outreach cache's first builds are asked for now, in the
+    // background, so that the first team reports find them.
+    absl::StatusOr<std::vector<store::TenantId>> tenants =
+        p->store->ListTenants();
+    if (!tenants.ok()) return;
+    for (const store::TenantId& tenant : *tenants) {
+      p->outreach_cache->Get(tenant);
+    }
   });
   return std::unique_ptr<RapportServer>(new RapportServer(std::move(parts)));
 }

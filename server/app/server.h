@@ -53,8 +53,10 @@ struct ServerOptions {
   // than 0.
   double decline_points = 5;
   // Per-member metrics only for the best and worst this many members of each
-  // team; 0 for every member.
-  int metrics_member_top_k = 0;
+  // team (0 for none), unless metrics_all_members.
+  int metrics_member_top_k = 10;
+  // Per-member metrics for every member.
+  bool metrics_all_members = false;
   // The largest gRPC message accepted, in bytes.
   int max_message_bytes = 16 << 20;
   // Calls that can be slow (reports, leaderboards, past instants) run on a

@@ -5,31 +5,31 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/common/status_macros.h"
+#include "server/core/outreach_read.h"
 #include "server/store/list_all_members.h"
 
 namespace rapport::core {
 
 OutreachReports::OutreachReports(store::Store* store, board::ScoreBoard* boards,
+                                 OutreachCache* cache,
                                  OutreachReportOptions options)
-    : store_(store), boards_(boards), options_(options) {}
+    : store_(store), boards_(boards), cache_(cache), options_(options) {}
+
+std::shared_ptr<const OutreachSnapshot> OutreachReports::CachedFor(
+    const store::TenantId& tenant, const OutreachWindow& window) const {
+  if (cache_ == nullptr || !window.end_is_now ||
+      window.days != OutreachCache::kDays) {
+    return nullptr;
+  }
+  return cache_->Get(tenant);
+}
 
 absl::StatusOr<outreach::OutreachReport> OutreachReports::ReportOf(
     const store::TenantId& tenant, const std::string& member_id,
     const OutreachWindow& window,
     const outreach::OutreachOptions& analysis) const {
-  const absl::Time start = outreach::WindowStart(window.end, window.days);
-  RAPPORT_ASSIGN_OR_RETURN(
-      model::MemberActivity current,
-      store_->ReadActivity(tenant, member_id, start, window.end));
-  RAPPORT_ASSIGN_OR_RETURN(
-      model::MemberActivity previous,
-      store_->ReadActivity(tenant, member_id,
-                           outreach::PreviousWindowStart(start, window.end),
-                           start - absl::Nanoseconds(1)));
-  outreach::OutreachReport report =
-      outreach::Analyze(current, previous, start, window.end, analysis);
-  for (auto& t : report.unanswered) t.member_id = member_id;
-  return report;
+  return ReadOutreachReport(*store_, tenant, member_id, window.end, window.days,
+                            analysis);
 }
 
 absl::StatusOr<std::vector<outreach::ReplyCounts>>
@@ -77,9 +77,21 @@ absl::StatusOr<MemberOutreach> OutreachReports::ForMember(
     const outreach::OutreachOptions& analysis) const {
   RAPPORT_ASSIGN_OR_RETURN(model::Member member,
                            store_->GetMember(tenant, member_id));
+  const std::shared_ptr<const OutreachSnapshot> cached =
+      CachedFor(tenant, window);
+  const CachedTeam* team = cached ? cached->Team(member.team) : nullptr;
   MemberOutreach out;
-  RAPPORT_ASSIGN_OR_RETURN(out.report,
-                           ReportOf(tenant, member_id, window, analysis));
+  const outreach::OutreachReport* mine = nullptr;
+  if (team != nullptr && analysis == cache_->analysis()) {
+    auto it = team->members.find(member_id);
+    if (it != team->members.end()) mine = it->second.get();
+  }
+  if (mine != nullptr) {
+    out.report = *mine;
+  } else {
+    RAPPORT_ASSIGN_OR_RETURN(out.report,
+                             ReportOf(tenant, member_id, window, analysis));
+  }
   const std::optional<double> rate = out.report.current.reply_rate;
   if (!rate.has_value()) {
     out.comparison.withheld = true;
@@ -87,25 +99,48 @@ absl::StatusOr<MemberOutreach> OutreachReports::ForMember(
         "no reply rate: the member started no thread in the window";
     return out;
   }
-  RAPPORT_ASSIGN_OR_RETURN(std::vector<outreach::ReplyCounts> team,
-                           TeammateCounts(tenant, member, window, analysis));
-  team.push_back({.threads_started = out.report.current.threads_started,
-                  .threads_answered = out.report.current.threads_answered});
-  out.comparison = outreach::Compare(*rate, team, options_.min_group_size,
+  std::vector<outreach::ReplyCounts> counts;
+  if (cached != nullptr) {
+    // The cache keeps every teammate's report over this window; reply
+    // counts do not depend on the analysis options.
+    if (team != nullptr) {
+      counts.reserve(team->members.size());
+      for (const auto& [id, report] : team->members) {
+        if (id == member_id) continue;
+        counts.push_back(
+            {.threads_started = report->current.threads_started,
+             .threads_answered = report->current.threads_answered});
+      }
+    }
+  } else {
+    RAPPORT_ASSIGN_OR_RETURN(counts,
+                             TeammateCounts(tenant, member, window, analysis));
+  }
+  counts.push_back({.threads_started = out.report.current.threads_started,
+                    .threads_answered = out.report.current.threads_answered});
+  out.comparison = outreach::Compare(*rate, counts, options_.min_group_size,
                                      analysis.min_rate_sample);
   return out;
 }
 
-absl::StatusOr<outreach::TeamReport> OutreachReports::ForTeam(
-    const store::TenantId& tenant, const std::string& team,
-    const OutreachWindow& window,
-    const outreach::OutreachOptions& analysis) const {
-  RAPPORT_ASSIGN_OR_RETURN(std::vector<model::Member> members,
-                           store::ListAllMembers(*store_, tenant, team));
-  if (members.empty()) {
+absl::StatusOr<std::shared_ptr<const outreach::TeamReport>>
+OutreachReports::ForTeam(const store::TenantId& tenant, const std::string& team,
+                         const OutreachWindow& window,
+                         const outreach::OutreachOptions& analysis) const {
+  auto no_members = [&] {
     return absl::NotFoundError(
         absl::StrCat("team '", team, "' has no members"));
+  };
+  if (cache_ != nullptr && analysis == cache_->analysis()) {
+    if (auto cached = CachedFor(tenant, window)) {
+      const CachedTeam* pooled = cached->Team(team);
+      if (pooled == nullptr) return no_members();
+      return pooled->pooled;
+    }
   }
+  RAPPORT_ASSIGN_OR_RETURN(std::vector<model::Member> members,
+                           store::ListAllMembers(*store_, tenant, team));
+  if (members.empty()) return no_members();
   std::vector<outreach::OutreachReport> reports;
   reports.reserve(members.size());
   for (const model::Member& m : members) {
@@ -113,8 +148,8 @@ absl::StatusOr<outreach::TeamReport> OutreachReports::ForTeam(
                              ReportOf(tenant, m.member_id, window, analysis));
     reports.push_back(std::move(report));
   }
-  return outreach::PoolTeam(reports, analysis.max_unanswered,
-                            analysis.min_rate_sample);
+  return std::make_shared<const outreach::TeamReport>(outreach::PoolTeam(
+      reports, analysis.max_unanswered, analysis.min_rate_sample));
 }
 
 }  // namespace rapport::core

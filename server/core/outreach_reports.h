@@ -1,11 +1,20 @@
 // OutreachReports: the outreach reports the API serves, for one member (with
 // the team comparison) or a whole team, from the store's aggregates, the
-// pure outreach library and the ScoreBoard's 30-day summaries.
+// pure outreach library, the OutreachCache and the ScoreBoard's 30-day
+// summaries.
+//
+// Reports over the cache's window (OutreachCache::kDays ending now) with
+// the cache's analysis options come from the cache once it has the
+// tenant's snapshot of the day: a team's report then costs a copy of a
+// pointer, whatever the team's size. Any other window, as_of or options,
+// or a tenant the cache is still building, is read from the store, at a
+// cost that grows with the team.
 //
 // Thread-safe. Does not own its dependencies.
 #ifndef RAPPORT_SERVER_CORE_OUTREACH_REPORTS_H_
 #define RAPPORT_SERVER_CORE_OUTREACH_REPORTS_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/board/score_board.h"
+#include "server/core/outreach_cache.h"
 #include "server/outreach/compare.h"
 #include "server/outreach/options.h"
 #include "server/outreach/report.h"
@@ -26,7 +36,6 @@ struct OutreachReportOptions {
   int min_group_size = 5;
 };
 
-// What a report covers.
 // What a report covers: `days` whole UTC days ending at `end`
 // (outreach::WindowStart), and as many days before for the comparison.
 struct OutreachWindow {
@@ -44,8 +53,9 @@ struct MemberOutreach {
 
 class OutreachReports {
  public:
+  // `cache` may be null: every report is then read from the store.
   OutreachReports(store::Store* store, board::ScoreBoard* boards,
-                  OutreachReportOptions options);
+                  OutreachCache* cache, OutreachReportOptions options);
 
   // The member's report over the window and the window before it, and how
   // their reply rate stands in their team. NOT_FOUND for an unknown member.
@@ -54,14 +64,17 @@ class OutreachReports {
       const OutreachWindow& window,
       const outreach::OutreachOptions& analysis) const;
 
-  // The team's pooled report (outreach::PoolTeam). NOT_FOUND when the team
-  // has no member.
-  absl::StatusOr<outreach::TeamReport> ForTeam(
+  // The team's pooled report (outreach::PoolTeam), shared with the cache
+  // when it comes from there. NOT_FOUND when the team has no member.
+  absl::StatusOr<std::shared_ptr<const outreach::TeamReport>> ForTeam(
       const store::TenantId& tenant, const std::string& team,
       const OutreachWindow& window,
       const outreach::OutreachOptions& analysis) const;
 
  private:
+  // The cache's snapshot when it serves reports over `window`; else null.
+  std::shared_ptr<const OutreachSnapshot> CachedFor(
+      const store::TenantId& tenant, const OutreachWindow& window) const;
   absl::StatusOr<outreach::OutreachReport> ReportOf(
       const store::TenantId& tenant, const std::string& member_id,
       const OutreachWindow& window,
@@ -76,6 +89,7 @@ class OutreachReports {
 
   store::Store* const store_;
   board::ScoreBoard* const boards_;
+  OutreachCache* const cache_;
   const OutreachReportOptions options_;
 };
 

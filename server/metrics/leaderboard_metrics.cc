@@ -98,10 +98,12 @@ Labels With(Labels labels, const char* name, std::string value) {
   return labels;
 }
 
-// True when the member at `index` of a team of `size` is exported.
-bool Exported(size_t index, size_t size, int top_k) {
-  if (top_k <= 0) return true;
-  const size_t k = static_cast<size_t>(top_k);
+// True when the member at `index` of a team of `size` (ranked best first)
+// is exported.
+bool Exported(size_t index, size_t size,
+              const LeaderboardMetricsOptions& options) {
+  if (options.all_members) return true;
+  const size_t k = static_cast<size_t>(std::max(options.member_top_k, 0));
   return index < k || index + k >= size;
 }
 
@@ -133,7 +135,7 @@ size_t AddTeam(std::vector<MetricFamily>& f, const std::string& tenant,
   const size_t n = team.ranked.size();
   size_t exported = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (Exported(i, n, options.member_top_k)) {
+    if (Exported(i, n, options)) {
       AddMember(f, labels, *team.ranked[i]);
       ++exported;
     }

@@ -18,9 +18,13 @@ namespace rapport::metrics {
 
 struct LeaderboardMetricsOptions {
   // Per-member series only for the best and the worst `member_top_k` of
-  // each team (so at most 2k members a team); 0 exports every member. Team
-  // and tenant series are always exported.
-  int member_top_k = 0;
+  // each team by SSI (so at most 2k members a team; 0 exports none), which
+  // bounds a scrape by the number of teams, not of reps. Team and tenant
+  // series are always exported, computed over every member.
+  int member_top_k = 10;
+  // Per-member series for every member, whatever member_top_k says: a
+  // scrape then grows with the number of reps.
+  bool all_members = false;
   // A member is declining when their SSI fell by at least this many points
   // in seven days.
   double decline_points = 5;

@@ -27,6 +27,9 @@ struct OutreachOptions {
   // The ideal core network size (Cross & Thomas).
   int core_min = 12;
   int core_max = 18;
+
+  friend bool operator==(const OutreachOptions&,
+                         const OutreachOptions&) = default;
 };
 
 }  // namespace rapport::outreach

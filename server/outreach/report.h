@@ -121,6 +121,9 @@ struct OutreachReport {
   std::vector<OutreachBreakdown> by_seniority;
   Reciprocity reciprocity;
   IdealNetwork ideal_network;
+
+  friend bool operator==(const OutreachReport&,
+                         const OutreachReport&) = default;
 };
 
 // The start of an outreach window of `days` UTC days ending at `end`

@@ -22,24 +22,35 @@ void Finish(OutreachStats& s, int min_rate_sample) {
   s.p90_time_to_reply = Quantile(s.reply_times, 0.9);
 }
 
-OutreachStats Combine(absl::Span<const OutreachStats> members,
+OutreachStats Combine(absl::Span<const OutreachStats* const> members,
                       int min_rate_sample) {
   OutreachStats t;
-  for (const OutreachStats& m : members) {
-    t.messages_sent += m.messages_sent;
-    t.connection_requests_sent += m.connection_requests_sent;
-    t.follow_ups_sent += m.follow_ups_sent;
-    t.meetings_booked += m.meetings_booked;
-    t.contacts_reached += m.contacts_reached;
-    t.threads_started += m.threads_started;
-    t.threads_answered += m.threads_answered;
-    t.contacts_asked_to_connect += m.contacts_asked_to_connect;
-    t.connections_accepted += m.connections_accepted;
-    t.reply_times.insert(t.reply_times.end(), m.reply_times.begin(),
-                         m.reply_times.end());
+  size_t replies = 0;
+  for (const OutreachStats* m : members) replies += m->reply_times.size();
+  t.reply_times.reserve(replies);
+  for (const OutreachStats* m : members) {
+    t.messages_sent += m->messages_sent;
+    t.connection_requests_sent += m->connection_requests_sent;
+    t.follow_ups_sent += m->follow_ups_sent;
+    t.meetings_booked += m->meetings_booked;
+    t.contacts_reached += m->contacts_reached;
+    t.threads_started += m->threads_started;
+    t.threads_answered += m->threads_answered;
+    t.contacts_asked_to_connect += m->contacts_asked_to_connect;
+    t.connections_accepted += m->connections_accepted;
+    t.reply_times.insert(t.reply_times.end(), m->reply_times.begin(),
+                         m->reply_times.end());
   }
   Finish(t, min_rate_sample);
   return t;
+}
+
+OutreachStats Combine(absl::Span<const OutreachStats> members,
+                      int min_rate_sample) {
+  std::vector<const OutreachStats*> pointers;
+  pointers.reserve(members.size());
+  for (const OutreachStats& m : members) pointers.push_back(&m);
+  return Combine(pointers, min_rate_sample);
 }
 
 }  // namespace rapport::outreach

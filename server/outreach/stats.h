@@ -84,6 +84,10 @@ void Finish(OutreachStats& stats, int min_rate_sample = 1);
 // all-zero counts and absent rates.
 OutreachStats Combine(absl::Span<const OutreachStats> members,
                       int min_rate_sample = 1);
+// The same over stats held elsewhere (none copied): what a cache of
+// members' reports pools without copying them.
+OutreachStats Combine(absl::Span<const OutreachStats* const> members,
+                      int min_rate_sample = 1);
 
 }  // namespace rapport::outreach
 

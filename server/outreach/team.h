@@ -30,11 +30,17 @@ struct TeamReport {
   // answer is per member and absent here.
   Reciprocity reciprocity;
   // Follow-up rates and the ideal network are per member and not pooled.
+
+  friend bool operator==(const TeamReport&, const TeamReport&) = default;
 };
 
 // `reports` are the members' reports over the same window (each with its
 // unanswered threads' member_id set); `min_rate_sample` as in Finish().
 TeamReport PoolTeam(absl::Span<const OutreachReport> reports,
+                    int max_unanswered, int min_rate_sample = 1);
+// The same over reports held elsewhere (none copied), as a cache of members'
+// reports keeps them.
+TeamReport PoolTeam(absl::Span<const OutreachReport* const> reports,
                     int max_unanswered, int min_rate_sample = 1);
 
 }  // namespace rapport::outreach

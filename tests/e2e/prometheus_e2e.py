@@ -141,7 +141,8 @@ class PrometheusE2ETest(unittest.TestCase):
         admin_key = e2e.bootstrap_admin_key(ARGS.rapportd, db, "acme")
         cls.server = e2e.Rapportd(
             ARGS.rapportd, db,
-            ["--auth=on", "--score_refresh=0s",
+            # Every member's series, so that every decliner has an alert.
+            ["--auth=on", "--score_refresh=0s", "--metrics_all_members",
              f"--tls_cert_file={d}/server.pem",
              f"--tls_key_file={d}/server.key"])
         cls.server.start()

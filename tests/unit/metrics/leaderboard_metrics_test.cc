@@ -114,14 +114,17 @@ std::map<std::string, double> ByLabel(const std::vector<MetricFamily>& families,
   return out;
 }
 
+// Every member exported unless the options say otherwise.
+constexpr LeaderboardMetricsOptions kAllMembers{.all_members = true};
+
 std::vector<MetricFamily> Families(const std::vector<Rep>& reps,
-                                   LeaderboardMetricsOptions options = {}) {
+                                   LeaderboardMetricsOptions options) {
   const std::vector<TenantBoard> boards = {{"default", BoardOf(reps)}};
   return LeaderboardFamilies(boards, options);
 }
 
 TEST(LeaderboardMetricsTest, EveryFamilyIsAGaugeWithHelpAndConventionalName) {
-  for (const MetricFamily& f : Families(GenerateReps(1))) {
+  for (const MetricFamily& f : Families(GenerateReps(1), kAllMembers)) {
     EXPECT_EQ(f.type, prometheus::MetricType::Gauge) << f.name;
     EXPECT_FALSE(f.help.empty()) << f.name;
     EXPECT_EQ(f.name.rfind("rapport_", 0), 0u) << f.name;
@@ -133,7 +136,7 @@ TEST(LeaderboardMetricsTest, MemberSeriesCarryTheBoardsFiguresForAllInputs) {
   for (uint32_t seed = 1; seed <= 50; ++seed) {
     SCOPED_TRACE(seed);
     const std::vector<Rep> reps = GenerateReps(seed);
-    const auto families = Families(reps);
+    const auto families = Families(reps, kAllMembers);
     const auto ssi = ByLabel(families, "rapport_member_ssi", "member");
     const auto change =
         ByLabel(families, "rapport_member_ssi_change_7d", "member");
@@ -168,6 +171,7 @@ TEST(LeaderboardMetricsTest, MemberSeriesCarryTheBoardsFiguresForAllInputs) {
 }
 
 TEST(LeaderboardMetricsTest, TeamSeriesAggregateTheirMembersForAllInputs) {
+  // K = 0 exports no member: the team series still count every one.
   const LeaderboardMetricsOptions options{.member_top_k = 0,
                                           .decline_points = 5};
   for (uint32_t seed = 1; seed <= 50; ++seed) {
@@ -219,11 +223,11 @@ TEST(LeaderboardMetricsTest, TeamSeriesAggregateTheirMembersForAllInputs) {
 }
 
 TEST(LeaderboardMetricsTest, TopKExportsTheBestAndWorstOfEachTeamOnly) {
-  for (int k : {1, 2, 5}) {
+  for (int k : {0, 1, 2, 5, 10}) {
     for (uint32_t seed = 1; seed <= 30; ++seed) {
       SCOPED_TRACE(absl::StrCat("k=", k, " seed=", seed));
       const std::vector<Rep> reps = GenerateReps(seed);
-      const auto all = Families(reps);
+      const auto all = Families(reps, kAllMembers);
       const auto some = Families(reps, {.member_top_k = k});
       const std::vector<TenantBoard> boards = {{"default", BoardOf(reps)}};
       const auto exported = ByLabel(some, "rapport_member_ssi", "member");
@@ -256,8 +260,52 @@ TEST(LeaderboardMetricsTest, TopKExportsTheBestAndWorstOfEachTeamOnly) {
   }
 }
 
+TEST(LeaderboardMetricsTest, DefaultsExportTheTenBestAndTenWorstOfEachTeam) {
+  const LeaderboardMetricsOptions defaults;
+  for (uint32_t seed = 1; seed <= 30; ++seed) {
+    SCOPED_TRACE(seed);
+    const std::vector<Rep> reps = GenerateReps(seed);
+    const auto bounded = Families(reps, defaults);
+    const auto ten = Families(reps, {.member_top_k = 10});
+    EXPECT_EQ(ByLabel(bounded, "rapport_member_ssi", "member"),
+              ByLabel(ten, "rapport_member_ssi", "member"));
+    std::map<std::string, size_t> team_sizes;
+    for (const Rep& r : reps) ++team_sizes[r.team];
+    size_t expected = 0;
+    for (const auto& [team, n] : team_sizes)
+      expected += std::min<size_t>(n, 20);
+    EXPECT_EQ(ByLabel(bounded, "rapport_member_ssi", "member").size(),
+              expected);
+    EXPECT_EQ(ByLabel(bounded, "rapport_tenant_members_exported", "tenant")
+                  .at("default"),
+              static_cast<double>(expected));
+  }
+}
+
+TEST(LeaderboardMetricsTest, AllMembersExportsEveryMemberWhateverK) {
+  for (int k : {0, 1, 10}) {
+    for (uint32_t seed = 1; seed <= 20; ++seed) {
+      SCOPED_TRACE(absl::StrCat("k=", k, " seed=", seed));
+      const std::vector<Rep> reps = GenerateReps(seed);
+      const auto families =
+          Families(reps, {.member_top_k = k, .all_members = true});
+      std::set<std::string> ids;
+      for (const Rep& r : reps) ids.insert(r.id);
+      std::set<std::string> exported;
+      for (const auto& [id, value] :
+           ByLabel(families, "rapport_member_ssi", "member")) {
+        exported.insert(id);
+      }
+      EXPECT_EQ(exported, ids);
+      EXPECT_EQ(ByLabel(families, "rapport_tenant_members_exported", "tenant")
+                    .at("default"),
+                static_cast<double>(reps.size()));
+    }
+  }
+}
+
 TEST(LeaderboardMetricsTest, EveryMemberSeriesIsLabelledForRouting) {
-  for (const MetricFamily& f : Families(GenerateReps(7))) {
+  for (const MetricFamily& f : Families(GenerateReps(7), kAllMembers)) {
     const bool member = f.name.rfind("rapport_member_", 0) == 0;
     const bool team = f.name.rfind("rapport_team_", 0) == 0;
     for (const ClientMetric& m : f.metric) {

@@ -267,7 +267,7 @@ TEST(CombineTest, SumsAndRecomputesRatesAndPooledQuantiles) {
 }
 
 TEST(CombineTest, EmptyTeamHasAbsentRates) {
-  const OutreachStats team = Combine({});
+  const OutreachStats team = Combine(absl::Span<const OutreachStats>());
   EXPECT_EQ(team, OutreachStats{});
 }
 

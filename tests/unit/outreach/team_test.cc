@@ -81,7 +81,7 @@ TEST(PoolTeamTest, PoolsCountsRatesBreakdownsAndUnanswered) {
 }
 
 TEST(PoolTeamTest, EmptyTeam) {
-  const TeamReport team = PoolTeam({}, 5);
+  const TeamReport team = PoolTeam(absl::Span<const OutreachReport>(), 5);
   EXPECT_EQ(team.current, OutreachStats{});
   EXPECT_TRUE(team.unanswered.empty());
   EXPECT_FALSE(team.reciprocity.answered_share.has_value());
