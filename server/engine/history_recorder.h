@@ -20,7 +20,8 @@
 //
 // Cost: one Store::ReadActivity and one Score() per snapshot; members are
 // listed once per pass, in pages; snapshots are written 1,000 per
-// transaction, and (b) writes and completes each entry in turn.
+// transaction, and (b) completes up to 500 entries per transaction once
+// their snapshots are written.
 //
 // Thread-safe: passes never overlap (a RunOnce call waits for the running
 // one).
