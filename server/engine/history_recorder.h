@@ -13,7 +13,8 @@
 //      when (a) ran): the member's snapshots of days max(from_day, oldest) ..
 //      min(recorded_through, yesterday) are recomputed (minus the days (a)
 //      just scored, which already reflect the work's events: the entries are
-//      listed before (a)), then CompleteHistoryWork.
+//      listed before (a)), then completed (CompleteHistoryWorkBatch, once
+//      their snapshots are written).
 // A day's snapshot scores the member as of EndOfDay(day) with the activity of
 // the model's window ending then and the member's current profile (profile
 // history is not kept). Days older than `oldest` are never written.
