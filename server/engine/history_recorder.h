@@ -13,14 +13,16 @@
 //      when (a) ran): the member's snapshots of days max(from_day, oldest) ..
 //      min(recorded_through, yesterday) are recomputed (minus the days (a)
 //      just scored, which already reflect the work's events: the entries are
-//      listed before (a)), then CompleteHistoryWork.
+//      listed before (a)), then completed (CompleteHistoryWorkBatch, once
+//      their snapshots are written).
 // A day's snapshot scores the member as of EndOfDay(day) with the activity of
 // the model's window ending then and the member's current profile (profile
 // history is not kept). Days older than `oldest` are never written.
 //
 // Cost: one Store::ReadActivity and one Score() per snapshot; members are
 // listed once per pass, in pages; snapshots are written 1,000 per
-// transaction, and (b) writes and completes each entry in turn.
+// transaction, and (b) completes up to 500 entries per transaction once
+// their snapshots are written.
 //
 // Thread-safe: passes never overlap (a RunOnce call waits for the running
 // one).

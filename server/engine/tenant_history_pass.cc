@@ -14,6 +14,9 @@ namespace {
 constexpr int kMemberPage = 500;
 // Snapshots per WriteScoreSnapshots transaction.
 constexpr int kWriteBatch = 1000;
+// History work entries recomputed before their snapshots are written and the
+// entries completed, each in one transaction.
+constexpr size_t kCompleteBatch = 500;
 
 absl::CivilDay DayOf(absl::Time t) {
   return absl::ToCivilDay(t, absl::UTCTimeZone());
@@ -61,8 +64,13 @@ absl::StatusOr<int64_t> TenantHistoryPass::Run() {
   for (const store::HistoryWork& entry : *work) {
     if (cancelled_()) return absl::CancelledError("history recorder stopping");
     absl::Status status = Recompute(entry, recorded_through);
+    if (status.ok() && recomputed_.size() >= kCompleteBatch) {
+      status = FlushAndComplete();
+    }
     if (!status.ok()) return status;
   }
+  absl::Status status = FlushAndComplete();
+  if (!status.ok()) return status;
   return writer_.written();
 }
 
@@ -129,11 +137,20 @@ absl::Status TenantHistoryPass::Recompute(const store::HistoryWork& work,
         store_->GetMember(tenant_, work.member_id);
     absl::Status status = member.status();
     if (status.ok()) status = ScoreDays(*member, first, last);
-    if (status.ok()) status = writer_.Flush();
     // A deleted member's entry went with it: completing it is a no-op.
     if (!status.ok() && !absl::IsNotFound(status)) return status;
   }
-  return store_->CompleteHistoryWork(tenant_, work);
+  recomputed_.push_back(work);
+  return absl::OkStatus();
+}
+
+absl::Status TenantHistoryPass::FlushAndComplete() {
+  absl::Status status = writer_.Flush();
+  if (!status.ok()) return status;
+  status = store_->CompleteHistoryWorkBatch(tenant_, recomputed_);
+  if (!status.ok()) return status;
+  recomputed_.clear();
+  return absl::OkStatus();
 }
 
 absl::Status TenantHistoryPass::ScoreDays(const model::Member& member,

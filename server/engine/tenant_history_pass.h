@@ -43,8 +43,13 @@ class TenantHistoryPass {
                              const std::vector<store::HistoryWork>& work);
   absl::StatusOr<absl::CivilDay> FirstNewDay(
       const model::Member& member, std::optional<absl::CivilDay> through);
+  // Buffers the snapshots of the days of `work` not scored by RecordNewDays
+  // in this pass; the entry is completed by the next FlushAndComplete().
   absl::Status Recompute(const store::HistoryWork& work,
                          absl::CivilDay recorded_through);
+  // Writes the buffered snapshots, then completes the recomputed entries
+  // (in that order: an entry is completed only once its days are written).
+  absl::Status FlushAndComplete();
   // Buffers the member's snapshots of days [first, last]. NOT_FOUND when the
   // member is gone.
   absl::Status ScoreDays(const model::Member& member, absl::CivilDay first,
@@ -62,6 +67,8 @@ class TenantHistoryPass {
   // For members with history work: the first day RecordNewDays scored
   // (through yesterday_), after the work was listed.
   std::map<std::string, absl::CivilDay> recorded_from_;
+  // Entries recomputed since the last FlushAndComplete().
+  std::vector<store::HistoryWork> recomputed_;
 };
 
 }  // namespace rapport::engine::internal

@@ -30,6 +30,18 @@ model::ThreadState DeriveThreadState(absl::Span<const model::Event> events);
 // after it; connection times are the first request / acceptance.
 model::ContactState DeriveContactState(absl::Span<const model::Event> events);
 
+// Folding: the state of earlier events plus `later` ones, without the
+// earlier events. `later` is sorted by (occur_time, event_id) and each of its
+// events of the relevant types is strictly later than every earlier one of
+// those types (ties are ordered by event_id, which the state does not keep);
+// `has_earlier` says whether there were any (if not, `state` is
+// default-constructed). Under those conditions the result is exactly what
+// Derive*State returns for the earlier events followed by `later`.
+void FoldThreadEvents(absl::Span<const model::Event> later, bool has_earlier,
+                      model::ThreadState& state);
+void FoldContactEvents(absl::Span<const model::Event> later, bool has_earlier,
+                       model::ContactState& state);
+
 }  // namespace rapport::store::internal
 
 #endif  // RAPPORT_SERVER_STORE_ACTIVITY_STATE_H_

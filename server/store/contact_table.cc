@@ -1,6 +1,7 @@
 #include "server/store/contact_table.h"
 
 #include <array>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -23,6 +24,14 @@ const std::string& PutContactSql() {
       "INSERT OR REPLACE INTO contacts (tenant, member_id, ", kContactColumns,
       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
       "?15, ?16, ?17, ?18)"));
+  return *sql;
+}
+
+const std::string& SelectContactSql() {
+  static const auto* sql = new std::string(
+      absl::StrCat("SELECT ", kContactColumns,
+                   " FROM contacts WHERE tenant = ?1 AND member_id = ?2"
+                   " AND contact_id = ?3"));
   return *sql;
 }
 
@@ -99,6 +108,18 @@ absl::Status PutContact(Connection& conn, const TenantId& tenant,
   put.BindText(2, member_id);
   BindContact(put, 3, contact);
   return put.Run();
+}
+
+absl::StatusOr<std::optional<StoredContact>> ReadContact(
+    Connection& conn, const TenantId& tenant, const std::string& member_id,
+    const std::string& contact_id) {
+  RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(SelectContactSql()));
+  select.BindText(1, tenant);
+  select.BindText(2, member_id);
+  select.BindText(3, contact_id);
+  RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
+  if (!row) return std::optional<StoredContact>();
+  return std::optional<StoredContact>(ReadContact(select));
 }
 
 absl::StatusOr<std::vector<StoredContact>> ReadContactsActiveIn(

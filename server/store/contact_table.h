@@ -5,6 +5,7 @@
 #ifndef RAPPORT_SERVER_STORE_CONTACT_TABLE_H_
 #define RAPPORT_SERVER_STORE_CONTACT_TABLE_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,14 @@ absl::Status PutContact(Connection& conn, const TenantId& tenant,
                         const std::string& member_id,
                         const StoredContact& contact);
 
+// The member's contact `contact_id` as stored, or nullopt.
+absl::StatusOr<std::optional<StoredContact>> ReadContact(
+    Connection& conn, const TenantId& tenant, const std::string& member_id,
+    const std::string& contact_id);
+
 // The member's contacts with an event in [from, to], ordered by contact_id.
-// Reads the window's events through a covering index, then each contact's row.
+// Reads the window's events through events_by_member, then each contact's
+// row.
 absl::StatusOr<std::vector<StoredContact>> ReadContactsActiveIn(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     absl::Time from, absl::Time to);

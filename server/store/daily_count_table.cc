@@ -25,8 +25,18 @@ int64_t DayNumber(absl::CivilDay day) { return day - kEpochDay; }
 
 absl::CivilDay CivilDayOf(int64_t day_number) { return kEpochDay + day_number; }
 
+DailyBucket BucketOf(const model::Event& event) {
+  return DailyBucket{event.member_id, DayNumber(event.occur_time), event.type,
+                     event.channel, event.contact.seniority};
+}
+
 absl::Status AddToDailyCount(Connection& conn, const TenantId& tenant,
                              const model::Event& event) {
+  return AddToDailyCount(conn, tenant, BucketOf(event), event.quantity);
+}
+
+absl::Status AddToDailyCount(Connection& conn, const TenantId& tenant,
+                             const DailyBucket& bucket, int64_t quantity) {
   RAPPORT_ASSIGN_OR_RETURN(
       Statement upsert,
       conn.Prepare(
@@ -35,12 +45,12 @@ absl::Status AddToDailyCount(Connection& conn, const TenantId& tenant,
           "ON CONFLICT (tenant, member_id, day, type, channel, seniority) "
           "DO UPDATE SET count = count + excluded.count"));
   upsert.BindText(1, tenant);
-  upsert.BindText(2, event.member_id);
-  upsert.BindInt64(3, DayNumber(event.occur_time));
-  upsert.BindInt64(4, static_cast<int64_t>(event.type));
-  upsert.BindInt64(5, static_cast<int64_t>(event.channel));
-  upsert.BindInt64(6, static_cast<int64_t>(event.contact.seniority));
-  upsert.BindInt64(7, event.quantity);
+  upsert.BindText(2, bucket.member_id);
+  upsert.BindInt64(3, bucket.day);
+  upsert.BindInt64(4, static_cast<int64_t>(bucket.type));
+  upsert.BindInt64(5, static_cast<int64_t>(bucket.channel));
+  upsert.BindInt64(6, static_cast<int64_t>(bucket.seniority));
+  upsert.BindInt64(7, quantity);
   return upsert.Run();
 }
 

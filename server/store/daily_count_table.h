@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -25,6 +26,28 @@ int64_t DayNumber(absl::Time t);
 int64_t DayNumber(absl::CivilDay day);
 absl::CivilDay CivilDayOf(int64_t day_number);
 
+// The key of one daily_counts row.
+struct DailyBucket {
+  std::string member_id;
+  int64_t day = 0;  // DayNumber.
+  model::EventType type = model::EventType::kUnspecified;
+  model::Channel channel = model::Channel::kUnspecified;
+  model::Seniority seniority = model::Seniority::kUnknown;
+
+  friend bool operator<(const DailyBucket& a, const DailyBucket& b) {
+    return std::tie(a.member_id, a.day, a.type, a.channel, a.seniority) <
+           std::tie(b.member_id, b.day, b.type, b.channel, b.seniority);
+  }
+};
+
+// The bucket `event` counts in.
+DailyBucket BucketOf(const model::Event& event);
+
+// Adds `quantity` to the bucket (one upsert: ingest sums a batch's events
+// per bucket first).
+absl::Status AddToDailyCount(Connection& conn, const TenantId& tenant,
+                             const DailyBucket& bucket, int64_t quantity);
+
 // Adds the event's quantity to its bucket.
 absl::Status AddToDailyCount(Connection& conn, const TenantId& tenant,
                              const model::Event& event);
@@ -38,11 +61,11 @@ absl::StatusOr<std::vector<model::DailyCount>> ReadDailyCounts(
 // The buckets of `up_to`'s UTC day counting only the member's events with
 // occur_time <= up_to (as stored: whole microseconds), ordered by (type,
 // channel, seniority); buckets without such events are absent. Summed from
-// the events of that day alone, found through the events_by_time index.
+// the events of that day alone, found through the events_by_member index.
 // Parameters: ?1 tenant, ?2 member_id, ?3 the start of the day, ?4 up_to
-// (Unix microseconds). A range over the index events_by_time (tenant,
-// member_id, occur_time, ...): it reads that day's events of the member up
-// to up_to and no other row. Public for tests of its query plan.
+// (Unix microseconds). A range over the index events_by_member (tenant,
+// member_id, occur_time): it reads that day's events of the member up to
+// up_to and no other row. Public for tests of its query plan.
 inline constexpr char kCountDayUpToSql[] =
     "SELECT type, channel, seniority, sum(quantity) FROM events "
     "WHERE tenant = ?1 AND member_id = ?2 "

@@ -3,18 +3,22 @@
 #include <algorithm>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 #include "server/common/status_macros.h"
+#include "server/store/activity_state.h"
 #include "server/store/audit_table.h"
+#include "server/store/contact_table.h"
 #include "server/store/daily_count_table.h"
 #include "server/store/event_table.h"
 #include "server/store/history_state_table.h"
 #include "server/store/history_work_table.h"
 #include "server/store/member_table.h"
 #include "server/store/state_recompute.h"
+#include "server/store/thread_table.h"
 
 namespace rapport::store::internal {
 namespace {
@@ -22,7 +26,8 @@ namespace {
 using MemberKey =
     std::pair<std::string, std::string>;  // member, thread/contact
 
-// What a batch changed, applied once per member/thread/contact at the end.
+// What a batch changed, applied once per member/thread/contact/bucket at the
+// end. Events are copied: a batch is at most a few thousand.
 struct BatchEffects {
   struct MemberDelta {
     int64_t events = 0;
@@ -30,22 +35,33 @@ struct BatchEffects {
     absl::Time latest = absl::InfinitePast();
   };
   std::map<std::string, MemberDelta> members;
-  std::set<MemberKey> threads;
-  std::set<MemberKey> contacts;
+  std::map<MemberKey, std::vector<model::Event>> threads;
+  std::map<MemberKey, std::vector<model::Event>> contacts;
+  std::map<DailyBucket, int64_t> buckets;
 
   void Add(const model::Event& e) {
     MemberDelta& delta = members[e.member_id];
     ++delta.events;
     delta.earliest = std::min(delta.earliest, e.occur_time);
     delta.latest = std::max(delta.latest, e.occur_time);
+    buckets[BucketOf(e)] += e.quantity;
     if (model::IsThreadEvent(e.type) && !e.thread_id.empty()) {
-      threads.emplace(e.member_id, e.thread_id);
+      threads[{e.member_id, e.thread_id}].push_back(e);
     }
     if (model::IsContactEvent(e.type) && !e.contact.contact_id.empty()) {
-      contacts.emplace(e.member_id, e.contact.contact_id);
+      contacts[{e.member_id, e.contact.contact_id}].push_back(e);
     }
   }
 };
+
+// Sorts a thread's or contact's new events as the store reads them.
+void SortAsStored(std::vector<model::Event>& events) {
+  std::sort(events.begin(), events.end(),
+            [](const model::Event& a, const model::Event& b) {
+              return std::tie(a.occur_time, a.event_id) <
+                     std::tie(b.occur_time, b.event_id);
+            });
+}
 
 // What a batch looked up once: which members exist (and, of those that do
 // not, which were erased) and when each contact was erased.
@@ -120,7 +136,6 @@ absl::StatusOr<AppendOutcome> IngestOne(Connection& conn,
                ? AppendOutcome::kDuplicate
                : AppendOutcome::kConflict;
   }
-  RAPPORT_RETURN_IF_ERROR(AddToDailyCount(conn, tenant, event));
   effects.Add(event);
   return AppendOutcome::kAccepted;
 }
@@ -139,26 +154,67 @@ absl::Status MarkHistoriesStale(Connection& conn, const TenantId& tenant,
   return absl::OkStatus();
 }
 
+// Stores the thread's state with the batch's `added` events (already
+// inserted) in it. When they all come strictly after the stored state's last
+// event (events arriving in order), or the thread is new, they are folded
+// into the stored state: the cost is the batch's, not the thread's history.
+// Otherwise the thread is derived again from all its events.
+absl::Status UpdateThread(Connection& conn, const TenantId& tenant,
+                          const MemberKey& key,
+                          std::vector<model::Event>& added) {
+  SortAsStored(added);
+  RAPPORT_ASSIGN_OR_RETURN(std::optional<StoredThread> thread,
+                           ReadThread(conn, tenant, key.first, key.second));
+  if (thread.has_value() &&
+      added.front().occur_time <= thread->last_activity_time) {
+    RAPPORT_ASSIGN_OR_RETURN(
+        thread, RecomputeThread(conn, tenant, key.first, key.second));
+    if (!thread.has_value()) return absl::OkStatus();  // Cannot happen.
+  } else {
+    const bool has_earlier = thread.has_value();
+    if (!has_earlier) thread.emplace();
+    FoldThreadEvents(added, has_earlier, thread->state);
+    thread->last_activity_time = added.back().occur_time;
+  }
+  return PutThread(conn, tenant, key.first, *thread);
+}
+
+// As UpdateThread, for a contact.
+absl::Status UpdateContact(Connection& conn, const TenantId& tenant,
+                           const MemberKey& key,
+                           std::vector<model::Event>& added) {
+  SortAsStored(added);
+  RAPPORT_ASSIGN_OR_RETURN(std::optional<StoredContact> contact,
+                           ReadContact(conn, tenant, key.first, key.second));
+  if (contact.has_value() &&
+      added.front().occur_time <= contact->last_activity_time) {
+    RAPPORT_ASSIGN_OR_RETURN(
+        contact, RecomputeContact(conn, tenant, key.first, key.second));
+    if (!contact.has_value()) return absl::OkStatus();  // Cannot happen.
+  } else {
+    const bool has_earlier = contact.has_value();
+    if (!has_earlier) contact.emplace();
+    FoldContactEvents(added, has_earlier, contact->state);
+    contact->last_activity_time = added.back().occur_time;
+  }
+  return PutContact(conn, tenant, key.first, *contact);
+}
+
 absl::Status ApplyEffects(Connection& conn, const TenantId& tenant,
-                          const BatchEffects& effects) {
+                          BatchEffects& effects) {
+  for (const auto& [bucket, quantity] : effects.buckets) {
+    RAPPORT_RETURN_IF_ERROR(AddToDailyCount(conn, tenant, bucket, quantity));
+  }
   for (const auto& [member_id, delta] : effects.members) {
     RAPPORT_RETURN_IF_ERROR(
         AddMemberEvents(conn, tenant, member_id, delta.events, delta.latest));
   }
   RAPPORT_RETURN_IF_ERROR(MarkHistoriesStale(conn, tenant, effects));
-  for (const auto& [member_id, thread_id] : effects.threads) {
-    RAPPORT_ASSIGN_OR_RETURN(
-        std::optional<StoredThread> thread,
-        RecomputeThread(conn, tenant, member_id, thread_id));
-    if (!thread.has_value()) continue;  // Cannot happen: it has an event.
-    RAPPORT_RETURN_IF_ERROR(PutThread(conn, tenant, member_id, *thread));
+  for (auto& [key, added] : effects.threads) {
+    RAPPORT_RETURN_IF_ERROR(UpdateThread(conn, tenant, key, added));
   }
-  for (const auto& [member_id, contact_id] : effects.contacts) {
-    RAPPORT_ASSIGN_OR_RETURN(
-        std::optional<StoredContact> contact,
-        RecomputeContact(conn, tenant, member_id, contact_id));
-    if (!contact.has_value()) continue;
-    RAPPORT_RETURN_IF_ERROR(PutContact(conn, tenant, member_id, *contact));
+  for (auto& [key, added] : effects.contacts) {
+    RAPPORT_RETURN_IF_ERROR(UpdateContact(conn, tenant, key, added));
   }
   return absl::OkStatus();
 }

@@ -14,20 +14,32 @@
 namespace rapport::store::internal {
 namespace {
 
-// The columns ReadKey expects, in order.
-#define RAPPORT_KEY_COLUMNS                                                 \
-  "event_id, member_id, occur_time, type, channel, seniority, contact_id, " \
-  "thread_id, quantity"
+// The columns ReadKey expects, in order, of events joined as e. Every event
+// belongs to a member of its tenant, so each query walks the tenant's members
+// and reads a range of a member-led index for each: no index leads with time
+// or contact alone, which ingest would pay for at every event.
+#define RAPPORT_KEY_COLUMNS                                                \
+  "e.event_id, e.member_id, e.occur_time, e.type, e.channel, e.seniority," \
+  " e.contact_id, e.thread_id, e.quantity"
+#define RAPPORT_MEMBER_EVENTS(index)                            \
+  " FROM members AS m CROSS JOIN events AS e INDEXED BY " index \
+  " WHERE m.tenant = ?1 AND e.tenant = ?1 AND e.member_id = m.member_id"
+
+// Member by member, each member's oldest first.
+constexpr char kSelectKeysBefore[] =
+    "SELECT " RAPPORT_KEY_COLUMNS RAPPORT_MEMBER_EVENTS(
+        "events_by_member") " AND e.occur_time < ?2 LIMIT ?3";
 
 constexpr char kSelectContactKeys[] =
-    "SELECT " RAPPORT_KEY_COLUMNS
-    " FROM events WHERE tenant = ?1 AND contact_id = ?2";
+    "SELECT " RAPPORT_KEY_COLUMNS RAPPORT_MEMBER_EVENTS(
+        "events_by_contact") " AND e.contact_id = ?2 AND e.contact_id <> ''";
 
-constexpr char kSelectKeysBefore[] =
-    "SELECT " RAPPORT_KEY_COLUMNS
-    " FROM events WHERE tenant = ?1 AND occur_time < ?2"
-    " ORDER BY occur_time LIMIT ?3";
+constexpr char kAnyEventBefore[] =
+    "SELECT 1 FROM members AS m WHERE m.tenant = ?1 AND EXISTS (SELECT 1"
+    " FROM events AS e INDEXED BY events_by_member WHERE e.tenant = ?1"
+    " AND e.member_id = m.member_id AND e.occur_time < ?2) LIMIT 1";
 
+#undef RAPPORT_MEMBER_EVENTS
 #undef RAPPORT_KEY_COLUMNS
 
 using MemberKey = std::pair<std::string, std::string>;  // member, id
@@ -105,7 +117,7 @@ absl::StatusOr<bool> SubtractFromDailyCount(Connection& conn,
 #undef RAPPORT_BUCKET_KEY
 
 // event_count loses `removed`; last_event_time becomes the latest remaining
-// event's (a probe of events_by_time), NULL when none remains.
+// event's (a probe of events_by_member), NULL when none remains.
 absl::Status SubtractMemberEvents(Connection& conn, const TenantId& tenant,
                                   const std::string& member_id,
                                   int64_t removed) {
@@ -201,10 +213,7 @@ absl::StatusOr<std::vector<StoredEventKey>> SelectEventKeysBefore(
 
 absl::StatusOr<bool> AnyEventBefore(Connection& conn, const TenantId& tenant,
                                     absl::Time cutoff) {
-  RAPPORT_ASSIGN_OR_RETURN(
-      Statement select,
-      conn.Prepare("SELECT 1 FROM events WHERE tenant = ?1 AND "
-                   "occur_time < ?2 LIMIT 1"));
+  RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(kAnyEventBefore));
   select.BindText(1, tenant);
   select.BindTime(2, cutoff);
   return select.Step();

@@ -34,16 +34,19 @@ struct StoredEventKey {
 };
 
 // Every event of the tenant with this contact, whichever member's, through
-// the index events_by_contact_id.
+// the index events_by_contact (one probe per member); none for an empty
+// contact_id.
 absl::StatusOr<std::vector<StoredEventKey>> SelectContactEventKeys(
     Connection& conn, const TenantId& tenant, const std::string& contact_id);
 
-// Up to `limit` of the tenant's events with occur_time < cutoff, oldest
-// first, through the index events_by_tenant_time.
+// Up to `limit` of the tenant's events with occur_time < cutoff, member by
+// member in member_id order, each member's oldest first (through the index
+// events_by_member: one range per member).
 absl::StatusOr<std::vector<StoredEventKey>> SelectEventKeysBefore(
     Connection& conn, const TenantId& tenant, absl::Time cutoff, int limit);
 
-// Whether the tenant has an event with occur_time < cutoff.
+// Whether the tenant has an event with occur_time < cutoff (one probe of
+// events_by_member per member, up to the first that has one).
 absl::StatusOr<bool> AnyEventBefore(Connection& conn, const TenantId& tenant,
                                     absl::Time cutoff);
 

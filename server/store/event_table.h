@@ -31,13 +31,15 @@ absl::StatusOr<std::optional<model::Event>> FindEvent(
 bool SamePayload(const model::Event& a, const model::Event& b);
 
 // The member's events of `thread_id` with occur_time <= `up_to`, ordered by
-// (occur_time, event_id). Reads only that thread's events.
+// (occur_time, event_id). Reads only that thread's events; none for an empty
+// thread_id.
 absl::StatusOr<std::vector<model::Event>> LoadThreadEvents(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     const std::string& thread_id, absl::Time up_to = absl::InfiniteFuture());
 
 // The member's events involving `contact_id` with occur_time <= `up_to`,
-// ordered by (occur_time, event_id). Reads only that contact's events.
+// ordered by (occur_time, event_id). Reads only that contact's events; none
+// for an empty contact_id.
 absl::StatusOr<std::vector<model::Event>> LoadContactEvents(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     const std::string& contact_id, absl::Time up_to = absl::InfiniteFuture());

@@ -222,11 +222,63 @@ CREATE INDEX events_by_tenant_time ON events (tenant, occur_time);
 CREATE INDEX events_by_contact_id ON events (tenant, contact_id);
 )sql";
 
+// Version 5: the events table rebuilt with fewer, narrower indexes (each
+// index entry costs write time and bytes). Rows are appended in ingest order
+// under an integer key, id, which each index entry carries to find its row.
+// The primary key and five indexes become four indexes:
+//   events_by_id       the idempotency key (what the v1 primary key was);
+//   events_by_member   a member's events by time: the windows of reads, a
+//                      day's counts, the member's latest event, erasure of
+//                      a member (it replaces the covering events_by_time);
+//   events_by_thread   one thread's events (only events with a thread);
+//   events_by_contact  one contact's events in one member (only events with
+//                      a contact); erasing a contact reads it once per
+//                      member, which replaces v4's events_by_contact_id.
+// Every index leads with the member, so a batch writes the index pages of
+// the members it holds. v4's events_by_tenant_time and events_by_contact_id
+// are gone for that reason: retention reads events_by_member one member at a
+// time instead. Ordered by time (or contact) alone, they took a write to a
+// page anywhere in the index for every event of a batch. The partial indexes
+// are used by queries that repeat their condition (thread_id <> '' / contact_id
+// <> '').
+constexpr char kSchemaV5[] = R"sql(
+CREATE TABLE events_v5 (
+  id INTEGER PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  occur_time INTEGER NOT NULL,
+  type INTEGER NOT NULL,
+  channel INTEGER NOT NULL,
+  contact_id TEXT NOT NULL,
+  seniority INTEGER NOT NULL,
+  contact_industry TEXT NOT NULL,
+  contact_region TEXT NOT NULL,
+  contact_category INTEGER NOT NULL,
+  thread_id TEXT NOT NULL,
+  content_id TEXT NOT NULL,
+  quantity INTEGER NOT NULL
+);
+INSERT INTO events_v5 (tenant, event_id, member_id, occur_time, type, channel,
+  contact_id, seniority, contact_industry, contact_region, contact_category,
+  thread_id, content_id, quantity)
+  SELECT tenant, event_id, member_id, occur_time, type, channel, contact_id,
+    seniority, contact_industry, contact_region, contact_category, thread_id,
+    content_id, quantity
+  FROM events ORDER BY occur_time, event_id;
+DROP TABLE events;
+ALTER TABLE events_v5 RENAME TO events;
+CREATE UNIQUE INDEX events_by_id ON events (tenant, event_id);
+CREATE INDEX events_by_member ON events (tenant, member_id, occur_time);
+CREATE INDEX events_by_thread ON events (tenant, member_id, thread_id)
+  WHERE thread_id <> '';
+CREATE INDEX events_by_contact ON events (tenant, member_id, contact_id)
+  WHERE contact_id <> '';
+)sql";
+
 constexpr Migration kStoreMigrations[] = {
-    {1, kSchemaV1},
-    {2, kSchemaV2},
-    {3, kSchemaV3},
-    {4, kSchemaV4},
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3},
+    {4, kSchemaV4}, {5, kSchemaV5},
 };
 
 constexpr char kCreateMigrationsTable[] =

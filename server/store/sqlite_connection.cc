@@ -51,24 +51,22 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
 }
 
 absl::StatusOr<Statement> Connection::Prepare(absl::string_view sql) {
-  auto [it, inserted] = cache_.try_emplace(std::string(sql));
-  if (inserted) it->second = std::make_unique<CachedStatement>();
-  CachedStatement& cached = *it->second;
-  if (cached.stmt != nullptr && !cached.in_use) {
-    cached.in_use = true;
-    return Statement(cached.stmt, &cached.in_use);
+  auto it = cache_.find(sql);
+  if (it != cache_.end() && !it->second->in_use) {
+    it->second->in_use = true;
+    return Statement(it->second->stmt, &it->second->in_use);
   }
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-  if (rc != SQLITE_OK) {
-    if (cached.stmt == nullptr) cache_.erase(it);
-    return SqliteError(rc, db_, sql);
-  }
-  if (cached.stmt != nullptr) return Statement(stmt, nullptr);  // Nested.
-  cached.stmt = stmt;
-  cached.in_use = true;
-  return Statement(stmt, &cached.in_use);
+  if (rc != SQLITE_OK) return SqliteError(rc, db_, sql);
+  if (it != cache_.end()) return Statement(stmt, nullptr);  // Nested.
+  auto cached = std::make_unique<CachedStatement>();
+  cached->stmt = stmt;
+  cached->in_use = true;
+  bool* in_use = &cached->in_use;
+  cache_.emplace(std::string(sql), std::move(cached));
+  return Statement(stmt, in_use);
 }
 
 absl::Status Connection::Exec(const char* sql) {

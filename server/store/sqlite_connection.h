@@ -8,8 +8,8 @@
 
 #include <memory>
 #include <string>
-#include <unordered_map>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -38,9 +38,10 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
   ~Connection();
 
-  // The cached statement for `sql` (one statement), prepared on first use.
-  // When that statement is already in use (nested use), a fresh uncached one
-  // is returned. INTERNAL when `sql` does not compile.
+  // The cached statement for `sql` (one statement), prepared on first use:
+  // SQL is compiled once per connection, and a lookup copies nothing. When
+  // that statement is already in use (nested use), a fresh uncached one is
+  // returned. INTERNAL when `sql` does not compile.
   absl::StatusOr<Statement> Prepare(absl::string_view sql);
 
   // Runs `sql`, which may hold several statements and must return no rows
@@ -61,7 +62,7 @@ class Connection {
   explicit Connection(sqlite3* db);
 
   sqlite3* db_;
-  std::unordered_map<std::string, std::unique_ptr<CachedStatement>> cache_;
+  absl::flat_hash_map<std::string, std::unique_ptr<CachedStatement>> cache_;
 };
 
 enum class TransactionKind {

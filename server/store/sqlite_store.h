@@ -130,6 +130,8 @@ class SqliteStore final : public Store {
       const TenantId& tenant, int limit) override;
   absl::Status CompleteHistoryWork(const TenantId& tenant,
                                    const HistoryWork& work) override;
+  absl::Status CompleteHistoryWorkBatch(
+      const TenantId& tenant, absl::Span<const HistoryWork> work) override;
   absl::StatusOr<std::optional<absl::CivilDay>> RecordedThrough(
       const TenantId& tenant) override;
   absl::Status SetRecordedThrough(const TenantId& tenant,

@@ -112,6 +112,20 @@ absl::Status SqliteStore::CompleteHistoryWork(const TenantId& tenant,
   });
 }
 
+absl::Status SqliteStore::CompleteHistoryWorkBatch(
+    const TenantId& tenant, absl::Span<const HistoryWork> work) {
+  if (work.empty()) return absl::OkStatus();
+  return Write([&](Connection& conn) {
+    return InTransaction(conn, TransactionKind::kWrite, [&]() -> absl::Status {
+      for (const HistoryWork& entry : work) {
+        RAPPORT_RETURN_IF_ERROR(
+            internal::DeleteHistoryWorkIfVersion(conn, tenant, entry));
+      }
+      return absl::OkStatus();
+    });
+  });
+}
+
 absl::StatusOr<std::optional<absl::CivilDay>> SqliteStore::RecordedThrough(
     const TenantId& tenant) {
   std::optional<int64_t> day;

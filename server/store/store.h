@@ -294,6 +294,18 @@ class Store {
   virtual absl::Status CompleteHistoryWork(const TenantId& tenant,
                                            const HistoryWork& work) = 0;
 
+  // CompleteHistoryWork for each entry of `work`. The SQLite store does them
+  // all in one transaction (one disk sync); this default completes them in
+  // turn and stops at the first error.
+  virtual absl::Status CompleteHistoryWorkBatch(
+      const TenantId& tenant, absl::Span<const HistoryWork> work) {
+    for (const HistoryWork& entry : work) {
+      absl::Status status = CompleteHistoryWork(tenant, entry);
+      if (!status.ok()) return status;
+    }
+    return absl::OkStatus();
+  }
+
   // The last day for which every member of the tenant has a snapshot, as
   // recorded by SetRecordedThrough; nullopt before the first recording.
   virtual absl::StatusOr<std::optional<absl::CivilDay>> RecordedThrough(

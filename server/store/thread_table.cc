@@ -41,6 +41,14 @@ const std::string& ThreadsActiveInSql() {
   return *sql;
 }
 
+const std::string& SelectThreadSql() {
+  static const auto* sql = new std::string(
+      absl::StrCat("SELECT ", kThreadColumns,
+                   " FROM threads WHERE tenant = ?1 AND member_id = ?2"
+                   " AND thread_id = ?3"));
+  return *sql;
+}
+
 void BindThread(Statement& stmt, int first, const StoredThread& thread) {
   const model::ThreadState& s = thread.state;
   int i = first;
@@ -93,6 +101,18 @@ absl::Status PutThread(Connection& conn, const TenantId& tenant,
   put.BindText(2, member_id);
   BindThread(put, 3, thread);
   return put.Run();
+}
+
+absl::StatusOr<std::optional<StoredThread>> ReadThread(
+    Connection& conn, const TenantId& tenant, const std::string& member_id,
+    const std::string& thread_id) {
+  RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(SelectThreadSql()));
+  select.BindText(1, tenant);
+  select.BindText(2, member_id);
+  select.BindText(3, thread_id);
+  RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
+  if (!row) return std::optional<StoredThread>();
+  return std::optional<StoredThread>(ReadThread(select));
 }
 
 absl::StatusOr<std::vector<StoredThread>> ReadThreadsActiveIn(

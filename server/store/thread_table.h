@@ -4,6 +4,7 @@
 #ifndef RAPPORT_SERVER_STORE_THREAD_TABLE_H_
 #define RAPPORT_SERVER_STORE_THREAD_TABLE_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,13 @@ absl::Status PutThread(Connection& conn, const TenantId& tenant,
                        const std::string& member_id,
                        const StoredThread& thread);
 
+// The member's thread `thread_id` as stored, or nullopt.
+absl::StatusOr<std::optional<StoredThread>> ReadThread(
+    Connection& conn, const TenantId& tenant, const std::string& member_id,
+    const std::string& thread_id);
+
 // The member's threads with a message in [from, to], ordered by thread_id.
-// Reads the window's events through a covering index, then each thread's row.
+// Reads the window's events through events_by_member, then each thread's row.
 absl::StatusOr<std::vector<StoredThread>> ReadThreadsActiveIn(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     absl::Time from, absl::Time to);

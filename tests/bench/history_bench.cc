@@ -6,6 +6,9 @@
 //                         events each over the last 100 days: M x 90
 //                         snapshots (one iteration: one long operation).
 //   BM_NextDay/M/E        The pass of the following day: M snapshots.
+//   BM_LateEvents/M/E     After the backfill, one late event per member
+//                         dated 10 days back: the pass recomputes M x 10
+//                         snapshots and completes M history work entries.
 //   BM_RetentionStep/M/E  One retention step of 1000 events, cut-off in
 //                         the middle of the 100 days: the threads cross it,
 //                         so each step re-derives the threads it touches.
@@ -142,6 +145,55 @@ void RunPasses(benchmark::State& state, bool next_day) {
   state.counters["snapshots_per_s"] = benchmark::Counter(
       static_cast<double>(written), benchmark::Counter::kIsRate);
 }
+
+// Recorded history, then late events: what a pass after an ingest costs.
+void BM_LateEvents(benchmark::State& state) {
+  TempDir dir;
+  const int members = static_cast<int>(state.range(0));
+  auto store = Populate(dir.File("store.db"), members,
+                        static_cast<int>(state.range(1)), state);
+  if (store == nullptr) return;
+  const scoring::ScoringModel model = scoring::DefaultModel();
+  FakeClock clock(Now());
+  HistoryRecorder recorder(store.get(), &model, &clock, HistoryOptions{});
+  if (!recorder.RunOnce().ok()) {
+    state.SkipWithError("backfill failed");
+    return;
+  }
+  int64_t written = 0;
+  int round = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<model::Event> late;
+    for (int m = 0; m < members; ++m) {
+      model::Event& e = late.emplace_back();
+      e.event_id = absl::StrCat("late-", round, "-", m);
+      e.member_id = absl::StrCat("member-", m);
+      e.occur_time = Now() - absl::Hours(24 * 10);
+      e.type = EventType::kPostPublished;
+    }
+    ++round;
+    if (!store->AppendEvents("bench", late).ok()) {
+      state.SkipWithError("AppendEvents failed");
+      return;
+    }
+    state.ResumeTiming();
+    absl::StatusOr<int64_t> pass = recorder.RunOnce();
+    if (!pass.ok()) {
+      state.SkipWithError(pass.status().ToString().c_str());
+      return;
+    }
+    written += *pass;
+  }
+  state.counters["snapshots"] = static_cast<double>(written);
+  state.counters["snapshots_per_s"] = benchmark::Counter(
+      static_cast<double>(written), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_LateEvents)
+    ->Args({1000, 100})
+    ->Iterations(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 void BM_Backfill(benchmark::State& state) { RunPasses(state, false); }
 void BM_NextDay(benchmark::State& state) { RunPasses(state, true); }

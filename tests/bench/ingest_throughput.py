@@ -11,6 +11,9 @@ each batch with its aggregates to SQLite (WAL, synchronous=FULL).
 Baseline: the same rows, already parsed, inserted with one prepared INSERT
 into a flat table with the same primary key, 500 rows per transaction, same
 pragmas: what SQLite alone costs.
+
+Also prints the database's bytes per accepted event (the whole file, after
+rapportd closed it) and the share of the events table with its indexes.
 """
 
 import argparse
@@ -45,6 +48,19 @@ def baseline(rows, path, batch=500):
     return elapsed
 
 
+def storage(path):
+    """(file bytes, bytes of the events table and its indexes)."""
+    db = sqlite3.connect(path)
+    indexes = [r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE tbl_name = 'events'")]
+    marks = ",".join("?" * len(indexes))
+    events = db.execute(
+        f"SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN ({marks})",
+        indexes).fetchone()[0]
+    db.close()
+    return os.path.getsize(path), events
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rapportd", required=True)
@@ -68,6 +84,7 @@ def main():
     finally:
         server.terminate()
     accepted = int(summary["accepted"])
+    file_bytes, event_bytes = storage(os.path.join(tmp, "rapport.db"))
     e2e_seconds = float(summary.get("elapsedSeconds",
                                     summary.get("elapsed_seconds", 0)))
 
@@ -91,6 +108,10 @@ def main():
     print(f"plain batched SQLite insert (same rows):         "
           f"{plain_seconds:.2f} s, {plain_rate:,.0f} rows/s")
     print(f"end to end / plain insert: {e2e_rate / plain_rate:.2f}")
+    print(f"database: {file_bytes / accepted:.0f} bytes per event, of which "
+          f"the events table and its indexes {event_bytes / accepted:.0f}; "
+          f"plain table: "
+          f"{os.path.getsize(os.path.join(tmp, 'plain.db')) / len(rows):.0f}")
 
 
 if __name__ == "__main__":

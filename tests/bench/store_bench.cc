@@ -11,16 +11,21 @@
 //                          20 other events per member).
 //   BM_PlainBatchedInsert  The same rows, one plain prepared INSERT each into
 //                          one flat table, 500 per transaction: the floor.
+//   BM_IngestVsPlainInsert AppendEvents (audited) and a plain insert into a
+//                          table with the same primary key, batch for batch:
+//                          both rates, their ratio and bytes per event.
 //   BM_ReadActivity/N      ReadActivity over a 90-day window holding ~100
 //                          events, for a member with N events in history.
 #include <sqlite3.h>
 #include <stdlib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -281,69 +286,189 @@ BENCHMARK(BM_EraseContact)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
+// A flat table of events with one plain prepared INSERT, 500 rows per
+// transaction, the store's pragmas (WAL, synchronous=FULL): what SQLite alone
+// costs for the same rows. With `primary_key`, the table has the store's
+// idempotency key (tenant, event_id), as a real event table must.
+class PlainTable {
+ public:
+  ~PlainTable() {
+    sqlite3_finalize(insert_);
+    sqlite3_close(db_);
+  }
+
+  // An error message, or empty.
+  std::string Open(const std::string& path, bool primary_key) {
+    const std::string create = absl::StrCat(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+        "CREATE TABLE events (tenant TEXT, event_id TEXT, member_id TEXT, "
+        "occur_time INTEGER, type INTEGER, channel INTEGER, contact_id TEXT, "
+        "seniority INTEGER, contact_industry TEXT, contact_region TEXT, "
+        "contact_category INTEGER, thread_id TEXT, content_id TEXT, "
+        "quantity INTEGER",
+        primary_key ? ", PRIMARY KEY (tenant, event_id))" : ")");
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK ||
+        sqlite3_exec(db_, create.c_str(), nullptr, nullptr, nullptr) !=
+            SQLITE_OK ||
+        sqlite3_prepare_v2(db_,
+                           "INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5, "
+                           "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                           -1, &insert_, nullptr) != SQLITE_OK) {
+      return sqlite3_errmsg(db_);
+    }
+    return "";
+  }
+
+  // One transaction; an error message, or empty.
+  std::string Insert(const std::vector<model::Event>& batch) {
+    sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    for (const model::Event& e : batch) {
+      Text(1, "bench");
+      Text(2, e.event_id);
+      Text(3, e.member_id);
+      sqlite3_bind_int64(insert_, 4, absl::ToUnixMicros(e.occur_time));
+      sqlite3_bind_int64(insert_, 5, static_cast<int>(e.type));
+      sqlite3_bind_int64(insert_, 6, static_cast<int>(e.channel));
+      Text(7, e.contact.contact_id);
+      sqlite3_bind_int64(insert_, 8, static_cast<int>(e.contact.seniority));
+      Text(9, e.contact.industry);
+      Text(10, e.contact.region);
+      sqlite3_bind_int64(insert_, 11, static_cast<int>(e.contact.category));
+      Text(12, e.thread_id);
+      Text(13, e.content_id);
+      sqlite3_bind_int64(insert_, 14, e.quantity);
+      const int rc = sqlite3_step(insert_);
+      sqlite3_reset(insert_);
+      if (rc != SQLITE_DONE) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        return sqlite3_errmsg(db_);
+      }
+    }
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return sqlite3_errmsg(db_);
+    }
+    return "";
+  }
+
+ private:
+  void Text(int i, const std::string& s) {
+    sqlite3_bind_text(insert_, i, s.data(), static_cast<int>(s.size()),
+                      SQLITE_TRANSIENT);
+  }
+
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* insert_ = nullptr;
+};
+
 // The floor: the same rows into one flat table without any index.
 void BM_PlainBatchedInsert(benchmark::State& state) {
   TempDir dir;
-  sqlite3* db = nullptr;
-  if (sqlite3_open(dir.File("plain.db").c_str(), &db) != SQLITE_OK ||
-      sqlite3_exec(db,
-                   "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                   "CREATE TABLE events (tenant TEXT, event_id TEXT, "
-                   "member_id TEXT, occur_time INTEGER, type INTEGER, "
-                   "channel INTEGER, contact_id TEXT, seniority INTEGER, "
-                   "contact_industry TEXT, contact_region TEXT, "
-                   "contact_category INTEGER, thread_id TEXT, "
-                   "content_id TEXT, quantity INTEGER)",
-                   nullptr, nullptr, nullptr) != SQLITE_OK) {
-    state.SkipWithError(sqlite3_errmsg(db));
-    sqlite3_close(db);
+  PlainTable plain;
+  if (std::string error = plain.Open(dir.File("plain.db"), false);
+      !error.empty()) {
+    state.SkipWithError(error.c_str());
     return;
   }
-  sqlite3_stmt* insert = nullptr;
-  sqlite3_prepare_v2(db,
-                     "INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                     "?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                     -1, &insert, nullptr);
-  auto text = [insert](int i, const std::string& s) {
-    sqlite3_bind_text(insert, i, s.data(), static_cast<int>(s.size()),
-                      SQLITE_TRANSIENT);
-  };
   EventGenerator gen(MemberIds(kMembers), Start(), absl::Seconds(20), 1);
   for (auto _ : state) {
     state.PauseTiming();
     std::vector<model::Event> batch = gen.Batch(kBatchSize);
     state.ResumeTiming();
-    sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-    for (const model::Event& e : batch) {
-      text(1, "bench");
-      text(2, e.event_id);
-      text(3, e.member_id);
-      sqlite3_bind_int64(insert, 4, absl::ToUnixMicros(e.occur_time));
-      sqlite3_bind_int64(insert, 5, static_cast<int>(e.type));
-      sqlite3_bind_int64(insert, 6, static_cast<int>(e.channel));
-      text(7, e.contact.contact_id);
-      sqlite3_bind_int64(insert, 8, static_cast<int>(e.contact.seniority));
-      text(9, e.contact.industry);
-      text(10, e.contact.region);
-      sqlite3_bind_int64(insert, 11, static_cast<int>(e.contact.category));
-      text(12, e.thread_id);
-      text(13, e.content_id);
-      sqlite3_bind_int64(insert, 14, e.quantity);
-      if (sqlite3_step(insert) != SQLITE_DONE) {
-        state.SkipWithError(sqlite3_errmsg(db));
-      }
-      sqlite3_reset(insert);
-    }
-    if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-      state.SkipWithError(sqlite3_errmsg(db));
+    if (std::string error = plain.Insert(batch); !error.empty()) {
+      state.SkipWithError(error.c_str());
       break;
     }
   }
-  sqlite3_finalize(insert);
-  sqlite3_close(db);
   state.SetItemsProcessed(state.iterations() * kBatchSize);
 }
 BENCHMARK(BM_PlainBatchedInsert)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The database file after its connections closed (the log checkpointed).
+double FileBytes(const std::string& path) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  return error ? 0.0 : static_cast<double>(size);
+}
+
+constexpr int kRatioBatches = 400;
+
+// SqliteStore::AppendEvents (with its audit entry, as the server writes it)
+// next to a plain insert of the same rows into a table with the same
+// primary key, batch for batch, alternating so that both see the same disk.
+// Reports both rates, store/plain, and the bytes per event of each file.
+// The iteration time is the store's. by_member:0 sends events in time order
+// (each batch holds events of every member); by_member:1 sends each member's
+// history in turn, in time order (as `rapport demo --write_jsonl` writes it).
+void BM_IngestVsPlainInsert(benchmark::State& state) {
+  TempDir dir;
+  std::vector<std::string> members = MemberIds(kMembers);
+  std::unique_ptr<SqliteStore> store =
+      OpenWithMembers(dir.File("store.db"), members, state);
+  if (store == nullptr) return;
+  auto plain = std::make_unique<PlainTable>();
+  if (std::string error = plain->Open(dir.File("plain.db"), true);
+      !error.empty()) {
+    state.SkipWithError(error.c_str());
+    return;
+  }
+  EventGenerator gen(members, Start(), absl::Seconds(20), 1);
+  std::vector<model::Event> all = gen.Batch(kRatioBatches * kBatchSize);
+  if (state.range(0) == 1) {
+    std::stable_sort(all.begin(), all.end(),
+                     [](const model::Event& a, const model::Event& b) {
+                       return std::tie(a.member_id, a.occur_time) <
+                              std::tie(b.member_id, b.occur_time);
+                     });
+  }
+  AuditContext audit;
+  audit.principal = "key:0123456789abcdef";
+  audit.role = "integration";
+  audit.method = "/rapport.v1.ActivityService/IngestEvents";
+  double store_seconds = 0, plain_seconds = 0;
+  size_t next = 0;
+  for (auto _ : state) {
+    std::vector<model::Event> batch(all.begin() + next,
+                                    all.begin() + next + kBatchSize);
+    next += kBatchSize;
+    audit.time = batch.back().occur_time;
+    auto start = std::chrono::steady_clock::now();
+    auto outcomes = store->AppendEvents("bench", batch, &audit);
+    const double stored =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    if (!outcomes.ok()) {
+      state.SkipWithError(outcomes.status().ToString().c_str());
+      break;
+    }
+    start = std::chrono::steady_clock::now();
+    if (std::string error = plain->Insert(batch); !error.empty()) {
+      state.SkipWithError(error.c_str());
+      break;
+    }
+    plain_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    store_seconds += stored;
+    state.SetIterationTime(stored);
+  }
+  const double events = static_cast<double>(state.iterations() * kBatchSize);
+  store.reset();
+  plain.reset();
+  state.SetItemsProcessed(state.iterations() * kBatchSize);
+  state.counters["store_per_s"] = events / store_seconds;
+  state.counters["plain_per_s"] = events / plain_seconds;
+  state.counters["store/plain"] = plain_seconds / store_seconds;
+  state.counters["store_B/event"] = FileBytes(dir.File("store.db")) / events;
+  state.counters["plain_B/event"] = FileBytes(dir.File("plain.db")) / events;
+}
+// 400 batches: 200,000 events, enough for the indexes to outgrow a few pages.
+BENCHMARK(BM_IngestVsPlainInsert)
+    ->ArgName("by_member")
+    ->Arg(0)
+    ->Arg(1)
+    ->Iterations(kRatioBatches)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 // One member; state.range(0) events in history, of which ~100 fall in the
 // last 90 days (the window read), the rest in the years before. With

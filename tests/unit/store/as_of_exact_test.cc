@@ -328,7 +328,7 @@ TEST_F(AsOfExactTest, DayEdges) {
 }
 
 // Summing one day costs that day's events of one member: a range over the
-// events_by_time index, never a scan of the table.
+// events_by_member index, never a scan of the table.
 TEST(CountDayUpToPlanTest, IsARangeOfTheTimeIndex) {
   testing::TempDir dir;
   const std::string path = dir.path() + "/store.db";
@@ -347,7 +347,7 @@ TEST(CountDayUpToPlanTest, IsARangeOfTheTimeIndex) {
     details.push_back(plan->ColumnText(3));
   }
   const std::string all = absl::StrJoin(details, "\n");
-  EXPECT_NE(all.find("SEARCH events USING INDEX events_by_time (tenant=? AND "
+  EXPECT_NE(all.find("SEARCH events USING INDEX events_by_member (tenant=? AND "
                      "member_id=? AND occur_time>? AND occur_time<?)"),
             std::string::npos)
       << all;

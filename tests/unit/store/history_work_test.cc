@@ -116,6 +116,20 @@ TEST_F(HistoryWorkTest, CompletingAStaleVersionKeepsTheEntry) {
   EXPECT_TRUE(Work().empty());
 }
 
+// A batch completes each entry as CompleteHistoryWork would: current
+// versions go, a stale one stays, an unknown member is a no-op.
+TEST_F(HistoryWorkTest, CompletingABatchCompletesEachCurrentEntry) {
+  Append("acme", {Post("e1", "m1", OnDay(10)), Post("e2", "m2", OnDay(11)),
+                  Post("e3", "m3", OnDay(12))});
+  std::vector<HistoryWork> taken = Work();
+  ASSERT_EQ(taken.size(), 3u);
+  Append("acme", {Post("e4", "m2", OnDay(13))});
+  taken.push_back(HistoryWork{"ghost", March(1), 1});
+  ASSERT_TRUE(store_->CompleteHistoryWorkBatch("acme", taken).ok());
+  EXPECT_EQ(Describe(Work()), (std::vector<std::string>{"m2@2024-03-11"}));
+  EXPECT_TRUE(store_->CompleteHistoryWorkBatch("acme", {}).ok());
+}
+
 TEST_F(HistoryWorkTest, VersionsAreNeverHandedOutTwice) {
   // An entry completed, then new work for the same member: a completion of
   // the old entry that comes late must not remove the new one.

@@ -129,7 +129,11 @@ inline std::string DumpAggregates(const std::string& path,
   for (const char* sql :
        {"SELECT member_id, event_count, last_event_time FROM members "
         "WHERE tenant = ?1 ORDER BY member_id",
-        "SELECT * FROM events WHERE tenant = ?1 ORDER BY event_id",
+        // Every column but id, the row's place in ingest order.
+        "SELECT tenant, event_id, member_id, occur_time, type, channel, "
+        "contact_id, seniority, contact_industry, contact_region, "
+        "contact_category, thread_id, content_id, quantity "
+        "FROM events WHERE tenant = ?1 ORDER BY event_id",
         "SELECT * FROM daily_counts WHERE tenant = ?1 "
         "ORDER BY member_id, day, type, channel, seniority",
         "SELECT * FROM threads WHERE tenant = ?1 ORDER BY member_id, thread_id",
