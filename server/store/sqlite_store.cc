@@ -244,12 +244,26 @@ absl::StatusOr<std::optional<absl::Time>> SqliteStore::FindErasure(
 }
 
 void SqliteStore::ScrubLog() {
-  // After an erasure the write-ahead log still holds the pages as they were
-  // before it; copying the log into the database and truncating it leaves
-  // the erased rows nowhere. A reader holding an older snapshot can keep it
-  // from completing; the next checkpoint then finishes the job.
+  // secure_delete zeroes an erased row's cells, but not the copies of them
+  // that SQLite leaves in a page's unallocated space when it rebalances the
+  // b-tree: only rewriting the database removes those. Then the write-ahead
+  // log holds the rewritten pages and the database file still the old ones;
+  // copying the log into the database and truncating it leaves the erased
+  // rows nowhere. A reader on an older snapshot (the caches re-read the
+  // changed members at once) keeps the checkpoint from completing: it is
+  // tried again for a while, and otherwise the next checkpoint finishes the
+  // job.
   absl::MutexLock lock(&writer_mu_);
-  writer_->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IgnoreError();
+  writer_->Exec("VACUUM").IgnoreError();
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    absl::StatusOr<internal::Statement> checkpoint =
+        writer_->Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    if (!checkpoint.ok()) return;
+    absl::StatusOr<bool> row = checkpoint->Step();
+    // The first column is 1 when the checkpoint could not complete.
+    if (row.ok() && *row && checkpoint->ColumnInt64(0) == 0) return;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
 }
 
 absl::StatusOr<model::MemberActivity> SqliteStore::ReadActivity(

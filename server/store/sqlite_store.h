@@ -171,8 +171,9 @@ class SqliteStore final : public Store {
   // there are no readers (":memory:").
   absl::Status Read(absl::FunctionRef<absl::Status(internal::Connection&)> body)
       ABSL_LOCKS_EXCLUDED(writer_mu_, pool_mu_);
-  // Checkpoints and truncates the write-ahead log after an erasure, so that
-  // no copy of an erased row stays in it; best effort.
+  // After an erasure: rewrites the database (VACUUM) and then checkpoints
+  // and truncates the write-ahead log, so that no copy of an erased row
+  // stays in the files; best effort.
   void ScrubLog() ABSL_LOCKS_EXCLUDED(writer_mu_);
 
   absl::Mutex writer_mu_;
