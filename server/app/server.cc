@@ -525,6 +525,10 @@ void RapportServer::Shutdown(absl::Duration grace) {
   parts_->retention.reset();  // Stops its thread; before the writer goes.
   parts_->writer.reset();     // Runs the writes already queued, then joins.
   parts_->metrics_endpoint.reset();
+  // The caches read the store on threads of their own: stopped (a build
+  // under way finishes or is cancelled) before the database closes.
+  parts_->outreach_cache.reset();
+  parts_->score_board.reset();
   parts_->store.reset();  // Closes the database.
 }
 

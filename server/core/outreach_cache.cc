@@ -195,6 +195,11 @@ absl::StatusOr<std::shared_ptr<const OutreachSnapshot>> OutreachCache::BuildAll(
   std::map<std::string, MemberReports> teams;
   std::map<std::string, std::string> team_of;
   for (const model::Member& m : all) {
+    {
+      // A large tenant's build takes a while: a stop does not wait for it.
+      absl::MutexLock lock(&mu_);
+      if (stop_) return absl::CancelledError("the outreach cache is stopping");
+    }
     absl::StatusOr<outreach::OutreachReport> report = ReadOutreachReport(
         *store_, job.tenant, m.member_id, job.now, kDays, options_.analysis);
     if (absl::IsNotFound(report.status())) continue;  // Deleted meanwhile.
