@@ -18,6 +18,19 @@ absl::CivilDay DayOf(absl::Time t) {
   return absl::ToCivilDay(t, absl::UTCTimeZone());
 }
 
+// Appends the members in `scored` to `members`, leaving out those deleted
+// while they were scored (NOT_FOUND); the first other error.
+absl::Status AppendScored(
+    std::vector<absl::StatusOr<std::shared_ptr<const MemberScore>>>& scored,
+    std::vector<std::shared_ptr<const MemberScore>>& members) {
+  for (auto& s : scored) {
+    if (absl::IsNotFound(s.status())) continue;
+    if (!s.ok()) return s.status();
+    members.push_back(*std::move(s));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Time PreviousInstant(absl::Time as_of, int days) {
@@ -152,11 +165,7 @@ ScoreBoard::ScoreAll(const store::TenantId& tenant, absl::Time as_of) {
   });
   std::vector<std::shared_ptr<const MemberScore>> members;
   members.reserve(scored.size());
-  for (auto& s : scored) {
-    if (absl::IsNotFound(s.status())) continue;  // Deleted meanwhile.
-    if (!s.ok()) return s.status();
-    members.push_back(*std::move(s));
-  }
+  if (absl::Status s = AppendScored(scored, members); !s.ok()) return s;
   return members;
 }
 
@@ -184,11 +193,7 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::Build(
                                             nullptr, details)
                               : member.status();
     });
-    for (auto& s : scored) {
-      if (absl::IsNotFound(s.status())) continue;  // Deleted.
-      if (!s.ok()) return s.status();
-      members.push_back(*std::move(s));
-    }
+    if (absl::Status s = AppendScored(scored, members); !s.ok()) return s;
   }
   scoring::RankOptions rank_options;
   rank_options.min_group_size = options_.min_group_size;
@@ -378,11 +383,7 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::BuildDay(
   });
   std::vector<std::shared_ptr<const MemberScore>> members;
   members.reserve(scored.size());
-  for (auto& s : scored) {
-    if (absl::IsNotFound(s.status())) continue;  // Deleted meanwhile.
-    if (!s.ok()) return s.status();
-    members.push_back(*std::move(s));
-  }
+  if (absl::Status s = AppendScored(scored, members); !s.ok()) return s;
   scoring::RankOptions rank_options;
   rank_options.min_group_size = options_.min_group_size;
   return std::make_shared<const Board>(end, std::move(members), rank_options);
