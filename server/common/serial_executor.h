@@ -4,20 +4,17 @@
 #ifndef RAPPORT_SERVER_COMMON_SERIAL_EXECUTOR_H_
 #define RAPPORT_SERVER_COMMON_SERIAL_EXECUTOR_H_
 
-#include <deque>
 #include <functional>
-#include <thread>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "server/common/worker_pool.h"
 
 namespace rapport {
 
 // Thread-safe. The destructor runs every task already posted, then joins.
+// A WorkerPool of one thread whose queue has no bound.
 class SerialExecutor {
  public:
-  SerialExecutor();
-  ~SerialExecutor();
+  SerialExecutor() = default;
   SerialExecutor(const SerialExecutor&) = delete;
   SerialExecutor& operator=(const SerialExecutor&) = delete;
 
@@ -25,12 +22,7 @@ class SerialExecutor {
   void Post(std::function<void()> task);
 
  private:
-  void Loop();
-
-  absl::Mutex mu_;
-  std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  WorkerPool pool_{1, static_cast<size_t>(-1)};
 };
 
 }  // namespace rapport
