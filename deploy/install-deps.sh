@@ -10,7 +10,7 @@ build_pkgs=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   grpc-proto libabsl-dev prometheus-cpp-dev libcivetweb-dev zlib1g-dev
   libsqlite3-dev libssl-dev openssl
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libgsl-dev
 )
 test_pkgs=(
   python3 python3-grpcio python3-protobuf procps curl

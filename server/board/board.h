@@ -20,6 +20,7 @@
 #include "server/model/enums.h"
 #include "server/model/member.h"
 #include "server/outreach/stats.h"
+#include "server/scoring/forecast.h"
 #include "server/scoring/rank.h"
 #include "server/scoring/score.h"
 
@@ -41,6 +42,9 @@ struct MemberScore {
   // before the board's day, the score the daily history records for it.
   scoring::MemberTotals totals_7d_ago;
   OutreachSummary outreach_30d;  // Over kOutreachSummaryDays.
+  // Where the score heads with no new events (scoring::ProjectScore) from
+  // the board's time. Empty on a past day's board.
+  scoring::Forecast forecast;
   double change_7d() const { return totals.total - totals_7d_ago.total; }
 };
 
