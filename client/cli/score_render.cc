@@ -87,6 +87,35 @@ std::string RenderScore(const rapport::v1::Score& s) {
   }
   absl::StrAppend(&out, "\n", RenderRank("industry", s.industry_rank()),
                   RenderRank("team", s.network_rank()));
+  absl::StrAppend(&out, RenderForecast(s));
+  return out;
+}
+
+std::string RenderForecast(const rapport::v1::Score& s) {
+  if (s.forecasts().empty()) return "";
+  std::string out = "\nWith nothing more done:\n";
+  std::vector<Table::Column> columns = {{"  IN"}, {"ON"}};
+  for (const char* h :
+       {"TOTAL", "BRAND", "FIND", "ENGAGE", "RELATE", "CHANGE"}) {
+    columns.push_back({h, true});
+  }
+  Table table(std::move(columns));
+  for (const rapport::v1::ScoreForecast& f : s.forecasts()) {
+    std::vector<std::string> row = {
+        absl::StrCat("  ", f.horizon_days(), " days"), FormatDate(f.as_of())};
+    AddScoreCells(row, f.total(), f.pillars(), f.change());
+    table.AddRow(std::move(row));
+  }
+  absl::StrAppend(&out, table.Render());
+  const std::string floor = Points(s.score_floor());
+  if (s.has_below_floor_time()) {
+    absl::StrAppend(&out, "  falls below ", floor, " on ",
+                    FormatDate(s.below_floor_time()), "\n");
+  } else if (s.total() < s.score_floor()) {
+    absl::StrAppend(&out, "  already below ", floor, "\n");
+  } else {
+    absl::StrAppend(&out, "  stays at or above ", floor, " for 30 days\n");
+  }
   return out;
 }
 

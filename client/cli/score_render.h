@@ -12,6 +12,10 @@ namespace rapport::cli {
 // explanations, the two ranks and the 7-day change.
 std::string RenderScore(const rapport::v1::Score& score);
 
+// The score's forecasts (nothing more done) and the day it falls below the
+// score floor; empty when the score has no forecast.
+std::string RenderForecast(const rapport::v1::Score& score);
+
 // One row per score (total, pillars, 7-day change) and the missing ids.
 std::string RenderBatchScores(const rapport::v1::BatchGetScoresResponse& r);
 

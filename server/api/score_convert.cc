@@ -56,8 +56,28 @@ void ToProto(const std::string& group, const scoring::GroupRank* rank,
   AddPillars(rank->pillar_averages, out->mutable_pillar_averages());
 }
 
+void AddForecasts(const board::MemberScore& member, absl::Time as_of,
+                  double score_floor, v1::Score* out) {
+  out->set_score_floor(score_floor);
+  if (member.forecast.empty()) return;
+  for (int days : scoring::kForecastHorizons) {
+    const scoring::MemberTotals& t = member.forecast.At(days, member.totals);
+    v1::ScoreForecast* f = out->add_forecasts();
+    f->set_horizon_days(days);
+    ToProtoTime(as_of + absl::Hours(24) * days, f->mutable_as_of());
+    f->set_total(t.total);
+    AddPillars(t.pillars, f->mutable_pillars());
+    f->set_change(t.total - member.totals.total);
+  }
+  if (std::optional<absl::CivilDay> day = scoring::FirstDayBelow(
+          member.forecast, member.totals.total, score_floor)) {
+    ToProtoTime(absl::FromCivil(*day, absl::UTCTimeZone()),
+                out->mutable_below_floor_time());
+  }
+}
+
 void ToProto(const board::Board& board, const board::MemberScore& member,
-             v1::Score* out) {
+             double score_floor, v1::Score* out) {
   const std::string& id = member.member.member_id;
   out->set_member_id(id);
   out->set_display_name(member.member.display_name);
@@ -67,6 +87,7 @@ void ToProto(const board::Board& board, const board::MemberScore& member,
           out->mutable_industry_rank());
   ToProto(member.member.team, board.TeamRank(id), out->mutable_network_rank());
   out->set_change_7d(member.change_7d());
+  AddForecasts(member, board.as_of(), score_floor, out);
 }
 
 void ToProto(const board::MemberScore& member, int rank,
@@ -78,6 +99,9 @@ void ToProto(const board::MemberScore& member, int rank,
   out->set_total(member.totals.total);
   AddPillars(member.totals.pillars, out->mutable_pillars());
   out->set_change_7d(member.change_7d());
+  if (!member.forecast.empty()) {
+    out->set_forecast_7d(member.forecast.At(7, member.totals).total);
+  }
 }
 
 void ToProto(const core::HistoryPoint& point, v1::ScorePoint* out) {

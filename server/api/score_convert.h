@@ -20,12 +20,19 @@ void ToProto(const scoring::ScoreResult& score, v1::Score* out);
 void ToProto(const std::string& group, const scoring::GroupRank* rank,
              v1::Rank* out);
 
-// The whole score of a board member, with ranks and 7-day change.
+// The whole score of a board member, with ranks, 7-day change and
+// forecasts; `score_floor`: the tenant's (core::ScoreQueries::ScoreFloor),
+// which below_floor_time is of.
 void ToProto(const board::Board& board, const board::MemberScore& member,
-             v1::Score* out);
+             double score_floor, v1::Score* out);
 
-// A leaderboard row: the member, their rank in the ordering, totals and
-// 7-day change.
+// Score.forecasts, score_floor and below_floor_time of a member of a board
+// as of `as_of`.
+void AddForecasts(const board::MemberScore& member, absl::Time as_of,
+                  double score_floor, v1::Score* out);
+
+// A leaderboard row: the member, their rank in the ordering, totals, 7-day
+// change and 7-day forecast.
 void ToProto(const board::MemberScore& member, int rank,
              v1::LeaderboardEntry* out);
 

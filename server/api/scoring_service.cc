@@ -120,9 +120,10 @@ absl::StatusOr<std::string> ScoringServiceImpl::DoGetScore(
                    request.member_id());
   }
   const board::Board& b = *found->board;
-  return b.Memo(request.member_id(), [&b](const board::MemberScore& m) {
+  const double floor = scores_->ScoreFloor(principal->tenant);
+  return b.Memo(request.member_id(), [&b, floor](const board::MemberScore& m) {
     v1::GetScoreResponse response;
-    ToProto(b, m, response.mutable_score());
+    ToProto(b, m, floor, response.mutable_score());
     return response.SerializeAsString();
   });
 }
@@ -180,7 +181,8 @@ absl::Status ScoringServiceImpl::DoBatchGetScores(
     if (m == nullptr) {
       response->add_missing_member_ids(id);
     } else {
-      ToProto(*found.board, *m, response->add_scores());
+      ToProto(*found.board, *m, scores_->ScoreFloor(principal->tenant),
+              response->add_scores());
     }
   }
   if (reads_ != nullptr) {

@@ -132,6 +132,7 @@ absl::StatusOr<std::string> LeaderboardPageFor(
   web::LeaderboardPageOptions options;
   options.team = request.team;
   options.decline_points = settings.decline_points;
+  options.score_floor = settings.score_floor;
   const auth::Permission permission = auth::Permission::kPageRead;
   switch (viewer.role) {
     case auth::Role::kAdmin:

@@ -56,6 +56,7 @@ class HttpGate {
 
 struct PageSettings {
   double decline_points = 5;
+  double score_floor = 40;
 };
 
 // The leaderboard page for `request` (its viewer; none: an admin of

@@ -35,6 +35,10 @@ ABSL_FLAG(double, decline_points, 5,
           "a member whose SSI fell by at least this many points in 7 days is "
           "declining: the default of ListDecliningMembers' min_drop, the "
           "page's badge and rapport_team_members_declining (> 0, <= 100)");
+ABSL_FLAG(double, score_floor, 40,
+          "the SSI below which a member is flagged as falling behind, for "
+          "tenants that set none: forecasts give the day a score would cross "
+          "it (> 0, <= 100)");
 ABSL_FLAG(int, metrics_member_top_k, 10,
           "export per-member metrics only for the best and the worst K "
           "members of each team (0-10000; 0 for none)");
@@ -119,6 +123,7 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->db_path = absl::GetFlag(FLAGS_db);
   options->metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options->decline_points = absl::GetFlag(FLAGS_decline_points);
+  options->score_floor = absl::GetFlag(FLAGS_score_floor);
   options->metrics_member_top_k = absl::GetFlag(FLAGS_metrics_member_top_k);
   options->metrics_all_members = absl::GetFlag(FLAGS_metrics_all_members);
   options->max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
@@ -160,6 +165,9 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   // Written so that NaN fails too.
   if (!(options->decline_points > 0) || options->decline_points > 100) {
     return "--decline_points must be greater than 0 and at most 100";
+  }
+  if (!(options->score_floor > 0) || options->score_floor > 100) {
+    return "--score_floor must be greater than 0 and at most 100";
   }
   if (options->metrics_member_top_k < 0 ||
       options->metrics_member_top_k > 10000) {

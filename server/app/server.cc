@@ -37,6 +37,7 @@
 #include "server/core/outreach_reports.h"
 #include "server/core/recommendations.h"
 #include "server/core/scores.h"
+#include "server/core/top_actions.h"
 #include "server/engine/history_recorder.h"
 #include "server/engine/retention.h"
 #include "server/metrics/grpc_server_metrics.h"
@@ -54,6 +55,10 @@ constexpr const char* kServiceNames[] = {
     "rapport.v1.ActivityService", "rapport.v1.ScoringService",
     "rapport.v1.OutreachService", "rapport.v1.RecommendationService",
     "rapport.v1.AdminService"};
+
+// Members at risk whose top action one scrape computes afresh (each costs a
+// read of the member's aggregates); the others keep the one found before.
+constexpr int kTopActionsPerScrape = 50;
 
 // Declared in the order they are built; destroyed in reverse.
 struct RapportServer::Parts {
@@ -74,6 +79,7 @@ struct RapportServer::Parts {
   std::unique_ptr<core::ScoreQueries> scores;
   std::unique_ptr<core::OutreachReports> outreach_reports;
   std::unique_ptr<core::NextActions> next_actions;
+  std::unique_ptr<core::TopActions> top_actions;  // For the metrics.
   std::unique_ptr<auth::ApiKeyVerifier> api_keys;
   config::v1::AuthConfig auth_config;
   std::unique_ptr<auth::OidcVerifier> oidc;
@@ -110,7 +116,8 @@ std::string ConfigurationSummary(const ServerOptions& options,
                       " audit_reads=", options.audit_reads ? "on" : "off",
                       " history_days=", options.history.backfill_days,
                       " retention_days=", options.retention_days,
-                      " decline_points=", options.decline_points);
+                      " decline_points=", options.decline_points,
+                      " score_floor=", options.score_floor);
 }
 
 // Records the configuration in each tenant's audit trail when it differs
@@ -311,7 +318,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
                                                 parts->outreach_cache.get()});
   parts->scores = std::make_unique<core::ScoreQueries>(
       parts->store.get(), parts->score_board.get(),
-      core::ScoreQueryOptions{.decline_points = options.decline_points});
+      core::ScoreQueryOptions{.decline_points = options.decline_points,
+                              .score_floor = options.score_floor});
   parts->outreach_reports = std::make_unique<core::OutreachReports>(
       parts->store.get(), parts->score_board.get(), parts->outreach_cache.get(),
       core::OutreachReportOptions{.min_group_size =
@@ -319,6 +327,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->next_actions = std::make_unique<core::NextActions>(
       parts->store.get(), parts->score_board.get(),
       core::NextActionsOptions{.min_group_size = options.board.min_group_size});
+  parts->top_actions = std::make_unique<core::TopActions>(
+      parts->next_actions.get(), clock, kTopActionsPerScrape);
   parts->api_keys = std::make_unique<auth::ApiKeyVerifier>(
       parts->store.get(), clock, parts->writer.get(),
       auth::ApiKeyVerifierOptions{.cache_ttl = options.auth.key_cache_ttl});
@@ -428,19 +438,27 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
           });
     }
     // Each scrape carries its viewer's tenant's leaderboard series.
+    metrics::LeaderboardMetricsOptions leaderboard{
+        .member_top_k = options.metrics_member_top_k,
+        .all_members = options.metrics_all_members,
+        .decline_points = options.decline_points,
+        .score_floor = options.score_floor,
+        .top_action = [top = parts->top_actions.get()](
+                          const std::string& tenant,
+                          const board::MemberScore& member) {
+          return top->For(tenant, member);
+        }};
     parts->metrics_endpoint->SetTenantFamilies(
-        [boards = parts->score_board.get(),
-         leaderboard = metrics::LeaderboardMetricsOptions{
-             .member_top_k = options.metrics_member_top_k,
-             .all_members = options.metrics_all_members,
-             .decline_points =
-                 options.decline_points}](const std::string& tenant) {
+        [boards = parts->score_board.get(), top = parts->top_actions.get(),
+         leaderboard = std::move(leaderboard)](const std::string& tenant) {
+          top->BeginRound();
           return metrics::TenantLeaderboardFamilies(boards, tenant,
                                                     leaderboard);
         });
     parts->metrics_endpoint->SetPageHandler(
         [boards = parts->score_board.get(), store = parts->store.get(),
-         settings = PageSettings{.decline_points = options.decline_points}](
+         settings = PageSettings{.decline_points = options.decline_points,
+                                 .score_floor = options.score_floor}](
             const metrics::PageRequest& request) {
           return LeaderboardPageFor(*boards, *store, api::kDefaultTenant,
                                     settings, request);

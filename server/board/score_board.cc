@@ -58,12 +58,13 @@ ScoreBoard::~ScoreBoard() {
 absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
     const store::TenantId& tenant, const model::Member& member,
     absl::Time as_of) {
-  return ScoreOne(tenant, member, as_of, nullptr);
+  return ScoreOne(tenant, member, as_of, nullptr, nullptr);
 }
 
 absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
     const store::TenantId& tenant, const model::Member& member,
-    absl::Time as_of, OutreachSummary* outreach_30d) {
+    absl::Time as_of, OutreachSummary* outreach_30d,
+    scoring::Forecast* forecast) {
   const absl::Time outreach_start =
       outreach::WindowStart(as_of, kOutreachSummaryDays);
   absl::Time from = as_of - absl::Hours(24) * model_->window_days;
@@ -77,7 +78,13 @@ absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
     outreach_30d->threads_started = stats.threads_started;
     outreach_30d->threads_answered = stats.threads_answered;
   }
-  return scoring::Score(*model_, member.profile, *activity, as_of);
+  scoring::ScoreResult score =
+      scoring::Score(*model_, member.profile, *activity, as_of);
+  if (forecast != nullptr) {
+    *forecast =
+        scoring::ProjectScore(*model_, member.profile, *activity, as_of, score);
+  }
+  return score;
 }
 
 absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreBoard::ScoreMember(
@@ -85,7 +92,8 @@ absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreBoard::ScoreMember(
     const scoring::MemberTotals* recorded_7d_ago, bool details) {
   auto entry = std::make_shared<MemberScore>();
   absl::StatusOr<scoring::ScoreResult> now =
-      ScoreOne(tenant, member, as_of, details ? &entry->outreach_30d : nullptr);
+      ScoreOne(tenant, member, as_of, details ? &entry->outreach_30d : nullptr,
+               details ? &entry->forecast : nullptr);
   if (!now.ok()) return now.status();
   entry->totals = scoring::TotalsOf(*now);
   if (!details) {

@@ -175,11 +175,13 @@ class ScoreBoard final : public store::MemberChangeListener {
   absl::StatusOr<std::shared_ptr<const Board>> RefreshCurrent(
       const store::TenantId& tenant, bool refresh_changes);
   // ScoreOne, also summarising the member's last 30 days of outreach in
-  // `outreach_30d` when not null (from the same read).
+  // `outreach_30d` and projecting the score in `forecast` when not null
+  // (from the same read).
   absl::StatusOr<scoring::ScoreResult> ScoreOne(const store::TenantId& tenant,
                                                 const model::Member& member,
                                                 absl::Time as_of,
-                                                OutreachSummary* outreach_30d);
+                                                OutreachSummary* outreach_30d,
+                                                scoring::Forecast* forecast);
   // `recorded_7d_ago`: the member's totals at PreviousInstant(as_of, 7)
   // from the daily history, or null to score them from the store.
   absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreMember(

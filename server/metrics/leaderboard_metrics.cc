@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <iterator>
+#include <optional>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "server/scoring/rank.h"
 
@@ -28,6 +32,8 @@ enum Family : size_t {
   kMemberReplyRatio,
   kMemberThreads,
   kMemberLastActivity,
+  kMemberForecast,
+  kMemberTopAction,
   kTeamMembers,
   kTeamAverage,
   kTeamMedian,
@@ -36,6 +42,8 @@ enum Family : size_t {
   kTeamDeclining,
   kTeamReplyRatio,
   kTeamThreads,
+  kTeamForecastAverage,
+  kTeamBelowFloor,
   kTenantMembers,
   kTenantExported,
   kScoresTimestamp,
@@ -56,6 +64,11 @@ std::vector<MetricFamily> EmptyFamilies() {
        "Threads the member started in the last 30 days."},
       {"rapport_member_last_activity_timestamp_seconds",
        "Unix time of the member's latest event."},
+      {"rapport_member_ssi_forecast",
+       "The member's SSI projected `horizon` ahead with nothing more done."},
+      {"rapport_member_top_action_points",
+       "The points the member's most valuable next action (its title in "
+       "`title`) is expected to add; for members at risk."},
       {"rapport_team_members", "Members in the team."},
       {"rapport_team_ssi_average", "Mean SSI of the team's members."},
       {"rapport_team_ssi_median", "Median SSI of the team's members."},
@@ -71,6 +84,12 @@ std::vector<MetricFamily> EmptyFamilies() {
        "30 days."},
       {"rapport_team_threads_started_30d",
        "Threads the team's members started in the last 30 days."},
+      {"rapport_team_ssi_forecast_average",
+       "Mean SSI of the team's members projected `horizon` ahead with "
+       "nothing more done."},
+      {"rapport_team_members_forecast_below_floor",
+       "Members at or above the score floor now whose SSI, with nothing more "
+       "done, falls below it within seven days."},
       {"rapport_tenant_members", "Members scored."},
       {"rapport_tenant_members_exported",
        "Members with per-member series in this scrape."},
@@ -98,17 +117,45 @@ Labels With(Labels labels, const char* name, std::string value) {
   return labels;
 }
 
-// True when the member at `index` of a team of `size` (ranked best first)
-// is exported.
-bool Exported(size_t index, size_t size,
-              const LeaderboardMetricsOptions& options) {
-  if (options.all_members) return true;
-  const size_t k = static_cast<size_t>(std::max(options.member_top_k, 0));
-  return index < k || index + k >= size;
+// The `horizon` label of a forecast `days` ahead.
+std::string HorizonLabel(int days) { return absl::StrCat(days, "d"); }
+
+// The 7-day fall of the member's forecast (>= 0); 0 without a forecast.
+double ForecastFall(const board::MemberScore& m) {
+  if (m.forecast.empty()) return 0;
+  return m.totals.total - m.forecast.At(7, m.totals).total;
 }
 
-void AddMember(std::vector<MetricFamily>& f, const Labels& team_labels,
-               const board::MemberScore& m) {
+// Which members of `team` (ranked best first) get per-member series: the
+// best and the worst member_top_k, and the member_top_k at risk with the
+// steepest forecast fall (or everyone, with all_members).
+std::vector<bool> ExportedMembers(const board::Group& team,
+                                  const LeaderboardMetricsOptions& options) {
+  const size_t n = team.ranked.size();
+  if (options.all_members) return std::vector<bool>(n, true);
+  std::vector<bool> exported(n, false);
+  const size_t k = static_cast<size_t>(std::max(options.member_top_k, 0));
+  std::vector<size_t> at_risk;
+  for (size_t i = 0; i < n; ++i) {
+    exported[i] = i < k || i + k >= n;
+    if (!exported[i] && AtRisk(*team.ranked[i], options.decline_points)) {
+      at_risk.push_back(i);
+    }
+  }
+  const size_t shown = std::min(k, at_risk.size());
+  std::partial_sort(at_risk.begin(), at_risk.begin() + shown, at_risk.end(),
+                    [&team](size_t a, size_t b) {
+                      const double fa = ForecastFall(*team.ranked[a]);
+                      const double fb = ForecastFall(*team.ranked[b]);
+                      return fa != fb ? fa > fb : a < b;
+                    });
+  for (size_t i = 0; i < shown; ++i) exported[at_risk[i]] = true;
+  return exported;
+}
+
+void AddMember(std::vector<MetricFamily>& f, const std::string& tenant,
+               const Labels& team_labels, const board::MemberScore& m,
+               const LeaderboardMetricsOptions& options) {
   Labels labels = With(With(team_labels, "industry", m.member.industry),
                        "member", m.member.member_id);
   Add(f[kMemberSsi], labels, m.totals.total);
@@ -124,6 +171,16 @@ void AddMember(std::vector<MetricFamily>& f, const Labels& team_labels,
     Add(f[kMemberLastActivity], labels,
         absl::ToDoubleSeconds(*m.member.last_event_time - absl::UnixEpoch()));
   }
+  if (m.forecast.empty()) return;
+  for (int days : scoring::kForecastHorizons) {
+    Add(f[kMemberForecast], With(labels, "horizon", HorizonLabel(days)),
+        m.forecast.At(days, m.totals).total);
+  }
+  if (options.top_action && AtRisk(m, options.decline_points)) {
+    if (std::optional<core::TopAction> top = options.top_action(tenant, m)) {
+      Add(f[kMemberTopAction], With(labels, "title", top->title), top->points);
+    }
+  }
 }
 
 // Adds the team's series and its exported members'; returns how many
@@ -133,11 +190,25 @@ size_t AddTeam(std::vector<MetricFamily>& f, const std::string& tenant,
                const LeaderboardMetricsOptions& options) {
   const Labels labels = {{"team", team.name}, {"tenant", tenant}};
   const size_t n = team.ranked.size();
+  const std::vector<bool> shown = ExportedMembers(team, options);
   size_t exported = 0;
+  std::array<double, std::size(scoring::kForecastHorizons)> forecast_sums{};
+  int64_t below_floor = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (Exported(i, n, options)) {
-      AddMember(f, labels, *team.ranked[i]);
+    const board::MemberScore& m = *team.ranked[i];
+    if (shown[i]) {
+      AddMember(f, tenant, labels, m, options);
       ++exported;
+    }
+    for (size_t h = 0; h < forecast_sums.size(); ++h) {
+      forecast_sums[h] +=
+          m.forecast.At(scoring::kForecastHorizons[h], m.totals).total;
+    }
+    const std::optional<absl::CivilDay> below =
+        scoring::FirstDayBelow(m.forecast, m.totals.total, options.score_floor);
+    if (below.has_value() &&
+        *below - absl::ToCivilDay(m.forecast.as_of, absl::UTCTimeZone()) <= 7) {
+      ++below_floor;
     }
   }
   const board::GroupSummary s = board::Summarize(team, options.decline_points);
@@ -155,10 +226,20 @@ size_t AddTeam(std::vector<MetricFamily>& f, const std::string& tenant,
   }
   Add(f[kTeamThreads], labels,
       static_cast<double>(s.outreach_30d.threads_started));
+  for (size_t h = 0; h < forecast_sums.size(); ++h) {
+    Add(f[kTeamForecastAverage],
+        With(labels, "horizon", HorizonLabel(scoring::kForecastHorizons[h])),
+        forecast_sums[h] / static_cast<double>(n));
+  }
+  Add(f[kTeamBelowFloor], labels, static_cast<double>(below_floor));
   return exported;
 }
 
 }  // namespace
+
+bool AtRisk(const board::MemberScore& member, double points) {
+  return !member.forecast.empty() && ForecastFall(member) >= points;
+}
 
 std::vector<MetricFamily> LeaderboardFamilies(
     absl::Span<const TenantBoard> boards,

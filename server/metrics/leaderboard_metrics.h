@@ -5,7 +5,9 @@
 #ifndef RAPPORT_SERVER_METRICS_LEADERBOARD_METRICS_H_
 #define RAPPORT_SERVER_METRICS_LEADERBOARD_METRICS_H_
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,8 +15,14 @@
 #include "prometheus/metric_family.h"
 #include "server/board/board.h"
 #include "server/board/score_board.h"
+#include "server/core/top_actions.h"
 
 namespace rapport::metrics {
+
+// The top action of `member` of `tenant`'s current board, or nullopt when
+// there is none (or it is not known yet). Called during a scrape.
+using TopActionLookup = std::function<std::optional<core::TopAction>(
+    const std::string& tenant, const board::MemberScore& member)>;
 
 struct LeaderboardMetricsOptions {
   // Per-member series only for the best and the worst `member_top_k` of
@@ -26,9 +34,20 @@ struct LeaderboardMetricsOptions {
   // scrape then grows with the number of reps.
   bool all_members = false;
   // A member is declining when their SSI fell by at least this many points
-  // in seven days.
+  // in seven days, and at risk when their forecast falls by at least as
+  // much in the next seven days. At-risk members get per-member series
+  // too (the steepest member_top_k of each team beyond the best and worst),
+  // with their top action when `top_action` is set.
   double decline_points = 5;
+  // Members projected below this SSI within seven days are counted by
+  // rapport_team_members_forecast_below_floor.
+  double score_floor = 40;
+  TopActionLookup top_action = nullptr;
 };
+
+// True when `member`'s forecast falls by at least `points` in the next
+// seven days.
+bool AtRisk(const board::MemberScore& member, double points);
 
 struct TenantBoard {
   std::string tenant;

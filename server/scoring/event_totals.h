@@ -12,12 +12,27 @@
 
 namespace rapport::scoring::internal {
 
+// A daily bucket that counts (a known type, a positive count), its day as a
+// day number (Recency::DayNumberOf): the buckets prepared once for scoring
+// the same activity at many instants (forecasts).
+struct DayCount {
+  int type = 0;
+  int64_t day_number = 0;
+  int64_t count = 0;
+};
+
+// The buckets of `daily` that count, in their order.
+std::vector<DayCount> PrepareDaily(const std::vector<model::DailyCount>& daily);
+
 class EventTotals {
  public:
   // Sums the buckets inside the window; buckets outside it, of an unknown
   // type, or with a count <= 0 are ignored.
   EventTotals(const std::vector<model::DailyCount>& daily,
               const Recency& recency);
+  // The same from prepared buckets (PrepareDaily(daily)): equal totals,
+  // bit for bit.
+  EventTotals(const std::vector<DayCount>& daily, const Recency& recency);
 
   // The plain number of events of `type` in the window.
   int64_t Count(model::EventType type) const {

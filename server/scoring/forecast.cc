@@ -3,12 +3,16 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "server/scoring/event_totals.h"
+#include "server/scoring/pillars.h"
+#include "server/scoring/recency.h"
+
 namespace rapport::scoring {
 
 const MemberTotals& Forecast::At(int days, const MemberTotals& current) const {
-  if (days <= 0) return current;
-  const size_t index = std::min<size_t>(static_cast<size_t>(days),
-                                        daily.size()) - 1;
+  if (days <= 0 || daily.empty()) return current;
+  const size_t index =
+      std::min<size_t>(static_cast<size_t>(days), daily.size()) - 1;
   return daily[index];
 }
 
@@ -23,10 +27,26 @@ Forecast ProjectScore(const ScoringModel& model, const model::Profile& profile,
     }
   }
   Forecast forecast;
+  forecast.as_of = as_of;
   forecast.daily.reserve(kForecastDays);
+  if (activity.daily.empty() && activity.threads.empty() &&
+      activity.contacts.empty()) {
+    // The profile alone: nothing to age.
+    forecast.daily.assign(kForecastDays, TotalsOf(current));
+    return forecast;
+  }
+  // The buckets' days converted once, not once a day projected.
+  const std::vector<internal::DayCount> buckets =
+      internal::PrepareDaily(activity.daily);
   for (int d = 1; d <= kForecastDays; ++d) {
-    const ScoreResult later =
-        Score(model, profile, activity, as_of + absl::Hours(24) * d);
+    const internal::Recency recency(model.window_days, model.half_life_days,
+                                    as_of + absl::Hours(24) * d);
+    const internal::EventTotals events(buckets, recency);
+    const ScoreResult later = internal::ScoreIn({.model = model,
+                                                 .profile = profile,
+                                                 .activity = activity,
+                                                 .recency = recency,
+                                                 .events = events});
     MemberTotals totals;
     for (size_t p = 0; p < lowest.size() && p < later.pillars.size(); ++p) {
       const std::vector<ComponentScore>& components =
@@ -48,9 +68,10 @@ Forecast ProjectScore(const ScoringModel& model, const model::Profile& profile,
 
 std::optional<absl::CivilDay> FirstDayBelow(const Forecast& forecast,
                                             double current_total,
-                                            absl::Time as_of, double floor) {
+                                            double floor) {
   if (current_total < floor) return std::nullopt;
-  const absl::CivilDay today = absl::ToCivilDay(as_of, absl::UTCTimeZone());
+  const absl::CivilDay today =
+      absl::ToCivilDay(forecast.as_of, absl::UTCTimeZone());
   for (size_t i = 0; i < forecast.daily.size(); ++i) {
     if (forecast.daily[i].total < floor) {
       return today + static_cast<absl::civil_diff_t>(i + 1);

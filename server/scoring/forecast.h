@@ -35,13 +35,14 @@ inline constexpr int kForecastHorizons[] = {7, 14, 30};
 
 // A member's projection, day by day.
 struct Forecast {
+  absl::Time as_of;  // The instant projected from.
   // daily[d - 1]: the projected figures at as_of + d days, d = 1 ..
   // kForecastDays. Empty when no forecast was computed (a past day's board).
   std::vector<MemberTotals> daily;
 
   bool empty() const { return daily.empty(); }
-  // The projection `days` ahead: `current` for days <= 0, the last day for
-  // days beyond the forecast. Requires !empty() for days > 0.
+  // The projection `days` ahead: `current` for days <= 0 and without a
+  // forecast, the last day for days beyond it.
   const MemberTotals& At(int days, const MemberTotals& current) const;
 };
 
@@ -51,13 +52,13 @@ Forecast ProjectScore(const ScoringModel& model, const model::Profile& profile,
                       const model::MemberActivity& activity, absl::Time as_of,
                       const ScoreResult& current);
 
-// The first UTC day on which the projected total is below `floor`, when the
-// total at as_of is at or above it; nullopt otherwise (already below, or
-// at or above for the whole forecast). Scores change only at UTC midnight
-// when nothing happens, so the projection holds from that day's start.
+// The first UTC day on which the projected total is below `floor`, when
+// `current_total` (the total at forecast.as_of) is at or above it; nullopt
+// otherwise (already below, at or above for the whole forecast, or no
+// forecast). Scores change only at UTC midnight when nothing happens, so
+// the projection holds from that day's start.
 std::optional<absl::CivilDay> FirstDayBelow(const Forecast& forecast,
-                                            double current_total,
-                                            absl::Time as_of, double floor);
+                                            double current_total, double floor);
 
 }  // namespace rapport::scoring
 

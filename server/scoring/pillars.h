@@ -24,6 +24,9 @@ struct Context {
   const EventTotals& events;
 };
 
+// The score of ctx's member: the four pillars and their sum (Score()).
+ScoreResult ScoreIn(const Context& ctx);
+
 // Each returns the pillar with its components in a fixed order and score =
 // the sum of their points.
 PillarScore ScoreProfessionalBrand(const Context& ctx);   // brand.cc

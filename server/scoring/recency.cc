@@ -25,6 +25,7 @@ Recency::Recency(int window_days, double half_life_days, absl::Time as_of)
   if (finite_) {
     as_of_day_ = absl::ToCivilDay(as_of, absl::UTCTimeZone());
     as_of_day_number_ = DayNumber(as_of);
+    well_before_ = as_of - absl::Hours(24 * (window_days_ + 1));
   }
   weights_.resize(window_days_);
   double sum = 0;
@@ -48,7 +49,7 @@ int Recency::AgeOf(absl::CivilDay day) const {
 int Recency::AgeOf(absl::Time t) const {
   if (!finite_ || t > as_of_) return -1;
   // Well before the first day of the window (also catches InfinitePast).
-  if (t < as_of_ - absl::Hours(24 * (window_days_ + 1))) return -1;
+  if (t < well_before_) return -1;
   // UTC days by arithmetic: a time zone lookup per time would dominate
   // the cost of a score.
   const int64_t age = as_of_day_number_ - DayNumber(t);

@@ -23,6 +23,13 @@ class Recency {
   // The age of an event on `day` / at `t`, or -1 when outside the window.
   int AgeOf(absl::CivilDay day) const;
   int AgeOf(absl::Time t) const;
+  // The age of an event on the day numbered `day_number` (DayNumberOf):
+  // AgeOf(day) without the calendar arithmetic.
+  int AgeOfDayNumber(int64_t day_number) const {
+    if (!finite_) return -1;
+    const int64_t age = as_of_day_number_ - day_number;
+    return age >= 0 && age < window_days_ ? static_cast<int>(age) : -1;
+  }
   int AgeOf(const std::optional<absl::Time>& t) const {
     return t.has_value() ? AgeOf(*t) : -1;
   }
@@ -43,8 +50,15 @@ class Recency {
 
   int window_days() const { return window_days_; }
 
+  // Days from 1970-01-01 to `day`.
+  static int64_t DayNumberOf(absl::CivilDay day) {
+    return day - absl::CivilDay(1970, 1, 1);
+  }
+
  private:
   absl::Time as_of_;
+  // Times before this are well before the window's first day.
+  absl::Time well_before_ = absl::InfinitePast();
   bool finite_;
   absl::CivilDay as_of_day_;
   int64_t as_of_day_number_ = 0;  // Days since 1970-01-01.

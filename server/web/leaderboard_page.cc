@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "server/board/decline.h"
 #include "server/scoring/rank.h"
@@ -166,7 +168,7 @@ void AppendRankOnlyRow(const MemberScore& m, int rank, std::string* out) {
   absl::StrAppend(out, "<td class=\"name\"><span class=\"dn\" title=\"", id,
                   "\">", HtmlEscape(m.member.display_name),
                   "</span><span class=\"id\">", id, "</span></td>");
-  absl::StrAppend(out, "<td class=\"ssi\" colspan=\"", 3 + kPillars.size(),
+  absl::StrAppend(out, "<td class=\"ssi\" colspan=\"", 4 + kPillars.size(),
                   "\"></td></tr>\n");
 }
 
@@ -179,12 +181,21 @@ void AppendMemberRow(const MemberScore& m, int rank,
   }
   const bool declining = board::IsDeclining(m, options.decline_points);
   const std::string id = HtmlEscape(m.member.member_id);
-  absl::StrAppend(out, "<tr", declining ? " class=\"declining\"" : "",
-                  " data-member=\"", id, "\" data-rank=\"", rank,
-                  "\" data-ssi=\"", One(m.totals.total), "\" data-change=\"",
-                  One(m.change_7d()), "\" data-trend=\"",
-                  TrendOf(m.change_7d()), "\" data-declining=\"",
-                  declining ? "true" : "false", "\">");
+  // Where the score heads with nothing more done, and the day it would
+  // cross the floor.
+  const double ahead = m.forecast.empty()
+                           ? 0
+                           : m.forecast.At(7, m.totals).total - m.totals.total;
+  const std::optional<absl::CivilDay> below =
+      scoring::FirstDayBelow(m.forecast, m.totals.total, options.score_floor);
+  absl::StrAppend(
+      out, "<tr", declining ? " class=\"declining\"" : "", " data-member=\"",
+      id, "\" data-rank=\"", rank, "\" data-ssi=\"", One(m.totals.total),
+      "\" data-change=\"", One(m.change_7d()), "\" data-trend=\"",
+      TrendOf(m.change_7d()), "\" data-declining=\"",
+      declining ? "true" : "false", "\" data-forecast-change=\"", One(ahead),
+      "\" data-below-floor=\"",
+      below.has_value() ? absl::FormatCivilTime(*below) : "", "\">");
   absl::StrAppend(out, "<td class=\"rank\">", rank, "</td>");
   absl::StrAppend(out, "<td class=\"name\"><span class=\"dn\" title=\"", id,
                   "\">", HtmlEscape(m.member.display_name),
@@ -194,9 +205,19 @@ void AppendMemberRow(const MemberScore& m, int rank,
   out->append("</td>");
   AppendPillarCells(m.totals, out);
   AppendChangeCell(m.change_7d(), out);
+  AppendChangeCell(ahead, out);
   absl::StrAppend(out, "<td class=\"flag\">",
-                  declining ? "<span class=\"badge\">declining</span>" : "",
-                  "</td></tr>\n");
+                  declining ? "<span class=\"badge\">declining</span>" : "");
+  if (below.has_value()) {
+    absl::StrAppend(out,
+                    " <span class=\"badge\" title=\"With nothing more "
+                    "done, the SSI falls below ",
+                    One(options.score_floor), " on ",
+                    absl::FormatCivilTime(*below), "\">below ",
+                    One(options.score_floor), " on ",
+                    absl::FormatCivilTime(*below), "</span>");
+  }
+  out->append("</td></tr>\n");
 }
 
 void AppendPillarHeaders(std::string* out) {
@@ -218,7 +239,9 @@ void AppendMemberTable(const Group& group, int limit,
       "<th class=\"w-ssi\">SSI</th>");
   AppendPillarHeaders(out);
   out->append(
-      "<th class=\"num w-chg\">7 days</th><th class=\"w-flag\"></th></tr>"
+      "<th class=\"num w-chg\">7 days</th>"
+      "<th class=\"num w-chg\" title=\"The change in the next 7 days with "
+      "nothing more done\">Next 7 days</th><th class=\"w-flag\"></th></tr>"
       "</thead><tbody>\n");
   const size_t shown =
       limit > 0 ? std::min(group.ranked.size(), static_cast<size_t>(limit))

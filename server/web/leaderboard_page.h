@@ -28,6 +28,9 @@ struct LeaderboardPageOptions {
   // A member is declining when their SSI changed by -decline_points or less
   // over seven days.
   double decline_points = 5;
+  // The SSI floor: a member whose forecast falls below it is flagged with
+  // the day it would.
+  double score_floor = 40;
   // The page reloads itself this often; 0 or less: never.
   int refresh_seconds = 30;
   // The page's heading and the start of its <title>.

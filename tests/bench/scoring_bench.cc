@@ -1,5 +1,6 @@
-// Score() for a member with a typical 90-day activity: an active rep's
-// daily buckets over every working day, ~80 threads and ~150 contacts.
+// Score() and ProjectScore() for a member with a typical 90-day activity: an
+// active rep's daily buckets over every working day, ~80 threads and ~150
+// contacts.
 // Run: build-*/tests/unit/scoring/scoring_bench
 #include <cstdint>
 #include <random>
@@ -12,6 +13,7 @@
 #include "server/model/activity.h"
 #include "server/model/enums.h"
 #include "server/model/member.h"
+#include "server/scoring/forecast.h"
 #include "server/scoring/model.h"
 #include "server/scoring/rank.h"
 #include "server/scoring/score.h"
@@ -89,6 +91,21 @@ void BM_ScoreTypicalMember(benchmark::State& state) {
   state.counters["contacts"] = static_cast<double>(activity.contacts.size());
 }
 BENCHMARK(BM_ScoreTypicalMember);
+
+// The 30-day forecast of the same member: what a board build adds per member
+// (the score itself is BM_ScoreTypicalMember). For a tenant of N members,
+// N times this is the forecasts' cost at refresh time on one core.
+void BM_ProjectTypicalMember(benchmark::State& state) {
+  const ScoringModel model = DefaultModel();
+  const model::Profile profile = TypicalProfile();
+  const model::MemberActivity activity = TypicalActivity();
+  const ScoreResult now = Score(model, profile, activity, kAsOf);
+  for (auto _ : state) {
+    Forecast f = ProjectScore(model, profile, activity, kAsOf, now);
+    benchmark::DoNotOptimize(f);
+  }
+}
+BENCHMARK(BM_ProjectTypicalMember);
 
 // The profile alone: the fixed cost (explanations, allocation).
 void BM_ScoreProfileOnly(benchmark::State& state) {

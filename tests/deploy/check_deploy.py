@@ -33,8 +33,10 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 # The alerts the deployment promises (docs/alerts.md describes each).
 ENGAGEMENT_ALERTS = {"RapportMemberSsiDropped", "RapportTeamSsiFalling",
-                     "RapportMemberInactive", "RapportMemberReplyRatioLow"}
+                     "RapportMemberInactive", "RapportMemberReplyRatioLow",
+                     "RapportMemberSsiProjectedDrop"}
 MEMBER_ALERTS = {"RapportMemberSsiDropped", "RapportMemberInactive",
+                 "RapportMemberSsiProjectedDrop",
                  "RapportMemberReplyRatioLow"}
 SERVICE_ALERTS = {"RapportDown", "RapportMetricsAbsent", "RapportHighErrorRatio",
                   "RapportHighLatency", "RapportScoresStale"}

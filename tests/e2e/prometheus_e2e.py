@@ -160,6 +160,15 @@ class PrometheusE2ETest(unittest.TestCase):
             cli("leaderboard", "--page_size=10", "--json"))
         cls.decliners = json.loads(
             cli("decliners", "--min_drop=5", "--page_size=100", "--json"))
+        cls.everyone = json.loads(
+            cli("leaderboard", "--page_size=100", "--json"))["entries"]
+        cls.top_actions = {}
+        for e in cls.everyone:
+            if e.get("forecast7d", 0.0) - e.get("total", 0.0) <= -5:
+                recs = json.loads(cli("recommend", f"--member={e['memberId']}",
+                                      "--max_results=1", "--json"))
+                cls.top_actions[e["memberId"]] = (
+                    recs.get("recommendations") or [{}])[0].get("title")
         key_file = os.path.join(d, "metrics.key")
         with open(key_file, "w") as f:
             f.write(cli("admin", "create-key", "--name=prometheus",
@@ -232,6 +241,33 @@ class PrometheusE2ETest(unittest.TestCase):
             self.assertAlmostEqual(float(a["value"]), member["change"], places=6)
             self.assertTrue(a["annotations"].get("summary"))
             self.assertTrue(a["annotations"].get("description"))
+
+    def test_projected_drop_alert_names_the_top_action(self):
+        at_risk = {e["memberId"]: e for e in self.everyone
+                   if e.get("forecast7d", 0.0) - e.get("total", 0.0) <= -5}
+        self.assertTrue(at_risk, "the demo org has reps heading down")
+
+        def active_alerts():
+            alerts = [a for a in self.prometheus.api("alerts")["alerts"]
+                      if a["labels"].get("alertname") ==
+                      "RapportMemberSsiProjectedDrop"]
+            found = {a["labels"].get("member") for a in alerts
+                     if a["state"] in ("pending", "firing")}
+            return alerts if found == set(at_risk) else None
+
+        alerts = self.prometheus.wait_for(
+            active_alerts, 60,
+            f"RapportMemberSsiProjectedDrop for {sorted(at_risk)}")
+        for a in alerts:
+            member = at_risk[a["labels"]["member"]]
+            self.assertEqual(a["labels"]["team"], member["team"])
+            self.assertAlmostEqual(float(a["value"]),
+                                   member["forecast7d"] - member["total"],
+                                   places=6)
+            title = self.top_actions[member["memberId"]]
+            if title:
+                self.assertIn(f"Worth most now: {title} (about",
+                              a["annotations"]["description"])
 
     def test_live_scrape_passes_promtool(self):
         with open(os.path.join(self.dir, "metrics.key")) as f:

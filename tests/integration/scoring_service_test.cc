@@ -444,5 +444,47 @@ TEST_F(ScoringServiceTest, DeletedMembersLeaveTheBoard) {
   EXPECT_EQ(Leaderboard(all).size(), 13u);
 }
 
+// Forecasts through the API: three horizons, each at its instant, never
+// rising; and a week later the real score is at least the 7-day forecast,
+// whether the member did nothing or posted in between.
+TEST_F(ScoringServiceTest, TheScoreLandsAtOrAboveItsForecast) {
+  LoadOrg();
+  std::map<std::string, v1::Score> before;
+  for (int i = 0; i < 14; ++i) {
+    const std::string id = absl::StrCat("m", 10 + i);
+    const v1::Score s = Score(id);
+    ASSERT_EQ(s.forecasts_size(), 3) << id;
+    const absl::Time as_of = api::FromProtoTime(s.as_of());
+    double previous = s.total();
+    for (const v1::ScoreForecast& f : s.forecasts()) {
+      EXPECT_EQ(api::FromProtoTime(f.as_of()),
+                as_of + absl::Hours(24) * f.horizon_days());
+      EXPECT_LE(f.total(), previous) << id << " " << f.horizon_days();
+      EXPECT_DOUBLE_EQ(f.change(), f.total() - s.total());
+      previous = f.total();
+    }
+    EXPECT_EQ(s.score_floor(), 40);
+    const v1::ScoreForecast& last = s.forecasts(2);
+    EXPECT_EQ(s.has_below_floor_time(),
+              s.total() >= s.score_floor() && last.total() < s.score_floor())
+        << id;
+    before[id] = s;
+  }
+  clock_.Advance(absl::Hours(24 * 7));
+  std::vector<v1::Event> posts;
+  for (int i = 0; i < 14; i += 2) {
+    const std::string id = absl::StrCat("m", 10 + i);
+    for (int d = 0; d < 3; ++d) {
+      posts.push_back(MakeEvent(absl::StrCat(id, "-later", d), id,
+                                clock_.Now() - absl::Hours(30 + 24 * d)));
+    }
+  }
+  Load(posts);
+  for (const auto& [id, s] : before) {
+    const v1::Score now = Score(id);
+    EXPECT_GE(now.total(), s.forecasts(0).total() - 1e-9) << id;
+  }
+}
+
 }  // namespace
 }  // namespace rapport::testing

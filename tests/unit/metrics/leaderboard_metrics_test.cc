@@ -30,6 +30,8 @@ struct Rep {
   int64_t started = 0;
   int64_t answered = 0;
   std::optional<absl::Time> last_event;
+  // Points lost per projected day; negative: no forecast.
+  double fall_per_day = -1;
 };
 
 std::shared_ptr<const board::MemberScore> ScoreOf(const Rep& rep) {
@@ -43,6 +45,15 @@ std::shared_ptr<const board::MemberScore> ScoreOf(const Rep& rep) {
   m->totals_7d_ago.total = rep.total_7d_ago;
   m->outreach_30d.threads_started = rep.started;
   m->outreach_30d.threads_answered = rep.answered;
+  if (rep.fall_per_day >= 0) {
+    m->forecast.as_of = kAsOf;
+    for (int d = 1; d <= scoring::kForecastDays; ++d) {
+      scoring::MemberTotals t;
+      t.total = std::max(0.0, rep.total - rep.fall_per_day * d);
+      for (double& p : t.pillars) p = t.total / 4;
+      m->forecast.daily.push_back(t);
+    }
+  }
   return m;
 }
 
@@ -115,7 +126,7 @@ std::map<std::string, double> ByLabel(const std::vector<MetricFamily>& families,
 }
 
 // Every member exported unless the options say otherwise.
-constexpr LeaderboardMetricsOptions kAllMembers{.all_members = true};
+const LeaderboardMetricsOptions kAllMembers{.all_members = true};
 
 std::vector<MetricFamily> Families(const std::vector<Rep>& reps,
                                    LeaderboardMetricsOptions options) {
@@ -336,6 +347,130 @@ TEST(LeaderboardMetricsTest, TenantSeriesAndEmptyBoards) {
   // No family is exported without a series.
   for (const MetricFamily& f : LeaderboardFamilies({}, {})) {
     ADD_FAILURE() << f.name << " exported with no board";
+  }
+}
+
+// Reps with forecasts: each loses 0 to 2 points a projected day.
+std::vector<Rep> WithForecasts(std::vector<Rep> reps, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> fall(0, 20);
+  for (Rep& r : reps) r.fall_per_day = fall(rng) / 10.0;
+  return reps;
+}
+
+double Projected(const Rep& r, int days) {
+  return std::max(0.0, r.total - r.fall_per_day * days);
+}
+
+TEST(LeaderboardMetricsTest, ForecastSeriesFollowTheForecastForAllInputs) {
+  const LeaderboardMetricsOptions options{
+      .all_members = true, .decline_points = 5, .score_floor = 40};
+  for (uint32_t seed = 1; seed <= 50; ++seed) {
+    SCOPED_TRACE(seed);
+    const std::vector<Rep> reps = WithForecasts(GenerateReps(seed), seed);
+    const auto families = Families(reps, options);
+    std::map<std::string, std::vector<const Rep*>> teams;
+    for (const Rep& r : reps) teams[r.team].push_back(&r);
+    for (int h : scoring::kForecastHorizons) {
+      const std::string horizon = absl::StrCat(h, "d");
+      std::map<std::string, double> member;
+      for (const ClientMetric& m :
+           FamilyNamed(families, "rapport_member_ssi_forecast")->metric) {
+        if (Label(m, "horizon") == horizon) {
+          member[Label(m, "member")] = m.gauge.value;
+        }
+      }
+      ASSERT_EQ(member.size(), reps.size());
+      for (const Rep& r : reps)
+        EXPECT_DOUBLE_EQ(member.at(r.id), Projected(r, h));
+      std::map<std::string, double> team;
+      for (const ClientMetric& m :
+           FamilyNamed(families, "rapport_team_ssi_forecast_average")->metric) {
+        if (Label(m, "horizon") == horizon)
+          team[Label(m, "team")] = m.gauge.value;
+      }
+      for (const auto& [name, members] : teams) {
+        double sum = 0;
+        for (const Rep* r : members) sum += Projected(*r, h);
+        EXPECT_NEAR(team.at(name), sum / members.size(), 1e-9) << name;
+      }
+    }
+    const auto below =
+        ByLabel(families, "rapport_team_members_forecast_below_floor", "team");
+    for (const auto& [name, members] : teams) {
+      int64_t n = 0;
+      for (const Rep* r : members) {
+        n += r->total >= 40 && Projected(*r, 7) < 40 ? 1 : 0;
+      }
+      EXPECT_EQ(below.at(name), static_cast<double>(n)) << name;
+    }
+  }
+}
+
+TEST(LeaderboardMetricsTest, MembersAtRiskAreExportedSteepestFirst) {
+  const LeaderboardMetricsOptions options{.member_top_k = 2,
+                                          .decline_points = 5};
+  for (uint32_t seed = 1; seed <= 50; ++seed) {
+    SCOPED_TRACE(seed);
+    const std::vector<Rep> reps = WithForecasts(GenerateReps(seed), seed);
+    const auto ssi =
+        ByLabel(Families(reps, options), "rapport_member_ssi", "member");
+    std::map<std::string, std::vector<Rep>> teams;
+    for (const Rep& r : reps) teams[r.team].push_back(r);
+    std::set<std::string> expected;
+    for (auto& [name, members] : teams) {
+      // Best first, ties by id: the board's order.
+      std::sort(members.begin(), members.end(), [](const Rep& a, const Rep& b) {
+        return a.total != b.total ? a.total > b.total : a.id < b.id;
+      });
+      std::vector<size_t> at_risk;
+      for (size_t i = 0; i < members.size(); ++i) {
+        if (i < 2 || i + 2 >= members.size()) {
+          expected.insert(members[i].id);
+        } else if (members[i].total - Projected(members[i], 7) >= 5) {
+          at_risk.push_back(i);
+        }
+      }
+      std::stable_sort(at_risk.begin(), at_risk.end(), [&](size_t a, size_t b) {
+        return members[a].total - Projected(members[a], 7) >
+               members[b].total - Projected(members[b], 7);
+      });
+      for (size_t i = 0; i < at_risk.size() && i < 2; ++i) {
+        expected.insert(members[at_risk[i]].id);
+      }
+    }
+    std::set<std::string> got;
+    for (const auto& [id, value] : ssi) got.insert(id);
+    EXPECT_EQ(got, expected);
+  }
+}
+
+TEST(LeaderboardMetricsTest, TopActionsOnlyForMembersAtRisk) {
+  LeaderboardMetricsOptions options{.all_members = true, .decline_points = 5};
+  options.top_action = [](const std::string& tenant,
+                          const board::MemberScore& m) {
+    return std::optional<core::TopAction>(core::TopAction{
+        .title = absl::StrCat("Act, ", m.member.member_id, " of ", tenant),
+        .points = m.totals.total / 10});
+  };
+  for (uint32_t seed = 1; seed <= 20; ++seed) {
+    SCOPED_TRACE(seed);
+    const std::vector<Rep> reps = WithForecasts(GenerateReps(seed), seed);
+    const auto families = Families(reps, options);
+    const MetricFamily* f =
+        FamilyNamed(families, "rapport_member_top_action_points");
+    std::map<std::string, const ClientMetric*> actions;
+    if (f != nullptr) {
+      for (const ClientMetric& m : f->metric) actions[Label(m, "member")] = &m;
+    }
+    for (const Rep& r : reps) {
+      const bool at_risk = r.total - Projected(r, 7) >= 5;
+      ASSERT_EQ(actions.contains(r.id), at_risk) << r.id;
+      if (!at_risk) continue;
+      EXPECT_EQ(Label(*actions.at(r.id), "title"),
+                absl::StrCat("Act, ", r.id, " of default"));
+      EXPECT_DOUBLE_EQ(actions.at(r.id)->gauge.value, r.total / 10);
+    }
   }
 }
 

@@ -6,6 +6,9 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "server/model/activity.h"
+#include "server/model/enums.h"
+#include "server/scoring/event_totals.h"
 
 namespace rapport::scoring::internal {
 namespace {
@@ -55,6 +58,49 @@ TEST(RecencyTest, InfiniteTimesAreOutside) {
   EXPECT_EQ(recency.AgeOf(std::nullopt), -1);
   const Recency never(90, 30, absl::InfiniteFuture());
   EXPECT_EQ(never.AgeOf(absl::FromUnixSeconds(0)), -1);
+}
+
+TEST(RecencyTest, DayNumbersAgeLikeDays) {
+  std::mt19937_64 rng(5);
+  std::uniform_int_distribution<int> offset(-400, 400);
+  const absl::Time as_of = absl::FromCivil(
+      absl::CivilSecond(2026, 11, 30, 13, 5, 0), absl::UTCTimeZone());
+  for (int shift = 0; shift < 40; ++shift) {
+    const Recency r(90, 14, as_of + absl::Hours(24) * shift);
+    for (int i = 0; i < 200; ++i) {
+      const absl::CivilDay day = absl::CivilDay(2026, 11, 30) + offset(rng);
+      EXPECT_EQ(r.AgeOfDayNumber(Recency::DayNumberOf(day)), r.AgeOf(day))
+          << day << " shift " << shift;
+    }
+  }
+}
+
+TEST(EventTotalsTest, PreparedBucketsSumTheSameBitForBit) {
+  std::mt19937_64 rng(6);
+  std::uniform_int_distribution<int> type(-1, model::kMaxEventType + 1);
+  std::uniform_int_distribution<int> age(-5, 120);
+  std::uniform_int_distribution<int> count(-2, 40);
+  const absl::Time as_of = absl::FromCivil(
+      absl::CivilSecond(2026, 11, 30, 13, 5, 0), absl::UTCTimeZone());
+  for (int member = 0; member < 100; ++member) {
+    std::vector<model::DailyCount> daily(200);
+    for (model::DailyCount& d : daily) {
+      d.day = absl::CivilDay(2026, 11, 30) - age(rng);
+      d.type = static_cast<model::EventType>(type(rng));
+      d.count = count(rng);
+    }
+    const std::vector<DayCount> prepared = PrepareDaily(daily);
+    for (int shift : {0, 1, 7, 30}) {
+      const Recency r(90, 14, as_of + absl::Hours(24) * shift);
+      const EventTotals plain(daily, r);
+      const EventTotals fast(prepared, r);
+      for (int t = 1; t <= model::kMaxEventType; ++t) {
+        const auto et = static_cast<model::EventType>(t);
+        EXPECT_EQ(fast.Count(et), plain.Count(et));
+        EXPECT_EQ(fast.Weighted(et), plain.Weighted(et));
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -309,5 +309,42 @@ TEST(LeaderboardPageTest, EmptyBoardSaysSo) {
   EXPECT_THAT(html, HasSubstr("No member has been scored yet"));
 }
 
+// A member losing `per_day` points a projected day from `total`.
+std::shared_ptr<const board::MemberScore> Falling(const std::string& id,
+                                                  double total,
+                                                  double per_day) {
+  auto m = std::make_shared<board::MemberScore>(
+      *ScoreOf({id, id, "Atlas", total, 0}));
+  m->forecast.as_of = kAsOf;
+  for (int d = 1; d <= scoring::kForecastDays; ++d) {
+    scoring::MemberTotals t;
+    t.total = total - per_day * d;
+    m->forecast.daily.push_back(t);
+  }
+  return m;
+}
+
+TEST(LeaderboardPageTest, ForecastsShowTheNextWeekAndTheDayBelowTheFloor) {
+  // 2024-06-01 12:00: rep-a falls 3 a day from 50 (below 40 on day 4,
+  // 2024-06-05), rep-b 0.1 a day from 45 (stays above 40 for 30 days),
+  // rep-c is already below.
+  std::vector<std::shared_ptr<const board::MemberScore>> members = {
+      Falling("rep-a", 50, 3), Falling("rep-b", 45, 0.1),
+      Falling("rep-c", 30, 1)};
+  const board::Board b(kAsOf, std::move(members), scoring::RankOptions{});
+  LeaderboardPageOptions options = TeamOptions("Atlas");
+  options.score_floor = 40;
+  const std::string html = RenderLeaderboardPage(b, options);
+  const std::vector<Row> rows = RowsOf(html);
+  ASSERT_NE(FindRow(rows, "rep-a"), nullptr);
+  EXPECT_EQ(FindRow(rows, "rep-a")->data.at("forecast-change"), "-21.0");
+  EXPECT_EQ(FindRow(rows, "rep-a")->data.at("below-floor"), "2024-06-05");
+  EXPECT_THAT(RowHtml(html, "rep-a"), HasSubstr("below 40.0 on 2024-06-05"));
+  EXPECT_EQ(FindRow(rows, "rep-b")->data.at("forecast-change"), "-0.7");
+  EXPECT_EQ(FindRow(rows, "rep-b")->data.at("below-floor"), "");
+  EXPECT_EQ(FindRow(rows, "rep-c")->data.at("below-floor"), "");
+  EXPECT_THAT(RowHtml(html, "rep-c"), Not(HasSubstr("below 40")));
+}
+
 }  // namespace
 }  // namespace rapport::web
