@@ -96,6 +96,19 @@ class E2ETest(e2e.RapportdTestCase):
                 doc = json.loads(line)
                 cli_ids += [m["memberId"] for m in doc.get("members", [])]
         self.assertEqual(cli_ids, ids)
+        # Every score carries its forecasts: three horizons, never rising,
+        # and the floor crossing only for a score at or above the floor.
+        scoring = pb.scoring_pb2_grpc.ScoringServiceStub(self.channel)
+        for member_id in ids[:6]:
+            score = scoring.GetScore(pb.scoring_pb2.GetScoreRequest(
+                member_id=member_id)).score
+            self.assertEqual([f.horizon_days for f in score.forecasts],
+                             [7, 14, 30])
+            totals = [score.total] + [f.total for f in score.forecasts]
+            self.assertEqual(totals, sorted(totals, reverse=True))
+            if score.HasField("below_floor_time"):
+                self.assertGreaterEqual(score.total, score.score_floor)
+                self.assertLess(score.forecasts[-1].total, score.score_floor)
         # Loading the same demo again stores nothing new.
         before = sum(m.event_count for m in members)
         self.cli("demo", "--members=24", "--days=30", f"--end_time={end}")
