@@ -25,13 +25,14 @@ ComponentScore Photo(const Context& ctx) {
   ComponentScore c =
       MakeComponent("profile_photo", "Profile photo", has ? 1 : 0, m.target,
                     m.max_points, ctx.model.curvature);
-  c.explanation =
-      has ? absl::StrCat("Profile photo: ", Num(c.points), " of ",
-                         Num(c.max_points), " points")
-          : absl::StrCat(
-                "No profile photo: add one for ",
-                Num(Points(1, m.target, m.max_points, ctx.model.curvature)),
-                " points");
+  if (ctx.explain)
+    c.explanation =
+        has ? absl::StrCat("Profile photo: ", Num(c.points), " of ",
+                           Num(c.max_points), " points")
+            : absl::StrCat(
+                  "No profile photo: add one for ",
+                  Num(Points(1, m.target, m.max_points, ctx.model.curvature)),
+                  " points");
   return c;
 }
 
@@ -46,15 +47,19 @@ ComponentScore HeadlineSummary(const Context& ctx) {
   const double gain =
       Points(n + 1, m.target, m.max_points, curvature) - c.points;
   if (n == 2) {
-    c.explanation = absl::StrCat("Headline and summary: ", Num(c.points),
-                                 " of ", Num(c.max_points), " points");
+    if (ctx.explain)
+      c.explanation = absl::StrCat("Headline and summary: ", Num(c.points),
+                                   " of ", Num(c.max_points), " points");
   } else if (n == 1) {
-    c.explanation = absl::StrCat(headline ? "No summary" : "No headline",
-                                 ": add one for ", Num(gain), " points");
+    if (ctx.explain)
+      c.explanation = absl::StrCat(headline ? "No summary" : "No headline",
+                                   ": add one for ", Num(gain), " points");
   } else {
-    c.explanation = absl::StrCat(
-        "No headline or summary: add one for ", Num(gain), " points, both for ",
-        Num(Points(2, m.target, m.max_points, curvature)));
+    if (ctx.explain)
+      c.explanation =
+          absl::StrCat("No headline or summary: add one for ", Num(gain),
+                       " points, both for ",
+                       Num(Points(2, m.target, m.max_points, curvature)));
   }
   return c;
 }
@@ -65,8 +70,9 @@ ComponentScore ProfileCount(const Context& ctx, const ComponentModel& m,
                             absl::string_view plural) {
   ComponentScore c = MakeComponent(name, signal, static_cast<double>(n),
                                    m.target, m.max_points, ctx.model.curvature);
-  c.explanation =
-      ExplainProfileCount(c, n, singular, plural, ctx.model.curvature);
+  if (ctx.explain)
+    c.explanation =
+        ExplainProfileCount(c, n, singular, plural, ctx.model.curvature);
   return c;
 }
 
@@ -85,9 +91,10 @@ ComponentScore Recommendations(const Context& ctx) {
       MakeComponent("recommendations", "Recommendations given and received",
                     static_cast<double>(given + received), m.target,
                     m.max_points, ctx.model.curvature);
-  c.explanation = absl::StrCat(
-      Count(given, "recommendation", "recommendations"), " given and ",
-      received, " received", Tail(c, Num(m.target)));
+  if (ctx.explain)
+    c.explanation = absl::StrCat(
+        Count(given, "recommendation", "recommendations"), " given and ",
+        received, " received", Tail(c, Num(m.target)));
   if (c.points < c.max_points && received == 0) {
     absl::StrAppend(&c.explanation, "; ask a colleague for one");
   }
@@ -101,9 +108,10 @@ ComponentScore Posts(const Context& ctx) {
       MakeComponent("posts_published", "Posts published (recency-weighted)",
                     ctx.events.Weighted(EventType::kPostPublished), m.target,
                     m.max_points, ctx.model.curvature);
-  c.explanation =
-      ExplainAmount(c, n == 0 ? "No posts" : Count(n, "post", "posts"),
-                    ctx.recency.window_days(), "with recency");
+  if (ctx.explain)
+    c.explanation =
+        ExplainAmount(c, n == 0 ? "No posts" : Count(n, "post", "posts"),
+                      ctx.recency.window_days(), "with recency");
   return c;
 }
 
@@ -162,9 +170,10 @@ PillarScore ScoreProfessionalBrand(const Context& ctx) {
                     "Reactions, comments and shares on your content (weighted)",
                     WeightedEngagement(ctx.events, em.weights), em.target,
                     em.max_points, ctx.model.curvature);
-  engagement.explanation =
-      ExplainAmount(engagement, EngagementLead(ctx.events),
-                    ctx.recency.window_days(), "with weights and recency");
+  if (ctx.explain)
+    engagement.explanation =
+        ExplainAmount(engagement, EngagementLead(ctx.events),
+                      ctx.recency.window_days(), "with weights and recency");
   Add(pillar, std::move(engagement));
   return pillar;
 }

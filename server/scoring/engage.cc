@@ -21,9 +21,10 @@ ComponentScore Counted(const Context& ctx, const ComponentModel& m,
   const int64_t n = ctx.events.Count(type);
   ComponentScore c = MakeComponent(name, signal, ctx.events.Weighted(type),
                                    m.target, m.max_points, ctx.model.curvature);
-  c.explanation = ExplainAmount(
-      c, n == 0 ? absl::StrCat("No ", plural) : Count(n, singular, plural),
-      ctx.recency.window_days(), "with recency");
+  if (ctx.explain)
+    c.explanation = ExplainAmount(
+        c, n == 0 ? absl::StrCat("No ", plural) : Count(n, singular, plural),
+        ctx.recency.window_days(), "with recency");
   return c;
 }
 
@@ -42,8 +43,9 @@ ComponentScore GroupActivity(const Context& ctx) {
           ? "No group posts or answers"
           : absl::StrCat(Count(posts, "group post", "group posts"), " and ",
                          Count(answers, "group answer", "group answers"));
-  c.explanation = ExplainAmount(c, lead, ctx.recency.window_days(),
-                                "with weights and recency");
+  if (ctx.explain)
+    c.explanation = ExplainAmount(c, lead, ctx.recency.window_days(),
+                                  "with weights and recency");
   return c;
 }
 
@@ -67,9 +69,10 @@ PillarScore ScoreEngageWithInsights(const Context& ctx) {
       WeightedEngagement(ctx.events, m.engagement_earned.weights),
       m.engagement_earned.target, m.engagement_earned.max_points,
       ctx.model.curvature);
-  earned.explanation =
-      ExplainAmount(earned, EngagementLead(ctx.events),
-                    ctx.recency.window_days(), "with weights and recency");
+  if (ctx.explain)
+    earned.explanation =
+        ExplainAmount(earned, EngagementLead(ctx.events),
+                      ctx.recency.window_days(), "with weights and recency");
   Add(pillar, std::move(earned));
   return pillar;
 }

@@ -35,8 +35,9 @@ ComponentScore Prospecting(const Context& ctx) {
                 Count(leads, "saved lead", "saved leads"), " and ",
                 Count(views, "prospect profile view",
                       "prospect profile views"));
-  c.explanation = ExplainAmount(c, lead, ctx.recency.window_days(),
-                                "with weights and recency");
+  if (ctx.explain)
+    c.explanation = ExplainAmount(c, lead, ctx.recency.window_days(),
+                                  "with weights and recency");
   return c;
 }
 
@@ -73,8 +74,9 @@ ComponentScore DecisionMakerReach(const Context& ctx) {
           ? "You contacted nobody"
           : absl::StrCat("You contacted ", Count(people, "person", "people"),
                          ", ", senior, " of them directors or above,");
-  c.explanation = ExplainAmount(c, lead, ctx.recency.window_days(),
-                                "with seniority and recency");
+  if (ctx.explain)
+    c.explanation = ExplainAmount(c, lead, ctx.recency.window_days(),
+                                  "with seniority and recency");
   return c;
 }
 
@@ -96,14 +98,15 @@ ComponentScore AcceptanceRate(const Context& ctx) {
       MakeComponent("acceptance_rate", "Connection requests accepted",
                     rate.used, m.target, m.max_points, ctx.model.curvature);
   const std::string days = LastDays(ctx.recency.window_days());
-  c.explanation = ExplainRate(
-      c, rate,
-      absl::StrCat(
-          accepted, " of your ",
-          Count(requested, "connection request", "connection requests"), " in ",
-          days, accepted == 1 ? " was" : " were", " accepted"),
-      absl::StrCat("No connection requests in ", days,
-                   ": no acceptance rate yet"));
+  if (ctx.explain)
+    c.explanation = ExplainRate(
+        c, rate,
+        absl::StrCat(
+            accepted, " of your ",
+            Count(requested, "connection request", "connection requests"),
+            " in ", days, accepted == 1 ? " was" : " were", " accepted"),
+        absl::StrCat("No connection requests in ", days,
+                     ": no acceptance rate yet"));
   return c;
 }
 

@@ -46,7 +46,8 @@ Forecast ProjectScore(const ScoringModel& model, const model::Profile& profile,
                                                  .profile = profile,
                                                  .activity = activity,
                                                  .recency = recency,
-                                                 .events = events});
+                                                 .events = events,
+                                                 .explain = false});
     MemberTotals totals;
     for (size_t p = 0; p < lowest.size() && p < later.pillars.size(); ++p) {
       const std::vector<ComponentScore>& components =

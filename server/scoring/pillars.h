@@ -22,6 +22,9 @@ struct Context {
   const model::MemberActivity& activity;
   const Recency& recency;
   const EventTotals& events;
+  // Whether components get their explanation; figures alone (forecasts)
+  // skip the text.
+  bool explain = true;
 };
 
 // The score of ctx's member: the four pillars and their sum (Score()).

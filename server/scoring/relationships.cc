@@ -37,11 +37,13 @@ ComponentScore ReplyRate(const Context& ctx) {
       MakeComponent("reply_rate", "Replies to the threads you started",
                     rate.used, m.target, m.max_points, ctx.model.curvature);
   const std::string days = LastDays(ctx.recency.window_days());
-  c.explanation = ExplainRate(
-      c, rate,
-      absl::StrCat(replied, " of your ", Count(started, "thread", "threads"),
-                   " in ", days, " got a reply"),
-      absl::StrCat("You started no threads in ", days, ": no reply rate yet"));
+  if (ctx.explain)
+    c.explanation = ExplainRate(
+        c, rate,
+        absl::StrCat(replied, " of your ", Count(started, "thread", "threads"),
+                     " in ", days, " got a reply"),
+        absl::StrCat("You started no threads in ", days,
+                     ": no reply rate yet"));
   return c;
 }
 
@@ -62,12 +64,13 @@ ComponentScore TwoWay(const Context& ctx) {
       "two_way_relationships",
       "Contacts you exchanged messages with both ways (recency-weighted)", raw,
       m.target, m.max_points, ctx.model.curvature);
-  c.explanation =
-      ExplainAmount(c,
-                    n == 0 ? "No two-way exchanges"
-                           : absl::StrCat("Two-way exchanges with ",
-                                          Count(n, "contact", "contacts")),
-                    ctx.recency.window_days(), "with recency");
+  if (ctx.explain)
+    c.explanation =
+        ExplainAmount(c,
+                      n == 0 ? "No two-way exchanges"
+                             : absl::StrCat("Two-way exchanges with ",
+                                            Count(n, "contact", "contacts")),
+                      ctx.recency.window_days(), "with recency");
   return c;
 }
 
@@ -89,13 +92,14 @@ ComponentScore Reciprocity(const Context& ctx) {
       MakeComponent("reciprocity", "Threads others started that you answered",
                     rate.used, m.target, m.max_points, ctx.model.curvature);
   const std::string days = LastDays(ctx.recency.window_days());
-  c.explanation =
-      ExplainRate(c, rate,
-                  absl::StrCat("You answered ", answered, " of ",
-                               Count(received, "thread", "threads"),
-                               " others started with you in ", days),
-                  absl::StrCat("Nobody started a thread with you in ", days,
-                               ": nothing to answer yet"));
+  if (ctx.explain)
+    c.explanation =
+        ExplainRate(c, rate,
+                    absl::StrCat("You answered ", answered, " of ",
+                                 Count(received, "thread", "threads"),
+                                 " others started with you in ", days),
+                    absl::StrCat("Nobody started a thread with you in ", days,
+                                 ": nothing to answer yet"));
   return c;
 }
 
@@ -114,12 +118,13 @@ ComponentScore FollowUpsAnswered(const Context& ctx) {
   ComponentScore c =
       MakeComponent("follow_ups_answered", "Threads answered after a follow-up",
                     raw, m.target, m.max_points, ctx.model.curvature);
-  c.explanation =
-      ExplainAmount(c,
-                    n == 0 ? "No follow-up got an answer"
-                           : absl::StrCat(Count(n, "thread", "threads"),
-                                          " answered after your follow-up"),
-                    ctx.recency.window_days(), "with recency");
+  if (ctx.explain)
+    c.explanation =
+        ExplainAmount(c,
+                      n == 0 ? "No follow-up got an answer"
+                             : absl::StrCat(Count(n, "thread", "threads"),
+                                            " answered after your follow-up"),
+                      ctx.recency.window_days(), "with recency");
   return c;
 }
 
@@ -135,13 +140,14 @@ ComponentScore RecommendationExchange(const Context& ctx) {
                     e.Weighted(EventType::kRecommendationGiven) +
                         e.Weighted(EventType::kRecommendationReceived),
                     m.target, m.max_points, ctx.model.curvature);
-  c.explanation = ExplainAmount(
-      c,
-      given + received == 0
-          ? "No recommendations given or received"
-          : absl::StrCat(Count(given, "recommendation", "recommendations"),
-                         " given and ", received, " received"),
-      ctx.recency.window_days(), "with recency");
+  if (ctx.explain)
+    c.explanation = ExplainAmount(
+        c,
+        given + received == 0
+            ? "No recommendations given or received"
+            : absl::StrCat(Count(given, "recommendation", "recommendations"),
+                           " given and ", received, " received"),
+        ctx.recency.window_days(), "with recency");
   return c;
 }
 

@@ -12,6 +12,10 @@
 //   BM_RetentionStep/M/E  One retention step of 1000 events, cut-off in
 //                         the middle of the 100 days: the threads cross it,
 //                         so each step re-derives the threads it touches.
+//   BM_TenantForecasts/M/E  The 30-day forecasts of a tenant's M members
+//                         (what a full board build adds to scoring them),
+//                         on one thread, the activity read beforehand;
+//                         counter score_s: scoring the same members.
 #include <stdlib.h>
 
 #include <filesystem>
@@ -27,7 +31,9 @@
 #include "server/common/clock.h"
 #include "server/engine/history_recorder.h"
 #include "server/model/event.h"
+#include "server/scoring/forecast.h"
 #include "server/scoring/model.h"
+#include "server/scoring/score.h"
 #include "server/store/sqlite_store.h"
 #include "tests/common/temp_dir.h"
 
@@ -235,6 +241,56 @@ BENCHMARK(BM_RetentionStep)
     ->Iterations(20)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
+
+void BM_TenantForecasts(benchmark::State& state) {
+  TempDir dir;
+  const int members = static_cast<int>(state.range(0));
+  auto store = Populate(dir.File("store.db"), members,
+                        static_cast<int>(state.range(1)), state);
+  if (store == nullptr) return;
+  const scoring::ScoringModel model = scoring::DefaultModel();
+  struct Read {
+    model::Member member;
+    model::MemberActivity activity;
+    scoring::ScoreResult score;
+  };
+  std::vector<Read> reads;
+  for (int m = 0; m < members; ++m) {
+    Read r;
+    const std::string id = absl::StrCat("member-", m);
+    auto member = store->GetMember("bench", id);
+    auto activity = store->ReadActivity(
+        "bench", id, Now() - absl::Hours(24 * model.window_days), Now());
+    if (!member.ok() || !activity.ok()) {
+      state.SkipWithError("reading the store failed");
+      return;
+    }
+    r.member = *std::move(member);
+    r.activity = *std::move(activity);
+    reads.push_back(std::move(r));
+  }
+  const absl::Time score_start = absl::Now();
+  for (Read& r : reads) {
+    r.score = scoring::Score(model, r.member.profile, r.activity, Now());
+  }
+  const double score_s = absl::ToDoubleSeconds(absl::Now() - score_start);
+  for (auto _ : state) {
+    for (const Read& r : reads) {
+      scoring::Forecast f = scoring::ProjectScore(model, r.member.profile,
+                                                  r.activity, Now(), r.score);
+      benchmark::DoNotOptimize(f);
+    }
+  }
+  state.counters["score_s"] = score_s;
+  state.counters["members_per_s"] = benchmark::Counter(
+      static_cast<double>(members) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_TenantForecasts)
+    ->Args({10000, 100})
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kSecond);
 
 }  // namespace
 }  // namespace rapport::engine
