@@ -24,6 +24,8 @@
 #include "server/api/access.h"
 #include "server/api/admin_service.h"
 #include "server/api/gatekeeper.h"
+#include "server/api/goal_annotations.h"
+#include "server/api/goal_service.h"
 #include "server/api/parse_error.h"
 #include "server/api/read_audit.h"
 #include "server/app/http_access.h"
@@ -33,12 +35,14 @@
 #include "server/auth/oidc.h"
 #include "server/common/serial_executor.h"
 #include "server/common/worker_pool.h"
+#include "server/core/goals.h"
 #include "server/core/outreach_cache.h"
 #include "server/core/outreach_reports.h"
 #include "server/core/recommendations.h"
 #include "server/core/scores.h"
 #include "server/engine/history_recorder.h"
 #include "server/engine/retention.h"
+#include "server/metrics/goal_metrics.h"
 #include "server/metrics/grpc_server_metrics.h"
 #include "server/metrics/ingest_metrics.h"
 #include "server/metrics/leaderboard_metrics.h"
@@ -53,7 +57,7 @@ namespace rapport::app {
 constexpr const char* kServiceNames[] = {
     "rapport.v1.ActivityService", "rapport.v1.ScoringService",
     "rapport.v1.OutreachService", "rapport.v1.RecommendationService",
-    "rapport.v1.AdminService"};
+    "rapport.v1.AdminService",    "rapport.v1.GoalService"};
 
 // Declared in the order they are built; destroyed in reverse.
 struct RapportServer::Parts {
@@ -74,6 +78,7 @@ struct RapportServer::Parts {
   std::unique_ptr<core::ScoreQueries> scores;
   std::unique_ptr<core::OutreachReports> outreach_reports;
   std::unique_ptr<core::NextActions> next_actions;
+  std::unique_ptr<core::GoalTracker> goal_tracker;
   std::unique_ptr<auth::ApiKeyVerifier> api_keys;
   config::v1::AuthConfig auth_config;
   std::unique_ptr<auth::OidcVerifier> oidc;
@@ -86,6 +91,8 @@ struct RapportServer::Parts {
   std::unique_ptr<api::ScoringServiceImpl> scoring;
   std::unique_ptr<api::OutreachServiceImpl> outreach;
   std::unique_ptr<api::RecommendationServiceImpl> recommendation;
+  std::unique_ptr<api::GoalAnnotations> goal_annotations;
+  std::unique_ptr<api::GoalServiceImpl> goals;
   std::unique_ptr<grpc::Server> grpc_server;
   // Runs the slow calls of the services above: stopped before them.
   std::unique_ptr<WorkerPool> call_pool;
@@ -319,6 +326,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->next_actions = std::make_unique<core::NextActions>(
       parts->store.get(), parts->score_board.get(),
       core::NextActionsOptions{.min_group_size = options.board.min_group_size});
+  parts->goal_tracker = std::make_unique<core::GoalTracker>(
+      parts->store.get(), parts->score_board.get(), clock);
   parts->api_keys = std::make_unique<auth::ApiKeyVerifier>(
       parts->store.get(), clock, parts->writer.get(),
       auth::ApiKeyVerifierOptions{.cache_ttl = options.auth.key_cache_ttl});
@@ -374,6 +383,12 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->recommendation = std::make_unique<api::RecommendationServiceImpl>(
       parts->next_actions.get(), parts->access.get(), clock,
       options.recommendation, parts->call_pool.get());
+  parts->goal_annotations =
+      std::make_unique<api::GoalAnnotations>(parts->goal_tracker.get());
+  parts->scoring->SetGoals(parts->goal_annotations.get());
+  parts->goals = std::make_unique<api::GoalServiceImpl>(
+      parts->scores.get(), parts->goal_tracker.get(), parts->access.get(),
+      clock, parts->call_pool.get());
 
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       PortCredentials(options.tls, *parts->gatekeeper);
@@ -401,6 +416,7 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   builder.RegisterService(parts->outreach.get());
   builder.RegisterService(parts->recommendation.get());
   builder.RegisterService(parts->admin.get());
+  builder.RegisterService(parts->goals.get());
   parts->grpc_server = builder.BuildAndStart();
   if (parts->grpc_server == nullptr || parts->port == 0) {
     return absl::UnavailableError(
@@ -429,18 +445,24 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     }
     // Each scrape carries its viewer's tenant's leaderboard series.
     parts->metrics_endpoint->SetTenantFamilies(
-        [boards = parts->score_board.get(),
+        [boards = parts->score_board.get(), goals = parts->goal_tracker.get(),
          leaderboard = metrics::LeaderboardMetricsOptions{
              .member_top_k = options.metrics_member_top_k,
              .all_members = options.metrics_all_members,
              .decline_points =
                  options.decline_points}](const std::string& tenant) {
-          return metrics::TenantLeaderboardFamilies(boards, tenant,
-                                                    leaderboard);
+          std::vector<prometheus::MetricFamily> families =
+              metrics::TenantLeaderboardFamilies(boards, tenant, leaderboard);
+          for (prometheus::MetricFamily& f :
+               metrics::TenantGoalFamilies(boards, goals, tenant)) {
+            families.push_back(std::move(f));
+          }
+          return families;
         });
     parts->metrics_endpoint->SetPageHandler(
         [boards = parts->score_board.get(), store = parts->store.get(),
-         settings = PageSettings{.decline_points = options.decline_points}](
+         settings = PageSettings{.decline_points = options.decline_points,
+                                 .goals = parts->goal_tracker.get()}](
             const metrics::PageRequest& request) {
           return LeaderboardPageFor(*boards, *store, api::kDefaultTenant,
                                     settings, request);

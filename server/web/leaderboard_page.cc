@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "server/board/decline.h"
 #include "server/scoring/rank.h"
+#include "server/web/goal_badge.h"
 #include "server/web/html.h"
 
 namespace rapport::web {
@@ -184,7 +185,8 @@ void AppendMemberRow(const MemberScore& m, int rank,
                   "\" data-ssi=\"", One(m.totals.total), "\" data-change=\"",
                   One(m.change_7d()), "\" data-trend=\"",
                   TrendOf(m.change_7d()), "\" data-declining=\"",
-                  declining ? "true" : "false", "\">");
+                  declining ? "true" : "false", "\"",
+                  GoalDataAttribute(options, m.member.member_id), ">");
   absl::StrAppend(out, "<td class=\"rank\">", rank, "</td>");
   absl::StrAppend(out, "<td class=\"name\"><span class=\"dn\" title=\"", id,
                   "\">", HtmlEscape(m.member.display_name),
@@ -196,7 +198,7 @@ void AppendMemberRow(const MemberScore& m, int rank,
   AppendChangeCell(m.change_7d(), out);
   absl::StrAppend(out, "<td class=\"flag\">",
                   declining ? "<span class=\"badge\">declining</span>" : "",
-                  "</td></tr>\n");
+                  GoalBadge(options, m.member.member_id), "</td></tr>\n");
 }
 
 void AppendPillarHeaders(std::string* out) {
