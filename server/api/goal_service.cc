@@ -172,6 +172,7 @@ absl::Status GoalServiceImpl::HandleCreate(
     if (!absl::IsAlreadyExists(created)) break;
   }
   if (!created.ok()) return created;
+  goals_->Invalidate(principal->tenant);
   const store::GoalRecord records[] = {record};
   absl::StatusOr<std::vector<core::GoalView>> views =
       goals_->Evaluate(principal->tenant, **board, records);
@@ -298,7 +299,10 @@ absl::Status GoalServiceImpl::HandleDelete(
   }
   const store::AuditContext audit =
       AuditContextOf(*principal, kDeleteMethod, clock_->Now());
-  return store.DeleteGoal(principal->tenant, goal.goal_id, &audit);
+  absl::Status deleted =
+      store.DeleteGoal(principal->tenant, goal.goal_id, &audit);
+  goals_->Invalidate(principal->tenant);
+  return deleted;
 }
 
 grpc::ServerUnaryReactor* GoalServiceImpl::CreateGoal(

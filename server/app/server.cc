@@ -70,7 +70,9 @@ struct RapportServer::Parts {
   scoring::ScoringModel model;
   std::unique_ptr<board::ScoreBoard> score_board;
   std::unique_ptr<core::OutreachCache> outreach_cache;
-  // Tells score_board and outreach_cache of changed members.
+  // Shows goals with scores; told of changed members.
+  std::unique_ptr<core::GoalTracker> goal_tracker;
+  // Tells score_board, outreach_cache and goal_tracker of changed members.
   std::unique_ptr<store::MemberChangeFanOut> member_changes;
   std::unique_ptr<engine::HistoryRecorder> history;
   // Posts its steps to `writer` and tells `member_changes`: destroyed first.
@@ -78,7 +80,6 @@ struct RapportServer::Parts {
   std::unique_ptr<core::ScoreQueries> scores;
   std::unique_ptr<core::OutreachReports> outreach_reports;
   std::unique_ptr<core::NextActions> next_actions;
-  std::unique_ptr<core::GoalTracker> goal_tracker;
   std::unique_ptr<auth::ApiKeyVerifier> api_keys;
   config::v1::AuthConfig auth_config;
   std::unique_ptr<auth::OidcVerifier> oidc;
@@ -313,9 +314,12 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       core::OutreachCacheOptions{
           .analysis = api::RequestAnalysis(options.outreach),
           .refresh_interval = options.board.refresh_interval});
+  parts->goal_tracker = std::make_unique<core::GoalTracker>(
+      parts->store.get(), parts->score_board.get(), clock);
   parts->member_changes = std::make_unique<store::MemberChangeFanOut>(
       std::vector<store::MemberChangeListener*>{parts->score_board.get(),
-                                                parts->outreach_cache.get()});
+                                                parts->outreach_cache.get(),
+                                                parts->goal_tracker.get()});
   parts->scores = std::make_unique<core::ScoreQueries>(
       parts->store.get(), parts->score_board.get(),
       core::ScoreQueryOptions{.decline_points = options.decline_points});
@@ -326,8 +330,6 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->next_actions = std::make_unique<core::NextActions>(
       parts->store.get(), parts->score_board.get(),
       core::NextActionsOptions{.min_group_size = options.board.min_group_size});
-  parts->goal_tracker = std::make_unique<core::GoalTracker>(
-      parts->store.get(), parts->score_board.get(), clock);
   parts->api_keys = std::make_unique<auth::ApiKeyVerifier>(
       parts->store.get(), clock, parts->writer.get(),
       auth::ApiKeyVerifierOptions{.cache_ttl = options.auth.key_cache_ttl});

@@ -138,8 +138,54 @@ std::map<std::string, bool> GoalsOnTrack(const TenantGoals& goals) {
 }
 
 GoalTracker::GoalTracker(store::Store* store, board::ScoreBoard* boards,
-                         const Clock* clock, absl::Duration value_ttl)
-    : store_(store), boards_(boards), clock_(clock), value_ttl_(value_ttl) {}
+                         const Clock* clock, absl::Duration value_ttl,
+                         absl::Duration records_ttl)
+    : store_(store),
+      boards_(boards),
+      clock_(clock),
+      value_ttl_(value_ttl),
+      records_ttl_(records_ttl) {}
+
+absl::StatusOr<std::shared_ptr<const GoalTracker::CachedGoals>>
+GoalTracker::Records(const store::TenantId& tenant) const {
+  const absl::Time now = clock_->Now();
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = records_.find(tenant);
+    if (it != records_.end() && now - it->second->read_at < records_ttl_ &&
+        now >= it->second->read_at) {
+      return it->second;
+    }
+  }
+  absl::StatusOr<std::vector<store::GoalRecord>> goals =
+      store_->ListGoals(tenant, store::GoalFilter{});
+  if (!goals.ok()) return goals.status();
+  auto cached =
+      std::make_shared<const CachedGoals>(CachedGoals{*std::move(goals), now});
+  absl::MutexLock lock(&mu_);
+  records_[tenant] = cached;
+  return cached;
+}
+
+void GoalTracker::Invalidate(const store::TenantId& tenant) const {
+  absl::MutexLock lock(&mu_);
+  records_.erase(tenant);
+}
+
+void GoalTracker::OnMembersChanged(const store::TenantId& tenant,
+                                   const std::vector<std::string>& member_ids) {
+  absl::MutexLock lock(&mu_);
+  auto it = records_.find(tenant);
+  if (it == records_.end()) return;
+  for (const store::GoalRecord& goal : it->second->records) {
+    if (!goal.member_id.empty() &&
+        std::find(member_ids.begin(), member_ids.end(), goal.member_id) !=
+            member_ids.end()) {
+      records_.erase(it);
+      return;
+    }
+  }
+}
 
 absl::StatusOr<double> GoalTracker::ValueAtDue(
     const store::TenantId& tenant, const store::GoalRecord& goal,
@@ -191,12 +237,11 @@ absl::StatusOr<std::vector<GoalView>> GoalTracker::Evaluate(
 absl::StatusOr<std::vector<GoalView>> GoalTracker::Select(
     const store::TenantId& tenant, const board::Board& board,
     absl::FunctionRef<bool(const store::GoalRecord&)> keep) const {
-  absl::StatusOr<std::vector<store::GoalRecord>> goals =
-      store_->ListGoals(tenant, store::GoalFilter{});
+  absl::StatusOr<std::shared_ptr<const CachedGoals>> goals = Records(tenant);
   if (!goals.ok()) return goals.status();
   std::vector<store::GoalRecord> kept;
-  for (store::GoalRecord& goal : *goals) {
-    if (keep(goal)) kept.push_back(std::move(goal));
+  for (const store::GoalRecord& goal : (*goals)->records) {
+    if (keep(goal)) kept.push_back(goal);
   }
   return Evaluate(tenant, board, kept);
 }

@@ -26,6 +26,7 @@
 #define RAPPORT_SERVER_CORE_GOALS_H_
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,7 @@
 #include "server/board/score_board.h"
 #include "server/common/clock.h"
 #include "server/model/enums.h"
+#include "server/store/member_change_listener.h"
 #include "server/store/store.h"
 
 namespace rapport::core {
@@ -105,14 +107,18 @@ struct TenantGoals {
 // indicator.
 std::map<std::string, bool> GoalsOnTrack(const TenantGoals& goals);
 
-// Evaluates goals against boards, computing the value at the due time of
-// goals past due from the store (kept for value_ttl, since events dated
-// before the due time may still arrive). Thread-safe. Does not own its
-// dependencies.
-class GoalTracker {
+// Evaluates goals against boards. Keeps each tenant's goals read from the
+// store for records_ttl (GetScore and leaderboards show them on every call),
+// dropped at once by Invalidate (GoalService's writes) and when a member
+// with goals changes (a deleted member's goals are gone from the store).
+// Computes the value at the due time of goals past due from the store and
+// keeps it for value_ttl, since events dated before the due time may still
+// arrive. Thread-safe. Does not own its dependencies.
+class GoalTracker final : public store::MemberChangeListener {
  public:
   GoalTracker(store::Store* store, board::ScoreBoard* boards,
-              const Clock* clock, absl::Duration value_ttl = absl::Minutes(10));
+              const Clock* clock, absl::Duration value_ttl = absl::Minutes(10),
+              absl::Duration records_ttl = absl::Seconds(1));
 
   // The progress of each of `goals` on `board` (a current board of
   // `tenant`), in the same order. The store's errors.
@@ -121,8 +127,7 @@ class GoalTracker {
       absl::Span<const store::GoalRecord> goals) const;
 
   // The tenant's goals for which `keep` is true, evaluated on `board`,
-  // soonest due first. One read of the store; only the kept goals are
-  // evaluated.
+  // soonest due first. Only the kept goals are evaluated.
   absl::StatusOr<std::vector<GoalView>> Select(
       const store::TenantId& tenant, const board::Board& board,
       absl::FunctionRef<bool(const store::GoalRecord&)> keep) const;
@@ -131,10 +136,27 @@ class GoalTracker {
   absl::StatusOr<TenantGoals> ForTenant(const store::TenantId& tenant,
                                         const board::Board& board) const;
 
+  // Forgets the tenant's goals read so far (after a goal was written).
+  void Invalidate(const store::TenantId& tenant) const;
+
+  // MemberChangeListener: forgets the tenant's goals when one of the members
+  // has goals.
+  void OnMembersChanged(const store::TenantId& tenant,
+                        const std::vector<std::string>& member_ids) override;
+
   store::Store* store() const { return store_; }
   const Clock* clock() const { return clock_; }
 
  private:
+  struct CachedGoals {
+    std::vector<store::GoalRecord> records;
+    absl::Time read_at;
+  };
+
+  // The tenant's goals, from the cache or the store.
+  absl::StatusOr<std::shared_ptr<const CachedGoals>> Records(
+      const store::TenantId& tenant) const;
+
   // The subject's value at the goal's due time (cached).
   absl::StatusOr<double> ValueAtDue(const store::TenantId& tenant,
                                     const store::GoalRecord& goal,
@@ -144,6 +166,7 @@ class GoalTracker {
   board::ScoreBoard* const boards_;
   const Clock* const clock_;
   const absl::Duration value_ttl_;
+  const absl::Duration records_ttl_;
 
   struct CachedValue {
     double value = 0;
@@ -152,6 +175,9 @@ class GoalTracker {
   mutable absl::Mutex mu_;
   mutable absl::flat_hash_map<std::string, CachedValue> values_
       ABSL_GUARDED_BY(mu_);
+  mutable absl::flat_hash_map<store::TenantId,
+                              std::shared_ptr<const CachedGoals>>
+      records_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace rapport::core

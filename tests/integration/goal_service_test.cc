@@ -373,6 +373,18 @@ TEST_F(GoalServiceTest, PastDueGoalsAreAchievedOrMissed) {
 TEST_F(GoalServiceTest, DeletingTheMemberDeletesTheirGoals) {
   const std::string n1 = MustCreate(Who::kAdmin, MemberGoal("n1"));
   const std::string north = MustCreate(Who::kAdmin, TeamGoal("north"));
+  auto score_goals = [&] {
+    grpc::ClientContext ctx;
+    Authorize(ctx, Who::kAdmin);
+    v1::GetScoreRequest req;
+    req.set_member_id("n1");
+    v1::GetScoreResponse resp;
+    EXPECT_TRUE(scoring_->GetScore(&ctx, req, &resp).ok());
+    std::set<std::string> ids;
+    for (const auto& g : resp.score().goals()) ids.insert(g.goal().goal_id());
+    return ids;
+  };
+  EXPECT_EQ(score_goals(), (std::set<std::string>{n1, north}));
   grpc::ClientContext ctx;
   Authorize(ctx, Who::kAdmin);
   v1::DeleteMemberRequest req;
@@ -380,6 +392,10 @@ TEST_F(GoalServiceTest, DeletingTheMemberDeletesTheirGoals) {
   v1::DeleteMemberResponse resp;
   ASSERT_TRUE(activity_->DeleteMember(&ctx, req, &resp).ok());
   EXPECT_EQ(ListIds(Who::kAdmin), (std::set<std::string>{north}));
+  // A member created again under the id has none of the old goals, at once
+  // (the clock does not move).
+  Upsert(Who::kAdmin, MakeMember("n1", "north"));
+  EXPECT_EQ(score_goals(), (std::set<std::string>{north}));
 }
 
 TEST_F(GoalServiceTest, CreateAndDeleteAreAudited) {
