@@ -15,6 +15,7 @@
 #include "grpcpp/client_context.h"
 #include "rapport/v1/activity.grpc.pb.h"
 #include "rapport/v1/admin.grpc.pb.h"
+#include "rapport/v1/goal.grpc.pb.h"
 #include "rapport/v1/outreach.grpc.pb.h"
 #include "rapport/v1/recommendation.grpc.pb.h"
 #include "rapport/v1/scoring.grpc.pb.h"
@@ -69,6 +70,7 @@ class Client {
   rapport::v1::RecommendationService::StubInterface& recommendation() {
     return *recommendation_;
   }
+  rapport::v1::GoalService::StubInterface& goals() { return *goals_; }
 
  private:
   absl::Duration timeout_;
@@ -79,6 +81,7 @@ class Client {
   std::unique_ptr<rapport::v1::OutreachService::StubInterface> outreach_;
   std::unique_ptr<rapport::v1::RecommendationService::StubInterface>
       recommendation_;
+  std::unique_ptr<rapport::v1::GoalService::StubInterface> goals_;
 };
 
 // The same code and message (gRPC's codes are absl's codes).

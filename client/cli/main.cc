@@ -37,6 +37,7 @@
 #include "client/cli/arg_parser.h"
 #include "client/cli/demo_command.h"
 #include "client/cli/format.h"
+#include "client/cli/goal_commands.h"
 #include "client/cli/ingest_command.h"
 #include "client/cli/json.h"
 #include "client/cli/member_commands.h"
@@ -106,6 +107,11 @@ ABSL_FLAG(std::string, order_by, "total",
 ABSL_FLAG(double, min_drop, 0, "minimum fall in points; 0 for the default");
 ABSL_FLAG(int32_t, period_days, 0, "period in days; 0 for the default");
 ABSL_FLAG(std::string, member, "", "the member");
+ABSL_FLAG(std::string, pillar, "",
+          "a goal's pillar (brand, find, engage, relationships); the SSI when "
+          "empty");
+ABSL_FLAG(std::string, due, "", "a goal's due date, YYYY-MM-DD (UTC)");
+ABSL_FLAG(std::string, note, "", "a goal's note, for people");
 ABSL_FLAG(int32_t, window_days, 0, "window in days; 0 for the default");
 ABSL_FLAG(int32_t, max_results, 0, "most results; 0 for the default");
 // admin
@@ -309,6 +315,41 @@ absl::StatusOr<Action> BuildRecommend(const Args&) {
   return Action([o](Env& env) { return RunRecommend(env, o); });
 }
 
+absl::StatusOr<Action> BuildGoals(const Args& args) {
+  const std::string& what = args[0];
+  if (what == "set") {
+    if (args.size() != 1) {
+      return absl::InvalidArgumentError("goals set takes no arguments");
+    }
+    SetGoalOptions o{absl::GetFlag(FLAGS_member), absl::GetFlag(FLAGS_team),
+                     absl::GetFlag(FLAGS_pillar), absl::GetFlag(FLAGS_target),
+                     absl::GetFlag(FLAGS_due),    absl::GetFlag(FLAGS_note)};
+    // Checked here, so that a mistake costs no call.
+    if (auto request = GoalRequestOf(o); !request.ok()) {
+      return request.status();
+    }
+    return Action([o](Env& env) { return RunSetGoal(env, o); });
+  }
+  if (what == "list") {
+    if (args.size() != 1) {
+      return absl::InvalidArgumentError("goals list takes no arguments");
+    }
+    ListGoalsOptions o{absl::GetFlag(FLAGS_member), absl::GetFlag(FLAGS_team),
+                       absl::GetFlag(FLAGS_page_size),
+                       absl::GetFlag(FLAGS_page_token)};
+    return Action([o](Env& env) { return RunListGoals(env, o); });
+  }
+  if (what == "delete") {
+    if (args.size() != 2) {
+      return absl::InvalidArgumentError("goals delete takes one GOAL_ID");
+    }
+    const std::string id = args[1];
+    return Action([id](Env& env) { return RunDeleteGoal(env, id); });
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown goals command \"", what, "\"; expected set, list or delete"));
+}
+
 absl::StatusOr<Action> BuildAdmin(const Args& args) {
   const std::string& what = args[0];
   if (what == "create-tenant") {
@@ -488,6 +529,19 @@ const std::vector<Command>& Commands() {
        0,
        0,
        BuildRecommend},
+      {"goals",
+       "set --member=ID|--team=T [--pillar=P] --target=X --due=YYYY-MM-DD "
+       "[--note=TEXT]\n"
+       "      | list [--member=ID] [--team=T] [--page_size=N] "
+       "[--page_token=X]\n"
+       "      | delete GOAL_ID",
+       "targets for a member's or a team's SSI or pillar, with their "
+       "progress",
+       {"member", "team", "pillar", "target", "due", "note", "page_size",
+        "page_token"},
+       1,
+       2,
+       BuildGoals},
       {"admin",
        "create-tenant --tenant_id=ID [--display_name=N] "
        "[--rep_leaderboard=full|ranks_only|none]\n"

@@ -1,6 +1,7 @@
 #include "client/cli/score_commands.h"
 
 #include "client/cli/format.h"
+#include "client/cli/goal_render.h"
 #include "client/cli/json.h"
 #include "client/cli/score_render.h"
 #include "client/cli/terminal_text.h"
@@ -39,9 +40,11 @@ absl::Status RunScore(Env& env, const ScoreOptions& options) {
   if (options.as_of) *request.mutable_as_of() = ToTimestamp(*options.as_of);
   rapport::v1::GetScoreResponse response;
   auto context = env.client.NewContext();
-  return Print(env,
-               env.client.scoring().GetScore(context.get(), request, &response),
-               response, [](const auto& r) { return RenderScore(r.score()); });
+  return Print(
+      env, env.client.scoring().GetScore(context.get(), request, &response),
+      response, [](const auto& r) {
+        return RenderScore(r.score()) + RenderGoalSection(r.score().goals());
+      });
 }
 
 absl::Status RunBatchScores(Env& env, const BatchScoresOptions& options) {

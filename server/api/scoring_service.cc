@@ -121,11 +121,19 @@ absl::StatusOr<std::string> ScoringServiceImpl::DoGetScore(
   }
   const board::Board& b = *found->board;
   const double floor = scores_->ScoreFloor(principal->tenant);
-  return b.Memo(request.member_id(), [&b, floor](const board::MemberScore& m) {
-    v1::GetScoreResponse response;
-    ToProto(b, m, floor, response.mutable_score());
-    return response.SerializeAsString();
-  });
+  std::string bytes =
+      b.Memo(request.member_id(), [&b, floor](const board::MemberScore& m) {
+        v1::GetScoreResponse response;
+        ToProto(b, m, floor, response.mutable_score());
+        return response.SerializeAsString();
+      });
+  if (goals_ != nullptr && !as_of->has_value()) {
+    if (auto s = goals_->AddToScore(*principal, b, request.member_id(), &bytes);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return bytes;
 }
 
 absl::Status ScoringServiceImpl::DoBatchGetScores(
@@ -279,6 +287,13 @@ absl::Status ScoringServiceImpl::DoGetLeaderboard(
       entry->clear_total();
       entry->clear_pillars();
       entry->clear_change_7d();
+    }
+  }
+  if (goals_ != nullptr && !as_of->has_value()) {
+    if (auto s =
+            goals_->AddToLeaderboard(*principal, *ranking->board, response);
+        !s.ok()) {
+      return s;
     }
   }
   response->set_next_page_token(slice->next_page_token);

@@ -6,6 +6,7 @@
 
 #include "rapport/v1/scoring.grpc.pb.h"
 #include "server/api/access.h"
+#include "server/api/goal_annotations.h"
 #include "server/api/read_audit.h"
 #include "server/api/validate.h"
 #include "server/common/clock.h"
@@ -36,6 +37,10 @@ class ScoringServiceImpl final
   ScoringServiceImpl(const core::ScoreQueries* scores, const Access* access,
                      ReadAuditLog* reads, const Clock* clock,
                      ScoringServiceOptions options, WorkerPool* pool);
+
+  // Goals shown with current scores and leaderboards; none when not set.
+  // Call before the service is registered.
+  void SetGoals(const GoalAnnotations* goals) { goals_ = goals; }
 
   grpc::ServerUnaryReactor* GetScore(grpc::CallbackServerContext* context,
                                      const grpc::ByteBuffer* request,
@@ -82,6 +87,7 @@ class ScoringServiceImpl final
   const Clock* const clock_;
   const ScoringServiceOptions options_;
   WorkerPool* const pool_;  // Runs the calls that can be slow.
+  const GoalAnnotations* goals_ = nullptr;
 };
 
 }  // namespace rapport::api

@@ -1,6 +1,8 @@
 #include "server/app/http_access.h"
 
 #include <algorithm>
+#include <map>
+#include <string>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -36,6 +38,26 @@ std::string HostOf(const std::string& address) {
   }
   const size_t colon = address.rfind(':');
   return colon == std::string::npos ? address : address.substr(0, colon);
+}
+
+// The goal indicators of the members `viewer` may see goals of; none when
+// the goals cannot be read (the page is shown without them).
+std::map<std::string, bool> GoalIndicators(const core::GoalTracker& goals,
+                                           const auth::Principal& viewer,
+                                           const board::Board& board) {
+  absl::StatusOr<core::TenantGoals> tenant_goals =
+      goals.ForTenant(viewer.tenant, board);
+  if (!tenant_goals.ok()) return {};
+  std::map<std::string, bool> marks = core::GoalsOnTrack(*tenant_goals);
+  for (auto it = marks.begin(); it != marks.end();) {
+    const board::MemberScore* m = board.Find(it->first);
+    if (m == nullptr || !viewer.Sees(it->first, m->member.team)) {
+      it = marks.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return marks;
 }
 
 }  // namespace
@@ -179,6 +201,10 @@ absl::StatusOr<std::string> LeaderboardPageFor(
   if (!options.team.empty() && (*board)->Team(options.team) == nullptr) {
     return absl::NotFoundError(
         absl::StrCat("No team named \u201C", options.team, "\u201D."));
+  }
+  if (settings.goals != nullptr &&
+      auth::RoleHas(viewer.role, auth::Permission::kGoalsRead)) {
+    options.goals_on_track = GoalIndicators(*settings.goals, viewer, **board);
   }
   return web::RenderLeaderboardPage(**board, options);
 }

@@ -23,6 +23,7 @@
 #include "server/auth/cidr.h"
 #include "server/auth/principal.h"
 #include "server/board/score_board.h"
+#include "server/core/goals.h"
 #include "server/metrics/metrics_endpoint.h"
 #include "server/store/store.h"
 
@@ -57,6 +58,8 @@ class HttpGate {
 struct PageSettings {
   double decline_points = 5;
   double score_floor = 40;
+  // Goals whose on/off-track indicator the page shows; none when null.
+  const core::GoalTracker* goals = nullptr;
 };
 
 // The leaderboard page for `request` (its viewer; none: an admin of

@@ -24,6 +24,8 @@
 #include "server/api/access.h"
 #include "server/api/admin_service.h"
 #include "server/api/gatekeeper.h"
+#include "server/api/goal_annotations.h"
+#include "server/api/goal_service.h"
 #include "server/api/parse_error.h"
 #include "server/api/read_audit.h"
 #include "server/app/http_access.h"
@@ -33,6 +35,7 @@
 #include "server/auth/oidc.h"
 #include "server/common/serial_executor.h"
 #include "server/common/worker_pool.h"
+#include "server/core/goals.h"
 #include "server/core/outreach_cache.h"
 #include "server/core/outreach_reports.h"
 #include "server/core/recommendations.h"
@@ -40,6 +43,7 @@
 #include "server/core/top_actions.h"
 #include "server/engine/history_recorder.h"
 #include "server/engine/retention.h"
+#include "server/metrics/goal_metrics.h"
 #include "server/metrics/grpc_server_metrics.h"
 #include "server/metrics/ingest_metrics.h"
 #include "server/metrics/leaderboard_metrics.h"
@@ -54,7 +58,7 @@ namespace rapport::app {
 constexpr const char* kServiceNames[] = {
     "rapport.v1.ActivityService", "rapport.v1.ScoringService",
     "rapport.v1.OutreachService", "rapport.v1.RecommendationService",
-    "rapport.v1.AdminService"};
+    "rapport.v1.AdminService",    "rapport.v1.GoalService"};
 
 // Members at risk whose top action one scrape computes afresh (each costs a
 // read of the member's aggregates); the others keep the one found before.
@@ -71,7 +75,9 @@ struct RapportServer::Parts {
   scoring::ScoringModel model;
   std::unique_ptr<board::ScoreBoard> score_board;
   std::unique_ptr<core::OutreachCache> outreach_cache;
-  // Tells score_board and outreach_cache of changed members.
+  // Shows goals with scores; told of changed members.
+  std::unique_ptr<core::GoalTracker> goal_tracker;
+  // Tells score_board, outreach_cache and goal_tracker of changed members.
   std::unique_ptr<store::MemberChangeFanOut> member_changes;
   std::unique_ptr<engine::HistoryRecorder> history;
   // Posts its steps to `writer` and tells `member_changes`: destroyed first.
@@ -92,6 +98,8 @@ struct RapportServer::Parts {
   std::unique_ptr<api::ScoringServiceImpl> scoring;
   std::unique_ptr<api::OutreachServiceImpl> outreach;
   std::unique_ptr<api::RecommendationServiceImpl> recommendation;
+  std::unique_ptr<api::GoalAnnotations> goal_annotations;
+  std::unique_ptr<api::GoalServiceImpl> goals;
   std::unique_ptr<grpc::Server> grpc_server;
   // Runs the slow calls of the services above: stopped before them.
   std::unique_ptr<WorkerPool> call_pool;
@@ -313,9 +321,12 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       core::OutreachCacheOptions{
           .analysis = api::RequestAnalysis(options.outreach),
           .refresh_interval = options.board.refresh_interval});
+  parts->goal_tracker = std::make_unique<core::GoalTracker>(
+      parts->store.get(), parts->score_board.get(), clock);
   parts->member_changes = std::make_unique<store::MemberChangeFanOut>(
       std::vector<store::MemberChangeListener*>{parts->score_board.get(),
-                                                parts->outreach_cache.get()});
+                                                parts->outreach_cache.get(),
+                                                parts->goal_tracker.get()});
   parts->scores = std::make_unique<core::ScoreQueries>(
       parts->store.get(), parts->score_board.get(),
       core::ScoreQueryOptions{.decline_points = options.decline_points,
@@ -384,6 +395,12 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->recommendation = std::make_unique<api::RecommendationServiceImpl>(
       parts->next_actions.get(), parts->access.get(), clock,
       options.recommendation, parts->call_pool.get());
+  parts->goal_annotations =
+      std::make_unique<api::GoalAnnotations>(parts->goal_tracker.get());
+  parts->scoring->SetGoals(parts->goal_annotations.get());
+  parts->goals = std::make_unique<api::GoalServiceImpl>(
+      parts->scores.get(), parts->goal_tracker.get(), parts->access.get(),
+      clock, parts->call_pool.get());
 
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       PortCredentials(options.tls, *parts->gatekeeper);
@@ -411,6 +428,7 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   builder.RegisterService(parts->outreach.get());
   builder.RegisterService(parts->recommendation.get());
   builder.RegisterService(parts->admin.get());
+  builder.RegisterService(parts->goals.get());
   parts->grpc_server = builder.BuildAndStart();
   if (parts->grpc_server == nullptr || parts->port == 0) {
     return absl::UnavailableError(
@@ -450,15 +468,22 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
         }};
     parts->metrics_endpoint->SetTenantFamilies(
         [boards = parts->score_board.get(), top = parts->top_actions.get(),
+         goals = parts->goal_tracker.get(),
          leaderboard = std::move(leaderboard)](const std::string& tenant) {
           top->BeginRound();
-          return metrics::TenantLeaderboardFamilies(boards, tenant,
-                                                    leaderboard);
+          std::vector<prometheus::MetricFamily> families =
+              metrics::TenantLeaderboardFamilies(boards, tenant, leaderboard);
+          for (prometheus::MetricFamily& f :
+               metrics::TenantGoalFamilies(boards, goals, tenant)) {
+            families.push_back(std::move(f));
+          }
+          return families;
         });
     parts->metrics_endpoint->SetPageHandler(
         [boards = parts->score_board.get(), store = parts->store.get(),
          settings = PageSettings{.decline_points = options.decline_points,
-                                 .score_floor = options.score_floor}](
+                                 .score_floor = options.score_floor,
+                                 .goals = parts->goal_tracker.get()}](
             const metrics::PageRequest& request) {
           return LeaderboardPageFor(*boards, *store, api::kDefaultTenant,
                                     settings, request);

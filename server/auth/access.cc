@@ -27,6 +27,9 @@ constexpr MethodRule kRules[] = {
     {"/rapport.v1.AdminService/RevokeApiKey", P::kKeysManage},
     {"/rapport.v1.AdminService/EraseContact", P::kContactsErase},
     {"/rapport.v1.AdminService/ListAuditEvents", P::kAuditRead},
+    {"/rapport.v1.GoalService/CreateGoal", P::kGoalsWrite},
+    {"/rapport.v1.GoalService/ListGoals", P::kGoalsRead},
+    {"/rapport.v1.GoalService/DeleteGoal", P::kGoalsWrite},
 };
 
 }  // namespace
@@ -57,6 +60,10 @@ absl::string_view PermissionName(Permission permission) {
       return "metrics.scrape";
     case P::kPageRead:
       return "page.read";
+    case P::kGoalsWrite:
+      return "goals.write";
+    case P::kGoalsRead:
+      return "goals.read";
   }
   return "unknown";
 }
@@ -69,12 +76,14 @@ bool RoleHas(Role role, Permission permission) {
       return permission == P::kMembersWrite || permission == P::kMembersRead ||
              permission == P::kScoresRead;
     case Role::kManager:
+      if (permission == P::kGoalsWrite) return true;
+      [[fallthrough]];
     case Role::kRep:
       return permission == P::kMembersRead || permission == P::kScoresRead ||
              permission == P::kLeaderboardRead ||
              permission == P::kOutreachRead ||
              permission == P::kRecommendationsRead ||
-             permission == P::kPageRead;
+             permission == P::kPageRead || permission == P::kGoalsRead;
     case Role::kMetrics:
       return permission == P::kMetricsScrape;
   }

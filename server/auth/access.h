@@ -30,6 +30,10 @@ enum class Permission {
   kAuditRead,            // Read the audit trail.
   kMetricsScrape,        // GET /metrics.
   kPageRead,             // GET / (the leaderboard page).
+  kGoalsWrite,  // Set and delete goals (managers for their teams and their
+                // members, admins for all).
+  kGoalsRead,   // List goals (reps their own and their team's, managers
+                // their teams', admins all).
 };
 
 // "members.write", "scores.read", ...

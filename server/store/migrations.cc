@@ -276,9 +276,32 @@ CREATE INDEX events_by_contact ON events (tenant, member_id, contact_id)
   WHERE contact_id <> '';
 )sql";
 
+// Version 6: goals, targets a manager sets for a member's or a team's score.
+// Exactly one of member_id and team is non-empty; pillar is model::Pillar
+// (0: the total); due_time and create_time are Unix microseconds.
+constexpr char kSchemaV6[] = R"sql(
+CREATE TABLE goals (
+  tenant TEXT NOT NULL,
+  goal_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  team TEXT NOT NULL,
+  pillar INTEGER NOT NULL,
+  target REAL NOT NULL,
+  due_time INTEGER NOT NULL,
+  note TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  PRIMARY KEY (tenant, goal_id),
+  CHECK ((member_id = '') <> (team = ''))
+) WITHOUT ROWID;
+-- Listing in due order; deleting a member's goals.
+CREATE INDEX goals_by_due ON goals (tenant, due_time, goal_id);
+CREATE INDEX goals_by_member ON goals (tenant, member_id) WHERE member_id <> '';
+)sql";
+
 constexpr Migration kStoreMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3},
-    {4, kSchemaV4}, {5, kSchemaV5},
+    {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6},
 };
 
 constexpr char kCreateMigrationsTable[] =

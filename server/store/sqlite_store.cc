@@ -11,6 +11,7 @@
 #include "server/store/daily_count_table.h"
 #include "server/store/event_ingest.h"
 #include "server/store/event_table.h"
+#include "server/store/goal_table.h"
 #include "server/store/history_work_table.h"
 #include "server/store/member_table.h"
 #include "server/store/migrations.h"
@@ -197,6 +198,8 @@ absl::StatusOr<int64_t> SqliteStore::DeleteMember(const TenantId& tenant,
       RAPPORT_RETURN_IF_ERROR(
           internal::DeleteContacts(conn, tenant, member_id));
       RAPPORT_ASSIGN_OR_RETURN(
+          int64_t goals, internal::DeleteMemberGoals(conn, tenant, member_id));
+      RAPPORT_ASSIGN_OR_RETURN(
           internal::MemberReferences references,
           internal::DeleteMemberReferences(conn, tenant, member_id));
       const std::string erased_target =
@@ -209,7 +212,8 @@ absl::StatusOr<int64_t> SqliteStore::DeleteMember(const TenantId& tenant,
       return internal::AuditChange(
           conn, tenant, audit, erased_target,
           absl::StrCat("erased events=", deleted, " keys=", references.api_keys,
-                       " manager_references=", references.managers));
+                       " manager_references=", references.managers,
+                       " goals=", goals));
     });
   }));
   ScrubLog();

@@ -137,6 +137,14 @@ class SqliteStore final : public Store {
   absl::Status SetRecordedThrough(const TenantId& tenant,
                                   absl::CivilDay day) override;
 
+  // Goals (sqlite_store_goals.cc).
+  absl::Status CreateGoal(const TenantId& tenant, const GoalRecord& goal,
+                          const AuditContext* audit) override;
+  absl::StatusOr<std::vector<GoalRecord>> ListGoals(
+      const TenantId& tenant, const GoalFilter& filter) override;
+  absl::Status DeleteGoal(const TenantId& tenant, const std::string& goal_id,
+                          const AuditContext* audit) override;
+
   absl::StatusOr<TenantRecord> CreateTenant(const TenantRecord& tenant,
                                             const ApiKeyRecord* first_key,
                                             const AuditContext* audit) override;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -151,6 +152,38 @@ struct ApiKeyRecord {
   std::string created_by;
 };
 
+// A target for a member's or a team's score (rapport.v1.Goal). Exactly one
+// of member_id and team is set.
+struct GoalRecord {
+  std::string goal_id;  // "g_" then 16 lower-case hex digits.
+  std::string member_id;
+  std::string team;
+  // As model::Pillar numbers it; 0 (unspecified) targets the total SSI.
+  int pillar = 0;
+  double target = 0;
+  absl::Time due_time;
+  std::string note;
+  absl::Time create_time;
+  std::string created_by;  // The principal's id.
+};
+
+// Which goals ListGoals returns: every field that is set must match.
+struct GoalFilter {
+  // The filter matching one goal.
+  static GoalFilter ById(std::string goal_id) {
+    GoalFilter f;
+    f.goal_id = std::move(goal_id);
+    return f;
+  }
+  std::string goal_id;
+  std::string member_id;  // Goals of this member.
+  std::string team;       // Goals of this team (not its members' goals).
+};
+
+// The most goals a tenant may hold; CreateGoal refuses more. It also bounds
+// the goal series of the metrics.
+inline constexpr int kMaxGoalsPerTenant = 1000;
+
 struct MemberPage {
   std::vector<model::Member> members;
   bool has_more = false;  // More members match after the last one returned.
@@ -185,7 +218,7 @@ class Store {
       const TenantId& tenant, const ListMembersQuery& query) = 0;
 
   // Erases the member in one transaction: their row, events, aggregates,
-  // score history, history work and the API keys scoped to them; clears
+  // score history, history work, goals and the API keys scoped to them; clears
   // other members' `manager` naming them; replaces their id in the audit
   // trail by its digest; and records the erasure (by digest only), so that
   // their events are refused (kErasedMember) until the member is created
@@ -312,6 +345,29 @@ class Store {
       const TenantId& tenant) = 0;
   virtual absl::Status SetRecordedThrough(const TenantId& tenant,
                                           absl::CivilDay day) = 0;
+
+  // --- Goals ---
+
+  // Stores a new goal (its goal_id chosen by the caller) in one
+  // transaction with its audit entry (target "member:<id>" for a member's
+  // goal, so that erasure replaces it, "team:<name>" for a team's; the
+  // detail names the goal).
+  // FAILED_PRECONDITION when the tenant already holds kMaxGoalsPerTenant
+  // goals; ALREADY_EXISTS when the goal_id is taken; INVALID_ARGUMENT when
+  // the record names neither or both of member_id and team, or its target
+  // is not finite.
+  virtual absl::Status CreateGoal(const TenantId& tenant,
+                                  const GoalRecord& goal,
+                                  const AuditContext* audit) = 0;
+  // The tenant's goals matching `filter`, soonest due first, ties by
+  // goal_id; at most kMaxGoalsPerTenant.
+  virtual absl::StatusOr<std::vector<GoalRecord>> ListGoals(
+      const TenantId& tenant, const GoalFilter& filter) = 0;
+  // Deletes the goal and audits it; NOT_FOUND when the tenant has no such
+  // goal. DeleteMember deletes the member's goals in its transaction.
+  virtual absl::Status DeleteGoal(const TenantId& tenant,
+                                  const std::string& goal_id,
+                                  const AuditContext* audit) = 0;
 
   // --- Tenants and API keys ---
 

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "server/board/decline.h"
 #include "server/scoring/rank.h"
+#include "server/web/goal_badge.h"
 #include "server/web/html.h"
 
 namespace rapport::web {
@@ -188,14 +189,15 @@ void AppendMemberRow(const MemberScore& m, int rank,
                            : m.forecast.At(7, m.totals).total - m.totals.total;
   const std::optional<absl::CivilDay> below =
       scoring::FirstDayBelow(m.forecast, m.totals.total, options.score_floor);
-  absl::StrAppend(
-      out, "<tr", declining ? " class=\"declining\"" : "", " data-member=\"",
-      id, "\" data-rank=\"", rank, "\" data-ssi=\"", One(m.totals.total),
-      "\" data-change=\"", One(m.change_7d()), "\" data-trend=\"",
-      TrendOf(m.change_7d()), "\" data-declining=\"",
-      declining ? "true" : "false", "\" data-forecast-change=\"", One(ahead),
-      "\" data-below-floor=\"",
-      below.has_value() ? absl::FormatCivilTime(*below) : "", "\">");
+  absl::StrAppend(out, "<tr", declining ? " class=\"declining\"" : "",
+                  " data-member=\"", id, "\" data-rank=\"", rank,
+                  "\" data-ssi=\"", One(m.totals.total), "\" data-change=\"",
+                  One(m.change_7d()), "\" data-trend=\"",
+                  TrendOf(m.change_7d()), "\" data-declining=\"",
+                  declining ? "true" : "false", "\" data-forecast-change=\"",
+                  One(ahead), "\" data-below-floor=\"",
+                  below.has_value() ? absl::FormatCivilTime(*below) : "", "\"",
+                  GoalDataAttribute(options, m.member.member_id), ">");
   absl::StrAppend(out, "<td class=\"rank\">", rank, "</td>");
   absl::StrAppend(out, "<td class=\"name\"><span class=\"dn\" title=\"", id,
                   "\">", HtmlEscape(m.member.display_name),
@@ -217,7 +219,7 @@ void AppendMemberRow(const MemberScore& m, int rank,
                     One(options.score_floor), " on ",
                     absl::FormatCivilTime(*below), "</span>");
   }
-  out->append("</td></tr>\n");
+  absl::StrAppend(out, GoalBadge(options, m.member.member_id), "</td></tr>\n");
 }
 
 void AppendPillarHeaders(std::string* out) {

@@ -15,6 +15,7 @@
 #ifndef RAPPORT_SERVER_WEB_LEADERBOARD_PAGE_H_
 #define RAPPORT_SERVER_WEB_LEADERBOARD_PAGE_H_
 
+#include <map>
 #include <string>
 
 #include "server/board/board.h"
@@ -45,6 +46,10 @@ struct LeaderboardPageOptions {
   // Whether the team view links back to the whole tenant (not for viewers
   // who may see only their teams).
   bool link_to_tenant = true;
+  // Members with open goals of their own: true when every one is on track
+  // (core::GoalsOnTrack). Their rows show a "goal on track" or "goal off
+  // track" indicator and data-goal="on" or "off" (goal_badge.h).
+  std::map<std::string, bool> goals_on_track;
 };
 
 std::string RenderLeaderboardPage(const board::Board& board,

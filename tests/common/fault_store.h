@@ -133,6 +133,20 @@ class FaultStore final : public store::Store {
     if (auto s = FailureOf(StoreOp::kDeleteMember)) return *s;
     return inner_->DeleteMember(tenant, member_id, audit);
   }
+  absl::Status CreateGoal(const store::TenantId& tenant,
+                          const store::GoalRecord& goal,
+                          const store::AuditContext* audit) override {
+    return inner_->CreateGoal(tenant, goal, audit);
+  }
+  absl::StatusOr<std::vector<store::GoalRecord>> ListGoals(
+      const store::TenantId& tenant, const store::GoalFilter& filter) override {
+    return inner_->ListGoals(tenant, filter);
+  }
+  absl::Status DeleteGoal(const store::TenantId& tenant,
+                          const std::string& goal_id,
+                          const store::AuditContext* audit) override {
+    return inner_->DeleteGoal(tenant, goal_id, audit);
+  }
   absl::StatusOr<std::vector<store::AppendOutcome>> AppendEvents(
       const store::TenantId& tenant, absl::Span<const model::Event> events,
       const store::AuditContext* audit) override {

@@ -34,7 +34,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 # The alerts the deployment promises (docs/alerts.md describes each).
 ENGAGEMENT_ALERTS = {"RapportMemberSsiDropped", "RapportTeamSsiFalling",
                      "RapportMemberInactive", "RapportMemberReplyRatioLow",
-                     "RapportMemberSsiProjectedDrop"}
+                     "RapportMemberSsiProjectedDrop", "RapportGoalOffTrack"}
 MEMBER_ALERTS = {"RapportMemberSsiDropped", "RapportMemberInactive",
                  "RapportMemberSsiProjectedDrop",
                  "RapportMemberReplyRatioLow"}
@@ -158,7 +158,7 @@ ROLES = {"admin", "integration", "manager", "rep", "metrics"}
 JWT_ALGORITHMS = {"RS256", "ES256"}
 PERMISSIONS = ["members.write", "members.read", "scores.read", "leaderboard.read",
                "outreach.read", "recommendations.read", "keys.manage", "tenants.create",
-               "metrics.scrape", "page.read"]
+               "metrics.scrape", "page.read", "goals.write", "goals.read"]
 # A PEM private key, an API key (rpk_<key_id>_<secret>, the secret 256 bits),
 # a JWT: none belongs in the repository.
 _SECRET_PATTERNS = [

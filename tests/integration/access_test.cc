@@ -26,6 +26,7 @@
 #include "gtest/gtest.h"
 #include "rapport/v1/activity.grpc.pb.h"
 #include "rapport/v1/admin.grpc.pb.h"
+#include "rapport/v1/goal.pb.h"
 #include "rapport/v1/outreach.grpc.pb.h"
 #include "rapport/v1/recommendation.grpc.pb.h"
 #include "rapport/v1/scoring.grpc.pb.h"
@@ -57,7 +58,9 @@ enum class Perm {
   kKeysManage,
   kTenantsCreate,
   kContactsErase,
-  kAuditRead
+  kAuditRead,
+  kGoalsWrite,
+  kGoalsRead
 };
 
 enum class Target {
@@ -110,10 +113,12 @@ bool Holds(Who who, Perm perm) {
       return perm == Perm::kMembersWrite || perm == Perm::kMembersRead ||
              perm == Perm::kScoresRead;
     case Who::kManager:
+      if (perm == Perm::kGoalsWrite) return true;
+      [[fallthrough]];
     case Who::kRep:
       return perm == Perm::kMembersRead || perm == Perm::kScoresRead ||
              perm == Perm::kLeaderboardRead || perm == Perm::kOutreachRead ||
-             perm == Perm::kRecommendationsRead;
+             perm == Perm::kRecommendationsRead || perm == Perm::kGoalsRead;
     case Who::kMetrics:
       return false;
   }
@@ -240,6 +245,43 @@ std::vector<MethodSpec> Methods() {
                [](Target) {
                  return v1::ListAuditEventsRequest().SerializeAsString();
                }});
+  {
+    // Goals: set on members and teams, listed by member, team or the
+    // caller's whole scope, deleted by id.
+    std::vector<Target> subjects = kMemberTargets;
+    subjects.push_back(Target::kOwnTeam);
+    subjects.push_back(Target::kOtherTeam);
+    m.push_back({"/rapport.v1.GoalService/CreateGoal", Perm::kGoalsWrite,
+                 subjects, [](Target t) {
+                   v1::CreateGoalRequest r;
+                   if (MemberOf(t).empty()) {
+                     r.mutable_goal()->set_team(TeamOf(t));
+                   } else {
+                     r.mutable_goal()->set_member_id(MemberOf(t));
+                   }
+                   r.mutable_goal()->set_target(50);
+                   api::ToProtoTime(kTestNow + absl::Hours(24 * 30),
+                                    r.mutable_goal()->mutable_due_time());
+                   return r.SerializeAsString();
+                 }});
+    std::vector<Target> lists = subjects;
+    lists.push_back(Target::kWholeTenant);
+    m.push_back({"/rapport.v1.GoalService/ListGoals", Perm::kGoalsRead, lists,
+                 [](Target t) {
+                   v1::ListGoalsRequest r;
+                   r.set_member_id(MemberOf(t));
+                   r.set_team(TeamOf(t));
+                   return r.SerializeAsString();
+                 }});
+    m.push_back({"/rapport.v1.GoalService/DeleteGoal",
+                 Perm::kGoalsWrite,
+                 {Target::kNone},
+                 [](Target) {
+                   v1::DeleteGoalRequest r;
+                   r.set_goal_id("g_0000000000000000");  // No such goal.
+                   return r.SerializeAsString();
+                 }});
+  }
   return m;
 }
 
@@ -250,6 +292,11 @@ StatusCode Expected(Who who, const MethodSpec& spec, Target target) {
   const std::string& m = spec.method;
   if (m.ends_with("/RevokeApiKey")) return StatusCode::NOT_FOUND;
   if (m.ends_with("/DeleteMember")) return StatusCode::NOT_FOUND;
+  if (m.ends_with("/DeleteGoal")) return StatusCode::NOT_FOUND;
+  // Listing goals without a filter lists the caller's scope, whoever asks.
+  if (m.ends_with("/ListGoals") && target == Target::kWholeTenant) {
+    return StatusCode::OK;
+  }
   if (m.ends_with("/BatchGetScores")) {
     // An unknown id is listed as missing, whoever asks.
     if (target == Target::kOtherTenantMember) return StatusCode::OK;
@@ -270,8 +317,9 @@ StatusCode Expected(Who who, const MethodSpec& spec, Target target) {
     case Target::kOwnTeam:
       if (everyone || who == Who::kManager) return StatusCode::OK;
       // A rep sees their own team's leaderboard (ranks only by default).
-      return m.ends_with("/GetLeaderboard") ? StatusCode::OK
-                                            : StatusCode::PERMISSION_DENIED;
+      return m.ends_with("/GetLeaderboard") || m.ends_with("/ListGoals")
+                 ? StatusCode::OK
+                 : StatusCode::PERMISSION_DENIED;
     case Target::kOtherTeam:
     case Target::kWholeTenant:
       return everyone ? StatusCode::OK : StatusCode::PERMISSION_DENIED;
@@ -328,7 +376,7 @@ TEST_F(AccessMatrixTest, EveryMethodOfTheApiHasARuleAndAnExpectation) {
   for (const char* service :
        {"rapport.v1.ActivityService", "rapport.v1.ScoringService",
         "rapport.v1.OutreachService", "rapport.v1.RecommendationService",
-        "rapport.v1.AdminService"}) {
+        "rapport.v1.AdminService", "rapport.v1.GoalService"}) {
     const google::protobuf::ServiceDescriptor* descriptor =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
             service);

@@ -224,7 +224,8 @@ TEST(AccessTableTest, RolesHoldExactlyTheirPermissions) {
       Permission::kScoresRead,    Permission::kLeaderboardRead,
       Permission::kOutreachRead,  Permission::kRecommendationsRead,
       Permission::kKeysManage,    Permission::kTenantsCreate,
-      Permission::kMetricsScrape, Permission::kPageRead};
+      Permission::kMetricsScrape, Permission::kPageRead,
+      Permission::kGoalsWrite,    Permission::kGoalsRead};
   std::set<std::string> names;
   for (Permission p : all) {
     names.insert(std::string(PermissionName(p)));
@@ -240,6 +241,13 @@ TEST(AccessTableTest, RolesHoldExactlyTheirPermissions) {
   }
   EXPECT_EQ(names.size(), std::size(all));
   EXPECT_FALSE(RoleHas(Role::kIntegration, Permission::kLeaderboardRead));
+  // Goals: managers and admins set them; reps, managers and admins read.
+  EXPECT_TRUE(RoleHas(Role::kManager, Permission::kGoalsWrite));
+  EXPECT_FALSE(RoleHas(Role::kRep, Permission::kGoalsWrite));
+  EXPECT_FALSE(RoleHas(Role::kIntegration, Permission::kGoalsWrite));
+  EXPECT_TRUE(RoleHas(Role::kRep, Permission::kGoalsRead));
+  EXPECT_TRUE(RoleHas(Role::kManager, Permission::kGoalsRead));
+  EXPECT_FALSE(RoleHas(Role::kIntegration, Permission::kGoalsRead));
   EXPECT_TRUE(RoleHas(Role::kIntegration, Permission::kScoresRead));
 
   Principal admin;

@@ -346,5 +346,26 @@ TEST(LeaderboardPageTest, ForecastsShowTheNextWeekAndTheDayBelowTheFloor) {
   EXPECT_THAT(RowHtml(html, "rep-c"), Not(HasSubstr("below 40")));
 }
 
+TEST(LeaderboardPageTest, MembersWithGoalsShowWhetherTheyAreOnTrack) {
+  const board::Board board = MakeBoard({{"a", "Ann", "north", 60, 1},
+                                        {"b", "Bob", "north", 40, -2},
+                                        {"c", "Cy", "north", 30, 0}});
+  LeaderboardPageOptions options = TeamOptions("north");
+  options.goals_on_track = {{"a", true}, {"b", false}};
+  const std::string html = RenderLeaderboardPage(board, options);
+  std::map<std::string, std::string> goal;
+  for (const Row& row : RowsOf(html)) {
+    auto it = row.data.find("goal");
+    goal[row.member] = it == row.data.end() ? "" : it->second;
+  }
+  EXPECT_EQ(goal, (std::map<std::string, std::string>{
+                      {"a", "on"}, {"b", "off"}, {"c", ""}}));
+  EXPECT_THAT(html, HasSubstr("goal on track"));
+  EXPECT_THAT(html, HasSubstr("goal off track"));
+  // Without goals, no indicator at all.
+  EXPECT_THAT(RenderLeaderboardPage(board, TeamOptions("north")),
+              Not(HasSubstr("data-goal")));
+}
+
 }  // namespace
 }  // namespace rapport::web
