@@ -66,7 +66,8 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout,
       admin_(rapport::v1::AdminService::NewStub(channel)),
       scoring_(rapport::v1::ScoringService::NewStub(channel)),
       outreach_(rapport::v1::OutreachService::NewStub(channel)),
-      recommendation_(rapport::v1::RecommendationService::NewStub(channel)) {}
+      recommendation_(rapport::v1::RecommendationService::NewStub(channel)),
+      validation_(rapport::v1::ValidationService::NewStub(channel)) {}
 
 std::unique_ptr<grpc::ClientContext> Client::NewContext() const {
   auto context = std::make_unique<grpc::ClientContext>();

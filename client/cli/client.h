@@ -18,6 +18,7 @@
 #include "rapport/v1/outreach.grpc.pb.h"
 #include "rapport/v1/recommendation.grpc.pb.h"
 #include "rapport/v1/scoring.grpc.pb.h"
+#include "rapport/v1/validation.grpc.pb.h"
 
 namespace rapport::cli {
 
@@ -69,6 +70,9 @@ class Client {
   rapport::v1::RecommendationService::StubInterface& recommendation() {
     return *recommendation_;
   }
+  rapport::v1::ValidationService::StubInterface& validation() {
+    return *validation_;
+  }
 
  private:
   absl::Duration timeout_;
@@ -79,6 +83,7 @@ class Client {
   std::unique_ptr<rapport::v1::OutreachService::StubInterface> outreach_;
   std::unique_ptr<rapport::v1::RecommendationService::StubInterface>
       recommendation_;
+  std::unique_ptr<rapport::v1::ValidationService::StubInterface> validation_;
 };
 
 // The same code and message (gRPC's codes are absl's codes).

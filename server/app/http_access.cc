@@ -12,6 +12,7 @@
 #include "server/auth/claims.h"
 #include "server/auth/x509_identity.h"
 #include "server/web/leaderboard_page.h"
+#include "server/web/validation_section.h"
 
 namespace rapport::app {
 namespace {
@@ -178,6 +179,15 @@ absl::StatusOr<std::string> LeaderboardPageFor(
   if (!options.team.empty() && (*board)->Team(options.team) == nullptr) {
     return absl::NotFoundError(
         absl::StrCat("No team named \u201C", options.team, "\u201D."));
+  }
+  if (settings.validation != nullptr && viewer.role == auth::Role::kAdmin &&
+      options.team.empty()) {
+    // A report that cannot be read leaves the section out, not the page.
+    auto report =
+        settings.validation->DailyReport(viewer.tenant, (*board)->as_of());
+    if (report.ok()) {
+      options.tenant_view_extra_html = web::RenderValidationSection(**report);
+    }
   }
   return web::RenderLeaderboardPage(**board, options);
 }

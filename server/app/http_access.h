@@ -23,6 +23,7 @@
 #include "server/auth/cidr.h"
 #include "server/auth/principal.h"
 #include "server/board/score_board.h"
+#include "server/core/validation.h"
 #include "server/metrics/metrics_endpoint.h"
 #include "server/store/store.h"
 
@@ -56,6 +57,9 @@ class HttpGate {
 
 struct PageSettings {
   double decline_points = 5;
+  // When set, an admin's tenant-wide page ends with the tenant's validation
+  // report (ScoreValidation::DailyReport: computed once a day).
+  const core::ScoreValidation* validation = nullptr;
 };
 
 // The leaderboard page for `request` (its viewer; none: an admin of

@@ -26,6 +26,7 @@
 #include "server/api/gatekeeper.h"
 #include "server/api/parse_error.h"
 #include "server/api/read_audit.h"
+#include "server/api/validation_service.h"
 #include "server/app/http_access.h"
 #include "server/auth/api_keys.h"
 #include "server/auth/auth_config.h"
@@ -37,6 +38,7 @@
 #include "server/core/outreach_reports.h"
 #include "server/core/recommendations.h"
 #include "server/core/scores.h"
+#include "server/core/validation.h"
 #include "server/engine/history_recorder.h"
 #include "server/engine/retention.h"
 #include "server/metrics/grpc_server_metrics.h"
@@ -51,9 +53,9 @@
 namespace rapport::app {
 
 constexpr const char* kServiceNames[] = {
-    "rapport.v1.ActivityService", "rapport.v1.ScoringService",
-    "rapport.v1.OutreachService", "rapport.v1.RecommendationService",
-    "rapport.v1.AdminService"};
+    "rapport.v1.ActivityService",   "rapport.v1.ScoringService",
+    "rapport.v1.OutreachService",   "rapport.v1.RecommendationService",
+    "rapport.v1.ValidationService", "rapport.v1.AdminService"};
 
 // Declared in the order they are built; destroyed in reverse.
 struct RapportServer::Parts {
@@ -74,6 +76,7 @@ struct RapportServer::Parts {
   std::unique_ptr<core::ScoreQueries> scores;
   std::unique_ptr<core::OutreachReports> outreach_reports;
   std::unique_ptr<core::NextActions> next_actions;
+  std::unique_ptr<core::ScoreValidation> validation;
   std::unique_ptr<auth::ApiKeyVerifier> api_keys;
   config::v1::AuthConfig auth_config;
   std::unique_ptr<auth::OidcVerifier> oidc;
@@ -86,6 +89,7 @@ struct RapportServer::Parts {
   std::unique_ptr<api::ScoringServiceImpl> scoring;
   std::unique_ptr<api::OutreachServiceImpl> outreach;
   std::unique_ptr<api::RecommendationServiceImpl> recommendation;
+  std::unique_ptr<api::ValidationServiceImpl> validation_service;
   std::unique_ptr<grpc::Server> grpc_server;
   // Runs the slow calls of the services above: stopped before them.
   std::unique_ptr<WorkerPool> call_pool;
@@ -374,6 +378,13 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->recommendation = std::make_unique<api::RecommendationServiceImpl>(
       parts->next_actions.get(), parts->access.get(), clock,
       options.recommendation, parts->call_pool.get());
+  parts->validation = std::make_unique<core::ScoreValidation>(
+      parts->store.get(), &parts->model);
+  parts->validation_service = std::make_unique<api::ValidationServiceImpl>(
+      parts->validation.get(), parts->access.get(), clock,
+      api::ValidationServiceOptions{.validation =
+                                        options.recommendation.validation},
+      parts->call_pool.get());
 
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       PortCredentials(options.tls, *parts->gatekeeper);
@@ -400,6 +411,7 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   builder.RegisterService(parts->scoring.get());
   builder.RegisterService(parts->outreach.get());
   builder.RegisterService(parts->recommendation.get());
+  builder.RegisterService(parts->validation_service.get());
   builder.RegisterService(parts->admin.get());
   parts->grpc_server = builder.BuildAndStart();
   if (parts->grpc_server == nullptr || parts->port == 0) {
@@ -440,7 +452,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
         });
     parts->metrics_endpoint->SetPageHandler(
         [boards = parts->score_board.get(), store = parts->store.get(),
-         settings = PageSettings{.decline_points = options.decline_points}](
+         settings = PageSettings{.decline_points = options.decline_points,
+                                 .validation = parts->validation.get()}](
             const metrics::PageRequest& request) {
           return LeaderboardPageFor(*boards, *store, api::kDefaultTenant,
                                     settings, request);

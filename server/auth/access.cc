@@ -21,6 +21,7 @@ constexpr MethodRule kRules[] = {
     {"/rapport.v1.OutreachService/GetOutreachEffectiveness", P::kOutreachRead},
     {"/rapport.v1.RecommendationService/GetRecommendations",
      P::kRecommendationsRead},
+    {"/rapport.v1.ValidationService/GetValidationReport", P::kValidationRead},
     {"/rapport.v1.AdminService/CreateTenant", P::kTenantsCreate},
     {"/rapport.v1.AdminService/CreateApiKey", P::kKeysManage},
     {"/rapport.v1.AdminService/ListApiKeys", P::kKeysManage},
@@ -57,6 +58,8 @@ absl::string_view PermissionName(Permission permission) {
       return "metrics.scrape";
     case P::kPageRead:
       return "page.read";
+    case P::kValidationRead:
+      return "validation.read";
   }
   return "unknown";
 }
@@ -69,6 +72,8 @@ bool RoleHas(Role role, Permission permission) {
       return permission == P::kMembersWrite || permission == P::kMembersRead ||
              permission == P::kScoresRead;
     case Role::kManager:
+      if (permission == P::kValidationRead) return true;
+      [[fallthrough]];
     case Role::kRep:
       return permission == P::kMembersRead || permission == P::kScoresRead ||
              permission == P::kLeaderboardRead ||

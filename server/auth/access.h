@@ -30,6 +30,9 @@ enum class Permission {
   kAuditRead,            // Read the audit trail.
   kMetricsScrape,        // GET /metrics.
   kPageRead,             // GET / (the leaderboard page).
+  // Whether the score predicts outcomes: admins, and managers for their
+  // teams.
+  kValidationRead,
 };
 
 // "members.write", "scores.read", ...

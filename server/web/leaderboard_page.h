@@ -42,6 +42,9 @@ struct LeaderboardPageOptions {
   // Whether the team view links back to the whole tenant (not for viewers
   // who may see only their teams).
   bool link_to_tenant = true;
+  // HTML the tenant-wide view ends with (after the team tables), already
+  // escaped: RenderValidationSection's. Not shown in the team view.
+  std::string tenant_view_extra_html;
 };
 
 std::string RenderLeaderboardPage(const board::Board& board,

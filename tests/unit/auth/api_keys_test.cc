@@ -224,7 +224,8 @@ TEST(AccessTableTest, RolesHoldExactlyTheirPermissions) {
       Permission::kScoresRead,    Permission::kLeaderboardRead,
       Permission::kOutreachRead,  Permission::kRecommendationsRead,
       Permission::kKeysManage,    Permission::kTenantsCreate,
-      Permission::kMetricsScrape, Permission::kPageRead};
+      Permission::kMetricsScrape, Permission::kPageRead,
+      Permission::kValidationRead};
   std::set<std::string> names;
   for (Permission p : all) {
     names.insert(std::string(PermissionName(p)));
@@ -241,6 +242,10 @@ TEST(AccessTableTest, RolesHoldExactlyTheirPermissions) {
   EXPECT_EQ(names.size(), std::size(all));
   EXPECT_FALSE(RoleHas(Role::kIntegration, Permission::kLeaderboardRead));
   EXPECT_TRUE(RoleHas(Role::kIntegration, Permission::kScoresRead));
+  // The validation report is for admins and managers (their teams).
+  EXPECT_TRUE(RoleHas(Role::kManager, Permission::kValidationRead));
+  EXPECT_FALSE(RoleHas(Role::kRep, Permission::kValidationRead));
+  EXPECT_FALSE(RoleHas(Role::kIntegration, Permission::kValidationRead));
 
   Principal admin;
   admin.role = Role::kAdmin;
