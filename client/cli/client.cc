@@ -67,7 +67,8 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout,
       scoring_(rapport::v1::ScoringService::NewStub(channel)),
       outreach_(rapport::v1::OutreachService::NewStub(channel)),
       recommendation_(rapport::v1::RecommendationService::NewStub(channel)),
-      goals_(rapport::v1::GoalService::NewStub(channel)) {}
+      goals_(rapport::v1::GoalService::NewStub(channel)),
+      validation_(rapport::v1::ValidationService::NewStub(channel)) {}
 
 std::unique_ptr<grpc::ClientContext> Client::NewContext() const {
   auto context = std::make_unique<grpc::ClientContext>();

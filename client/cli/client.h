@@ -19,6 +19,7 @@
 #include "rapport/v1/outreach.grpc.pb.h"
 #include "rapport/v1/recommendation.grpc.pb.h"
 #include "rapport/v1/scoring.grpc.pb.h"
+#include "rapport/v1/validation.grpc.pb.h"
 
 namespace rapport::cli {
 
@@ -71,6 +72,9 @@ class Client {
     return *recommendation_;
   }
   rapport::v1::GoalService::StubInterface& goals() { return *goals_; }
+  rapport::v1::ValidationService::StubInterface& validation() {
+    return *validation_;
+  }
 
  private:
   absl::Duration timeout_;
@@ -82,6 +86,7 @@ class Client {
   std::unique_ptr<rapport::v1::RecommendationService::StubInterface>
       recommendation_;
   std::unique_ptr<rapport::v1::GoalService::StubInterface> goals_;
+  std::unique_ptr<rapport::v1::ValidationService::StubInterface> validation_;
 };
 
 // The same code and message (gRPC's codes are absl's codes).

@@ -45,6 +45,7 @@
 #include "client/cli/outreach_command.h"
 #include "client/cli/recommend_command.h"
 #include "client/cli/score_commands.h"
+#include "client/cli/validate_command.h"
 
 // Global.
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "host:port of rapportd");
@@ -114,6 +115,12 @@ ABSL_FLAG(std::string, due, "", "a goal's due date, YYYY-MM-DD (UTC)");
 ABSL_FLAG(std::string, note, "", "a goal's note, for people");
 ABSL_FLAG(int32_t, window_days, 0, "window in days; 0 for the default");
 ABSL_FLAG(int32_t, max_results, 0, "most results; 0 for the default");
+ABSL_FLAG(int32_t, history_days, 0,
+          "validate: days of score history, 30 to 730; 0 for 90");
+ABSL_FLAG(int32_t, outcome_days, 0,
+          "validate: days of outcomes after each day, 1 to 90; 0 for 30");
+ABSL_FLAG(double, confidence, 0,
+          "validate: confidence of the intervals, 0.5 to 0.999; 0 for 0.95");
 // admin
 ABSL_FLAG(std::string, tenant_id, "", "the new tenant's id ([a-z0-9-])");
 ABSL_FLAG(std::string, rep_leaderboard, "",
@@ -350,6 +357,16 @@ absl::StatusOr<Action> BuildGoals(const Args& args) {
       "unknown goals command \"", what, "\"; expected set, list or delete"));
 }
 
+absl::StatusOr<Action> BuildValidate(const Args&) {
+  auto as_of = TimeFlag("as_of", absl::GetFlag(FLAGS_as_of));
+  if (!as_of.ok()) return as_of.status();
+  ValidateOptions o{absl::GetFlag(FLAGS_team),
+                    absl::GetFlag(FLAGS_history_days),
+                    absl::GetFlag(FLAGS_outcome_days),
+                    absl::GetFlag(FLAGS_confidence), *as_of};
+  return Action([o](Env& env) { return RunValidate(env, o); });
+}
+
 absl::StatusOr<Action> BuildAdmin(const Args& args) {
   const std::string& what = args[0];
   if (what == "create-tenant") {
@@ -542,6 +559,14 @@ const std::vector<Command>& Commands() {
        1,
        2,
        BuildGoals},
+      {"validate",
+       "[--team=T] [--history_days=90] [--outcome_days=30] "
+       "[--confidence=0.95] [--as_of=RFC3339]",
+       "whether the score predicts meetings and replies here",
+       {"team", "history_days", "outcome_days", "confidence", "as_of"},
+       0,
+       0,
+       BuildValidate},
       {"admin",
        "create-tenant --tenant_id=ID [--display_name=N] "
        "[--rep_leaderboard=full|ranks_only|none]\n"

@@ -14,6 +14,7 @@
 #include "server/auth/claims.h"
 #include "server/auth/x509_identity.h"
 #include "server/web/leaderboard_page.h"
+#include "server/web/validation_section.h"
 
 namespace rapport::app {
 namespace {
@@ -205,6 +206,15 @@ absl::StatusOr<std::string> LeaderboardPageFor(
   if (settings.goals != nullptr &&
       auth::RoleHas(viewer.role, auth::Permission::kGoalsRead)) {
     options.goals_on_track = GoalIndicators(*settings.goals, viewer, **board);
+  }
+  if (settings.validation != nullptr && viewer.role == auth::Role::kAdmin &&
+      options.team.empty()) {
+    // A report that cannot be read leaves the section out, not the page.
+    auto report =
+        settings.validation->DailyReport(viewer.tenant, (*board)->as_of());
+    if (report.ok()) {
+      options.tenant_view_extra_html = web::RenderValidationSection(**report);
+    }
   }
   return web::RenderLeaderboardPage(**board, options);
 }

@@ -24,6 +24,7 @@
 #include "server/auth/principal.h"
 #include "server/board/score_board.h"
 #include "server/core/goals.h"
+#include "server/core/validation.h"
 #include "server/metrics/metrics_endpoint.h"
 #include "server/store/store.h"
 
@@ -60,6 +61,9 @@ struct PageSettings {
   double score_floor = 40;
   // Goals whose on/off-track indicator the page shows; none when null.
   const core::GoalTracker* goals = nullptr;
+  // When set, an admin's tenant-wide page ends with the tenant's validation
+  // report (ScoreValidation::DailyReport: computed once a day).
+  const core::ScoreValidation* validation = nullptr;
 };
 
 // The leaderboard page for `request` (its viewer; none: an admin of

@@ -28,6 +28,7 @@
 #include "server/api/goal_service.h"
 #include "server/api/parse_error.h"
 #include "server/api/read_audit.h"
+#include "server/api/validation_service.h"
 #include "server/app/http_access.h"
 #include "server/auth/api_keys.h"
 #include "server/auth/auth_config.h"
@@ -41,6 +42,7 @@
 #include "server/core/recommendations.h"
 #include "server/core/scores.h"
 #include "server/core/top_actions.h"
+#include "server/core/validation.h"
 #include "server/engine/history_recorder.h"
 #include "server/engine/retention.h"
 #include "server/metrics/goal_metrics.h"
@@ -56,9 +58,10 @@
 namespace rapport::app {
 
 constexpr const char* kServiceNames[] = {
-    "rapport.v1.ActivityService", "rapport.v1.ScoringService",
-    "rapport.v1.OutreachService", "rapport.v1.RecommendationService",
-    "rapport.v1.AdminService",    "rapport.v1.GoalService"};
+    "rapport.v1.ActivityService",  "rapport.v1.ScoringService",
+    "rapport.v1.OutreachService",  "rapport.v1.RecommendationService",
+    "rapport.v1.AdminService",     "rapport.v1.GoalService",
+    "rapport.v1.ValidationService"};
 
 // Members at risk whose top action one scrape computes afresh (each costs a
 // read of the member's aggregates); the others keep the one found before.
@@ -86,6 +89,7 @@ struct RapportServer::Parts {
   std::unique_ptr<core::OutreachReports> outreach_reports;
   std::unique_ptr<core::NextActions> next_actions;
   std::unique_ptr<core::TopActions> top_actions;  // For the metrics.
+  std::unique_ptr<core::ScoreValidation> validation;
   std::unique_ptr<auth::ApiKeyVerifier> api_keys;
   config::v1::AuthConfig auth_config;
   std::unique_ptr<auth::OidcVerifier> oidc;
@@ -100,6 +104,7 @@ struct RapportServer::Parts {
   std::unique_ptr<api::RecommendationServiceImpl> recommendation;
   std::unique_ptr<api::GoalAnnotations> goal_annotations;
   std::unique_ptr<api::GoalServiceImpl> goals;
+  std::unique_ptr<api::ValidationServiceImpl> validation_service;
   std::unique_ptr<grpc::Server> grpc_server;
   // Runs the slow calls of the services above: stopped before them.
   std::unique_ptr<WorkerPool> call_pool;
@@ -401,6 +406,13 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->goals = std::make_unique<api::GoalServiceImpl>(
       parts->scores.get(), parts->goal_tracker.get(), parts->access.get(),
       clock, parts->call_pool.get());
+  parts->validation = std::make_unique<core::ScoreValidation>(
+      parts->store.get(), &parts->model);
+  parts->validation_service = std::make_unique<api::ValidationServiceImpl>(
+      parts->validation.get(), parts->access.get(), clock,
+      api::ValidationServiceOptions{.validation =
+                                        options.recommendation.validation},
+      parts->call_pool.get());
 
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       PortCredentials(options.tls, *parts->gatekeeper);
@@ -427,6 +439,7 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   builder.RegisterService(parts->scoring.get());
   builder.RegisterService(parts->outreach.get());
   builder.RegisterService(parts->recommendation.get());
+  builder.RegisterService(parts->validation_service.get());
   builder.RegisterService(parts->admin.get());
   builder.RegisterService(parts->goals.get());
   parts->grpc_server = builder.BuildAndStart();
@@ -483,7 +496,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
         [boards = parts->score_board.get(), store = parts->store.get(),
          settings = PageSettings{.decline_points = options.decline_points,
                                  .score_floor = options.score_floor,
-                                 .goals = parts->goal_tracker.get()}](
+                                 .goals = parts->goal_tracker.get(),
+                                 .validation = parts->validation.get()}](
             const metrics::PageRequest& request) {
           return LeaderboardPageFor(*boards, *store, api::kDefaultTenant,
                                     settings, request);

@@ -21,6 +21,7 @@ constexpr MethodRule kRules[] = {
     {"/rapport.v1.OutreachService/GetOutreachEffectiveness", P::kOutreachRead},
     {"/rapport.v1.RecommendationService/GetRecommendations",
      P::kRecommendationsRead},
+    {"/rapport.v1.ValidationService/GetValidationReport", P::kValidationRead},
     {"/rapport.v1.AdminService/CreateTenant", P::kTenantsCreate},
     {"/rapport.v1.AdminService/CreateApiKey", P::kKeysManage},
     {"/rapport.v1.AdminService/ListApiKeys", P::kKeysManage},
@@ -64,6 +65,8 @@ absl::string_view PermissionName(Permission permission) {
       return "goals.write";
     case P::kGoalsRead:
       return "goals.read";
+    case P::kValidationRead:
+      return "validation.read";
   }
   return "unknown";
 }
@@ -77,6 +80,7 @@ bool RoleHas(Role role, Permission permission) {
              permission == P::kScoresRead;
     case Role::kManager:
       if (permission == P::kGoalsWrite) return true;
+      if (permission == P::kValidationRead) return true;
       [[fallthrough]];
     case Role::kRep:
       return permission == P::kMembersRead || permission == P::kScoresRead ||

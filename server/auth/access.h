@@ -34,6 +34,9 @@ enum class Permission {
                 // members, admins for all).
   kGoalsRead,   // List goals (reps their own and their team's, managers
                 // their teams', admins all).
+  // Whether the score predicts outcomes: admins, and managers for their
+  // teams.
+  kValidationRead,
 };
 
 // "members.write", "scores.read", ...

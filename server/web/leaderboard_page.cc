@@ -513,6 +513,7 @@ std::string RenderLeaderboardPage(const board::Board& board,
   AppendHeader(board, heading, options, &out);
   if (options.team.empty()) {
     AppendTenantView(board, options, &out);
+    out += options.tenant_view_extra_html;
   } else {
     AppendTeamView(board, options, &out);
   }

@@ -50,6 +50,9 @@ struct LeaderboardPageOptions {
   // (core::GoalsOnTrack). Their rows show a "goal on track" or "goal off
   // track" indicator and data-goal="on" or "off" (goal_badge.h).
   std::map<std::string, bool> goals_on_track;
+  // HTML the tenant-wide view ends with (after the team tables), already
+  // escaped: RenderValidationSection's. Not shown in the team view.
+  std::string tenant_view_extra_html;
 };
 
 std::string RenderLeaderboardPage(const board::Board& board,

@@ -158,7 +158,8 @@ ROLES = {"admin", "integration", "manager", "rep", "metrics"}
 JWT_ALGORITHMS = {"RS256", "ES256"}
 PERMISSIONS = ["members.write", "members.read", "scores.read", "leaderboard.read",
                "outreach.read", "recommendations.read", "keys.manage", "tenants.create",
-               "metrics.scrape", "page.read", "goals.write", "goals.read"]
+               "metrics.scrape", "page.read", "goals.write", "goals.read",
+               "validation.read"]
 # A PEM private key, an API key (rpk_<key_id>_<secret>, the secret 256 bits),
 # a JWT: none belongs in the repository.
 _SECRET_PATTERNS = [

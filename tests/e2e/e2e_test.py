@@ -158,6 +158,7 @@ class E2ETest(e2e.RapportdTestCase):
         for name in ("rapport.v1.ActivityService", "rapport.v1.ScoringService",
                      "rapport.v1.OutreachService",
                      "rapport.v1.RecommendationService",
+                     "rapport.v1.ValidationService",
                      "grpc.health.v1.Health"):
             self.assertIn(name, names)
 

@@ -30,6 +30,7 @@
 #include "rapport/v1/outreach.grpc.pb.h"
 #include "rapport/v1/recommendation.grpc.pb.h"
 #include "rapport/v1/scoring.grpc.pb.h"
+#include "rapport/v1/validation.grpc.pb.h"
 #include "server/api/convert.h"
 #include "server/app/server.h"
 #include "server/auth/api_keys.h"
@@ -60,7 +61,8 @@ enum class Perm {
   kContactsErase,
   kAuditRead,
   kGoalsWrite,
-  kGoalsRead
+  kGoalsRead,
+  kValidationRead
 };
 
 enum class Target {
@@ -114,6 +116,7 @@ bool Holds(Who who, Perm perm) {
              perm == Perm::kScoresRead;
     case Who::kManager:
       if (perm == Perm::kGoalsWrite) return true;
+      if (perm == Perm::kValidationRead) return true;
       [[fallthrough]];
     case Who::kRep:
       return perm == Perm::kMembersRead || perm == Perm::kScoresRead ||
@@ -199,6 +202,9 @@ std::vector<MethodSpec> Methods() {
   m.push_back({"/rapport.v1.RecommendationService/GetRecommendations",
                Perm::kRecommendationsRead, kMemberTargets,
                member_request(v1::GetRecommendationsRequest())});
+  m.push_back({"/rapport.v1.ValidationService/GetValidationReport",
+               Perm::kValidationRead, kGroupTargets,
+               group_request(v1::GetValidationReportRequest())});
   m.push_back({"/rapport.v1.AdminService/CreateTenant",
                Perm::kTenantsCreate,
                {Target::kNone},
@@ -376,7 +382,8 @@ TEST_F(AccessMatrixTest, EveryMethodOfTheApiHasARuleAndAnExpectation) {
   for (const char* service :
        {"rapport.v1.ActivityService", "rapport.v1.ScoringService",
         "rapport.v1.OutreachService", "rapport.v1.RecommendationService",
-        "rapport.v1.AdminService", "rapport.v1.GoalService"}) {
+        "rapport.v1.AdminService", "rapport.v1.GoalService",
+        "rapport.v1.ValidationService"}) {
     const google::protobuf::ServiceDescriptor* descriptor =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
             service);

@@ -551,7 +551,8 @@ TEST_F(TextSafetyTest, EveryMethodAnswersAnUnparsableRequestInvalidArgument) {
   for (const char* service_name :
        {"rapport.v1.ActivityService", "rapport.v1.ScoringService",
         "rapport.v1.OutreachService", "rapport.v1.RecommendationService",
-        "rapport.v1.AdminService", "rapport.v1.GoalService"}) {
+        "rapport.v1.AdminService", "rapport.v1.GoalService",
+        "rapport.v1.ValidationService"}) {
     const google::protobuf::ServiceDescriptor* service =
         pool->FindServiceByName(service_name);
     ASSERT_NE(service, nullptr) << service_name;

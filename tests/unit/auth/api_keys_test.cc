@@ -225,7 +225,8 @@ TEST(AccessTableTest, RolesHoldExactlyTheirPermissions) {
       Permission::kOutreachRead,  Permission::kRecommendationsRead,
       Permission::kKeysManage,    Permission::kTenantsCreate,
       Permission::kMetricsScrape, Permission::kPageRead,
-      Permission::kGoalsWrite,    Permission::kGoalsRead};
+      Permission::kGoalsWrite,    Permission::kGoalsRead,
+      Permission::kValidationRead};
   std::set<std::string> names;
   for (Permission p : all) {
     names.insert(std::string(PermissionName(p)));
@@ -249,6 +250,10 @@ TEST(AccessTableTest, RolesHoldExactlyTheirPermissions) {
   EXPECT_TRUE(RoleHas(Role::kManager, Permission::kGoalsRead));
   EXPECT_FALSE(RoleHas(Role::kIntegration, Permission::kGoalsRead));
   EXPECT_TRUE(RoleHas(Role::kIntegration, Permission::kScoresRead));
+  // The validation report is for admins and managers (their teams).
+  EXPECT_TRUE(RoleHas(Role::kManager, Permission::kValidationRead));
+  EXPECT_FALSE(RoleHas(Role::kRep, Permission::kValidationRead));
+  EXPECT_FALSE(RoleHas(Role::kIntegration, Permission::kValidationRead));
 
   Principal admin;
   admin.role = Role::kAdmin;
