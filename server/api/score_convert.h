@@ -21,7 +21,7 @@ void ToProto(const std::string& group, const scoring::GroupRank* rank,
              v1::Rank* out);
 
 // The whole score of a board member, with ranks, 7-day change and
-// forecasts; `score_floor`: the tenant's (core::ScoreQueries::ScoreFloor),
+// forecasts; `score_floor`: ScoreQueryOptions::score_floor,
 // which below_floor_time is of.
 void ToProto(const board::Board& board, const board::MemberScore& member,
              double score_floor, v1::Score* out);

@@ -120,7 +120,7 @@ absl::StatusOr<std::string> ScoringServiceImpl::DoGetScore(
                    request.member_id());
   }
   const board::Board& b = *found->board;
-  const double floor = scores_->ScoreFloor(principal->tenant);
+  const double floor = scores_->options().score_floor;
   std::string bytes =
       b.Memo(request.member_id(), [&b, floor](const board::MemberScore& m) {
         v1::GetScoreResponse response;
@@ -189,7 +189,7 @@ absl::Status ScoringServiceImpl::DoBatchGetScores(
     if (m == nullptr) {
       response->add_missing_member_ids(id);
     } else {
-      ToProto(*found.board, *m, scores_->ScoreFloor(principal->tenant),
+      ToProto(*found.board, *m, scores_->options().score_floor,
               response->add_scores());
     }
   }

@@ -36,9 +36,8 @@ ABSL_FLAG(double, decline_points, 5,
           "declining: the default of ListDecliningMembers' min_drop, the "
           "page's badge and rapport_team_members_declining (> 0, <= 100)");
 ABSL_FLAG(double, score_floor, 40,
-          "the SSI below which a member is flagged as falling behind, for "
-          "tenants that set none: forecasts give the day a score would cross "
-          "it (> 0, <= 100)");
+          "the SSI below which a member is flagged as falling behind: "
+          "forecasts give the day a score would cross it (> 0, <= 100)");
 ABSL_FLAG(int, metrics_member_top_k, 10,
           "export per-member metrics only for the best and the worst K "
           "members of each team (0-10000; 0 for none)");

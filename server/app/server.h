@@ -52,10 +52,9 @@ struct ServerOptions {
   // leaderboard page and counted by rapport_team_members_declining. Greater
   // than 0.
   double decline_points = 5;
-  // The SSI below which a member is flagged as falling behind (tenants
-  // without a score floor of their own): Score.below_floor_time, the page's
-  // forecast badge and rapport_team_members_forecast_below_floor. In
-  // (0, 100].
+  // The SSI below which a member is flagged as falling behind:
+  // Score.below_floor_time, the page's forecast badge and
+  // rapport_team_members_forecast_below_floor. In (0, 100].
   double score_floor = 40;
   // Per-member metrics only for the best and worst this many members of each
   // team (0 for none), unless metrics_all_members.

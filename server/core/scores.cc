@@ -178,8 +178,4 @@ absl::StatusOr<DeclineList> ScoreQueries::Decliners(
   return list;
 }
 
-double ScoreQueries::ScoreFloor(const store::TenantId& /*tenant*/) const {
-  return options_.score_floor;
-}
-
 }  // namespace rapport::core

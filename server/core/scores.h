@@ -29,9 +29,8 @@ struct ScoreQueryOptions {
   // default min_drop of ListDecliningMembers, the page's badge and
   // rapport_team_members_declining. Greater than 0.
   double decline_points = 5;
-  // The SSI below which a member is flagged as falling behind, for tenants
-  // that set none (v1.Tenant.score_floor): forecasts give the day a score
-  // would cross it. In (0, 100].
+  // The SSI below which a member is flagged as falling behind: forecasts
+  // give the day a score would cross it. In (0, 100].
   double score_floor = 40;
 };
 
@@ -120,9 +119,6 @@ class ScoreQueries {
   // True once every tenant's current board has been built (ScoreBoard::Warm):
   // a score "now" is then a lookup, not a build.
   bool Warm() const { return boards_->warm(); }
-
-  // The tenant's score floor: options().score_floor.
-  double ScoreFloor(const store::TenantId& tenant) const;
 
   const scoring::ScoringModel& model() const { return boards_->model(); }
   const ScoreQueryOptions& options() const { return options_; }
