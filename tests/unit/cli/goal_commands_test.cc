@@ -55,8 +55,7 @@ TEST(GoalRequestTest, AWrongFlagIsNamed) {
   cases[5].options.due = "15/01/2027";
   cases[6].options.due = "";
   for (const Case& c : cases) {
-    absl::StatusOr<rapport::v1::CreateGoalRequest> r =
-        GoalRequestOf(c.options);
+    absl::StatusOr<rapport::v1::CreateGoalRequest> r = GoalRequestOf(c.options);
     ASSERT_FALSE(r.ok()) << c.flag;
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(r.status().message(), HasSubstr(c.flag));
@@ -68,9 +67,8 @@ TEST(GoalRenderTest, ALineGivesProgressStatusAndDueDate) {
   p.mutable_goal()->set_goal_id("g_0123456789abcdef");
   p.mutable_goal()->set_member_id("rep-1");
   p.mutable_goal()->set_target(60);
-  p.mutable_goal()->mutable_due_time()->set_seconds(
-      absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2027, 1, 15),
-                                          absl::UTCTimeZone())));
+  p.mutable_goal()->mutable_due_time()->set_seconds(absl::ToUnixSeconds(
+      absl::FromCivil(absl::CivilDay(2027, 1, 15), absl::UTCTimeZone())));
   p.set_current(52.3);
   p.set_projected(61);
   p.set_status(rapport::v1::GOAL_STATUS_ON_TRACK);
