@@ -9,7 +9,6 @@ import argparse
 import datetime
 import json
 import sys
-import unittest
 
 import rapport_e2e as e2e
 
@@ -113,14 +112,7 @@ class GoalsE2ETest(e2e.RapportdTestCase):
 
 
 def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rapportd", required=True)
-    parser.add_argument("--cli", required=True)
-    parser.add_argument("--proto_dir", required=True)
-    ARGS, rest = parser.parse_known_args()
-    load_generated(e2e.generate_python_client(ARGS.proto_dir, e2e.temp_dir()))
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    e2e.main_with_client(globals(), load_generated)
 
 
 if __name__ == "__main__":

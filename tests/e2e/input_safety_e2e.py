@@ -11,7 +11,6 @@ and bidirectional characters in names are refused; limits count characters.
 import argparse
 import datetime
 import sys
-import unittest
 
 import rapport_e2e as e2e
 
@@ -141,13 +140,7 @@ class InputSafetyTest(e2e.RapportdTestCase):
 
 
 def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rapportd", required=True)
-    parser.add_argument("--proto_dir", required=True)
-    ARGS, rest = parser.parse_known_args()
-    load_generated(e2e.generate_python_client(ARGS.proto_dir, e2e.temp_dir()))
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    e2e.main_with_client(globals(), load_generated, cli=False)
 
 
 if __name__ == "__main__":

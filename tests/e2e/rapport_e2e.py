@@ -1,6 +1,7 @@
 """Helpers for Rapport's end-to-end tests: generate the Python client from
 proto/, start the real rapportd on a free loopback port, run the CLI."""
 
+import argparse
 import os
 import shutil
 import signal
@@ -153,6 +154,22 @@ def run_cli(cli, address, *args, input_text=None, check=True, env=None):
 
 def temp_dir():
     return tempfile.mkdtemp(prefix="rapport-e2e-")
+
+
+def main_with_client(script_globals, load_generated, cli=True):
+    """The main of a test script that calls rapportd through the generated
+    Python client: parses --rapportd, --proto_dir and (with `cli`) --cli
+    into the script's ARGS, generates the client and hands its directory to
+    the script's load_generated, then runs the script's tests."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rapportd", required=True)
+    if cli:
+        parser.add_argument("--cli", required=True)
+    parser.add_argument("--proto_dir", required=True)
+    args, rest = parser.parse_known_args()
+    script_globals["ARGS"] = args
+    load_generated(generate_python_client(args.proto_dir, temp_dir()))
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
 
 
 def _openssl(*args, cwd):
