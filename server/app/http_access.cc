@@ -209,12 +209,13 @@ absl::StatusOr<std::string> LeaderboardPageFor(
   }
   if (settings.validation != nullptr && viewer.role == auth::Role::kAdmin &&
       options.team.empty()) {
-    // A report that cannot be read leaves the section out, not the page.
-    auto report =
-        settings.validation->DailyReport(viewer.tenant, (*board)->as_of());
-    if (report.ok()) {
-      options.tenant_view_extra_html = web::RenderValidationSection(**report);
-    }
+    // The report of the day, computed in the background: until it is
+    // ready (or when it cannot be read) the page says so and does not wait.
+    std::shared_ptr<const core::ValidationReport> report =
+        settings.validation->ReadyDailyReport(viewer.tenant, (*board)->as_of());
+    options.tenant_view_extra_html = report != nullptr
+                                         ? web::RenderValidationSection(*report)
+                                         : web::RenderValidationPending();
   }
   return web::RenderLeaderboardPage(**board, options);
 }

@@ -62,7 +62,8 @@ struct PageSettings {
   // Goals whose on/off-track indicator the page shows; none when null.
   const core::GoalTracker* goals = nullptr;
   // When set, an admin's tenant-wide page ends with the tenant's validation
-  // report (ScoreValidation::DailyReport: computed once a day).
+  // report (ScoreValidation::ReadyDailyReport: computed once a day, in the
+  // background).
   const core::ScoreValidation* validation = nullptr;
 };
 

@@ -584,6 +584,7 @@ void RapportServer::Shutdown(absl::Duration grace) {
   parts_->metrics_endpoint.reset();
   // The caches read the store on threads of their own: stopped (a build
   // under way finishes or is cancelled) before the database closes.
+  parts_->validation.reset();  // Finishes a page's report under way.
   parts_->outreach_cache.reset();
   parts_->score_board.reset();
   parts_->store.reset();  // Closes the database.

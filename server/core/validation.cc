@@ -323,4 +323,25 @@ ScoreValidation::DailyReport(const store::TenantId& tenant,
   return shared;
 }
 
+std::shared_ptr<const ValidationReport> ScoreValidation::ReadyDailyReport(
+    const store::TenantId& tenant, absl::Time now) const {
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = daily_.find(tenant);
+    if (it != daily_.end() && it->second.first == DayOf(now)) {
+      return it->second.second;
+    }
+    if (!computing_.insert(tenant).second) return nullptr;
+  }
+  background_.Post([this, tenant, now] {
+    // DailyReport keeps the report when it succeeds; after an error the
+    // next call tries again.
+    const bool computed = DailyReport(tenant, now).ok();
+    absl::MutexLock lock(&mu_);
+    static_cast<void>(computed);
+    computing_.erase(tenant);
+  });
+  return nullptr;
+}
+
 }  // namespace rapport::core

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "server/common/serial_executor.h"
 #include "server/model/enums.h"
 #include "server/scoring/model.h"
 #include "server/store/store.h"
@@ -118,6 +120,13 @@ class ScoreValidation {
   absl::StatusOr<std::shared_ptr<const ValidationReport>> DailyReport(
       const store::TenantId& tenant, absl::Time now) const;
 
+  // DailyReport when today's is computed already; otherwise nullptr, with
+  // its computation started on a background thread (once at a time per
+  // tenant; a failed one is retried by the next call). For the leaderboard
+  // page, which never waits for a report.
+  std::shared_ptr<const ValidationReport> ReadyDailyReport(
+      const store::TenantId& tenant, absl::Time now) const;
+
  private:
   store::Store* const store_;
   const scoring::ScoringModel* const model_;
@@ -126,6 +135,10 @@ class ScoreValidation {
       store::TenantId,
       std::pair<absl::CivilDay, std::shared_ptr<const ValidationReport>>>
       daily_ ABSL_GUARDED_BY(mu_);
+  // Tenants whose report ReadyDailyReport is computing.
+  mutable std::set<store::TenantId> computing_ ABSL_GUARDED_BY(mu_);
+  // Last: destroyed first, finishing its task while the rest is alive.
+  mutable SerialExecutor background_;
 };
 
 }  // namespace rapport::core

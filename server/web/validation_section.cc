@@ -29,6 +29,12 @@ std::string Significant(const core::PredictorFigures& p) {
 
 }  // namespace
 
+std::string RenderValidationPending() {
+  return "<section class=\"validation\" data-pending><h2>Does the score "
+         "predict outcomes here?</h2><p class=\"empty\">Today's report is "
+         "being computed; it appears on a later load.</p></section>\n";
+}
+
 std::string RenderValidationSection(const core::ValidationReport& report) {
   std::string out = absl::StrCat(
       "<section class=\"validation\"><h2>Does the score predict outcomes "

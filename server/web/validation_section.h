@@ -17,6 +17,9 @@ namespace rapport::web {
 
 std::string RenderValidationSection(const core::ValidationReport& report);
 
+// The section while today's report is being computed.
+std::string RenderValidationPending();
+
 }  // namespace rapport::web
 
 #endif  // RAPPORT_SERVER_WEB_VALIDATION_SECTION_H_

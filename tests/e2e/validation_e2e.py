@@ -147,12 +147,18 @@ class ValidationE2ETest(unittest.TestCase):
             self.assertIn(p.verdict, out)
 
         # The leaderboard page (an admin's, authentication being off) ends
-        # with the tenant's report of the day.
-        with urllib.request.urlopen(
-                f"http://127.0.0.1:{self.server.metrics_port}/",
-                timeout=30) as page:
-            html = page.read().decode("utf-8")
-        self.assertIn("Does the score predict outcomes here?", html)
+        # with the tenant's report of the day, once computed in the
+        # background; until then it says so.
+        deadline = time.monotonic() + 60
+        while True:
+            with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.server.metrics_port}/",
+                    timeout=30) as page:
+                html = page.read().decode("utf-8")
+            self.assertIn("Does the score predict outcomes here?", html)
+            if "data-pending" not in html or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         for pillar in range(5):
             self.assertIn(f'data-predictor="{pillar}"', html)
 

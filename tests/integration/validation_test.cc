@@ -434,5 +434,24 @@ TEST_F(ValidationTest, DailyReportIsComputedOncePerDay) {
   EXPECT_EQ((*tomorrow)->last_day, (*first)->last_day + 1);
 }
 
+// The page's call never computes: the first returns nothing and starts the
+// day's report in the background; once it is in, the same report as
+// DailyReport's, until the day turns.
+TEST_F(ValidationTest, ReadyDailyReportIsComputedInTheBackground) {
+  Generate(12, "north", kAsOfDay - 100, Plant::kNothing, 9);
+  EXPECT_EQ(validation_->ReadyDailyReport(kTenant, kAsOf), nullptr);
+  std::shared_ptr<const ValidationReport> ready;
+  for (int i = 0; i < 600 && ready == nullptr; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+    ready = validation_->ReadyDailyReport(kTenant, kAsOf + absl::Minutes(1));
+  }
+  ASSERT_NE(ready, nullptr);
+  auto daily = validation_->DailyReport(kTenant, kAsOf + absl::Hours(2));
+  ASSERT_TRUE(daily.ok());
+  EXPECT_EQ(daily->get(), ready.get());
+  EXPECT_EQ(validation_->ReadyDailyReport(kTenant, kAsOf + absl::Hours(24)),
+            nullptr);
+}
+
 }  // namespace
 }  // namespace rapport::core
