@@ -83,7 +83,7 @@ class Page(html.parser.HTMLParser):
 def instant(text):
     """An RFC 3339 UTC time as (seconds part, nanoseconds), so that absl's
     and protobuf's spellings of one instant compare equal."""
-    text = text.rstrip("Z")
+    text = text.removesuffix("Z").removesuffix("+00:00")
     seconds, _, fraction = text.partition(".")
     return seconds, int((fraction or "0").ljust(9, "0")[:9])
 
