@@ -14,6 +14,28 @@ void AddPillars(const std::array<double, scoring::kPillarCount>& values,
   }
 }
 
+// Score.forecasts, score_floor and below_floor_time of a member of a board
+// as of `as_of`.
+void AddForecasts(const board::MemberScore& member, absl::Time as_of,
+                  double score_floor, v1::Score* out) {
+  out->set_score_floor(score_floor);
+  if (member.forecast.empty()) return;
+  for (int days : scoring::kForecastHorizons) {
+    const scoring::MemberTotals& t = member.forecast.At(days, member.totals);
+    v1::ScoreForecast* f = out->add_forecasts();
+    f->set_horizon_days(days);
+    ToProtoTime(as_of + absl::Hours(24) * days, f->mutable_as_of());
+    f->set_total(t.total);
+    AddPillars(t.pillars, f->mutable_pillars());
+    f->set_change(t.total - member.totals.total);
+  }
+  if (std::optional<absl::CivilDay> day = scoring::FirstDayBelow(
+          member.forecast, member.totals.total, score_floor)) {
+    ToProtoTime(absl::FromCivil(*day, absl::UTCTimeZone()),
+                out->mutable_below_floor_time());
+  }
+}
+
 }  // namespace
 
 void ToProto(const scoring::ScoreResult& score, v1::Score* out) {
@@ -54,26 +76,6 @@ void ToProto(const std::string& group, const scoring::GroupRank* rank,
   out->set_top_percent(rank->top_percent);
   out->set_average_total(rank->average_total);
   AddPillars(rank->pillar_averages, out->mutable_pillar_averages());
-}
-
-void AddForecasts(const board::MemberScore& member, absl::Time as_of,
-                  double score_floor, v1::Score* out) {
-  out->set_score_floor(score_floor);
-  if (member.forecast.empty()) return;
-  for (int days : scoring::kForecastHorizons) {
-    const scoring::MemberTotals& t = member.forecast.At(days, member.totals);
-    v1::ScoreForecast* f = out->add_forecasts();
-    f->set_horizon_days(days);
-    ToProtoTime(as_of + absl::Hours(24) * days, f->mutable_as_of());
-    f->set_total(t.total);
-    AddPillars(t.pillars, f->mutable_pillars());
-    f->set_change(t.total - member.totals.total);
-  }
-  if (std::optional<absl::CivilDay> day = scoring::FirstDayBelow(
-          member.forecast, member.totals.total, score_floor)) {
-    ToProtoTime(absl::FromCivil(*day, absl::UTCTimeZone()),
-                out->mutable_below_floor_time());
-  }
 }
 
 void ToProto(const board::Board& board, const board::MemberScore& member,

@@ -26,10 +26,6 @@ void ToProto(const std::string& group, const scoring::GroupRank* rank,
 void ToProto(const board::Board& board, const board::MemberScore& member,
              double score_floor, v1::Score* out);
 
-// Score.forecasts, score_floor and below_floor_time of a member of a board
-// as of `as_of`.
-void AddForecasts(const board::MemberScore& member, absl::Time as_of,
-                  double score_floor, v1::Score* out);
 
 // A leaderboard row: the member, their rank in the ordering, totals, 7-day
 // change and 7-day forecast.

@@ -8,7 +8,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "server/scoring/rank.h"
 
@@ -204,10 +203,10 @@ size_t AddTeam(std::vector<MetricFamily>& f, const std::string& tenant,
       forecast_sums[h] +=
           m.forecast.At(scoring::kForecastHorizons[h], m.totals).total;
     }
-    const std::optional<absl::CivilDay> below =
-        scoring::FirstDayBelow(m.forecast, m.totals.total, options.score_floor);
-    if (below.has_value() &&
-        *below - absl::ToCivilDay(m.forecast.as_of, absl::UTCTimeZone()) <= 7) {
+    // A forecast never rises: below the floor within seven days is below
+    // it on the seventh.
+    if (m.totals.total >= options.score_floor &&
+        m.forecast.At(7, m.totals).total < options.score_floor) {
       ++below_floor;
     }
   }
