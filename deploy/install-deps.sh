@@ -11,6 +11,7 @@ build_pkgs=(
   grpc-proto libabsl-dev prometheus-cpp-dev libcivetweb-dev zlib1g-dev
   libsqlite3-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev libgsl-dev
+  libcsv-dev libzip-dev
 )
 test_pkgs=(
   python3 python3-grpcio python3-protobuf procps curl

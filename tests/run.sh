@@ -19,18 +19,23 @@ step() { printf '\n== %s\n' "$*"; }
 step "packages"
 deploy/install-deps.sh test
 
-step "buf lint (proto/)"
-buf_version=1.75.0
-buf=$root/.tools/node_modules/.bin/buf
-if [ ! -x "$buf" ] || ! "$buf" --version 2>/dev/null | grep -qx "$buf_version"; then
-  if ! npm install --no-audit --no-fund --prefix "$root/.tools" \
-      "@bufbuild/buf@$buf_version" >"$root/.tools-npm.log" 2>&1; then
+step "Node.js tools and clients (tests/node: buf, grpc-js, Connect)"
+# Pinned by tests/node/package-lock.json; installed again only when it changed.
+node_dir=$root/tests/node
+stamp=$node_dir/node_modules/.rapport-installed-lock
+if ! cmp -s "$node_dir/package-lock.json" "$stamp"; then
+  if ! npm ci --no-audit --no-fund --prefix "$node_dir" \
+      >"$root/.tools-npm.log" 2>&1; then
     cat "$root/.tools-npm.log" >&2
-    echo "tests/run.sh: could not install buf from the npm registry (behind a" \
-         "TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at its CA)" >&2
+    echo "tests/run.sh: could not install tests/node from the npm registry (behind" \
+         "a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at its CA)" >&2
     exit 1
   fi
+  cp "$node_dir/package-lock.json" "$stamp"
 fi
+buf=$node_dir/node_modules/.bin/buf
+
+step "buf lint (proto/)"
 (cd proto && "$buf" lint)
 echo "buf lint: clean"
 
