@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Rapport's whole test run, on a fresh Debian 12 machine or a developer's:
 # installs what is missing, builds, runs every test (unit, in-process
-# integration, end to end with the real binaries), lints the API with buf,
-# then builds and runs the same tests again under AddressSanitizer and
+# integration, end to end with the real binaries), lints the API with buf
+# and checks it against the released API (buf breaking), then builds and
+# runs the same tests again under AddressSanitizer and
 # UndefinedBehaviorSanitizer, and the concurrency tests (ScoreBoard,
 # SerialExecutor, the history recorder's thread, API key checks during
 # revocations) under ThreadSanitizer. (Debian's protobuf maps crash under
@@ -38,6 +39,12 @@ buf=$node_dir/node_modules/.bin/buf
 step "buf lint (proto/)"
 (cd proto && "$buf" lint)
 echo "buf lint: clean"
+
+step "buf breaking (proto/ against the released API, proto/baseline/rapport-v1.binpb)"
+# A change that would break a client generated from the released API fails
+# here; what may change within v1: docs/api-compatibility.md.
+(cd proto && "$buf" breaking --against baseline/rapport-v1.binpb)
+echo "buf breaking: compatible with the baseline"
 
 run_suite() {  # run_suite BUILD_DIR CMAKE_ARGS...
   local dir=$1; shift
