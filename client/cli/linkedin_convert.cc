@@ -12,9 +12,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "client/cli/linkedin_ids.h"
 #include "client/cli/linkedin_time.h"
 #include "google/protobuf/timestamp.pb.h"
-#include "server/common/sha256.h"
 
 namespace rapport::cli {
 namespace {
@@ -74,22 +74,6 @@ LinkedInColumn Optional(std::vector<std::string> names) {
   return {std::move(names), false};
 }
 
-std::string Hex(absl::string_view data, size_t digits) {
-  return Sha256Hex(data).substr(0, digits);
-}
-
-std::string NormalizeUrl(absl::string_view url) {
-  std::string u = absl::AsciiStrToLower(absl::StripAsciiWhitespace(url));
-  for (const char* scheme : {"https://", "http://"}) {
-    if (absl::StartsWith(u, scheme)) u.erase(0, strlen(scheme));
-  }
-  if (absl::StartsWith(u, "www.")) u.erase(0, 4);
-  const size_t cut = u.find_first_of("?#");
-  if (cut != std::string::npos) u.resize(cut);
-  while (!u.empty() && u.back() == '/') u.pop_back();
-  return u;
-}
-
 std::string LowerName(absl::string_view first, absl::string_view last) {
   return absl::AsciiStrToLower(absl::StrCat(absl::StripAsciiWhitespace(first),
                                             " ",
@@ -100,7 +84,7 @@ std::vector<std::string> SplitUrls(absl::string_view urls) {
   std::vector<std::string> out;
   for (absl::string_view u :
        absl::StrSplit(urls, absl::ByAnyChar(",; \t\r\n"), absl::SkipEmpty())) {
-    out.push_back(NormalizeUrl(u));
+    out.push_back(NormalizeLinkedInUrl(u));
   }
   return out;
 }
@@ -124,7 +108,7 @@ class Converter {
   LinkedInConversion Run(const LinkedInArchive& archive);
 
  private:
-  // A table's rows through `read`, or the file reported ignored.
+  // Reads `file` as `kind` into out_, or reports it ignored and why.
   void ReadFile(const LinkedInArchive& archive, const std::string& file,
                 Kind kind);
   std::vector<LinkedInColumn> ColumnsOf(Kind kind) const;
@@ -367,13 +351,11 @@ std::optional<absl::Time> Converter::TimeOf(const LinkedInTable& t,
 Event& Converter::AddEvent(LinkedInFileReport& r, const Row& row,
                            absl::string_view tag, const std::string& key,
                            EventType type, absl::Time time) {
-  const std::string scoped = absl::StrCat(member_id_, "\n", tag, "\n", key);
-  const int rank = occurrences_[scoped]++;
+  const int rank = occurrences_[absl::StrCat(tag, "\n", key)]++;
   LinkedInEvent& e = out_.events.emplace_back();
   e.file = r.file;
   e.line = row.line;
-  e.event.set_event_id(
-      absl::StrCat("li:", tag, ":", Hex(absl::StrCat(scoped, "\n", rank), 40)));
+  e.event.set_event_id(LinkedInEventId(member_id_, tag, key, rank));
   e.event.set_member_id(member_id_);
   e.event.set_type(type);
   SetTime(time, &e.event);
@@ -410,8 +392,7 @@ void Converter::ReadRecommendations(const LinkedInTable& t,
                         given ? v1::EVENT_TYPE_RECOMMENDATION_GIVEN
                               : v1::EVENT_TYPE_RECOMMENDATION_RECEIVED,
                         *time);
-    e.mutable_contact()->set_contact_id(
-        absl::StrCat("li-n-", Hex(absl::StrCat("name:", name), 32)));
+    e.mutable_contact()->set_contact_id(LinkedInNameContactId(name));
   }
   SetField(field, shown);
 }
@@ -421,7 +402,7 @@ void Converter::ReadConnections(const LinkedInTable& t, LinkedInFileReport& r) {
   SetField(Profile::kConnectionsCountFieldNumber,
            static_cast<int32_t>(t.rows().size()));
   for (const Row& row : t.rows()) {
-    const std::string url = NormalizeUrl(t.Get(row, 0));
+    const std::string url = NormalizeLinkedInUrl(t.Get(row, 0));
     if (url.empty()) {
       ++r.skipped;
       continue;
@@ -438,7 +419,7 @@ void Converter::ReadConnections(const LinkedInTable& t, LinkedInFileReport& r) {
 void Converter::ReadInvitations(const LinkedInTable& t, LinkedInFileReport& r) {
   r.feeds = "CONNECTION_REQUEST_SENT";
   for (const Row& row : t.rows()) {
-    const std::string url = NormalizeUrl(t.Get(row, 2));
+    const std::string url = NormalizeLinkedInUrl(t.Get(row, 2));
     if (!absl::EqualsIgnoreCase(t.Get(row, 0), "OUTGOING") || url.empty()) {
       ++r.skipped;
       continue;
@@ -465,7 +446,7 @@ void Converter::ReadMessages(const LinkedInTable& t, LinkedInFileReport& r) {
       if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(t.Get(row, 1)),
                                  self_name_) &&
           !t.Get(row, 2).empty()) {
-        self.insert(NormalizeUrl(t.Get(row, 2)));
+        self.insert(NormalizeLinkedInUrl(t.Get(row, 2)));
       }
     }
   }
@@ -474,7 +455,7 @@ void Converter::ReadMessages(const LinkedInTable& t, LinkedInFileReport& r) {
     for (const Row& row : t.rows()) {
       const std::string id(t.Get(row, 0));
       if (!t.Get(row, 2).empty()) {
-        conversations[NormalizeUrl(t.Get(row, 2))].insert(id);
+        conversations[NormalizeLinkedInUrl(t.Get(row, 2))].insert(id);
       }
       for (const std::string& url : SplitUrls(t.Get(row, 3))) {
         conversations[url].insert(id);
@@ -509,7 +490,7 @@ void Converter::ReadMessages(const LinkedInTable& t, LinkedInFileReport& r) {
       ++r.skipped;
       continue;
     }
-    const std::string sender = NormalizeUrl(t.Get(row, 2));
+    const std::string sender = NormalizeLinkedInUrl(t.Get(row, 2));
     const bool sent =
         sender.empty()
             ? !self_name_.empty() &&
@@ -543,7 +524,7 @@ void Converter::ReadMessages(const LinkedInTable& t, LinkedInFileReport& r) {
     const bool inmail =
         ContainsIgnoreCase(t.Get(row, 6), "inmail") || !t.Get(row, 5).empty();
     e.set_channel(inmail ? v1::CHANNEL_INMAIL : v1::CHANNEL_LINKEDIN_MESSAGE);
-    e.set_thread_id(absl::StrCat("li-", Hex(t.Get(row, 0), 32)));
+    e.set_thread_id(LinkedInDigestId(t.Get(row, 0)));
     e.mutable_contact()->set_contact_id(LinkedInContactId(contact));
   }
 }
@@ -554,7 +535,7 @@ void Converter::ReadShares(const LinkedInTable& t, LinkedInFileReport& r) {
   for (const Row& row : t.rows()) {
     const bool commentary = !t.Get(row, 2).empty();
     const bool reshare = !t.Get(row, 3).empty();
-    const std::string link = NormalizeUrl(t.Get(row, 1));
+    const std::string link = NormalizeLinkedInUrl(t.Get(row, 1));
     // A link passed on without a word is not an insight; a post is text or
     // media of the member's own.
     if (link.empty() || (reshare && !commentary) ||
@@ -568,14 +549,14 @@ void Converter::ReadShares(const LinkedInTable& t, LinkedInFileReport& r) {
         r, row, "share", absl::StrCat(link, "\n", ToUnixSeconds(*time)),
         reshare ? v1::EVENT_TYPE_CONTENT_SHARED : v1::EVENT_TYPE_POST_PUBLISHED,
         *time);
-    e.set_content_id(absl::StrCat("li-", Hex(link, 32)));
+    e.set_content_id(LinkedInDigestId(link));
   }
 }
 
 void Converter::ReadComments(const LinkedInTable& t, LinkedInFileReport& r) {
   r.feeds = "COMMENT_MADE";
   for (const Row& row : t.rows()) {
-    const std::string link = NormalizeUrl(t.Get(row, 1));
+    const std::string link = NormalizeLinkedInUrl(t.Get(row, 1));
     if (link.empty()) {
       ++r.skipped;
       continue;
@@ -585,7 +566,7 @@ void Converter::ReadComments(const LinkedInTable& t, LinkedInFileReport& r) {
     Event& e = AddEvent(r, row, "comment",
                         absl::StrCat(link, "\n", ToUnixSeconds(*time)),
                         v1::EVENT_TYPE_COMMENT_MADE, *time);
-    e.set_content_id(absl::StrCat("li-", Hex(link, 32)));
+    e.set_content_id(LinkedInDigestId(link));
   }
 }
 
@@ -613,12 +594,6 @@ Profile MergeLinkedInProfile(const Profile& existing,
   out.set_positions_with_description_count(
       std::min(out.positions_with_description_count(), out.positions_count()));
   return out;
-}
-
-std::string LinkedInContactId(absl::string_view profile_url) {
-  const std::string url = NormalizeUrl(profile_url);
-  if (url.empty()) return "";
-  return absl::StrCat("li-", Hex(url, 32));
 }
 
 }  // namespace rapport::cli

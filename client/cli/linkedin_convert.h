@@ -71,12 +71,6 @@ LinkedInConversion ConvertLinkedInArchive(const LinkedInArchive& archive,
 rapport::v1::Profile MergeLinkedInProfile(const rapport::v1::Profile& existing,
                                           const LinkedInConversion& conversion);
 
-// The contact id of a LinkedIn profile URL: "li-" and the first 32 hex
-// digits of the SHA-256 of the URL lower-cased, without scheme, "www.",
-// query, fragment or trailing '/' ("linkedin.com/in/jane-doe"). "" for an
-// empty URL.
-std::string LinkedInContactId(absl::string_view profile_url);
-
 }  // namespace rapport::cli
 
 #endif  // RAPPORT_CLIENT_CLI_LINKEDIN_CONVERT_H_

@@ -52,7 +52,9 @@ absl::StatusOr<absl::Time> ParseLinkedInTime(absl::string_view text) {
     for (const char* format : kFormats) {
       absl::Time t;
       std::string error;
-      if (absl::ParseTime(format, value, absl::UTCTimeZone(), &t, &error)) {
+      // ParseTime also reads "infinite-future": not a date of the archive.
+      if (absl::ParseTime(format, value, absl::UTCTimeZone(), &t, &error) &&
+          t != absl::InfiniteFuture() && t != absl::InfinitePast()) {
         return t;
       }
     }

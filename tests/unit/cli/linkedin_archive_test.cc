@@ -136,7 +136,8 @@ TEST(LinkedInTimeTest, ReadsTheFormatsOfTheArchive) {
 TEST(LinkedInTimeTest, RefusesWhatIsNotADate) {
   for (const char* text :
        {"", "  ", "yesterday", "2024-13-05 10:00:00", "31 Feb 2024", "3/5",
-        "2024-03-05 25:00:00 UTC", "05 Mar 2024 and more"}) {
+        "2024-03-05 25:00:00 UTC", "05 Mar 2024 and more", "infinite-future",
+        "infinite-past"}) {
     absl::StatusOr<absl::Time> got = ParseLinkedInTime(text);
     EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << text;
   }

@@ -1,4 +1,5 @@
 #include "client/cli/linkedin_convert.h"
+#include "client/cli/linkedin_ids.h"
 
 #include <map>
 #include <random>
@@ -247,6 +248,9 @@ TEST(LinkedInConvertTest, ContactIdsIgnoreTheUrlsSpelling) {
   EXPECT_EQ(LinkedInContactId(" https://WWW.linkedin.com/in/x-y# "), id);
   EXPECT_NE(LinkedInContactId("https://www.linkedin.com/in/x-z"), id);
   EXPECT_EQ(LinkedInContactId(""), "");
+  // What docs/linkedin-archive.md tells an admin to compute with sha256sum.
+  EXPECT_EQ(LinkedInContactId("https://www.linkedin.com/in/jane-doe/"),
+            "li-4fb894d1636f2427791e5bf0cb16e7ab");
 }
 
 TEST(LinkedInConvertTest, MessagesSentAndReceivedByTheMembersName) {

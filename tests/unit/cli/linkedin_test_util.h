@@ -99,7 +99,8 @@ inline std::string ProfileCsv() {
 // `newest`, in conversations of 4 messages alternating between the member
 // and person-<conversation>. Every `bad_every`-th row (1-based; 0 for none)
 // has an unreadable date, and every 7th message's content spans 3 lines
-// with quotes. lines[i] is the line row i starts on.
+// with quotes; the file starts with a BOM and ends lines with CRLF.
+// lines[i] is the line row i starts on.
 struct GeneratedMessages {
   std::string csv;
   std::vector<int64_t> lines;
@@ -111,10 +112,11 @@ struct GeneratedMessages {
 inline GeneratedMessages MessagesCsv(int rows, absl::Time newest,
                                      int bad_every = 0, int first_row = 0) {
   GeneratedMessages out;
-  out.csv = CsvLine(
-      {"CONVERSATION ID", "CONVERSATION TITLE", "FROM", "SENDER PROFILE URL",
-       "TO", "RECIPIENT PROFILE URLS", "DATE", "SUBJECT", "CONTENT", "FOLDER"},
-      "\r\n");
+  out.csv = "\xEF\xBB\xBF" +
+            CsvLine({"CONVERSATION ID", "CONVERSATION TITLE", "FROM",
+                     "SENDER PROFILE URL", "TO", "RECIPIENT PROFILE URLS",
+                     "DATE", "SUBJECT", "CONTENT", "FOLDER"},
+                    "\r\n");
   int64_t line = 2;
   for (int i = 0; i < rows; ++i) {
     const int n = first_row + i;  // Counts from the oldest message kept.
