@@ -101,6 +101,50 @@ void SetTime(absl::Time t, Event* e) {
       absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
 }
 
+// The member's own profile URLs in messages.csv (columns: 0 conversation
+// id, 1 from, 2 sender URL, 3 recipient URLs): those of the rows sent under
+// their name; without one, the participant in the most conversations
+// (none on a tie).
+std::set<std::string> MemberUrls(const LinkedInTable& t,
+                                 absl::string_view self_name) {
+  std::set<std::string> self;
+  if (!self_name.empty()) {
+    for (const Row& row : t.rows()) {
+      if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(t.Get(row, 1)),
+                                 self_name) &&
+          !t.Get(row, 2).empty()) {
+        self.insert(NormalizeLinkedInUrl(t.Get(row, 2)));
+      }
+    }
+  }
+  if (self.empty()) {
+    std::map<std::string, std::set<std::string>> conversations;
+    for (const Row& row : t.rows()) {
+      const std::string id(t.Get(row, 0));
+      if (!t.Get(row, 2).empty()) {
+        conversations[NormalizeLinkedInUrl(t.Get(row, 2))].insert(id);
+      }
+      for (const std::string& url : SplitUrls(t.Get(row, 3))) {
+        conversations[url].insert(id);
+      }
+    }
+    size_t best = 0;
+    std::string best_url;
+    bool tie = false;
+    for (const auto& [url, ids] : conversations) {
+      if (ids.size() > best) {
+        best = ids.size();
+        best_url = url;
+        tie = false;
+      } else if (ids.size() == best) {
+        tie = true;
+      }
+    }
+    if (best > 0 && !tie) self.insert(best_url);
+  }
+  return self;
+}
+
 class Converter {
  public:
   explicit Converter(absl::string_view member_id) : member_id_(member_id) {}
@@ -438,43 +482,7 @@ void Converter::ReadInvitations(const LinkedInTable& t, LinkedInFileReport& r) {
 // 4 date, 5 subject, 6 folder, 7 draft.
 void Converter::ReadMessages(const LinkedInTable& t, LinkedInFileReport& r) {
   r.feeds = "MESSAGE_SENT, MESSAGE_RECEIVED";
-  // The member's own profile URLs: those of the rows sent under their name;
-  // without a name, the participant in the most conversations.
-  std::set<std::string> self;
-  if (!self_name_.empty()) {
-    for (const Row& row : t.rows()) {
-      if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(t.Get(row, 1)),
-                                 self_name_) &&
-          !t.Get(row, 2).empty()) {
-        self.insert(NormalizeLinkedInUrl(t.Get(row, 2)));
-      }
-    }
-  }
-  if (self.empty()) {
-    std::map<std::string, std::set<std::string>> conversations;
-    for (const Row& row : t.rows()) {
-      const std::string id(t.Get(row, 0));
-      if (!t.Get(row, 2).empty()) {
-        conversations[NormalizeLinkedInUrl(t.Get(row, 2))].insert(id);
-      }
-      for (const std::string& url : SplitUrls(t.Get(row, 3))) {
-        conversations[url].insert(id);
-      }
-    }
-    size_t best = 0;
-    std::string best_url;
-    bool tie = false;
-    for (const auto& [url, ids] : conversations) {
-      if (ids.size() > best) {
-        best = ids.size();
-        best_url = url;
-        tie = false;
-      } else if (ids.size() == best) {
-        tie = true;
-      }
-    }
-    if (best > 0 && !tie) self.insert(best_url);
-  }
+  const std::set<std::string> self = MemberUrls(t, self_name_);
   if (self.empty() && self_name_.empty()) {
     r.used = false;
     r.reason =

@@ -1,5 +1,4 @@
 #include "client/cli/linkedin_convert.h"
-#include "client/cli/linkedin_ids.h"
 
 #include <map>
 #include <random>
@@ -11,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "client/cli/linkedin_ids.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "linkedin_test_util.h"
@@ -284,6 +284,18 @@ TEST(LinkedInConvertTest, WithoutAProfileTheMemberIsInEveryConversation) {
     EXPECT_EQ(with_name.events[i].event.SerializeAsString(),
               without.events[i].event.SerializeAsString());
   }
+}
+
+TEST(LinkedInConvertTest, WhoIsTheMemberCanBeUnknowable) {
+  // One conversation of two people and no Profile.csv: either could be the
+  // member, so the file is ignored rather than guessed.
+  const LinkedInConversion c =
+      Convert({{"messages.csv", MessagesCsv(2, Newest()).csv}});
+  EXPECT_TRUE(c.events.empty());
+  const LinkedInFileReport* r = Report(c, "messages.csv");
+  ASSERT_NE(r, nullptr);
+  EXPECT_FALSE(r->used);
+  EXPECT_THAT(r->reason, HasSubstr("cannot tell the member's own messages"));
 }
 
 TEST(LinkedInConvertTest, DraftsSpamAndInMail) {
