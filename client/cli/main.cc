@@ -40,6 +40,7 @@
 #include "client/cli/goal_commands.h"
 #include "client/cli/ingest_command.h"
 #include "client/cli/json.h"
+#include "client/cli/linkedin_import.h"
 #include "client/cli/member_commands.h"
 #include "client/cli/names.h"
 #include "client/cli/outreach_command.h"
@@ -85,6 +86,11 @@ ABSL_FLAG(bool, all, false, "follow the pages to the end");
 ABSL_FLAG(int32_t, batch_size, 500, "events per IngestEvents message");
 ABSL_FLAG(int64_t, events_per_stream, 50000,
           "events per IngestEvents stream (each stream is acknowledged)");
+// Imports.
+ABSL_FLAG(std::string, format, "",
+          "import: the input's format (linkedin-archive: a member's own "
+          "LinkedIn data archive, a ZIP or its folder)");
+ABSL_FLAG(bool, dry_run, false, "import: read and report, send nothing");
 // Demo.
 ABSL_FLAG(int32_t, members, 60, "members of the demo organisation");
 ABSL_FLAG(int32_t, days, 90, "days of demo activity");
@@ -224,6 +230,21 @@ absl::StatusOr<Action> BuildIngest(const Args& args) {
   if (!upload.ok()) return upload.status();
   IngestOptions o{args[0], *upload};
   return Action([o](Env& env) { return RunIngest(env, o); });
+}
+
+absl::StatusOr<Action> BuildImport(const Args& args) {
+  if (absl::GetFlag(FLAGS_format) != "linkedin-archive") {
+    return absl::InvalidArgumentError(
+        "--format: this build imports linkedin-archive");
+  }
+  absl::StatusOr<UploadOptions> upload = UploadFlags();
+  if (!upload.ok()) return upload.status();
+  LinkedInImportOptions o{args[0], absl::GetFlag(FLAGS_member),
+                          absl::GetFlag(FLAGS_dry_run), *upload};
+  if (o.member_id.empty()) {
+    return absl::InvalidArgumentError("--member is required");
+  }
+  return Action([o](Env& env) { return RunLinkedInArchiveImport(env, o); });
 }
 
 absl::StatusOr<Action> BuildDemo(const Args&) {
@@ -483,6 +504,13 @@ const std::vector<Command>& Commands() {
        1,
        1,
        BuildIngest},
+      {"import",
+       "--format=linkedin-archive FILE.zip|DIR --member=ID [--dry_run]",
+       "import a member's own LinkedIn data archive (profile and activity)",
+       {"format", "member", "dry_run", "batch_size", "events_per_stream"},
+       1,
+       1,
+       BuildImport},
       {"demo",
        "[--members=60] [--days=90] [--seed=1] [--end_time=RFC3339] "
        "[--write_jsonl=FILE] [--write_members_jsonl=FILE] "
