@@ -1,10 +1,10 @@
 #include "server/api/gatekeeper.h"
 
+#include <openssl/rand.h>
+
 #include <iterator>
 #include <optional>
 #include <utility>
-
-#include <openssl/rand.h>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -177,8 +177,8 @@ std::unique_ptr<InProcessPass> Gatekeeper::Vouch(
   unsigned char bytes[32];
   // RAND_bytes fails only without entropy; a pass nobody can present then.
   const bool random = RAND_bytes(bytes, sizeof(bytes)) == 1;
-  std::string value = absl::BytesToHexString(absl::string_view(
-      reinterpret_cast<const char*>(bytes), sizeof(bytes)));
+  std::string value = absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
   if (random) {
     absl::MutexLock lock(&passes_mu_);
     passes_.emplace(value, std::move(principal));

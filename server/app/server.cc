@@ -14,11 +14,11 @@
 #include "absl/synchronization/notification.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
-#include "grpcpp/support/channel_arguments.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "grpcpp/support/channel_arguments.h"
 #include "prometheus/registry.h"
 #include "rapport/v1/outreach.grpc.pb.h"
 #include "rapport/v1/recommendation.grpc.pb.h"
@@ -32,14 +32,14 @@
 #include "server/api/read_audit.h"
 #include "server/api/validation_service.h"
 #include "server/app/http_access.h"
-#include "server/connect/handler.h"
-#include "server/connect/method_table.h"
 #include "server/auth/api_keys.h"
 #include "server/auth/auth_config.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/oidc.h"
 #include "server/common/serial_executor.h"
 #include "server/common/worker_pool.h"
+#include "server/connect/handler.h"
+#include "server/connect/method_table.h"
 #include "server/core/goals.h"
 #include "server/core/outreach_cache.h"
 #include "server/core/outreach_reports.h"
@@ -235,9 +235,9 @@ std::vector<auth::CertRule> CertRulesOf(const config::v1::AuthConfig& config) {
 // only in-process calls can present.
 connect::Admit ConnectAdmission(const api::Gatekeeper* gatekeeper,
                                 const HttpGate* gate) {
-  return [gatekeeper, gate](const metrics::HttpCaller& caller,
-                            absl::string_view method)
-             -> absl::StatusOr<connect::Admission> {
+  return [gatekeeper, gate](
+             const metrics::HttpCaller& caller,
+             absl::string_view method) -> absl::StatusOr<connect::Admission> {
     if (!gatekeeper->enabled()) {
       absl::StatusOr<auth::Principal> local = gatekeeper->AdmitIdentified(
           method, absl::UnauthenticatedError("authentication is off"));

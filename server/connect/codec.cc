@@ -45,8 +45,8 @@ std::optional<Codec> CodecOfContentType(absl::string_view content_type,
   std::string type =
       absl::AsciiStrToLower(absl::StripAsciiWhitespace(content_type));
   absl::string_view rest = type;
-  if (!absl::ConsumePrefix(&rest, streaming ? "application/connect+"
-                                            : "application/")) {
+  if (!absl::ConsumePrefix(
+          &rest, streaming ? "application/connect+" : "application/")) {
     return std::nullopt;
   }
   return CodecOfName(rest);
@@ -71,12 +71,12 @@ absl::StatusOr<std::string> ToBinary(Codec codec,
   }
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
-  const auto parsed =
-      google::protobuf::util::JsonStringToMessage(payload, message.get(), options);
+  const auto parsed = google::protobuf::util::JsonStringToMessage(
+      payload, message.get(), options);
   if (!parsed.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "invalid JSON for ", type.full_name(), ": ",
-        parsed.message().as_string()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid JSON for ", type.full_name(), ": ",
+                     parsed.message().as_string()));
   }
   return message->SerializeAsString();
 }

@@ -22,8 +22,9 @@ absl::StatusOr<Compression> ParseCompression(absl::string_view name) {
       absl::AsciiStrToLower(absl::StripAsciiWhitespace(name));
   if (lower.empty() || lower == "identity") return Compression::kIdentity;
   if (lower == "gzip") return Compression::kGzip;
-  return absl::UnimplementedError(absl::StrCat(
-      "unknown compression \"", name, "\": supported encodings are gzip, identity"));
+  return absl::UnimplementedError(
+      absl::StrCat("unknown compression \"", name,
+                   "\": supported encodings are gzip, identity"));
 }
 
 absl::string_view CompressionName(Compression compression) {

@@ -25,9 +25,8 @@ constexpr int kStatusDetailsField = 3;
 // An Any's type URL without its host: everything after the last '/'.
 std::string TypeNameOf(absl::string_view type_url) {
   const size_t slash = type_url.rfind('/');
-  return std::string(slash == absl::string_view::npos
-                         ? type_url
-                         : type_url.substr(slash + 1));
+  return std::string(
+      slash == absl::string_view::npos ? type_url : type_url.substr(slash + 1));
 }
 
 // The error object of `status`, as a Struct.
@@ -105,7 +104,8 @@ std::string EndOfStreamJson(
     *fields["error"].mutable_struct_value() = ErrorStruct(status);
   }
   if (!trailers.empty()) {
-    auto& metadata = *fields["metadata"].mutable_struct_value()->mutable_fields();
+    auto& metadata =
+        *fields["metadata"].mutable_struct_value()->mutable_fields();
     for (const auto& [key, value] : trailers) {
       metadata[key].mutable_list_value()->add_values()->set_string_value(value);
     }

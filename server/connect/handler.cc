@@ -20,12 +20,12 @@ constexpr size_t kReadChunk = 64 << 10;
 void SendUnsupportedType(metrics::HttpExchange& exchange,
                          absl::string_view content_type,
                          absl::string_view supported) {
-  exchange.Respond(
-      415, kJsonType, absl::StrCat("Accept-Post: ", supported, "\r\n"),
-      ErrorJson(grpc::Status(
-          grpc::StatusCode::UNIMPLEMENTED,
-          absl::StrCat("content type \"", content_type,
-                       "\" is not supported: use ", supported))));
+  exchange.Respond(415, kJsonType,
+                   absl::StrCat("Accept-Post: ", supported, "\r\n"),
+                   ErrorJson(grpc::Status(
+                       grpc::StatusCode::UNIMPLEMENTED,
+                       absl::StrCat("content type \"", content_type,
+                                    "\" is not supported: use ", supported))));
 }
 
 void SendMethodNotAllowed(metrics::HttpExchange& exchange,
@@ -61,17 +61,17 @@ void ConnectHandler::Serve(metrics::HttpExchange& exchange) const {
   const Method* method = methods_.Find(path);
   if (method == nullptr) {
     // Connect answers an unknown procedure 404, and its code unimplemented.
-    exchange.Respond(404, kJsonType, "",
-                     ErrorJson(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                                            absl::StrCat("unknown method ",
-                                                         path))));
+    exchange.Respond(
+        404, kJsonType, "",
+        ErrorJson(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                               absl::StrCat("unknown method ", path))));
     return;
   }
   if (method->kind == CallKind::kOtherStreaming) {
-    SendError(exchange,
-              grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                           absl::StrCat(path, " streams responses: call it "
-                                              "over gRPC")));
+    SendError(exchange, grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                                     absl::StrCat(path,
+                                                  " streams responses: call it "
+                                                  "over gRPC")));
     return;
   }
   const bool get_allowed =
@@ -157,7 +157,8 @@ void ConnectHandler::ServePost(metrics::HttpExchange& exchange,
   if (streaming) return ServeClientStream(exchange, std::move(call));
   absl::StatusOr<Compression> compression =
       ParseCompression(exchange.header("content-encoding").value_or(""));
-  if (!compression.ok()) return SendError(exchange, ToGrpc(compression.status()));
+  if (!compression.ok())
+    return SendError(exchange, ToGrpc(compression.status()));
   if (grpc::Status begun = Begin(exchange, &call); !begun.ok()) {
     return SendError(exchange, begun);
   }
@@ -190,9 +191,8 @@ void ConnectHandler::ServeUnary(metrics::HttpExchange& exchange, Call call,
   absl::StatusOr<std::string> message =
       Decompress(compression, body, options_.max_message_bytes);
   if (!message.ok()) return SendError(exchange, ToGrpc(message.status()));
-  absl::StatusOr<std::string> request =
-      ToBinary(call.codec, *call.method->descriptor->input_type(),
-               *std::move(message));
+  absl::StatusOr<std::string> request = ToBinary(
+      call.codec, *call.method->descriptor->input_type(), *std::move(message));
   if (!request.ok()) return SendError(exchange, ToGrpc(request.status()));
   CallResult result = forwarder_.Unary(call.setup, *request);
   std::string headers = HeaderLines(result.headers);
@@ -211,8 +211,8 @@ void ConnectHandler::ServeUnary(metrics::HttpExchange& exchange, Call call,
       headers += "Content-Encoding: gzip\r\n";
     }
   }
-  exchange.Respond(200, ContentTypeOf(call.codec, /*streaming=*/false),
-                   headers, *response);
+  exchange.Respond(200, ContentTypeOf(call.codec, /*streaming=*/false), headers,
+                   *response);
 }
 
 }  // namespace rapport::connect

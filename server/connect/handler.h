@@ -77,6 +77,11 @@ class ConnectHandler {
   void ServeGet(metrics::HttpExchange& exchange, const Method& method) const;
   void ServePost(metrics::HttpExchange& exchange, const Method& method) const;
   void ServeClientStream(metrics::HttpExchange& exchange, Call call) const;
+  // Reads the request's envelopes and writes their messages to `stream`;
+  // see client_stream.cc.
+  grpc::Status ForwardMessages(metrics::HttpExchange& exchange,
+                               const Call& call, Compression compression,
+                               ClientStream& stream) const;
   // Reads the whole body, refusing one longer than max_message_bytes.
   absl::StatusOr<std::string> ReadBody(metrics::HttpExchange& exchange) const;
 

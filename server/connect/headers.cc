@@ -13,13 +13,12 @@
 namespace rapport::connect {
 namespace {
 
-constexpr absl::string_view kDroppedPrefixes[] = {"connect-", "content-",
-                                                  "accept", "grpc-", "proxy-",
-                                                  ":"};
+constexpr absl::string_view kDroppedPrefixes[] = {
+    "connect-", "content-", "accept", "grpc-", "proxy-", ":"};
 constexpr absl::string_view kDroppedNames[] = {
-    "host",    "user-agent", "authorization", "connection", "keep-alive",
-    "te",      "trailer",    "transfer-encoding", "upgrade", "expect",
-    "cookie"};
+    "host",       "user-agent", "authorization", "connection",
+    "keep-alive", "te",         "trailer",       "transfer-encoding",
+    "upgrade",    "expect",     "cookie"};
 
 bool ValidKey(absl::string_view key) {
   if (key.empty()) return false;

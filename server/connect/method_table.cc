@@ -20,17 +20,16 @@ absl::StatusOr<MethodTable> MethodTable::ForServices(
     for (int i = 0; i < service->method_count(); ++i) {
       const google::protobuf::MethodDescriptor* descriptor = service->method(i);
       Method method;
-      method.path = absl::StrCat("/", service->full_name(), "/",
-                                 descriptor->name());
+      method.path =
+          absl::StrCat("/", service->full_name(), "/", descriptor->name());
       method.descriptor = descriptor;
       if (descriptor->server_streaming()) {
         method.kind = CallKind::kOtherStreaming;
       } else if (descriptor->client_streaming()) {
         method.kind = CallKind::kClientStreaming;
       }
-      method.no_side_effects =
-          descriptor->options().idempotency_level() ==
-          google::protobuf::MethodOptions::NO_SIDE_EFFECTS;
+      method.no_side_effects = descriptor->options().idempotency_level() ==
+                               google::protobuf::MethodOptions::NO_SIDE_EFFECTS;
       table.by_path_[method.path] = table.methods_.size();
       table.methods_.push_back(std::move(method));
     }

@@ -132,9 +132,8 @@ class CivetExchange final : public HttpExchange {
     responded_ = true;
     const std::string head = absl::StrCat(
         "HTTP/1.1 ", status, " ", mg_get_response_code_text(conn_, status),
-        "\r\nContent-Type: ", content_type,
-        "\r\nContent-Length: ", body.size(), "\r\n", headers,
-        "Connection: close\r\n\r\n");
+        "\r\nContent-Type: ", content_type, "\r\nContent-Length: ", body.size(),
+        "\r\n", headers, "Connection: close\r\n\r\n");
     mg_write(conn_, head.data(), head.size());
     if (!body.empty() && mg_get_request_info(conn_)->request_method !=
                              absl::string_view("HEAD")) {

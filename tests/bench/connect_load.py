@@ -18,7 +18,10 @@ gRPC ratio.
 """
 
 import argparse
+import datetime
+import http.client
 import json
+import struct
 import os
 import shutil
 import statistics
@@ -31,7 +34,7 @@ import urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 import rapport_e2e as e2e  # noqa: E402
 from load_tools import (grpc_frame, h2load, h2load_latencies,  # noqa: E402
-                        h2load_rps, quantile)
+                        h2load_rps, memory_kib, quantile)
 
 
 def connect_h1(port, path, body_file, clients, seconds, log):
@@ -48,6 +51,55 @@ def connect_h1(port, path, body_file, clients, seconds, log):
             "p99_ms": quantile(lat, 0.99), "mean_ms": statistics.mean(lat)}
 
 
+def import_envelopes(members, total_bytes, counter):
+    """Envelopes of IngestEventsRequest batches (JSON) for `members`, about
+    total_bytes in all, made as they are sent; counts bytes and events."""
+    base = datetime.datetime.now(datetime.timezone.utc)
+    sent = 0
+    batch_no = 0
+    while sent < total_bytes:
+        events = []
+        for i in range(500):
+            when = base - datetime.timedelta(minutes=1 + (batch_no * 500 + i)
+                                             % (20 * 24 * 60))
+            events.append({
+                "eventId": f"imp-{batch_no}-{i}",
+                "memberId": members[(batch_no + i) % len(members)],
+                "occurTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "type": "EVENT_TYPE_COMMENT_MADE"})
+        payload = json.dumps({"events": events}).encode()
+        envelope = struct.pack(">BI", 0, len(payload)) + payload
+        sent += len(envelope)
+        counter["bytes"] += len(envelope)
+        counter["events"] += len(events)
+        batch_no += 1
+        yield envelope
+
+
+def streamed_import(server, members, megabytes):
+    """Streams the import; returns (seconds, bytes, events, response)."""
+    counter = {"bytes": 0, "events": 0}
+    conn = http.client.HTTPConnection("127.0.0.1", server.metrics_port,
+                                      timeout=600)
+    t = time.time()
+    conn.request("POST", "/rapport.v1.ActivityService/IngestEvents",
+                 body=import_envelopes(members, megabytes << 20, counter),
+                 headers={"Content-Type": "application/connect+json"},
+                 encode_chunked=True)
+    raw = conn.getresponse().read()
+    seconds = time.time() - t
+    conn.close()
+    frames, response = [], None
+    while raw:
+        flags, length = struct.unpack(">BI", raw[:5])
+        frames.append((flags, json.loads(raw[5:5 + length])))
+        raw = raw[5 + length:]
+    if "error" in frames[-1][1]:
+        raise RuntimeError(f"import failed: {frames[-1][1]}")
+    response = frames[0][1]
+    return seconds, counter["bytes"], counter["events"], response
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--rapportd", required=True)
@@ -57,6 +109,7 @@ def main():
     p.add_argument("--seconds", type=int, default=10)
     p.add_argument("--clients", type=int, default=8)
     p.add_argument("--http_threads", type=int, default=8)
+    p.add_argument("--import_mb", type=int, default=100)
     args = p.parse_args()
     tmp = tempfile.mkdtemp(prefix="rapport-connect-load-")
     db = args.db or os.path.join(tmp, "rapport.db")
@@ -115,6 +168,20 @@ def main():
                   f"p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms")
         print(f"  Connect / gRPC: "
               f"{results['connect']['rps'] / results['grpc']['rps']:.2f}")
+
+        if args.import_mb > 0:
+            members = [m["memberId"] for m in json.loads(e2e.run_cli(
+                args.cli, server.address, "--json", "list-members",
+                "--page_size=100").stdout.strip().splitlines()[-1])["members"]]
+            before, _ = memory_kib(server.proc.pid)
+            seconds, sent, events, response = streamed_import(
+                server, members, args.import_mb)
+            after, _ = memory_kib(server.proc.pid)
+            print(f"IngestEvents over Connect: {sent / 2**20:.0f} MB, "
+                  f"{events} events in {seconds:.1f} s "
+                  f"({events / seconds:.0f} events/s, accepted "
+                  f"{response.get('acceptedCount', 0)}); rapportd peak RSS "
+                  f"{before / 1024:.0f} MB before, {after / 1024:.0f} MB after")
     finally:
         server.terminate()
         if not args.db:

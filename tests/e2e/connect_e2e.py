@@ -699,6 +699,27 @@ class ConnectE2ETest(unittest.TestCase):
                                    **{"rapport-in-process-pass": "0" * 64})
         self.assertEqual(self.connect_error(status, h, raw).key(), plain.key())
 
+    def handled(self, method):
+        """grpc_server_handled_total of GetScore with code OK, from
+        /metrics (the admin key may scrape)."""
+        status, _, raw = self.http("GET", "/metrics",
+                                   headers=self.auth("admin"))
+        self.assertEqual(status, 200)
+        for line in raw.decode().splitlines():
+            if (line.startswith("grpc_server_handled_total{") and
+                    f'grpc_method="{method}"' in line and
+                    'grpc_code="OK"' in line):
+                return float(line.rsplit(" ", 1)[1])
+        return 0.0
+
+    def test_the_grpc_interceptors_count_connect_calls(self):
+        before = self.handled("GetScore")
+        for _ in range(3):
+            status, _, raw = self.post("/rapport.v1.ScoringService/GetScore",
+                                       b'{"memberId": "rep-1"}')
+            self.assertEqual(status, 200, raw)
+        self.assertEqual(self.handled("GetScore"), before + 3)
+
     # --- The CLI tools the README shows ------------------------------
 
     def test_curl_with_a_json_body(self):
@@ -737,6 +758,39 @@ class ConnectE2ETest(unittest.TestCase):
             capture_output=True, text=True, timeout=60)
         self.assertNotEqual(out.returncode, 0)
         self.assertIn("unauthenticated", out.stderr + out.stdout)
+
+
+class ConnectAuthOffTest(unittest.TestCase):
+    """Authentication off (loopback): every call on either port is an admin
+    of the tenant "default"."""
+
+    def test_calls_without_credentials_act_as_the_local_admin(self):
+        import grpc
+        directory = e2e.temp_dir()
+        server = e2e.Rapportd(ARGS.rapportd,
+                              os.path.join(directory, "rapport.db"),
+                              extra_args=["--auth=off"]).start()
+        try:
+            upsert = json.dumps({"member": member("solo")}).encode()
+            conn = http.client.HTTPConnection("127.0.0.1",
+                                              server.metrics_port, timeout=30)
+            conn.request("POST", "/rapport.v1.ActivityService/UpsertMember",
+                         body=upsert,
+                         headers={"Content-Type": "application/json"})
+            r = conn.getresponse()
+            body = r.read()
+            self.assertEqual(r.status, 200, body)
+            self.assertTrue(json.loads(body)["created"])
+            conn.close()
+            with grpc.insecure_channel(server.address) as channel:
+                call = channel.unary_unary(
+                    "/rapport.v1.ActivityService/GetMember")
+                # GetMemberRequest{member_id="solo"}: the member Connect made
+                # is in the tenant gRPC callers see.
+                raw = call(e2e.field_bytes(1, b"solo"), timeout=30)
+            self.assertIn(b"solo", raw)
+        finally:
+            e2e.stop_server(server, directory)
 
 
 def main():

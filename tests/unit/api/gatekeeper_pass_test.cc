@@ -38,8 +38,8 @@ class WhoAmI final : public grpc::CallbackGenericService {
         const std::string answer =
             principal.ok()
                 ? principal->id
-                : absl::StrCat("error:", static_cast<int>(
-                                             principal.status().code()));
+                : absl::StrCat("error:",
+                               static_cast<int>(principal.status().code()));
         grpc::Slice slice(answer);
         response_ = grpc::ByteBuffer(&slice, 1);
         StartWrite(&response_);
@@ -88,7 +88,8 @@ class GatekeeperPassTest : public ::testing::Test {
     grpc::ByteBuffer response;
     grpc::CompletionQueue queue;
     grpc::Status status;
-    auto call = stub.PrepareUnaryCall(&context, "/test.Who/Am", request, &queue);
+    auto call =
+        stub.PrepareUnaryCall(&context, "/test.Who/Am", request, &queue);
     call->StartCall();
     call->Finish(&response, &status, nullptr);
     void* tag;
@@ -115,8 +116,8 @@ class GatekeeperPassTest : public ::testing::Test {
     return principal;
   }
 
-  const std::string kUnauthenticated =
-      absl::StrCat("error:", static_cast<int>(absl::StatusCode::kUnauthenticated));
+  const std::string kUnauthenticated = absl::StrCat(
+      "error:", static_cast<int>(absl::StatusCode::kUnauthenticated));
   FakeClock clock_{absl::FromUnixSeconds(1'700'000'000)};
   // No keys, no OIDC, no certificate rules: a call's own credentials never
   // identify anyone here.

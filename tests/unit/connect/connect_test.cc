@@ -199,8 +199,8 @@ TEST(ErrorJsonTest, CodeMessageAndDetailsAsBase64WithoutPadding) {
 }
 
 TEST(ErrorJsonTest, NoMessageOrDetailsWhenEmptyAndGarbageDetailsDropped) {
-  const Struct json = ParseJson(ErrorJson(
-      grpc::Status(grpc::StatusCode::NOT_FOUND, "", "\xff\xff\xff")));
+  const Struct json = ParseJson(
+      ErrorJson(grpc::Status(grpc::StatusCode::NOT_FOUND, "", "\xff\xff\xff")));
   EXPECT_EQ(json.fields().at("code").string_value(), "not_found");
   EXPECT_EQ(json.fields().count("message"), 0u);
   EXPECT_EQ(json.fields().count("details"), 0u);
@@ -295,10 +295,9 @@ TEST(CompressionTest, GzipRoundTripsAndLimitsTheOutput) {
     ASSERT_TRUE(back.ok()) << back.status();
     EXPECT_EQ(*back, data);
     if (!data.empty()) {
-      EXPECT_EQ(Decompress(Compression::kGzip, *gz, data.size() - 1)
-                    .status()
-                    .code(),
-                absl::StatusCode::kResourceExhausted);
+      EXPECT_EQ(
+          Decompress(Compression::kGzip, *gz, data.size() - 1).status().code(),
+          absl::StatusCode::kResourceExhausted);
     }
   }
   // A bomb: 64 MB of zeros is refused at the limit, not inflated.
@@ -333,12 +332,16 @@ TEST(HeadersTest, TimeoutIsOneToTenDigits) {
 }
 
 TEST(HeadersTest, ProtocolAndReservedHeadersNeverBecomeMetadata) {
-  const HeaderList headers = {
-      {"authorization", "Bearer x"}, {"connect-timeout-ms", "5"},
-      {"content-type", "application/json"}, {"host", "h"},
-      {"grpc-timeout", "1S"}, {"rapport-in-process-pass", "forged"},
-      {"x-request-id", "r1"}, {"x-trace-bin", "AQI"},
-      {"x-bad", "line\x01"}, {"Upper", "v"}};
+  const HeaderList headers = {{"authorization", "Bearer x"},
+                              {"connect-timeout-ms", "5"},
+                              {"content-type", "application/json"},
+                              {"host", "h"},
+                              {"grpc-timeout", "1S"},
+                              {"rapport-in-process-pass", "forged"},
+                              {"x-request-id", "r1"},
+                              {"x-trace-bin", "AQI"},
+                              {"x-bad", "line\x01"},
+                              {"Upper", "v"}};
   const HeaderList metadata =
       MetadataOfHeaders(headers, {"rapport-in-process-pass"});
   const HeaderList expected = {{"x-request-id", "r1"},
@@ -347,8 +350,7 @@ TEST(HeadersTest, ProtocolAndReservedHeadersNeverBecomeMetadata) {
 }
 
 TEST(HeadersTest, HeaderLinesDropValuesThatWouldSplitTheResponse) {
-  EXPECT_EQ(HeaderLines({{"a", "1"}, {"b", "x\r\nSet-Cookie: y"}}),
-            "a: 1\r\n");
+  EXPECT_EQ(HeaderLines({{"a", "1"}, {"b", "x\r\nSet-Cookie: y"}}), "a: 1\r\n");
 }
 
 // --- Codec -------------------------------------------------------------
@@ -357,8 +359,7 @@ TEST(CodecTest, ContentTypes) {
   EXPECT_EQ(CodecOfContentType("application/json; charset=utf-8", false),
             Codec::kJson);
   EXPECT_EQ(CodecOfContentType("application/proto", false), Codec::kProto);
-  EXPECT_EQ(CodecOfContentType("application/connect+json", true),
-            Codec::kJson);
+  EXPECT_EQ(CodecOfContentType("application/connect+json", true), Codec::kJson);
   EXPECT_FALSE(CodecOfContentType("application/json", true).has_value());
   EXPECT_FALSE(CodecOfContentType("application/connect+json", false));
   EXPECT_FALSE(CodecOfContentType("text/plain", false).has_value());
@@ -381,7 +382,8 @@ TEST(CodecTest, JsonRoundTripsThroughTheWireFormat) {
 
 TEST(CodecTest, BadJsonIsInvalidArgumentNamingTheType) {
   const auto& type = *v1::GetScoreRequest::descriptor();
-  for (const char* bad : {"", "{", R"({"nope":1})", R"({"memberId":3})", "[]"}) {
+  for (const char* bad :
+       {"", "{", R"({"nope":1})", R"({"memberId":3})", "[]"}) {
     auto binary = ToBinary(Codec::kJson, type, bad);
     EXPECT_EQ(binary.status().code(), absl::StatusCode::kInvalidArgument)
         << bad;
