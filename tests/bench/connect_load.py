@@ -4,12 +4,12 @@ port) against gRPC (HTTP/2 + protobuf on the gRPC port), same server, same
 run.
 
   tests/bench/connect_load.py --rapportd BUILD/server/app/rapportd \
-      --cli BUILD/client/cli/rapport [--members 1000] [--seconds 10] \
-      [--clients 8] [--http_threads 8]
+      --cli BUILD/client/cli/rapport [--members 1000] [--requests 50000] \
+      [--clients 8] [--http_threads 8] [--import_mb 100]
 
 Loads the demo organisation (reuses --db when it already holds it), warms
 the score cache, checks one call on each transport, then runs h2load for
---seconds each: gRPC GetScore of the top member over HTTP/2 with --clients
+--requests calls each: gRPC GetScore of the top member over HTTP/2 with --clients
 connections of one stream each, and Connect GetScore of the same member
 with h2load --h1 (--clients connections; the HTTP port closes each
 connection after its response, so every request also opens one). Metrics
@@ -37,10 +37,12 @@ from load_tools import (grpc_frame, h2load, h2load_latencies,  # noqa: E402
                         h2load_rps, memory_kib, quantile)
 
 
-def connect_h1(port, path, body_file, clients, seconds, log):
-    """h2load --h1 of a Connect unary JSON call; requests/s and latencies."""
+def connect_h1(port, path, body_file, clients, requests, log):
+    """h2load --h1 of `requests` Connect unary JSON calls; requests/s and
+    latencies. (Counted, not timed: h2load -D does not finish when the
+    server closes HTTP/1.1 connections.)"""
     out = subprocess.run(
-        ["h2load", "--h1", "-D", str(seconds), "-c", str(clients), "-t", "1",
+        ["h2load", "--h1", "-n", str(requests), "-c", str(clients), "-t", "1",
          "-d", body_file, "-H", "content-type: application/json",
          "-H", "connect-protocol-version: 1", f"--log-file={log}",
          f"http://127.0.0.1:{port}{path}"],
@@ -106,7 +108,7 @@ def main():
     p.add_argument("--cli", required=True)
     p.add_argument("--members", type=int, default=1000)
     p.add_argument("--db", default="")
-    p.add_argument("--seconds", type=int, default=10)
+    p.add_argument("--requests", type=int, default=50000)
     p.add_argument("--clients", type=int, default=8)
     p.add_argument("--http_threads", type=int, default=8)
     p.add_argument("--import_mb", type=int, default=100)
@@ -152,14 +154,15 @@ def main():
         assert connect_score["memberId"] == member and raw
 
         results = {}
-        results["grpc"] = h2load(server.address, path, grpc_body, None,
-                                 args.clients, 1, os.path.join(tmp, "grpc.log"),
-                                 seconds=args.seconds)
+        results["grpc"] = h2load(server.address, path, grpc_body,
+                                 args.requests, args.clients, 1,
+                                 os.path.join(tmp, "grpc.log"))
         results["connect"] = connect_h1(server.metrics_port, path, json_body,
-                                        args.clients, args.seconds,
+                                        args.clients, args.requests,
                                         os.path.join(tmp, "connect.log"))
         print(f"GetScore, {args.clients} concurrent callers, "
-              f"{args.seconds} s each, --http_threads={args.http_threads}, "
+              f"{args.requests} calls each way, "
+              f"--http_threads={args.http_threads}, "
               f"{os.cpu_count()} CPUs:")
         for name, label in (("grpc", "gRPC (HTTP/2, protobuf)"),
                             ("connect", "Connect (HTTP/1.1, JSON)")):

@@ -276,13 +276,23 @@ class ConnectE2ETest(unittest.TestCase):
         cls.grpc = grpc
         cls.dir = e2e.temp_dir()
         db = os.path.join(cls.dir, "rapport.db")
-        admin = e2e.bootstrap_admin_key(ARGS.rapportd, db, "acme")
+        cls.admin_key = e2e.bootstrap_admin_key(ARGS.rapportd, db, "acme")
         cls.server = e2e.Rapportd(
             ARGS.rapportd, db,
             extra_args=["--auth=on", "--score_refresh=0s",
                         "--history_interval=0s", "--http_threads=4",
                         f"--max_message_bytes={MAX_MESSAGE_BYTES}"])
         cls.server.start()
+        try:
+            cls.prepare()
+        except BaseException:
+            e2e.stop_server(cls.server, cls.dir)
+            raise
+
+    @classmethod
+    def prepare(cls):
+        """Generates the client, makes the keys and the data."""
+        import grpc
         os.makedirs(os.path.join(cls.dir, "py"))
         out = e2e.generate_python_client(os.path.abspath(ARGS.proto_dir),
                                          os.path.join(cls.dir, "py"))
@@ -299,7 +309,7 @@ class ConnectE2ETest(unittest.TestCase):
         cls.channel = grpc.secure_channel(
             cls.server.address,
             grpc.local_channel_credentials(grpc.LocalConnectionType.LOCAL_TCP))
-        cls.keys = {"admin": admin}
+        cls.keys = {"admin": cls.admin_key}
         cls.keys["rep"] = cls.call_ok("AdminService", "CreateApiKey", {
             "name": "rep", "scope": {"role": "ROLE_REP",
                                      "memberId": "rep-1"}})["secret"]

@@ -197,9 +197,15 @@ async function main() {
     });
     console.log("connect_e2e: all checks passed");
   } finally {
+    const exited = proc.exitCode !== null
+        ? Promise.resolve(proc.exitCode)
+        : new Promise((r) => proc.on("exit", (code) => r(code)));
     proc.kill("SIGTERM");
-    await new Promise((r) => proc.exitCode !== null ? r() : proc.on("exit", r));
+    const code = await exited;
+    const log = fs.readFileSync(path.join(dir, "rapportd.log"), "utf8");
     fs.rmSync(dir, { recursive: true, force: true });
+    // A clean stop (and, under the sanitizers, no leak or error report).
+    assert.equal(code, 0, `rapportd exited ${code}: ${log}`);
   }
 }
 
