@@ -171,8 +171,11 @@ void ConnectHandler::ServeGet(metrics::HttpExchange& exchange,
                               const Method& method) const {
   absl::StatusOr<GetRequest> request = ParseGetQuery(exchange.query());
   if (absl::IsFailedPrecondition(request.status())) {
-    return SendUnsupportedType(exchange, request.status().message(),
-                               "encoding=json or encoding=proto");
+    // Connect's "unsupported codec" for GET: the encoding parameter.
+    return exchange.Respond(
+        415, kJsonType, absl::StrCat("Accept-Post: ", kUnaryTypes, "\r\n"),
+        ErrorJson(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                               std::string(request.status().message()))));
   }
   if (!request.ok()) return SendError(exchange, ToGrpc(request.status()));
   Call call;

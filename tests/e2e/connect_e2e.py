@@ -637,6 +637,16 @@ class ConnectE2ETest(unittest.TestCase):
         self.assertEqual(status, 405)
         self.assertEqual(h.get("allow"), "POST")
 
+    def test_get_without_a_known_encoding_is_415(self):
+        for query in ("message=%7B%7D", "encoding=xml&message=%7B%7D"):
+            status, _, raw = self.http(
+                "GET", f"/rapport.v1.ScoringService/GetScore?{query}",
+                headers=self.auth("admin"))
+            self.assertEqual(status, 415, raw)
+            error = json.loads(raw)
+            self.assertEqual(error["code"], "unimplemented")
+            self.assertIn("encoding", error["message"])
+
     def test_get_with_base64_proto_and_gzip(self):
         method = self.method("ScoringService", "GetScore")
         message = self.message_class(method.input_type)(member_id="rep-1")
