@@ -118,6 +118,16 @@ absl::StatusOr<auth::Principal> HttpGate::Admit(
   const auth::Permission permission = caller.path == "/metrics"
                                           ? auth::Permission::kMetricsScrape
                                           : auth::Permission::kPageRead;
+  absl::StatusOr<auth::Principal> principal = Identify(caller);
+  if (!principal.ok()) return principal.status();
+  if (absl::Status s = auth::Authorize(*principal, permission); !s.ok()) {
+    return s;
+  }
+  return principal;
+}
+
+absl::StatusOr<auth::Principal> HttpGate::Identify(
+    const metrics::HttpCaller& caller) const {
   absl::StatusOr<auth::Principal> principal =
       absl::UnauthenticatedError("no credential");
   std::optional<std::string> authorization = HeaderOf(caller, "authorization");
@@ -137,10 +147,6 @@ absl::StatusOr<auth::Principal> HttpGate::Admit(
       credentials.cert_subject = std::move(identity->subject);
       principal = authenticator_->Authenticate(credentials);
     }
-  }
-  if (!principal.ok()) return principal.status();
-  if (absl::Status s = auth::Authorize(*principal, permission); !s.ok()) {
-    return s;
   }
   return principal;
 }

@@ -37,9 +37,16 @@ class HttpGate {
   HttpGate(const auth::Authenticator* authenticator,
            const config::v1::AuthConfig& config);
 
-  // The viewer of a request, or UNAUTHENTICATED / PERMISSION_DENIED (naming
-  // the permission) / UNAVAILABLE.
+  // The viewer of a request to "/" or "/metrics", or UNAUTHENTICATED /
+  // PERMISSION_DENIED (naming the permission) / UNAVAILABLE.
   absl::StatusOr<auth::Principal> Admit(
+      const metrics::HttpCaller& caller) const;
+
+  // Who sent a request, whatever it asks for: the principal of its bearer
+  // token, of a trusted proxy's identity headers or of its client
+  // certificate, or UNAUTHENTICATED (the reason is for logs, not callers)
+  // / UNAVAILABLE.
+  absl::StatusOr<auth::Principal> Identify(
       const metrics::HttpCaller& caller) const;
 
  private:

@@ -29,8 +29,13 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
 ABSL_FLAG(std::string, db, "rapport.db",
           "SQLite database file, created when missing");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
-          "HTTP address HOST:PORT of /metrics and the leaderboard page (/); "
-          "empty to disable");
+          "HTTP address HOST:PORT of /metrics, the leaderboard page (/) and "
+          "the API over the Connect protocol (/rapport.v1.*); empty to "
+          "disable");
+ABSL_FLAG(int, http_threads, 8,
+          "threads serving the HTTP port (scrapes, the page and Connect "
+          "calls share them; each holds one connection at a time), 1 to "
+          "1024");
 ABSL_FLAG(double, decline_points, 5,
           "a member whose SSI fell by at least this many points in 7 days is "
           "declining: the default of ListDecliningMembers' min_drop, the "
@@ -121,6 +126,7 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->listen = absl::GetFlag(FLAGS_listen);
   options->db_path = absl::GetFlag(FLAGS_db);
   options->metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options->http_threads = absl::GetFlag(FLAGS_http_threads);
   options->decline_points = absl::GetFlag(FLAGS_decline_points);
   options->score_floor = absl::GetFlag(FLAGS_score_floor);
   options->metrics_member_top_k = absl::GetFlag(FLAGS_metrics_member_top_k);
@@ -155,6 +161,10 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   }
   if (!IsHostPort(options->listen)) {
     return absl::StrCat("--listen=", options->listen, " is not HOST:PORT");
+  }
+  if (options->http_threads < 1 || options->http_threads > 1024) {
+    return absl::StrCat("--http_threads=", options->http_threads,
+                        " is not between 1 and 1024");
   }
   if (!options->metrics_listen.empty() &&
       !IsHostPort(options->metrics_listen)) {

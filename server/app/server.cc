@@ -12,11 +12,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "google/protobuf/descriptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "grpcpp/support/channel_arguments.h"
 #include "prometheus/registry.h"
 #include "rapport/v1/outreach.grpc.pb.h"
 #include "rapport/v1/recommendation.grpc.pb.h"
@@ -36,6 +38,8 @@
 #include "server/auth/oidc.h"
 #include "server/common/serial_executor.h"
 #include "server/common/worker_pool.h"
+#include "server/connect/handler.h"
+#include "server/connect/method_table.h"
 #include "server/core/goals.h"
 #include "server/core/outreach_cache.h"
 #include "server/core/outreach_reports.h"
@@ -62,6 +66,10 @@ constexpr const char* kServiceNames[] = {
     "rapport.v1.OutreachService",  "rapport.v1.RecommendationService",
     "rapport.v1.AdminService",     "rapport.v1.GoalService",
     "rapport.v1.ValidationService"};
+
+// The URL path prefix of the Connect protocol's routes: every service
+// above is in this package.
+constexpr char kConnectPrefix[] = "/rapport.v1.";
 
 // Members at risk whose top action one scrape computes afresh (each costs a
 // read of the member's aggregates); the others keep the one found before.
@@ -113,6 +121,9 @@ struct RapportServer::Parts {
   absl::Notification stop_warming;
   // Called by metrics_endpoint's requests: outlives it.
   std::unique_ptr<HttpGate> http_gate;
+  // Serves the API on the HTTP port through grpc_server's in-process
+  // channel; called by metrics_endpoint's requests: outlives it.
+  std::unique_ptr<connect::ConnectHandler> connect;
   std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint;
   int port = 0;
   bool shut_down = false;
@@ -216,6 +227,35 @@ std::vector<auth::CertRule> CertRulesOf(const config::v1::AuthConfig& config) {
     rules.push_back(std::move(out));
   }
   return rules;
+}
+
+// Admits a Connect call as the gRPC port would admit the same call: the
+// caller identified by the HTTP gate, the method's permission from the
+// same rules, the principal handed to the handlers through a pass that
+// only in-process calls can present.
+connect::Admit ConnectAdmission(const api::Gatekeeper* gatekeeper,
+                                const HttpGate* gate) {
+  return [gatekeeper, gate](
+             const metrics::HttpCaller& caller,
+             absl::string_view method) -> absl::StatusOr<connect::Admission> {
+    if (!gatekeeper->enabled()) {
+      absl::StatusOr<auth::Principal> local = gatekeeper->AdmitIdentified(
+          method, absl::UnauthenticatedError("authentication is off"));
+      if (!local.ok()) return local.status();
+      return connect::Admission{};
+    }
+    absl::StatusOr<auth::Principal> principal = gatekeeper->AdmitIdentified(
+        method, gate != nullptr
+                    ? gate->Identify(caller)
+                    : absl::UnauthenticatedError("the HTTP port has no gate"));
+    if (!principal.ok()) return principal.status();
+    std::shared_ptr<const api::InProcessPass> pass =
+        gatekeeper->Vouch(*std::move(principal));
+    connect::Admission admission;
+    admission.metadata.emplace_back(api::kInProcessPassKey, pass->value());
+    admission.hold = std::move(pass);
+    return admission;
+  };
 }
 
 absl::Status CheckExposure(const ServerOptions& options) {
@@ -453,6 +493,7 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     metrics_options.listen = options.metrics_listen;
     metrics_options.tls = options.tls;
     metrics_options.default_tenant = api::kDefaultTenant;
+    metrics_options.threads = options.http_threads;
     absl::StatusOr<std::unique_ptr<metrics::MetricsEndpoint>> endpoint =
         metrics::MetricsEndpoint::Start(metrics_options, parts->registry);
     if (!endpoint.ok()) {
@@ -502,6 +543,11 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
           return LeaderboardPageFor(*boards, *store, api::kDefaultTenant,
                                     settings, request);
         });
+    // After the gate: Connect calls are identified by it.
+    if (absl::Status s = ServeConnect(options, *parts); !s.ok()) {
+      parts->grpc_server->Shutdown();
+      return s;
+    }
   }
   parts->history = std::make_unique<engine::HistoryRecorder>(
       parts->store.get(), &parts->model, clock, options.history);
@@ -543,6 +589,33 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     }
   });
   return std::unique_ptr<RapportServer>(new RapportServer(std::move(parts)));
+}
+
+absl::Status RapportServer::ServeConnect(const ServerOptions& options,
+                                         Parts& parts) {
+  absl::StatusOr<connect::MethodTable> methods =
+      connect::MethodTable::ForServices(
+          {std::begin(kServiceNames), std::end(kServiceNames)},
+          *google::protobuf::DescriptorPool::generated_pool());
+  if (!methods.ok()) return methods.status();
+  // The server enforces its own receive limit; the channel adds none.
+  grpc::ChannelArguments channel_args;
+  channel_args.SetMaxReceiveMessageSize(-1);
+  channel_args.SetMaxSendMessageSize(-1);
+  connect::HandlerOptions handler_options;
+  handler_options.max_message_bytes =
+      static_cast<size_t>(std::max(0, options.max_message_bytes));
+  handler_options.reserved_metadata = {api::kInProcessPassKey};
+  parts.connect = std::make_unique<connect::ConnectHandler>(
+      *std::move(methods), parts.grpc_server->InProcessChannel(channel_args),
+      ConnectAdmission(parts.gatekeeper.get(), parts.http_gate.get()),
+      std::move(handler_options));
+  parts.metrics_endpoint->AddRoute(
+      kConnectPrefix,
+      [handler = parts.connect.get()](metrics::HttpExchange& exchange) {
+        handler->Serve(exchange);
+      });
+  return absl::OkStatus();
 }
 
 RapportServer::RapportServer(std::unique_ptr<Parts> parts)

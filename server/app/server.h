@@ -43,9 +43,12 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   // The SQLite database file (created when missing); ":memory:" for tests.
   std::string db_path = "rapport.db";
-  // HTTP address of /metrics and the leaderboard page (/); empty serves
-  // neither.
+  // HTTP address of /metrics, the leaderboard page (/) and the API over
+  // the Connect protocol (/rapport.v1.*); empty serves none of them.
   std::string metrics_listen;
+  // The threads serving the HTTP port's requests (scrapes, the page and
+  // Connect calls share them; each holds one connection at a time).
+  int http_threads = 8;
   // The one threshold of "declining": a member whose SSI fell by at least
   // this many points (in seven days, unless a request names another
   // period) is listed by ListDecliningMembers by default, flagged on the
@@ -144,6 +147,10 @@ class RapportServer {
 
  private:
   struct Parts;
+  // Adds the Connect protocol's routes to the HTTP port for every method
+  // of the registered services.
+  static absl::Status ServeConnect(const ServerOptions& options,
+                                   Parts& parts);
   explicit RapportServer(std::unique_ptr<Parts> parts);
   std::unique_ptr<Parts> parts_;
 };

@@ -1,5 +1,6 @@
 #include "server/metrics/metrics_endpoint.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <exception>
@@ -23,9 +24,8 @@
 namespace rapport::metrics {
 namespace {
 
-// Enough for a scrape, the page and a straggler; each request holds one
-// thread for its whole connection (keep-alive is off for that reason).
-constexpr char kThreads[] = "3";
+// Each request holds one thread for its whole connection (keep-alive is
+// off for that reason).
 constexpr char kRequestTimeoutMs[] = "10000";
 // zlib level 1. Measured on the 11 MB scrape of a 10,000-member tenant
 // (90k series): 30 ms for 0.40 MB, against 60-90 ms for 0.28 MB at the
@@ -109,7 +109,54 @@ std::string ListeningPorts(const std::string& listen) {
   return listen;
 }
 
+// A route's request on a civetweb connection.
+class CivetExchange final : public HttpExchange {
+ public:
+  CivetExchange(mg_connection* conn, HttpCaller caller)
+      : conn_(conn), caller_(std::move(caller)) {}
+
+  const HttpCaller& caller() const override { return caller_; }
+  absl::string_view method() const override {
+    return mg_get_request_info(conn_)->request_method;
+  }
+  absl::string_view query() const override {
+    const char* query = mg_get_request_info(conn_)->query_string;
+    return query == nullptr ? absl::string_view() : absl::string_view(query);
+  }
+  int64_t Read(char* buffer, size_t size) override {
+    const int n = mg_read(conn_, buffer, size);
+    return n < 0 ? -1 : n;
+  }
+  void Respond(int status, absl::string_view content_type,
+               absl::string_view headers, absl::string_view body) override {
+    responded_ = true;
+    const std::string head = absl::StrCat(
+        "HTTP/1.1 ", status, " ", mg_get_response_code_text(conn_, status),
+        "\r\nContent-Type: ", content_type, "\r\nContent-Length: ", body.size(),
+        "\r\n", headers, "Connection: close\r\n\r\n");
+    mg_write(conn_, head.data(), head.size());
+    if (!body.empty() && mg_get_request_info(conn_)->request_method !=
+                             absl::string_view("HEAD")) {
+      mg_write(conn_, body.data(), body.size());
+    }
+  }
+  bool responded() const { return responded_; }
+
+ private:
+  mg_connection* const conn_;
+  const HttpCaller caller_;
+  bool responded_ = false;
+};
+
 }  // namespace
+
+std::optional<absl::string_view> HttpExchange::header(
+    absl::string_view name) const {
+  for (const auto& [key, value] : caller().headers) {
+    if (key == name) return absl::string_view(value);
+  }
+  return std::nullopt;
+}
 
 class MetricsEndpoint::Handler final : public CivetHandler {
  public:
@@ -122,10 +169,19 @@ class MetricsEndpoint::Handler final : public CivetHandler {
     return Serve(conn, /*head=*/true);
   }
 
-  // civetweb's begin_request callback: answers every method but GET and
-  // HEAD (405 on our paths, 404 elsewhere) before civetweb looks for a
-  // handler, since CivetHandler has no hook for methods like PROPFIND.
-  static int RejectOtherMethods(mg_connection* conn) {
+  // civetweb's begin_request callback: serves the routes (any method), and
+  // answers every other method but GET and HEAD (405 on our paths, 404
+  // elsewhere) before civetweb looks for a handler, since CivetHandler has
+  // no hook for methods like PROPFIND.
+  static int BeginRequest(mg_connection* conn) {
+    const auto* server =
+        static_cast<const CivetServer*>(mg_get_user_data(mg_get_context(conn)));
+    const auto* endpoint =
+        static_cast<const MetricsEndpoint*>(server->getUserContext());
+    if (std::shared_ptr<const RouteHandler> route =
+            endpoint->RouteOf(PathOf(conn))) {
+      return ServeRoute(*endpoint, *route, conn);
+    }
     const absl::string_view method = mg_get_request_info(conn)->request_method;
     if (method == "GET" || method == "HEAD") return 0;
     if (!Known(PathOf(conn))) {
@@ -139,6 +195,26 @@ class MetricsEndpoint::Handler final : public CivetHandler {
   }
 
  private:
+  // No exception may unwind into civetweb's C code.
+  static int ServeRoute(const MetricsEndpoint& endpoint,
+                        const RouteHandler& route, mg_connection* conn) {
+    std::optional<HttpCaller> caller = endpoint.CallerOf(conn);
+    if (!caller.has_value()) {
+      Send(conn, Text(403, "use HTTPS\n"), false);
+      return 403;
+    }
+    CivetExchange exchange(conn, *std::move(caller));
+    try {
+      route(exchange);
+    } catch (const std::exception&) {
+    }
+    if (!exchange.responded()) {
+      Send(conn, Text(500, "internal error\n"), false);
+      return 500;
+    }
+    return 200;
+  }
+
   static absl::string_view PathOf(mg_connection* conn) {
     const char* uri = mg_get_request_info(conn)->local_uri;
     return uri == nullptr ? absl::string_view() : absl::string_view(uri);
@@ -290,16 +366,16 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
   // clang-format off
   const std::vector<std::string> civet_options = {
       "listening_ports",    listening,
-      "num_threads",        kThreads,
+      "num_threads",        absl::StrCat(std::max(1, options.threads)),
       "enable_keep_alive",  "no",
       "request_timeout_ms", kRequestTimeoutMs,
   };
   // clang-format on
   CivetCallbacks callbacks;
-  callbacks.begin_request = &Handler::RejectOtherMethods;
+  callbacks.begin_request = &Handler::BeginRequest;
   try {  // civetweb reports a failed bind by throwing CivetException.
-    endpoint->server_ =
-        std::make_unique<CivetServer>(civet_options, &callbacks);
+    endpoint->server_ = std::make_unique<CivetServer>(
+        civet_options, &callbacks, static_cast<const void*>(endpoint.get()));
   } catch (const std::exception&) {
     return absl::UnavailableError(
         absl::StrCat("cannot serve metrics on ", options.listen,
@@ -399,6 +475,27 @@ void MetricsEndpoint::SetTenantFamilies(TenantFamilies families) {
 std::shared_ptr<const TenantFamilies> MetricsEndpoint::tenant_families() const {
   absl::MutexLock lock(&mu_);
   return tenant_families_;
+}
+
+void MetricsEndpoint::AddRoute(std::string prefix, RouteHandler handler) {
+  auto shared = std::make_shared<const RouteHandler>(std::move(handler));
+  absl::MutexLock lock(&mu_);
+  for (auto& [existing, route] : routes_) {
+    if (existing == prefix) {
+      route = std::move(shared);
+      return;
+    }
+  }
+  routes_.emplace_back(std::move(prefix), std::move(shared));
+}
+
+std::shared_ptr<const RouteHandler> MetricsEndpoint::RouteOf(
+    absl::string_view path) const {
+  absl::MutexLock lock(&mu_);
+  for (const auto& [prefix, route] : routes_) {
+    if (absl::StartsWith(path, prefix)) return route;
+  }
+  return nullptr;
 }
 
 std::vector<prometheus::MetricFamily> MetricsEndpoint::Collect() {

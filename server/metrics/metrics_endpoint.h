@@ -6,20 +6,26 @@
 //   GET /, /?team=N    the page of the page handler (the leaderboard), HTML,
 //                      also gzip-compressed when accepted
 //
+//   PREFIX...          every request (any method) whose path starts with a
+//                      prefix added with AddRoute, to that route's handler
+//
 // HEAD is answered like GET without the body; other methods get 405, other
-// paths 404. Requests are served by a small fixed pool of threads, so a
-// slow scrape never starves the rest of the server.
+// paths 404. Requests are served by a fixed pool of options.threads
+// threads, shared by scrapes, the page and the routes, so a slow request
+// never starves the gRPC port.
 //
 // With TLS options the port speaks HTTPS only: the certificate follows its
 // files (a rotated certificate serves new connections without a restart)
 // and client certificates are asked for as the options say. A gate, when
-// set, decides who may read "/" and "/metrics".
+// set, decides who may read "/" and "/metrics"; routes authenticate their
+// requests themselves (HttpExchange::caller()).
 //
-// Thread-safe: RegisterCollectable, SetPageHandler, SetGate and
-// SetTenantFamilies may be called while requests are served.
+// Thread-safe: RegisterCollectable, SetPageHandler, SetGate,
+// SetTenantFamilies and AddRoute may be called while requests are served.
 #ifndef RAPPORT_SERVER_METRICS_METRICS_ENDPOINT_H_
 #define RAPPORT_SERVER_METRICS_METRICS_ENDPOINT_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -29,6 +35,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "prometheus/collectable.h"
 #include "prometheus/histogram.h"
@@ -62,6 +69,8 @@ struct MetricsEndpointOptions {
   transport::TlsOptions tls;
   // The tenant of the tenant-scoped families when no gate is set.
   std::string default_tenant = "default";
+  // The threads serving requests; each holds one connection at a time.
+  int threads = 8;
 };
 
 // A request to "/" or "/metrics", as the gate sees it.
@@ -77,6 +86,35 @@ struct HttpCaller {
   // empty when none was presented (or TLS is off).
   std::string peer_cert_pem;
 };
+
+// One request to a route (see MetricsEndpoint::AddRoute), served on one of
+// the endpoint's threads. Not thread-safe; valid during the handler's call.
+class HttpExchange {
+ public:
+  virtual ~HttpExchange() = default;
+
+  // Who sent the request (path and headers included).
+  virtual const HttpCaller& caller() const = 0;
+  // "GET", "POST", ...
+  virtual absl::string_view method() const = 0;
+  // The raw query string after '?', still URL-encoded; empty without one.
+  virtual absl::string_view query() const = 0;
+  // The value of the first header `name` (lower-case), nullopt without one.
+  std::optional<absl::string_view> header(absl::string_view name) const;
+  // Reads up to `size` bytes of the request body (Content-Length or
+  // chunked) into `buffer`: the count read, 0 at the end of the body, -1
+  // when the connection fails or times out.
+  virtual int64_t Read(char* buffer, size_t size) = 0;
+  // Sends the response: the status line, Content-Type, Content-Length,
+  // `headers` ("Name: value\r\n" lines) and `body`. Call at most once;
+  // without a call the request is answered 500.
+  virtual void Respond(int status, absl::string_view content_type,
+                       absl::string_view headers, absl::string_view body) = 0;
+};
+
+// Serves every request of a route. Called on the endpoint's threads,
+// possibly several at once; must not throw.
+using RouteHandler = std::function<void(HttpExchange& exchange)>;
 
 // Decides who a caller is: the principal to serve, UNAUTHENTICATED (answered
 // 401 with `WWW-Authenticate: Bearer realm="rapport"` and no reason),
@@ -134,6 +172,13 @@ class MetricsEndpoint {
   // options.default_tenant without a gate. Null removes them.
   void SetTenantFamilies(TenantFamilies families);
 
+  // Serves every request whose path starts with `prefix` (for example
+  // "/rapport.v1.") with `handler` from now on, whatever its method. With
+  // TLS, a request that did not come through the TLS front is refused (403)
+  // before the handler sees it. A later route with the same prefix
+  // replaces the earlier one.
+  void AddRoute(std::string prefix, RouteHandler handler);
+
   // The families of one scrape: the registry's, then each live
   // collectable's, in registration order, then the tenant's.
   std::vector<prometheus::MetricFamily> Collect(const std::string& tenant);
@@ -150,6 +195,8 @@ class MetricsEndpoint {
   std::shared_ptr<const PageHandler> page_handler() const;
   std::shared_ptr<const HttpGate> gate() const;
   std::shared_ptr<const TenantFamilies> tenant_families() const;
+  // The handler of the route `path` falls under; null when none.
+  std::shared_ptr<const RouteHandler> RouteOf(absl::string_view path) const;
   // The caller of a request; nullopt when TLS is on and the connection did
   // not come through the TLS front.
   std::optional<HttpCaller> CallerOf(mg_connection* conn) const;
@@ -163,6 +210,8 @@ class MetricsEndpoint {
   std::shared_ptr<const PageHandler> page_handler_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const HttpGate> gate_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const TenantFamilies> tenant_families_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::pair<std::string, std::shared_ptr<const RouteHandler>>>
+      routes_ ABSL_GUARDED_BY(mu_);
   // Declared last: destroyed (stopping the threads that use the members
   // above) first.
   std::unique_ptr<Handler> handler_;

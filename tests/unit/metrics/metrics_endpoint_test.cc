@@ -278,6 +278,31 @@ TEST_F(MetricsEndpointTest, UnknownPathsAre404AndOtherMethods405) {
   }
 }
 
+TEST_F(MetricsEndpointTest, RoutesServeEveryMethodUnderTheirPrefix) {
+  endpoint_->AddRoute("/api.", [](HttpExchange& exchange) {
+    char byte;
+    const int64_t read = exchange.Read(&byte, 1);  // No body: the end.
+    exchange.Respond(
+        201, "text/plain", "X-Route: one\r\n",
+        absl::StrCat(exchange.method(), " ", exchange.caller().path, " ?",
+                     exchange.query(), " read=", read, " host=",
+                     exchange.header("host").has_value() ? "yes" : "no"));
+  });
+  for (const char* method : {"GET", "POST", "PUT", "PROPFIND"}) {
+    HttpResponse response = Request(method, "/api.S/M?a=1");
+    EXPECT_EQ(response.status_code, 201) << method;
+    EXPECT_EQ(response.Header("X-Route"), "one");
+    EXPECT_EQ(response.body,
+              absl::StrCat(method, " /api.S/M ?a=1 read=0 host=yes"));
+  }
+  // Outside the prefix nothing changed.
+  EXPECT_EQ(Request("POST", "/metrics").status_code, 405);
+  EXPECT_EQ(Get("/api").status_code, 404);
+  // A handler that does not answer gets a 500; a later route replaces it.
+  endpoint_->AddRoute("/api.", [](HttpExchange&) {});
+  EXPECT_EQ(Request("POST", "/api.S/M").status_code, 500);
+}
+
 TEST_F(MetricsEndpointTest, PageIs404UntilAHandlerIsSet) {
   EXPECT_EQ(Get("/").status_code, 404);
   endpoint_->SetPageHandler([](const PageRequest& request) {
