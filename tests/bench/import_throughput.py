@@ -35,7 +35,10 @@ def timed_cli(cli, address, *args):
     out = tempfile.TemporaryFile(mode="w+")
     err = tempfile.TemporaryFile(mode="w+")
     start = time.perf_counter()
-    proc = subprocess.Popen([cli, f"--server={address}", "--json", *args],
+    # No deadline per stream: a loaded machine may take more than the
+    # default 30 s for a stream of 50,000 events, on either side.
+    proc = subprocess.Popen([cli, f"--server={address}", "--json",
+                             "--timeout=0", *args],
                             stdout=out, stderr=err)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
@@ -57,6 +60,14 @@ def main():
                         help="keep the temporary directory")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="rapport-import-bench-")
+    try:
+        run(args, tmp)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(args, tmp):
     csv_path = os.path.join(tmp, "tasks.csv")
     owners = tuple(f"005A{n:04d}" for n in range(200))
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -109,10 +120,11 @@ def main():
           f"{tally.events / ingest_s:,.0f} events/s, peak RSS "
           f"{ingest_rss:.0f} MiB")
     print(f"import / ingest (events/s): {ingest_s / import_s:.2f}")
+    print(f"load average at the end: "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"({os.cpu_count()} CPUs)")
     if args.keep:
         print(f"kept {tmp}")
-    else:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -143,6 +143,21 @@ TEST_F(RowMapperTest, MapsAFullRow) {
   EXPECT_EQ(r.event.thread_id(), "17");  // Fallback: the record id.
 }
 
+TEST_F(RowMapperTest, TheTimeZoneFlagReplacesTheMappings) {
+  absl::StatusOr<RowMapper> mapper =
+      RowMapper::Create(Parse(kMapping), kHeader, "America/New_York");
+  ASSERT_TRUE(mapper.ok()) << mapper.status();
+  MappedRow r;
+  mapper->Map({"1", "o", "", "2024-01-15 10:00:00", "", "x", "9", "", "", ""},
+              &r);
+  ASSERT_EQ(r.kind, Kind::kEvent) << r.reason;
+  // New York is UTC-5 in January (Paris, the mapping's zone, UTC+1).
+  EXPECT_EQ(
+      r.event.occur_time().seconds(),
+      absl::ToUnixSeconds(absl::FromCivil(
+          absl::CivilSecond(2024, 1, 15, 15, 0, 0), absl::UTCTimeZone())));
+}
+
 TEST_F(RowMapperTest, EachRuleKind) {
   auto row = [](std::string state, std::string subject) {
     return std::vector<std::string>{"1",     "o", "", "2024-07-15", state,
