@@ -30,6 +30,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -38,6 +39,8 @@
 #include "client/cli/demo_command.h"
 #include "client/cli/format.h"
 #include "client/cli/goal_commands.h"
+#include "client/cli/import_command.h"
+#include "client/cli/import_mapping.h"
 #include "client/cli/ingest_command.h"
 #include "client/cli/json.h"
 #include "client/cli/linkedin_import.h"
@@ -86,11 +89,25 @@ ABSL_FLAG(bool, all, false, "follow the pages to the end");
 ABSL_FLAG(int32_t, batch_size, 500, "events per IngestEvents message");
 ABSL_FLAG(int64_t, events_per_stream, 50000,
           "events per IngestEvents stream (each stream is acknowledged)");
-// Imports.
-ABSL_FLAG(std::string, format, "",
-          "import: the input's format (linkedin-archive: a member's own "
-          "LinkedIn data archive, a ZIP or its folder)");
-ABSL_FLAG(bool, dry_run, false, "import: read and report, send nothing");
+// Import.
+ABSL_FLAG(std::string, format, "csv",
+          "import: the input's format: csv (a CRM export, through --mapping) "
+          "or linkedin-archive (a member's own LinkedIn data archive, a ZIP "
+          "or its folder, with --member)");
+ABSL_FLAG(std::string, mapping, "",
+          "import: a built-in mapping (salesforce-tasks, hubspot-engagements) "
+          "or a mapping file (.textproto, .txtpb or .json)");
+ABSL_FLAG(std::string, print_mapping, "",
+          "import: print this built-in mapping (the start of a custom one) "
+          "and exit");
+ABSL_FLAG(std::string, time_zone, "",
+          "import: the IANA time zone of times written without an offset, "
+          "instead of the mapping's");
+ABSL_FLAG(bool, create_members, false,
+          "import: create the export's owners that are not members yet, in "
+          "--team and --industry");
+ABSL_FLAG(bool, dry_run, false,
+          "import: read and map everything, print the summary, send nothing");
 // Demo.
 ABSL_FLAG(int32_t, members, 60, "members of the demo organisation");
 ABSL_FLAG(int32_t, days, 90, "days of demo activity");
@@ -98,7 +115,8 @@ ABSL_FLAG(uint64_t, seed, 1, "selects the demo organisation");
 ABSL_FLAG(std::string, end_time, "",
           "RFC 3339 end of the demo window; now, to the minute, when empty");
 ABSL_FLAG(std::string, write_jsonl, "",
-          "write the demo events to this file instead of loading them");
+          "demo, import: write the events to this file as JSON lines instead "
+          "of loading them");
 ABSL_FLAG(std::string, write_members_jsonl, "",
           "write the demo members to this file instead of loading them");
 ABSL_FLAG(std::string, write_batches, "",
@@ -232,19 +250,74 @@ absl::StatusOr<Action> BuildIngest(const Args& args) {
   return Action([o](Env& env) { return RunIngest(env, o); });
 }
 
-absl::StatusOr<Action> BuildImport(const Args& args) {
-  if (absl::GetFlag(FLAGS_format) != "linkedin-archive") {
-    return absl::InvalidArgumentError(
-        "--format: this build imports linkedin-archive");
-  }
+// `import --format=linkedin-archive`: a member's own LinkedIn archive.
+absl::StatusOr<Action> BuildLinkedInImport(const Args& args) {
   absl::StatusOr<UploadOptions> upload = UploadFlags();
   if (!upload.ok()) return upload.status();
   LinkedInImportOptions o{args[0], absl::GetFlag(FLAGS_member),
                           absl::GetFlag(FLAGS_dry_run), *upload};
   if (o.member_id.empty()) {
-    return absl::InvalidArgumentError("--member is required");
+    return absl::InvalidArgumentError(
+        "--member is required with --format=linkedin-archive");
   }
   return Action([o](Env& env) { return RunLinkedInArchiveImport(env, o); });
+}
+
+// `import --format=csv`: a CRM export through a mapping.
+absl::StatusOr<Action> BuildCsvImport(const Args& args) {
+  absl::StatusOr<UploadOptions> upload = UploadFlags();
+  if (!upload.ok()) return upload.status();
+  CsvImportOptions o;
+  o.path = args[0];
+  o.mapping = absl::GetFlag(FLAGS_mapping);
+  o.time_zone = absl::GetFlag(FLAGS_time_zone);
+  o.create_members = absl::GetFlag(FLAGS_create_members);
+  o.team = absl::GetFlag(FLAGS_team);
+  o.industry = absl::GetFlag(FLAGS_industry);
+  o.dry_run = absl::GetFlag(FLAGS_dry_run);
+  o.write_jsonl = absl::GetFlag(FLAGS_write_jsonl);
+  o.upload = *upload;
+  if (o.mapping.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--mapping is required: ", absl::StrJoin(BuiltinMappingNames(), ", "),
+        " or a mapping file"));
+  }
+  if (o.create_members && (o.team.empty() || o.industry.empty())) {
+    return absl::InvalidArgumentError(
+        "--create_members needs --team and --industry for the new members");
+  }
+  if (!o.create_members && (!o.team.empty() || !o.industry.empty())) {
+    return absl::InvalidArgumentError(
+        "--team and --industry apply only with --create_members");
+  }
+  return Action([o](Env& env) { return RunCsvImport(env, o); });
+}
+
+// `import`: prints a built-in mapping, or dispatches on --format.
+absl::StatusOr<Action> BuildImport(const Args& args) {
+  if (const std::string name = absl::GetFlag(FLAGS_print_mapping);
+      !name.empty()) {
+    if (!args.empty()) {
+      return absl::InvalidArgumentError("--print_mapping takes no FILE");
+    }
+    absl::StatusOr<std::string> text = BuiltinMappingText(name);
+    if (!text.ok()) return text.status();
+    // No call is made: the channel connects only when a call needs it.
+    return Action([text = *text](Env& env) {
+      env.io.out << text;
+      return absl::OkStatus();
+    });
+  }
+  if (args.size() != 1) {
+    return absl::InvalidArgumentError(
+        "usage: rapport import [--format=csv] --mapping=NAME|FILE FILE, or "
+        "rapport import --format=linkedin-archive --member=ID FILE.zip|DIR");
+  }
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format == "csv") return BuildCsvImport(args);
+  if (format == "linkedin-archive") return BuildLinkedInImport(args);
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--format: unknown format \"", format, "\" (csv, linkedin-archive)"));
 }
 
 absl::StatusOr<Action> BuildDemo(const Args&) {
@@ -505,10 +578,18 @@ const std::vector<Command>& Commands() {
        1,
        BuildIngest},
       {"import",
-       "--format=linkedin-archive FILE.zip|DIR --member=ID [--dry_run]",
-       "import a member's own LinkedIn data archive (profile and activity)",
-       {"format", "member", "dry_run", "batch_size", "events_per_stream"},
-       1,
+       "FILE|- --mapping=NAME|FILE [--format=csv] [--time_zone=ZONE] "
+       "[--create_members --team=T --industry=I] [--dry_run] "
+       "[--write_jsonl=FILE] "
+       "[--batch_size=500] [--events_per_stream=50000]\n"
+       "      | --format=linkedin-archive FILE.zip|DIR --member=ID [--dry_run]\n"
+       "      | --print_mapping=NAME",
+       "import a CRM's CSV export of past activity (Salesforce, HubSpot or "
+       "a custom mapping), or a member's own LinkedIn data archive",
+       {"format", "mapping", "print_mapping", "time_zone", "create_members",
+        "team", "industry", "member", "dry_run", "write_jsonl", "batch_size",
+        "events_per_stream"},
+       0,
        1,
        BuildImport},
       {"demo",

@@ -29,7 +29,20 @@ class FakeActivityService final : public v1::ActivityService::Service {
     absl::MutexLock lock(&mu_);
     response->set_created(
         members_.insert(request->member().member_id()).second);
+    ++upserts_;
     *response->mutable_member() = request->member();
+    return grpc::Status::OK;
+  }
+
+  // NOT_FOUND for a member never upserted.
+  grpc::Status GetMember(grpc::ServerContext*,
+                         const v1::GetMemberRequest* request,
+                         v1::GetMemberResponse* response) override {
+    absl::MutexLock lock(&mu_);
+    if (!members_.contains(request->member_id())) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, "no such member");
+    }
+    response->mutable_member()->set_member_id(request->member_id());
     return grpc::Status::OK;
   }
 
@@ -80,10 +93,16 @@ class FakeActivityService final : public v1::ActivityService::Service {
     absl::MutexLock lock(&mu_);
     return members_.size();
   }
+  // UpsertMember calls so far.
+  int upserts() {
+    absl::MutexLock lock(&mu_);
+    return upserts_;
+  }
 
  private:
   absl::Mutex mu_;
   std::set<std::string> members_ ABSL_GUARDED_BY(mu_);
+  int upserts_ ABSL_GUARDED_BY(mu_) = 0;
   std::set<std::string> event_ids_ ABSL_GUARDED_BY(mu_);
   std::vector<std::vector<int>> streams_ ABSL_GUARDED_BY(mu_);
 };
