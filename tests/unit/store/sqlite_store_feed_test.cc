@@ -14,6 +14,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "server/store/migrations.h"
+#include "server/store/sqlite_connection.h"
 #include "server/store/sqlite_store.h"
 #include "tests/unit/store/store_test_util.h"
 
@@ -171,6 +173,31 @@ TEST(SqliteStoreFeedTest, TheFeedSurvivesAReopen) {
   ASSERT_EQ(feed->size(), 1u);
   EXPECT_EQ((*feed)[0].ssi, 42.5);
   EXPECT_EQ((*feed)[0].team, "t");
+}
+
+TEST(MigrationV7Test, AddsTheFeedToAVersion6Database) {
+  TempDir dir;
+  const std::string path = dir.File("store.db");
+  {
+    auto conn = internal::Connection::Open(
+        path, internal::Connection::Access::kReadWrite, absl::Seconds(1));
+    ASSERT_TRUE(conn.ok()) << conn.status();
+    ASSERT_TRUE(internal::ApplyMigrations(
+                    **conn, internal::StoreMigrations().subspan(0, 6))
+                    .ok());
+    ASSERT_EQ(*internal::SchemaVersion(**conn), 6);
+    EXPECT_FALSE((*conn)->Prepare("SELECT 1 FROM score_changes").ok());
+  }
+  std::unique_ptr<SqliteStore> store = OpenStore(path);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->UpsertMember("acme", MakeMember("m1"), At(0)).ok());
+  EXPECT_EQ(*store->ScoreFeedSeq("acme"), 0);
+  EXPECT_TRUE(store->ReadScoreFeed("acme")->empty());
+  ASSERT_EQ(*store->WriteScoreFeed("acme", {Row("m1", 30)}, At(1)), 1);
+  auto conn = internal::Connection::Open(
+      path, internal::Connection::Access::kReadOnly, absl::Seconds(1));
+  ASSERT_TRUE(conn.ok());
+  EXPECT_EQ(*internal::SchemaVersion(**conn), 7);
 }
 
 }  // namespace
