@@ -37,6 +37,7 @@
 #include "client/cli/admin_commands.h"
 #include "client/cli/arg_parser.h"
 #include "client/cli/demo_command.h"
+#include "client/cli/feed_commands.h"
 #include "client/cli/format.h"
 #include "client/cli/goal_commands.h"
 #include "client/cli/import_command.h"
@@ -145,6 +146,16 @@ ABSL_FLAG(int32_t, outcome_days, 0,
           "validate: days of outcomes after each day, 1 to 90; 0 for 30");
 ABSL_FLAG(double, confidence, 0,
           "validate: confidence of the intervals, 0.5 to 0.999; 0 for 0.95");
+// changes, export
+ABSL_FLAG(std::string, cursor, "",
+          "changes: the cursor to resume from; empty for every member's "
+          "current score");
+ABSL_FLAG(std::string, cursor_file, "",
+          "changes: read the cursor from this file and write the new one "
+          "back after a complete sweep (for a nightly job)");
+ABSL_FLAG(std::string, format, "csv", "export: the format (csv)");
+ABSL_FLAG(std::string, output, "",
+          "export: the file to write; stdout when empty or -");
 // admin
 ABSL_FLAG(std::string, tenant_id, "", "the new tenant's id ([a-z0-9-])");
 ABSL_FLAG(std::string, rep_leaderboard, "",
@@ -231,6 +242,33 @@ absl::StatusOr<Action> BuildListMembers(const Args&) {
                        absl::GetFlag(FLAGS_all)};
   if (o.page_size < 0) return absl::InvalidArgumentError("--page_size < 0");
   return Action([o](Env& env) { return RunListMembers(env, o); });
+}
+
+absl::StatusOr<Action> BuildChanges(const Args&) {
+  ChangesOptions o{.cursor = absl::GetFlag(FLAGS_cursor),
+                   .cursor_file = absl::GetFlag(FLAGS_cursor_file),
+                   .team = absl::GetFlag(FLAGS_team),
+                   .page_size = absl::GetFlag(FLAGS_page_size)};
+  if (o.page_size < 0) return absl::InvalidArgumentError("--page_size < 0");
+  if (!o.cursor.empty() && !o.cursor_file.empty()) {
+    return absl::InvalidArgumentError(
+        "give --cursor or --cursor_file, not both");
+  }
+  return Action([o](Env& env) { return RunChanges(env, o); });
+}
+
+absl::StatusOr<Action> BuildExport(const Args& args) {
+  if (args[0] != "scores") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("export ", args[0], ": only `export scores` exists"));
+  }
+  ExportOptions o{.format = absl::GetFlag(FLAGS_format),
+                  .team = absl::GetFlag(FLAGS_team),
+                  .output = absl::GetFlag(FLAGS_output)};
+  if (o.format != "csv") {
+    return absl::InvalidArgumentError("--format: only csv is supported");
+  }
+  return Action([o](Env& env) { return RunExportScores(env, o); });
 }
 
 absl::StatusOr<UploadOptions> UploadFlags() {
@@ -548,7 +586,8 @@ const std::vector<Command>& Commands() {
        BuildUpsertMember},
       {"upsert-members",
        "FILE",
-       "upsert every member of a JSON-lines file ('-' for stdin)",
+       "upsert every member of a JSON-lines file ('-' for stdin), 1000 per "
+       "call",
        {},
        1,
        1,
@@ -668,6 +707,20 @@ const std::vector<Command>& Commands() {
        1,
        2,
        BuildGoals},
+      {"changes",
+       "[--cursor=C | --cursor_file=FILE] [--team=T] [--page_size=N]",
+       "the members whose SSI changed since a cursor (for CRM write-back)",
+       {"cursor", "cursor_file", "team", "page_size"},
+       0,
+       0,
+       BuildChanges},
+      {"export",
+       "scores [--format=csv] [--team=T] [--output=FILE]",
+       "every member's current score as CSV",
+       {"format", "team", "output"},
+       1,
+       1,
+       BuildExport},
       {"validate",
        "[--team=T] [--history_days=90] [--outcome_days=30] "
        "[--confidence=0.95] [--as_of=RFC3339]",

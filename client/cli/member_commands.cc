@@ -1,5 +1,6 @@
 #include "client/cli/member_commands.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +13,9 @@
 
 namespace rapport::cli {
 namespace {
+
+// BatchUpsertMembers' limit.
+constexpr size_t kMembersPerCall = 1000;
 
 absl::StatusOr<rapport::v1::UpsertMemberResponse> Upsert(
     Env& env, const rapport::v1::Member& member) {
@@ -55,29 +59,50 @@ absl::Status RunUpsertMembers(Env& env, const std::string& path) {
   if (scan->bad_lines > 0) {
     return ReportBadLines((*input)->name(), *scan, env.io.err);
   }
-  int64_t created = 0;
-  for (const rapport::v1::Member& m : members) {
-    absl::StatusOr<rapport::v1::UpsertMemberResponse> r = Upsert(env, m);
-    if (!r.ok()) {
-      return absl::Status(
-          r.status().code(),
-          absl::StrCat(m.member_id(), ": ", r.status().message()));
+  // BatchUpsertMembers, up to its limit per call; each call is stored in
+  // one transaction. Members the server rejects are reported by line.
+  int64_t created = 0, updated = 0, rejected = 0;
+  for (size_t begin = 0; begin < members.size(); begin += kMembersPerCall) {
+    const size_t end = std::min(members.size(), begin + kMembersPerCall);
+    rapport::v1::BatchUpsertMembersRequest request;
+    for (size_t i = begin; i < end; ++i) *request.add_members() = members[i];
+    rapport::v1::BatchUpsertMembersResponse response;
+    auto context = env.client.NewContext();
+    absl::Status s = FromGrpc(env.client.activity().BatchUpsertMembers(
+        context.get(), request, &response));
+    if (!s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("lines ", begin + 1, "-", end,
+                                                 ": ", s.message()));
     }
-    if (r->created()) ++created;
+    created += response.created_count();
+    updated += response.updated_count();
+    rejected += response.rejected_count();
+    for (const rapport::v1::RejectedMember& r : response.rejected()) {
+      env.io.err << (*input)->name() << ":" << begin + r.index() + 1 << ": "
+                 << TerminalSafe(r.member_id()) << ": "
+                 << TerminalSafe(r.reason()) << "\n";
+    }
   }
-  const int64_t n = static_cast<int64_t>(members.size());
+  const int64_t n = created + updated;
   if (env.json) {
     env.io.out << JsonObject()
                       .Add("file", (*input)->name())
                       .Add("members", n)
                       .Add("created", created)
-                      .Add("updated", n - created)
+                      .Add("updated", updated)
+                      .Add("rejected", rejected)
                       .ToString()
                << "\n";
   } else {
     env.io.out << "upserted " << FormatCount(n) << " members from "
                << (*input)->name() << ": " << FormatCount(created)
-               << " created, " << FormatCount(n - created) << " updated\n";
+               << " created, " << FormatCount(updated) << " updated\n";
+  }
+  if (rejected > 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(rejected,
+                     " members were rejected (listed above); the "
+                     "others are stored"));
   }
   return absl::OkStatus();
 }

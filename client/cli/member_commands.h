@@ -16,7 +16,11 @@ absl::Status RunUpsertMember(Env& env, const rapport::v1::Member& member);
 
 // Upserts every member of a JSON-lines file (one rapport.v1.Member per line,
 // as `demo --write_members_jsonl` writes). Parses the whole file first:
-// INVALID_ARGUMENT naming the bad lines, and nothing is sent.
+// INVALID_ARGUMENT naming the bad lines, and nothing is sent. Then sends
+// BatchUpsertMembers calls of up to 1000 members (each stored in one
+// transaction; a member_id twice within one is refused); members the server
+// rejects are listed on env.io.err by line and the status is
+// INVALID_ARGUMENT, the others being stored.
 absl::Status RunUpsertMembers(Env& env, const std::string& path);
 
 absl::Status RunGetMember(Env& env, const std::string& member_id);

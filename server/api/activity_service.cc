@@ -1,10 +1,13 @@
 #include "server/api/activity_service.h"
 
+#include <optional>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "server/api/access.h"
 #include "server/api/convert.h"
+#include "server/api/ingest_batch.h"
 #include "server/api/ingest_reactor.h"
 #include "server/api/pagination.h"
 #include "server/api/status.h"
@@ -15,6 +18,33 @@ namespace {
 constexpr char kUpsertMember[] = "/rapport.v1.ActivityService/UpsertMember";
 constexpr char kDeleteMember[] = "/rapport.v1.ActivityService/DeleteMember";
 constexpr char kIngestEvents[] = "/rapport.v1.ActivityService/IngestEvents";
+constexpr char kWriteEvents[] = "/rapport.v1.ActivityService/WriteEvents";
+constexpr char kBatchUpsertMembers[] =
+    "/rapport.v1.ActivityService/BatchUpsertMembers";
+
+// INVALID_ARGUMENT when the request holds no member, more than
+// kMaxBatchMembers or one member_id twice.
+absl::Status CheckBatchShape(const v1::BatchUpsertMembersRequest& request) {
+  const int n = request.members_size();
+  if (n == 0 || n > kMaxBatchMembers) {
+    return InvalidField("members",
+                        absl::StrCat("holds ", n, " members; send 1 to ",
+                                     kMaxBatchMembers, " per request"));
+  }
+  absl::flat_hash_map<absl::string_view, int> first;
+  for (int i = 0; i < n; ++i) {
+    const std::string& id = request.members(i).member_id();
+    if (id.empty()) continue;  // Rejected by its own check.
+    auto [it, fresh] = first.try_emplace(id, i);
+    if (!fresh) {
+      return InvalidField(
+          absl::StrCat("members[", i, "].member_id"),
+          absl::StrCat("'", id, "' is also members[", it->second,
+                       "]; each member may appear once per request"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -159,6 +189,85 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::DeleteMember(
       listener_->OnMembersChanged(tenant, {member_id});
     }
     reactor->Finish(ToGrpcStatus(deleted.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ActivityServiceImpl::WriteEvents(
+    grpc::CallbackServerContext* context, const v1::WriteEventsRequest* request,
+    v1::WriteEventsResponse* response) {
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(*context);
+  if (!principal.ok()) return FinishUnary(context, principal.status());
+  // The tally and its batch live until the writer has committed.
+  struct Call {
+    v1::IngestEventsResponse tally;
+    std::optional<IngestBatches> batches;
+  };
+  auto call = std::make_shared<Call>();
+  call->batches.emplace(principal->tenant,
+                        AuditContextOf(*principal, kWriteEvents, {}), store_,
+                        clock_, observer_, listener_, &options_,
+                        IngestBatches::Source::kRequest, &call->tally);
+  absl::StatusOr<ValidatedBatch> batch =
+      call->batches->Validate(request->events());
+  if (!batch.ok()) return FinishUnary(context, batch.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  writer_->Post([reactor, response, call,
+                 batch = std::make_shared<ValidatedBatch>(*std::move(batch))] {
+    absl::Status status = call->batches->Commit(std::move(*batch));
+    if (status.ok()) ToWriteEventsResponse(std::move(call->tally), response);
+    reactor->Finish(ToGrpcStatus(status));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ActivityServiceImpl::BatchUpsertMembers(
+    grpc::CallbackServerContext* context,
+    const v1::BatchUpsertMembersRequest* request,
+    v1::BatchUpsertMembersResponse* response) {
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(*context);
+  if (!principal.ok()) return FinishUnary(context, principal.status());
+  if (absl::Status s = CheckBatchShape(*request); !s.ok()) {
+    return FinishUnary(context, s);
+  }
+  std::vector<model::Member> members;
+  for (int i = 0; i < request->members_size(); ++i) {
+    const v1::Member& m = request->members(i);
+    if (std::optional<FieldError> e = MemberProblem(m)) {
+      v1::RejectedMember* r = response->add_rejected();
+      r->set_index(i);
+      r->set_member_id(m.member_id());
+      r->set_field(e->field);
+      r->set_reason(absl::StrCat(e->field, ": ", e->reason));
+      r->set_code(grpc::StatusCode::INVALID_ARGUMENT);
+      continue;
+    }
+    members.push_back(FromProto(m));
+  }
+  response->set_rejected_count(response->rejected_size());
+  if (members.empty()) return FinishUnary(context, absl::OkStatus());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  writer_->Post([this, reactor, response, principal = *std::move(principal),
+                 members = std::move(members)] {
+    const absl::Time now = clock_->Now();
+    const store::AuditContext audit =
+        AuditContextOf(principal, kBatchUpsertMembers, now);
+    absl::StatusOr<std::vector<store::UpsertResult>> results =
+        store_->UpsertMembers(principal.tenant, members, now, &audit);
+    if (results.ok()) {
+      std::vector<std::string> ids;
+      for (const store::UpsertResult& result : *results) {
+        ToProto(result.member, response->add_members());
+        if (result.created) {
+          response->set_created_count(response->created_count() + 1);
+        } else {
+          response->set_updated_count(response->updated_count() + 1);
+        }
+        ids.push_back(result.member.member_id);
+      }
+      listener_->OnMembersChanged(principal.tenant, ids);
+    }
+    reactor->Finish(ToGrpcStatus(results.status()));
   });
   return reactor;
 }

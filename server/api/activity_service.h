@@ -17,6 +17,9 @@
 
 namespace rapport::api {
 
+// The most members one BatchUpsertMembersRequest may carry.
+inline constexpr int kMaxBatchMembers = 1000;
+
 struct ActivityServiceOptions {
   // The most events one IngestEventsRequest may carry.
   int max_batch_events = 1000;
@@ -55,6 +58,16 @@ class ActivityServiceImpl final
       grpc::CallbackServerContext* context,
       const v1::DeleteMemberRequest* request,
       v1::DeleteMemberResponse* response) override;
+  // One batch of the IngestEvents path (ingest_batch.h), in one call.
+  grpc::ServerUnaryReactor* WriteEvents(
+      grpc::CallbackServerContext* context,
+      const v1::WriteEventsRequest* request,
+      v1::WriteEventsResponse* response) override;
+  // The UpsertMember path for many members, stored in one transaction.
+  grpc::ServerUnaryReactor* BatchUpsertMembers(
+      grpc::CallbackServerContext* context,
+      const v1::BatchUpsertMembersRequest* request,
+      v1::BatchUpsertMembersResponse* response) override;
   // `response` receives a serialized v1::IngestEventsResponse.
   grpc::ServerReadReactor<grpc::ByteBuffer>* IngestEvents(
       grpc::CallbackServerContext* context,

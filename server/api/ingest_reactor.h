@@ -1,5 +1,6 @@
 // The server side of one IngestEvents stream: reads a batch, validates it,
-// has the writer commit the valid events, then reads the next batch. Reads
+// has the writer commit the valid events (one IngestBatches batch each),
+// then reads the next batch. Reads
 // and commits alternate, so a batch is durable before the next is read and
 // the stream's response reflects every committed batch. Messages arrive as
 // raw bytes and are parsed here: the first one that does not parse ends the
@@ -7,16 +8,11 @@
 #ifndef RAPPORT_SERVER_API_INGEST_REACTOR_H_
 #define RAPPORT_SERVER_API_INGEST_REACTOR_H_
 
-#include <map>
-#include <string>
-#include <utility>
-#include <vector>
-
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
 #include "rapport/v1/activity.pb.h"
 #include "server/api/activity_service.h"
-#include "server/model/event.h"
+#include "server/api/ingest_batch.h"
 
 namespace rapport::api {
 
@@ -35,36 +31,18 @@ class IngestReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   void OnDone() override { delete this; }
 
  private:
-  void Reject(int event_index, const std::string& event_id,
-              const std::string& field, const std::string& reason,
-              grpc::StatusCode code = grpc::StatusCode::INVALID_ARGUMENT);
-  // Why the store refused an event, in words; FAILED_PRECONDITION naming
-  // the erasure.
-  void RejectErased(int event_index, const model::Event& event,
-                    store::ErasureKind kind);
   // Runs on the writer thread.
-  void Commit(std::vector<model::Event> events, std::vector<int> indexes);
+  void Commit(ValidatedBatch batch);
 
-  const store::TenantId tenant_;
-  store::AuditContext audit_;
-  store::Store* const store_;
   SerialExecutor* const writer_;
-  const Clock* const clock_;
-  IngestObserver* const observer_;
-  store::MemberChangeListener* const listener_;
-  const ActivityServiceOptions* const options_;
   grpc::ByteBuffer* const raw_response_;
-  v1::IngestEventsResponse response_message_;
-  v1::IngestEventsResponse* const response_ = &response_message_;
+  v1::IngestEventsResponse response_;
+  IngestBatches batches_;
   // The message being read, as received.
   grpc::ByteBuffer request_;
   // request_, parsed.
   v1::IngestEventsRequest batch_;
   int batch_index_ = 0;
-  // " at <time>" of each erased person seen on this stream.
-  std::map<std::pair<store::ErasureKind, std::string>, std::string>
-      erasure_times_;
-  int64_t rejected_at_batch_start_ = 0;
 };
 
 }  // namespace rapport::api

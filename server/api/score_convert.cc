@@ -126,4 +126,13 @@ void ToProto(const board::Decline& decline, absl::Time previous_time,
   ToProtoTime(previous_time, out->mutable_previous_time());
 }
 
+void ToProto(const store::ScoreFeedRow& row, v1::ScoreChange* out) {
+  out->set_member_id(row.member_id);
+  out->set_team(row.team);
+  out->set_ssi(row.ssi);
+  AddPillars(row.pillars, out->mutable_pillars());
+  if (row.previous_ssi.has_value()) out->set_previous_ssi(*row.previous_ssi);
+  ToProtoTime(row.change_time, out->mutable_change_time());
+}
+
 }  // namespace rapport::api

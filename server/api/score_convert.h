@@ -10,6 +10,7 @@
 #include "server/core/scores.h"
 #include "server/scoring/rank.h"
 #include "server/scoring/score.h"
+#include "server/store/store.h"
 
 namespace rapport::api {
 
@@ -26,7 +27,6 @@ void ToProto(const std::string& group, const scoring::GroupRank* rank,
 void ToProto(const board::Board& board, const board::MemberScore& member,
              double score_floor, v1::Score* out);
 
-
 // A leaderboard row: the member, their rank in the ordering, totals, 7-day
 // change and 7-day forecast.
 void ToProto(const board::MemberScore& member, int rank,
@@ -37,6 +37,9 @@ void ToProto(const core::HistoryPoint& point, v1::ScorePoint* out);
 // `previous_time`: the instant decline.before is of.
 void ToProto(const board::Decline& decline, absl::Time previous_time,
              v1::DecliningMember* out);
+
+// A row of the score changes feed.
+void ToProto(const store::ScoreFeedRow& row, v1::ScoreChange* out);
 
 }  // namespace rapport::api
 

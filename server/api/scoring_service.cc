@@ -9,6 +9,7 @@
 #include "grpcpp/support/slice.h"
 #include "server/api/access.h"
 #include "server/api/convert.h"
+#include "server/api/feed_cursor.h"
 #include "server/api/pagination.h"
 #include "server/api/parse_error.h"
 #include "server/api/score_convert.h"
@@ -349,6 +350,60 @@ absl::Status ScoringServiceImpl::DoListDecliningMembers(
   response->set_min_drop(list->min_drop);
   ToProtoTime(list->board->as_of(), response->mutable_as_of());
   return absl::OkStatus();
+}
+
+absl::Status ScoringServiceImpl::DoListScoreChanges(
+    const grpc::CallbackServerContext& context,
+    const v1::ListScoreChangesRequest& request,
+    v1::ListScoreChangesResponse* response) {
+  absl::StatusOr<auth::Principal> principal = access_->PrincipalOf(context);
+  if (!principal.ok()) return principal.status();
+  if (changes_ == nullptr) {
+    return absl::UnimplementedError("the score changes feed is not served");
+  }
+  RAPPORT_RETURN_IF_ERROR(
+      CheckTextField("team", request.team(), kMaxGroupLength, false));
+  if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
+    return InvalidField("page_size",
+                        absl::StrCat("must be between 0 and ", kMaxPageSize));
+  }
+  const int page_size =
+      request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  // Managers read their teams' changes, admins and integrations any;
+  // reps have no team-wide view of scores.
+  constexpr auth::Permission kPermission = auth::Permission::kScoresRead;
+  RAPPORT_RETURN_IF_ERROR(
+      request.team().empty()
+          ? access_->TenantWide(*principal, kPermission,
+                                "the score changes of the whole tenant")
+          : access_->Team(*principal, request.team(), kPermission));
+  const store::TenantId& tenant = principal->tenant;
+  RAPPORT_ASSIGN_OR_RETURN(
+      core::FeedPosition position,
+      DecodeFeedCursor(request.cursor(), tenant, request.team()));
+  RAPPORT_ASSIGN_OR_RETURN(
+      core::FeedPage page,
+      changes_->Page(tenant, request.team(), position, page_size));
+  for (const store::ScoreFeedRow& row : page.rows) {
+    ToProto(row, response->add_changes());
+    if (reads_ != nullptr) {
+      reads_->Record(*principal, "/rapport.v1.ScoringService/ListScoreChanges",
+                     row.member_id);
+    }
+  }
+  response->set_next_cursor(
+      EncodeFeedCursor(page.next, tenant, request.team()));
+  response->set_has_more(page.has_more);
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* ScoringServiceImpl::ListScoreChanges(
+    grpc::CallbackServerContext* context,
+    const v1::ListScoreChangesRequest* request,
+    v1::ListScoreChangesResponse* response) {
+  return FinishOnPool(context, pool_, [this, context, request, response] {
+    return DoListScoreChanges(*context, *request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* ScoringServiceImpl::GetScore(

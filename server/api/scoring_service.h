@@ -11,6 +11,7 @@
 #include "server/api/validate.h"
 #include "server/common/clock.h"
 #include "server/common/worker_pool.h"
+#include "server/core/score_changes.h"
 #include "server/core/scores.h"
 
 namespace rapport::api {
@@ -41,6 +42,9 @@ class ScoringServiceImpl final
   // Goals shown with current scores and leaderboards; none when not set.
   // Call before the service is registered.
   void SetGoals(const GoalAnnotations* goals) { goals_ = goals; }
+  // The score changes feed ListScoreChanges reads; UNIMPLEMENTED when not
+  // set. Call before the service is registered.
+  void SetChanges(const core::ScoreChangeFeed* changes) { changes_ = changes; }
 
   grpc::ServerUnaryReactor* GetScore(grpc::CallbackServerContext* context,
                                      const grpc::ByteBuffer* request,
@@ -61,6 +65,10 @@ class ScoringServiceImpl final
       grpc::CallbackServerContext* context,
       const v1::ListDecliningMembersRequest* request,
       v1::ListDecliningMembersResponse* response) override;
+  grpc::ServerUnaryReactor* ListScoreChanges(
+      grpc::CallbackServerContext* context,
+      const v1::ListScoreChangesRequest* request,
+      v1::ListScoreChangesResponse* response) override;
 
  private:
   // The serialized GetScoreResponse.
@@ -80,6 +88,9 @@ class ScoringServiceImpl final
       const grpc::CallbackServerContext& context,
       const v1::ListDecliningMembersRequest& request,
       v1::ListDecliningMembersResponse* response);
+  absl::Status DoListScoreChanges(const grpc::CallbackServerContext& context,
+                                  const v1::ListScoreChangesRequest& request,
+                                  v1::ListScoreChangesResponse* response);
 
   const core::ScoreQueries* const scores_;
   const Access* const access_;
@@ -88,6 +99,7 @@ class ScoringServiceImpl final
   const ScoringServiceOptions options_;
   WorkerPool* const pool_;  // Runs the calls that can be slow.
   const GoalAnnotations* goals_ = nullptr;
+  const core::ScoreChangeFeed* changes_ = nullptr;
 };
 
 }  // namespace rapport::api

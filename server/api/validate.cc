@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "rapport/v1/common.pb.h"
@@ -189,7 +190,7 @@ std::optional<FieldError> CheckId(const std::string& field,
   return std::nullopt;
 }
 
-absl::Status ValidateMember(const v1::Member& member) {
+std::optional<FieldError> MemberProblem(const v1::Member& member) {
   std::optional<FieldError> e = CheckId("member.member_id", member.member_id());
   if (!e) {
     e = CheckText("member.display_name", member.display_name(), kMaxNameLength,
@@ -203,7 +204,16 @@ absl::Status ValidateMember(const v1::Member& member) {
     e = CheckText("member.manager", member.manager(), kMaxNameLength, false);
   }
   if (!e) e = ValidateProfile(member.profile());
-  if (e) return InvalidField(e->field, e->reason);
+  constexpr absl::string_view kPrefix = "member.";
+  if (e && absl::StartsWith(e->field, kPrefix))
+    e->field.erase(0, kPrefix.size());
+  return e;
+}
+
+absl::Status ValidateMember(const v1::Member& member) {
+  if (std::optional<FieldError> e = MemberProblem(member)) {
+    return InvalidField(absl::StrCat("member.", e->field), e->reason);
+  }
   return absl::OkStatus();
 }
 

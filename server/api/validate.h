@@ -61,6 +61,11 @@ absl::Status CheckMemberId(const std::string& field,
 // `member.`.
 absl::Status ValidateMember(const v1::Member& member);
 
+// The first problem of a member, with a field path relative to the member
+// (such as `profile.skills_count`), or nullopt when it is valid. The one
+// check behind ValidateMember.
+std::optional<FieldError> MemberProblem(const v1::Member& member);
+
 // The first problem of an event, with a field path relative to the event,
 // or nullopt when it is valid at `now`.
 std::optional<FieldError> ValidateEvent(const v1::Event& event, absl::Time now,

@@ -77,6 +77,9 @@ ABSL_FLAG(int, retention_days, 0,
           "least the scoring model's window_days and --history_days");
 ABSL_FLAG(absl::Duration, retention_interval, absl::Minutes(5),
           "how often retention looks for what to remove; 0 to never run it");
+ABSL_FLAG(absl::Duration, score_changes_interval, absl::Seconds(60),
+          "how often the score changes feed (ListScoreChanges) records the "
+          "members whose SSI changed; 0 to never run it");
 ABSL_FLAG(std::string, tls_cert_file, "",
           "PEM certificate (chain) of both ports; turns TLS on. Re-read when "
           "it changes (no restart needed to rotate it)");
@@ -152,6 +155,10 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   }
   if (options->history_interval < absl::ZeroDuration()) {
     return "--history_interval must not be negative";
+  }
+  options->score_changes_interval = absl::GetFlag(FLAGS_score_changes_interval);
+  if (options->score_changes_interval < absl::ZeroDuration()) {
+    return "--score_changes_interval must not be negative";
   }
   if (options->board.min_group_size < 1) {
     return "--min_group_size must be at least 1";

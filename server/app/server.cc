@@ -44,6 +44,7 @@
 #include "server/core/outreach_cache.h"
 #include "server/core/outreach_reports.h"
 #include "server/core/recommendations.h"
+#include "server/core/score_changes.h"
 #include "server/core/scores.h"
 #include "server/core/top_actions.h"
 #include "server/core/validation.h"
@@ -93,6 +94,8 @@ struct RapportServer::Parts {
   std::unique_ptr<engine::HistoryRecorder> history;
   // Posts its steps to `writer` and tells `member_changes`: destroyed first.
   std::unique_ptr<engine::RetentionTask> retention;
+  // Posts its writes to `writer` and reads score_board: destroyed first.
+  std::unique_ptr<core::ScoreChangeFeed> score_changes;
   std::unique_ptr<core::ScoreQueries> scores;
   std::unique_ptr<core::OutreachReports> outreach_reports;
   std::unique_ptr<core::NextActions> next_actions;
@@ -440,6 +443,9 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->recommendation = std::make_unique<api::RecommendationServiceImpl>(
       parts->next_actions.get(), parts->access.get(), clock,
       options.recommendation, parts->call_pool.get());
+  parts->score_changes = std::make_unique<core::ScoreChangeFeed>(
+      parts->store.get(), parts->score_board.get(), parts->writer.get(), clock);
+  parts->scoring->SetChanges(parts->score_changes.get());
   parts->goal_annotations =
       std::make_unique<api::GoalAnnotations>(parts->goal_tracker.get());
   parts->scoring->SetGoals(parts->goal_annotations.get());
@@ -564,6 +570,9 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   if (options.retention_interval > absl::ZeroDuration()) {
     parts->retention->Start(options.retention_interval);
   }
+  if (options.score_changes_interval > absl::ZeroDuration()) {
+    parts->score_changes->Start(options.score_changes_interval);
+  }
   // Health says NOT_SERVING until every tenant's board is built: until then
   // a score would wait for a build.
   SetServing(*parts->grpc_server, false);
@@ -640,6 +649,13 @@ absl::StatusOr<engine::RetentionTotals> RapportServer::ApplyRetention() {
   return parts_->retention->RunOnce();
 }
 
+absl::StatusOr<int64_t> RapportServer::TrackScoreChanges() {
+  if (parts_->score_changes == nullptr) {
+    return absl::FailedPreconditionError("the server is shut down");
+  }
+  return parts_->score_changes->RunOnce();
+}
+
 void RapportServer::Shutdown(absl::Duration grace) {
   if (parts_->shut_down) return;
   parts_->shut_down = true;
@@ -652,6 +668,8 @@ void RapportServer::Shutdown(absl::Duration grace) {
   parts_->grpc_server->Wait();
   parts_->call_pool.reset();  // Every call has finished: nothing queued.
   parts_->history.reset();    // Stops the recorder's thread.
+  // Stops its thread; before the writer and the boards go.
+  parts_->score_changes.reset();
   parts_->retention.reset();  // Stops its thread; before the writer goes.
   parts_->writer.reset();     // Runs the writes already queued, then joins.
   parts_->metrics_endpoint.reset();

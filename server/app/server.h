@@ -89,6 +89,11 @@ struct ServerOptions {
   // history.backfill_days (see CheckRetention).
   int retention_days = 0;
   absl::Duration retention_interval = absl::Minutes(5);
+  // The score changes feed (ListScoreChanges): how often the tracker
+  // compares every member's current SSI with the feed and records the
+  // changes (zero: only on demand, TrackScoreChanges()). The first pass
+  // runs one interval after the start.
+  absl::Duration score_changes_interval = absl::Seconds(60);
   AuthOptions auth;
   // Record every member score read (GetScore, BatchGetScores,
   // GetScoreHistory) in the audit trail; changes are always recorded.
@@ -139,6 +144,10 @@ class RapportServer {
   // Applies retention now (what the background task does every
   // retention_interval); nothing when retention_days is 0.
   absl::StatusOr<engine::RetentionTotals> ApplyRetention();
+
+  // Records the score changes now (what the tracker does every
+  // score_changes_interval). Returns the feed rows written.
+  absl::StatusOr<int64_t> TrackScoreChanges();
 
   // Reports NOT_SERVING, lets in-flight calls finish for up to `grace`, then
   // cancels the rest, drains pending writes and closes the store.

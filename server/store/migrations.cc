@@ -299,9 +299,38 @@ CREATE INDEX goals_by_due ON goals (tenant, due_time, goal_id);
 CREATE INDEX goals_by_member ON goals (tenant, member_id) WHERE member_id <> '';
 )sql";
 
+// Version 7: the score changes feed (ScoringService.ListScoreChanges). One
+// row per member: the SSI and pillars the feed last reported, the SSI it
+// reported before that (NULL the first time), the tenant's sequence number
+// of the change and when it was seen (Unix microseconds). The tenant's
+// counter lives apart from the rows, so that a number is never issued twice
+// even when the member holding the highest one is erased.
+constexpr char kSchemaV7[] = R"sql(
+CREATE TABLE score_changes (
+  tenant TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  team TEXT NOT NULL,
+  ssi REAL NOT NULL,
+  brand REAL NOT NULL,
+  find REAL NOT NULL,
+  engage REAL NOT NULL,
+  relationships REAL NOT NULL,
+  previous_ssi REAL,
+  seq INTEGER NOT NULL,
+  change_time INTEGER NOT NULL,
+  PRIMARY KEY (tenant, member_id)
+) WITHOUT ROWID;
+-- A team's feed in member_id order.
+CREATE INDEX score_changes_by_team ON score_changes (tenant, team, member_id);
+CREATE TABLE score_change_seq (
+  tenant TEXT NOT NULL PRIMARY KEY,
+  seq INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kStoreMigrations[] = {
-    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3},
-    {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6},
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4},
+    {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7},
 };
 
 constexpr char kCreateMigrationsTable[] =

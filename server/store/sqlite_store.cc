@@ -15,6 +15,7 @@
 #include "server/store/history_work_table.h"
 #include "server/store/member_table.h"
 #include "server/store/migrations.h"
+#include "server/store/score_change_table.h"
 #include "server/store/score_history_table.h"
 #include "server/store/sqlite_connection.h"
 #include "server/store/thread_table.h"
@@ -139,18 +140,37 @@ absl::StatusOr<UpsertResult> SqliteStore::UpsertMember(
   if (member.member_id.empty()) {
     return absl::InvalidArgumentError("member_id must not be empty");
   }
-  UpsertResult result;
+  RAPPORT_ASSIGN_OR_RETURN(
+      std::vector<UpsertResult> results,
+      UpsertMembers(tenant, absl::MakeConstSpan(&member, 1), now, audit));
+  return std::move(results.front());
+}
+
+absl::StatusOr<std::vector<UpsertResult>> SqliteStore::UpsertMembers(
+    const TenantId& tenant, absl::Span<const model::Member> members,
+    absl::Time now, const AuditContext* audit) {
+  for (const model::Member& member : members) {
+    if (member.member_id.empty()) {
+      return absl::InvalidArgumentError("member_id must not be empty");
+    }
+  }
+  std::vector<UpsertResult> results;
   RAPPORT_RETURN_IF_ERROR(Write([&](Connection& conn) {
     return InTransaction(conn, TransactionKind::kWrite, [&]() -> absl::Status {
-      RAPPORT_ASSIGN_OR_RETURN(result,
-                               internal::PutMember(conn, tenant, member, now));
-      return internal::AuditChange(
-          conn, tenant, audit,
-          internal::PersonTarget(ErasureKind::kMember, member.member_id),
-          result.created ? "created" : "updated");
+      results.clear();
+      for (const model::Member& member : members) {
+        RAPPORT_ASSIGN_OR_RETURN(
+            results.emplace_back(),
+            internal::PutMember(conn, tenant, member, now));
+        RAPPORT_RETURN_IF_ERROR(internal::AuditChange(
+            conn, tenant, audit,
+            internal::PersonTarget(ErasureKind::kMember, member.member_id),
+            results.back().created ? "created" : "updated"));
+      }
+      return absl::OkStatus();
     });
   }));
-  return result;
+  return results;
 }
 
 absl::StatusOr<model::Member> SqliteStore::GetMember(
@@ -193,6 +213,8 @@ absl::StatusOr<int64_t> SqliteStore::DeleteMember(const TenantId& tenant,
       RAPPORT_RETURN_IF_ERROR(internal::DeleteThreads(conn, tenant, member_id));
       RAPPORT_RETURN_IF_ERROR(
           internal::DeleteScoreHistory(conn, tenant, member_id));
+      RAPPORT_RETURN_IF_ERROR(
+          internal::DeleteScoreFeedRow(conn, tenant, member_id));
       RAPPORT_RETURN_IF_ERROR(
           internal::DeleteHistoryWork(conn, tenant, member_id));
       RAPPORT_RETURN_IF_ERROR(

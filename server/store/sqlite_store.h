@@ -85,6 +85,9 @@ class SqliteStore final : public Store {
                                             const model::Member& member,
                                             absl::Time now,
                                             const AuditContext* audit) override;
+  absl::StatusOr<std::vector<UpsertResult>> UpsertMembers(
+      const TenantId& tenant, absl::Span<const model::Member> members,
+      absl::Time now, const AuditContext* audit) override;
   absl::StatusOr<model::Member> GetMember(
       const TenantId& tenant, const std::string& member_id) override;
   absl::StatusOr<MemberPage> ListMembers(
@@ -136,6 +139,18 @@ class SqliteStore final : public Store {
       const TenantId& tenant) override;
   absl::Status SetRecordedThrough(const TenantId& tenant,
                                   absl::CivilDay day) override;
+
+  // The score changes feed (sqlite_store_feed.cc). INVALID_ARGUMENT for a
+  // figure that is not finite (WriteScoreFeed, which then writes nothing)
+  // or a page_size < 1 (ListScoreFeed).
+  absl::StatusOr<std::vector<ScoreFeedEntry>> ReadScoreFeed(
+      const TenantId& tenant) override;
+  absl::StatusOr<int64_t> WriteScoreFeed(const TenantId& tenant,
+                                         absl::Span<const ScoreFeedRow> changes,
+                                         absl::Time now) override;
+  absl::StatusOr<int64_t> ScoreFeedSeq(const TenantId& tenant) override;
+  absl::StatusOr<ScoreFeedPage> ListScoreFeed(
+      const TenantId& tenant, const ScoreFeedQuery& query) override;
 
   // Goals (sqlite_store_goals.cc).
   absl::Status CreateGoal(const TenantId& tenant, const GoalRecord& goal,

@@ -5,6 +5,7 @@
 #ifndef RAPPORT_SERVER_STORE_STORE_H_
 #define RAPPORT_SERVER_STORE_STORE_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -184,6 +185,45 @@ struct GoalFilter {
 // the goal series of the metrics.
 inline constexpr int kMaxGoalsPerTenant = 1000;
 
+// --- The score changes feed ---
+
+// The feed's row of one member: what the feed last reported for them.
+struct ScoreFeedRow {
+  std::string member_id;
+  std::string team;  // The member's team when the change was seen.
+  double ssi = 0;
+  // In model::Pillar order (professional brand first).
+  std::array<double, 4> pillars{};
+  // The SSI of the row before this change; nullopt on the member's first.
+  std::optional<double> previous_ssi;
+  // The tenant's sequence number of the change: every change takes the next
+  // number, never one issued before.
+  int64_t seq = 0;
+  absl::Time change_time;
+};
+
+// The part of a row the tracker compares with the current score.
+struct ScoreFeedEntry {
+  std::string member_id;
+  std::string team;
+  double ssi = 0;
+};
+
+// A page of the feed: rows with after_seq < seq <= upto_seq and member_id
+// greater than after_member_id, in member_id order.
+struct ScoreFeedQuery {
+  std::string team;  // Empty: every team.
+  int64_t after_seq = 0;
+  int64_t upto_seq = 0;
+  std::string after_member_id;
+  int page_size = 100;  // >= 1.
+};
+
+struct ScoreFeedPage {
+  std::vector<ScoreFeedRow> rows;
+  bool has_more = false;  // More rows match after the last one returned.
+};
+
 struct MemberPage {
   std::vector<model::Member> members;
   bool has_more = false;  // More members match after the last one returned.
@@ -209,6 +249,13 @@ class Store {
     return UpsertMember(tenant, member, now, nullptr);
   }
 
+  // UpsertMember for each of `members` (distinct member_ids), all in one
+  // transaction, each audited as UpsertMember audits it. Returns one result
+  // per member, in order; on error nothing is stored.
+  virtual absl::StatusOr<std::vector<UpsertResult>> UpsertMembers(
+      const TenantId& tenant, absl::Span<const model::Member> members,
+      absl::Time now, const AuditContext* audit) = 0;
+
   // NOT_FOUND when the member does not exist.
   virtual absl::StatusOr<model::Member> GetMember(
       const TenantId& tenant, const std::string& member_id) = 0;
@@ -218,7 +265,8 @@ class Store {
       const TenantId& tenant, const ListMembersQuery& query) = 0;
 
   // Erases the member in one transaction: their row, events, aggregates,
-  // score history, history work, goals and the API keys scoped to them; clears
+  // score history, history work, goals, the score changes feed's row and the
+  // API keys scoped to them; clears
   // other members' `manager` naming them; replaces their id in the audit
   // trail by its digest; and records the erasure (by digest only), so that
   // their events are refused (kErasedMember) until the member is created
@@ -345,6 +393,29 @@ class Store {
       const TenantId& tenant) = 0;
   virtual absl::Status SetRecordedThrough(const TenantId& tenant,
                                           absl::CivilDay day) = 0;
+
+  // --- The score changes feed (ScoringService.ListScoreChanges) ---
+
+  // Every row of the tenant's feed, ordered by member_id.
+  virtual absl::StatusOr<std::vector<ScoreFeedEntry>> ReadScoreFeed(
+      const TenantId& tenant) = 0;
+
+  // Records changes in one transaction: each row (its member_id, team, ssi
+  // and pillars; the other fields are ignored) replaces the member's row
+  // with the next sequence number of the tenant and change_time `now`,
+  // keeping the replaced ssi as previous_ssi. Rows of members that do not
+  // exist (just deleted) are skipped, so that no row outlives DeleteMember,
+  // which deletes the member's row. Returns the rows written.
+  virtual absl::StatusOr<int64_t> WriteScoreFeed(
+      const TenantId& tenant, absl::Span<const ScoreFeedRow> changes,
+      absl::Time now) = 0;
+
+  // The highest sequence number the tenant's feed has issued; 0 for none.
+  virtual absl::StatusOr<int64_t> ScoreFeedSeq(const TenantId& tenant) = 0;
+
+  // A page of the tenant's feed (see ScoreFeedQuery).
+  virtual absl::StatusOr<ScoreFeedPage> ListScoreFeed(
+      const TenantId& tenant, const ScoreFeedQuery& query) = 0;
 
   // --- Goals ---
 

@@ -133,6 +133,29 @@ class FaultStore final : public store::Store {
     if (auto s = FailureOf(StoreOp::kDeleteMember)) return *s;
     return inner_->DeleteMember(tenant, member_id, audit);
   }
+  absl::StatusOr<std::vector<store::UpsertResult>> UpsertMembers(
+      const store::TenantId& tenant, absl::Span<const model::Member> members,
+      absl::Time now, const store::AuditContext* audit) override {
+    if (auto s = FailureOf(StoreOp::kUpsertMember)) return *s;
+    return inner_->UpsertMembers(tenant, members, now, audit);
+  }
+  absl::StatusOr<std::vector<store::ScoreFeedEntry>> ReadScoreFeed(
+      const store::TenantId& tenant) override {
+    return inner_->ReadScoreFeed(tenant);
+  }
+  absl::StatusOr<int64_t> WriteScoreFeed(
+      const store::TenantId& tenant,
+      absl::Span<const store::ScoreFeedRow> changes, absl::Time now) override {
+    return inner_->WriteScoreFeed(tenant, changes, now);
+  }
+  absl::StatusOr<int64_t> ScoreFeedSeq(const store::TenantId& tenant) override {
+    return inner_->ScoreFeedSeq(tenant);
+  }
+  absl::StatusOr<store::ScoreFeedPage> ListScoreFeed(
+      const store::TenantId& tenant,
+      const store::ScoreFeedQuery& query) override {
+    return inner_->ListScoreFeed(tenant, query);
+  }
   absl::Status CreateGoal(const store::TenantId& tenant,
                           const store::GoalRecord& goal,
                           const store::AuditContext* audit) override {

@@ -168,6 +168,23 @@ std::vector<MethodSpec> Methods() {
                Perm::kMembersWrite,
                {Target::kNone},
                [](Target) { return std::string(); }});
+  m.push_back({"/rapport.v1.ActivityService/WriteEvents",
+               Perm::kMembersWrite,
+               {Target::kNone},
+               [](Target) {
+                 v1::WriteEventsRequest r;
+                 *r.add_events() = MakeEvent("matrix-write-event", "n1",
+                                             kTestNow - absl::Hours(1));
+                 return r.SerializeAsString();
+               }});
+  m.push_back({"/rapport.v1.ActivityService/BatchUpsertMembers",
+               Perm::kMembersWrite,
+               {Target::kOwnMember},
+               [](Target) {
+                 v1::BatchUpsertMembersRequest r;
+                 *r.add_members() = MakeMember("n1", "north");
+                 return r.SerializeAsString();
+               }});
   m.push_back({"/rapport.v1.ScoringService/GetScore", Perm::kScoresRead,
                kMemberTargets, member_request(v1::GetScoreRequest())});
   m.push_back({"/rapport.v1.ScoringService/BatchGetScores", Perm::kScoresRead,
@@ -184,6 +201,9 @@ std::vector<MethodSpec> Methods() {
   m.push_back({"/rapport.v1.ScoringService/ListDecliningMembers",
                Perm::kLeaderboardRead, kGroupTargets,
                group_request(v1::ListDecliningMembersRequest())});
+  // The feed of a team or of the whole tenant: a rep has neither.
+  m.push_back({"/rapport.v1.ScoringService/ListScoreChanges", Perm::kScoresRead,
+               kGroupTargets, group_request(v1::ListScoreChangesRequest())});
   {
     std::vector<Target> both = kMemberTargets;
     both.push_back(Target::kOwnTeam);

@@ -35,6 +35,8 @@ class ServerTest : public ::testing::Test {
     options.board.refresh_interval = absl::ZeroDuration();
     options.history_interval =
         absl::ZeroDuration();  // RecordHistory() instead.
+    // TrackScoreChanges() instead.
+    options.score_changes_interval = absl::ZeroDuration();
     Customize(options);
     auto server = app::RapportServer::Start(options, &clock_);
     ASSERT_TRUE(server.ok()) << server.status();
