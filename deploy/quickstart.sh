@@ -107,6 +107,9 @@ The HTTP port:
   $curl_tls -H "Authorization: Bearer \$(cat $dir/metrics.key)" https://$metrics/metrics | grep rapport_team_
   $curl_tls -H "Authorization: Bearer \$(cat $dir/manager.key)" https://$metrics/ -o cobalt.html
   $curl_tls -o /dev/null -w '%{http_code}\n' https://$metrics/metrics   # 401
+The API over HTTP/1.1 and JSON on the same port (docs/http-json.md):
+  $curl_tls -H "Authorization: Bearer \$(cat $dir/manager.key)" -H 'Content-Type: application/json' \\
+      -d '{"memberId": "rep-003"}' https://$metrics/rapport.v1.ScoringService/GetScore
 Press Ctrl-C to stop.
 MSG
 wait "$server_pid"

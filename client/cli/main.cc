@@ -94,7 +94,7 @@ ABSL_FLAG(int64_t, events_per_stream, 50000,
 ABSL_FLAG(std::string, format, "csv",
           "import: the input's format: csv (a CRM export, through --mapping) "
           "or linkedin-archive (a member's own LinkedIn data archive, a ZIP "
-          "or its folder, with --member)");
+          "or its folder, with --member); export: the output's format (csv)");
 ABSL_FLAG(std::string, mapping, "",
           "import: a built-in mapping (salesforce-tasks, hubspot-engagements) "
           "or a mapping file (.textproto, .txtpb or .json)");
@@ -153,7 +153,6 @@ ABSL_FLAG(std::string, cursor, "",
 ABSL_FLAG(std::string, cursor_file, "",
           "changes: read the cursor from this file and write the new one "
           "back after a complete sweep (for a nightly job)");
-ABSL_FLAG(std::string, format, "csv", "export: the format (csv)");
 ABSL_FLAG(std::string, output, "",
           "export: the file to write; stdout when empty or -");
 // admin
