@@ -620,7 +620,8 @@ const std::vector<Command>& Commands() {
        "[--create_members --team=T --industry=I] [--dry_run] "
        "[--write_jsonl=FILE] "
        "[--batch_size=500] [--events_per_stream=50000]\n"
-       "      | --format=linkedin-archive FILE.zip|DIR --member=ID [--dry_run]\n"
+       "      | --format=linkedin-archive FILE.zip|DIR --member=ID "
+       "[--dry_run]\n"
        "      | --print_mapping=NAME",
        "import a CRM's CSV export of past activity (Salesforce, HubSpot or "
        "a custom mapping), or a member's own LinkedIn data archive",

@@ -158,8 +158,7 @@ class RapportServer {
   struct Parts;
   // Adds the Connect protocol's routes to the HTTP port for every method
   // of the registered services.
-  static absl::Status ServeConnect(const ServerOptions& options,
-                                   Parts& parts);
+  static absl::Status ServeConnect(const ServerOptions& options, Parts& parts);
   explicit RapportServer(std::unique_ptr<Parts> parts);
   std::unique_ptr<Parts> parts_;
 };

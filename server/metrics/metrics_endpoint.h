@@ -12,7 +12,9 @@
 // HEAD is answered like GET without the body; other methods get 405, other
 // paths 404. Requests are served by a fixed pool of options.threads
 // threads, shared by scrapes, the page and the routes, so a slow request
-// never starves the gRPC port.
+// never starves the gRPC port. Connections are kept alive (HTTP/1.1) for up
+// to a second between requests, holding their thread meanwhile; a response
+// that leaves bytes of its request's body unread closes its connection.
 //
 // With TLS options the port speaks HTTPS only: the certificate follows its
 // files (a rotated certificate serves new connections without a restart)

@@ -11,8 +11,8 @@ Loads the demo organisation (reuses --db when it already holds it), warms
 the score cache, checks one call on each transport, then runs h2load for
 --requests calls each: gRPC GetScore of the top member over HTTP/2 with --clients
 connections of one stream each, and Connect GetScore of the same member
-with h2load --h1 (--clients connections; the HTTP port closes each
-connection after its response, so every request also opens one). Metrics
+with h2load --h1 (--clients kept-alive connections, as an HTTP/1.1 client
+pool keeps them). Metrics
 are on, as deployed. Prints requests/s, p50/p99 latency and the Connect /
 gRPC ratio.
 """

@@ -618,6 +618,33 @@ class ConnectE2ETest(unittest.TestCase):
         self.assertEqual(self.grpc_call(method, json.loads(big), "admin").code,
                          "resource_exhausted")
 
+    def test_connections_are_kept_alive_unless_a_body_is_left_unread(self):
+        conn = http.client.HTTPConnection("127.0.0.1",
+                                          self.server.metrics_port, timeout=30)
+        headers = {"Content-Type": "application/json", **self.auth("admin")}
+        try:
+            sockets = set()
+            for body in (b'{"memberId": "rep-1"}', b'{"memberId": "nobody"}',
+                         b'{"memberId": "rep-2"}'):
+                conn.request("POST", "/rapport.v1.ScoringService/GetScore",
+                             body=body, headers=headers)
+                r = conn.getresponse()
+                r.read()
+                self.assertIn(r.status, (200, 404))
+                self.assertIsNone(r.getheader("Connection"))
+                sockets.add(id(conn.sock))
+            # Three calls, errors included, over one connection.
+            self.assertEqual(len(sockets), 1)
+            big = b'{"memberId": "' + b"x" * (MAX_MESSAGE_BYTES + 10) + b'"}'
+            conn.request("POST", "/rapport.v1.ScoringService/GetScore",
+                         body=big, headers=headers)
+            r = conn.getresponse()
+            r.read()
+            self.assertEqual(r.status, 429)
+            self.assertEqual(r.getheader("Connection"), "close")
+        finally:
+            conn.close()
+
     def test_unknown_method_is_404_unimplemented(self):
         for path in ("/rapport.v1.ScoringService/Nope",
                      "/rapport.v1.NoService/GetScore"):
