@@ -13,6 +13,7 @@
 #include "client/cli/csv_reader.h"
 #include "client/cli/format.h"
 #include "client/cli/import_mapping.h"
+#include "client/cli/ingest_command.h"
 #include "client/cli/input.h"
 #include "client/cli/json.h"
 #include "client/cli/jsonl.h"
@@ -25,7 +26,6 @@ namespace {
 using TaggedEvents = std::vector<std::pair<v1::Event, int64_t>>;
 
 // The human summary lists this many rejections; --json lists them all.
-constexpr size_t kMaxRejectionsShown = 20;
 
 // An export being read: the reader over the input, and the mapper bound to
 // its header (the first record).
@@ -280,10 +280,7 @@ absl::Status RunCsvImport(Env& env, const CsvImportOptions& options) {
       Send(**input, options, *mapping, held, tally.events, uploader, progress);
   progress.Done();
   if (!status.ok()) {
-    env.io.err << "stopped after sending "
-               << FormatCount(uploader.summary().sent) << " events; "
-               << FormatCount(uploader.summary().acknowledged)
-               << " were acknowledged and stay committed\n";
+    ReportStoppedUpload(env, uploader.summary());
     return status;
   }
   std::string summary = RenderImportSummary(
@@ -362,21 +359,8 @@ std::string RenderImportSummary(const std::string& source,
                           FormatCount(t.members_created),
                           FormatCount(t.members_existing));
   }
-  if (!u.rejections.empty()) {
-    Table table({{"LINE", true}, {"EVENT"}, {"FIELD"}, {"REASON"}});
-    const size_t shown = std::min(u.rejections.size(), kMaxRejectionsShown);
-    for (size_t i = 0; i < shown; ++i) {
-      const Rejection& r = u.rejections[i];
-      table.AddRow({r.tag >= 0 ? absl::StrCat(r.tag) : "?",
-                    TerminalSafe(r.event_id), TerminalSafe(r.field),
-                    TerminalSafe(r.reason)});
-    }
-    absl::StrAppend(&out, "refused by the server:\n", table.Render());
-    if (shown < u.rejections.size()) {
-      absl::StrAppend(&out, "(", FormatCount(u.rejections.size() - shown),
-                      " more listed with --json)\n");
-    }
-  }
+  absl::StrAppend(
+      &out, RenderRejections(u.rejections, "line", "refused by the server"));
   return out;
 }
 

@@ -9,38 +9,16 @@
 #include "client/cli/builtin_mappings.h"
 #include "client/cli/import_rules.h"
 #include "server/config/config_file.h"
+#include "server/model/enums.h"
 
 namespace rapport::cli {
 namespace {
 
 using config::v1::ImportMapping;
 
-// The types that involve a contact: the server refuses them without
-// contact.contact_id (as rapport::model::IsContactEvent).
-bool NeedsContact(v1::EventType t) {
-  switch (t) {
-    case v1::EVENT_TYPE_CONNECTION_REQUEST_SENT:
-    case v1::EVENT_TYPE_CONNECTION_ACCEPTED:
-    case v1::EVENT_TYPE_MESSAGE_SENT:
-    case v1::EVENT_TYPE_MESSAGE_RECEIVED:
-    case v1::EVENT_TYPE_FOLLOW_UP_SENT:
-    case v1::EVENT_TYPE_LEAD_SAVED:
-    case v1::EVENT_TYPE_PROSPECT_PROFILE_VIEWED:
-    case v1::EVENT_TYPE_RECOMMENDATION_GIVEN:
-    case v1::EVENT_TYPE_RECOMMENDATION_RECEIVED:
-    case v1::EVENT_TYPE_CONTACT_MET_AT_EVENT:
-    case v1::EVENT_TYPE_MEETING_BOOKED:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// Messages and follow-ups belong to a thread.
-bool NeedsThread(v1::EventType t) {
-  return t == v1::EVENT_TYPE_MESSAGE_SENT ||
-         t == v1::EVENT_TYPE_MESSAGE_RECEIVED ||
-         t == v1::EVENT_TYPE_FOLLOW_UP_SENT;
+// The server's rules (model/enums.h) for an event type of the API.
+model::EventType ModelType(v1::EventType t) {
+  return static_cast<model::EventType>(t);
 }
 
 absl::Status CheckColumn(const config::v1::Column& column,
@@ -401,7 +379,7 @@ void RowMapper::Map(const std::vector<std::string>& fields,
                                       contact.default_seniority()));
     c->set_industry(std::string(Value(industry_, fields).value));
     c->set_region(std::string(Value(region_, fields).value));
-  } else if (NeedsContact(e.type())) {
+  } else if (model::IsContactEvent(ModelType(e.type()))) {
     Reject(contact_id_, contact_cell,
            absl::StrCat("empty; ",
                         matched->label().empty() ? v1::EventType_Name(e.type())
@@ -411,7 +389,7 @@ void RowMapper::Map(const std::vector<std::string>& fields,
     return;
   }
 
-  if (NeedsThread(e.type())) {
+  if (model::IsThreadEvent(ModelType(e.type()))) {
     const Cell thread = Value(thread_, fields);
     absl::string_view from = thread.value;
     if (from.empty()) {

@@ -80,10 +80,7 @@ absl::Status RunIngest(Env& env, const IngestOptions& options) {
       RenderUploadSummary((*input)->name(), uploader.summary(),
                           absl::Now() - start, "line", env.json);
   if (!status.ok()) {
-    env.io.err << "stopped after sending "
-               << FormatCount(uploader.summary().sent) << " events; "
-               << FormatCount(uploader.summary().acknowledged)
-               << " were acknowledged and stay committed\n";
+    ReportStoppedUpload(env, uploader.summary());
     return status;
   }
   env.io.out << summary;
@@ -139,22 +136,8 @@ std::string RenderUploadSummary(const std::string& source,
         shown < s.conflicting_event_ids.size() ? ", ..." : "", "\n");
   }
   if (s.rejections.empty()) return out;
-  Table table({{absl::AsciiStrToUpper(tag_name), true},
-               {"EVENT"},
-               {"FIELD"},
-               {"REASON"}});
-  const size_t shown = std::min(s.rejections.size(), kMaxRejectionsShown);
-  for (size_t i = 0; i < shown; ++i) {
-    const Rejection& r = s.rejections[i];
-    table.AddRow({r.tag >= 0 ? absl::StrCat(r.tag) : "?",
-                  TerminalSafe(r.event_id), TerminalSafe(r.field),
-                  TerminalSafe(r.reason)});
-  }
-  absl::StrAppend(&out, "rejected events:\n", table.Render());
-  if (shown < s.rejections.size()) {
-    absl::StrAppend(&out, "(", FormatCount(s.rejections.size() - shown),
-                    " more listed with --json)\n");
-  }
+  absl::StrAppend(&out,
+                  RenderRejections(s.rejections, tag_name, "rejected events"));
   const int64_t unlisted =
       s.rejected - static_cast<int64_t>(s.rejections.size());
   if (unlisted > 0) {
@@ -162,6 +145,35 @@ std::string RenderUploadSummary(const std::string& source,
                     " more rejected events were not listed by the server)\n");
   }
   return out;
+}
+
+std::string RenderRejections(const std::vector<Rejection>& rejections,
+                             const std::string& tag_name,
+                             const std::string& heading) {
+  if (rejections.empty()) return "";
+  Table table({{absl::AsciiStrToUpper(tag_name), true},
+               {"EVENT"},
+               {"FIELD"},
+               {"REASON"}});
+  const size_t shown = std::min(rejections.size(), kMaxRejectionsShown);
+  for (size_t i = 0; i < shown; ++i) {
+    const Rejection& r = rejections[i];
+    table.AddRow({r.tag >= 0 ? absl::StrCat(r.tag) : "?",
+                  TerminalSafe(r.event_id), TerminalSafe(r.field),
+                  TerminalSafe(r.reason)});
+  }
+  std::string out = absl::StrCat(heading, ":\n", table.Render());
+  if (shown < rejections.size()) {
+    absl::StrAppend(&out, "(", FormatCount(rejections.size() - shown),
+                    " more listed with --json)\n");
+  }
+  return out;
+}
+
+void ReportStoppedUpload(Env& env, const UploadSummary& summary) {
+  env.io.err << "stopped after sending " << FormatCount(summary.sent)
+             << " events; " << FormatCount(summary.acknowledged)
+             << " were acknowledged and stay committed\n";
 }
 
 }  // namespace rapport::cli

@@ -4,6 +4,7 @@
 #define RAPPORT_CLIENT_CLI_INGEST_COMMAND_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -32,6 +33,17 @@ std::string RenderUploadSummary(const std::string& source,
                                 const UploadSummary& summary,
                                 absl::Duration elapsed,
                                 const std::string& tag_name, bool json);
+
+// The server's rejections as a table (at most the first 20, with a pointer
+// to --json for the rest) under `heading`; tag_name names a rejection's tag
+// ("line", "event"). Empty when there are none. Pure.
+std::string RenderRejections(const std::vector<Rejection>& rejections,
+                             const std::string& tag_name,
+                             const std::string& heading);
+
+// Says on err, after an upload failed, what was sent and what stays
+// committed (the acknowledged streams).
+void ReportStoppedUpload(Env& env, const UploadSummary& summary);
 
 }  // namespace rapport::cli
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "client/cli/format.h"
+#include "client/cli/ingest_command.h"
 #include "client/cli/json.h"
 #include "client/cli/linkedin_archive.h"
 #include "client/cli/progress.h"
@@ -265,10 +266,7 @@ absl::Status RunLinkedInArchiveImport(Env& env,
   if (status.ok()) status = uploader.Finish();
   progress.Done();
   if (!status.ok()) {
-    env.io.err << "stopped after sending "
-               << FormatCount(uploader.summary().sent) << " events; "
-               << FormatCount(uploader.summary().acknowledged)
-               << " were acknowledged and stay committed\n";
+    ReportStoppedUpload(env, uploader.summary());
     return status;
   }
   const UploadSummary& summary = uploader.summary();
