@@ -38,6 +38,9 @@ function generate(outDir) {
   const gen = path.join(outDir, "gen");
   fs.rmSync(gen, { recursive: true, force: true });
   fs.mkdirSync(gen, { recursive: true });
+  // The generated .js files are ES modules; Node.js before 22 only knows
+  // so from the nearest package.json.
+  fs.writeFileSync(path.join(gen, "package.json"), '{"type": "module"}\n');
   const link = path.join(outDir, "node_modules");
   fs.rmSync(link, { force: true, recursive: true });
   fs.symlinkSync(path.join(here, "node_modules"), link, "dir");
