@@ -233,6 +233,39 @@ TEST_F(StorageStartTest, GarbageReadIsAnIoErrorNotCorruption) {
   }
 }
 
+// A device failing while the store opens (its WAL index cannot be mapped,
+// a file cannot be opened or read): UNAVAILABLE 'storage I/O error', never
+// DATA_LOSS or INTERNAL, and the same store opens once the device is back.
+TEST_F(StorageStartTest, FaultsWhileOpeningAreUnavailable) {
+  FaultVfs& vfs = FaultVfs::Install();
+  const struct {
+    const char* name;
+    FaultRule rule;
+  } kCases[] = {
+      {"EIO mapping the WAL index", {.ops = kFaultShmMap, .error = 5}},
+      {"ENOSPC growing the WAL index", {.ops = kFaultShmMap, .error = 28}},
+      {"EIO opening the WAL", {.ops = kFaultOpen, .files = kFaultWal}},
+      {"EIO opening the database", {.ops = kFaultOpen, .files = kFaultMainDb}},
+      {"EIO reading the database", {.ops = kFaultRead, .files = kFaultMainDb}},
+      {"EIO on the 3rd read", {.ops = kFaultRead, .skip = 2, .count = 1}},
+  };
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.name);
+    vfs.Heal();
+    vfs.Add(c.rule);
+    const int64_t before = vfs.failures();
+    absl::Status s = OpenStore(store::IntegrityCheck::kQuick, FaultVfs::kName);
+    vfs.Heal();
+    if (vfs.failures() == before) {
+      ADD_FAILURE() << "the fault was never met";
+      continue;
+    }
+    EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
+    EXPECT_EQ(s.message(), store::kStorageIoError);
+    EXPECT_TRUE(OpenStore(store::IntegrityCheck::kQuick, FaultVfs::kName).ok());
+  }
+}
+
 // A small tmpfs (needs CAP_SYS_ADMIN): the disk fills under the server.
 class FullDiskTest : public SeededTest {
  protected:
