@@ -5,6 +5,10 @@
 //
 // SIGTERM or SIGINT: report NOT_SERVING, finish in-flight calls within
 // --shutdown_grace, close the store, exit 0.
+//
+// Exit codes: 0 stopped by a signal; 1 could not start (the message says
+// why); 2 bad flags; 3 the database is damaged (refused by the integrity
+// check, --integrity_check); 4 the disk holding the database is full.
 #include <pthread.h>
 #include <signal.h>
 
@@ -110,10 +114,42 @@ ABSL_FLAG(std::string, auth_config, "",
 ABSL_FLAG(std::string, bootstrap_admin_key, "",
           "offline: create this tenant if missing, print a new admin API key "
           "of it on stdout (shown once) and exit");
+ABSL_FLAG(std::string, integrity_check, "quick",
+          "how the database is checked before it is served: quick (header, "
+          "schema, small tables page by page; seconds on any size), full "
+          "(every page; grows with the database) or off. A damaged "
+          "database is refused (exit code 3)");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may run after SIGTERM");
 
 namespace {
+
+constexpr int kExitCorrupt = 3;
+constexpr int kExitDiskFull = 4;
+
+// Says why the store of `db_path` could not be opened or served, with what
+// to do, and returns the exit code.
+int ReportStartFailure(const absl::Status& status, const std::string& db_path) {
+  switch (status.code()) {
+    case absl::StatusCode::kDataLoss:
+      std::fprintf(stderr,
+                   "rapportd: the database %s is damaged (%s): refusing to "
+                   "serve it. Restore it from a backup (AdminService."
+                   "BackupDatabase copies); see docs/storage-faults.md\n",
+                   db_path.c_str(), std::string(status.message()).c_str());
+      return kExitCorrupt;
+    case absl::StatusCode::kResourceExhausted:
+      std::fprintf(stderr,
+                   "rapportd: the disk holding the database %s is full (%s): "
+                   "free space on it and start again\n",
+                   db_path.c_str(), std::string(status.message()).c_str());
+      return kExitDiskFull;
+    default:
+      std::fprintf(stderr, "rapportd: %s\n",
+                   std::string(status.message()).c_str());
+      return 1;
+  }
+}
 
 // HOST:PORT with a numeric port; the host may be [v6].
 bool IsHostPort(const std::string& address) {
@@ -237,6 +273,10 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   if (options->auth.key_cache_ttl < absl::ZeroDuration()) {
     return "--key_cache_ttl must not be negative";
   }
+  absl::StatusOr<rapport::store::IntegrityCheck> integrity =
+      rapport::store::ParseIntegrityCheck(absl::GetFlag(FLAGS_integrity_check));
+  if (!integrity.ok()) return "--integrity_check must be quick, full or off";
+  options->integrity_check = *integrity;
   if (absl::GetFlag(FLAGS_shutdown_grace) < absl::ZeroDuration()) {
     return "--shutdown_grace must not be negative";
   }
@@ -249,11 +289,7 @@ int BootstrapAdminKey(const std::string& db_path, const std::string& tenant) {
   rapport::store::SqliteStoreOptions store_options;
   store_options.path = db_path;
   auto store = rapport::store::SqliteStore::Open(store_options);
-  if (!store.ok()) {
-    std::fprintf(stderr, "rapportd: %s\n",
-                 std::string(store.status().message()).c_str());
-    return 1;
-  }
+  if (!store.ok()) return ReportStartFailure(store.status(), db_path);
   rapport::RealClock clock;
   absl::StatusOr<std::string> key =
       rapport::auth::BootstrapAdminKey(**store, tenant, clock.Now());
@@ -307,11 +343,7 @@ int main(int argc, char** argv) {
 
   rapport::RealClock clock;
   auto server = rapport::app::RapportServer::Start(options, &clock);
-  if (!server.ok()) {
-    std::fprintf(stderr, "rapportd: %s\n",
-                 std::string(server.status().message()).c_str());
-    return 1;
-  }
+  if (!server.ok()) return ReportStartFailure(server.status(), options.db_path);
   std::fprintf(stderr,
                "rapportd: serving gRPC on port %d (db %s), metrics on %s\n",
                (*server)->port(), options.db_path.c_str(),

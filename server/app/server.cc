@@ -11,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -32,6 +33,7 @@
 #include "server/api/read_audit.h"
 #include "server/api/validation_service.h"
 #include "server/app/http_access.h"
+#include "server/app/storage_health.h"
 #include "server/auth/api_keys.h"
 #include "server/auth/auth_config.h"
 #include "server/auth/authenticator.h"
@@ -58,6 +60,7 @@
 #include "server/scoring/config/loader.h"
 #include "server/store/member_change_listener.h"
 #include "server/store/sqlite_store.h"
+#include "server/store/storage_observer.h"
 #include "server/web/leaderboard_page.h"
 
 namespace rapport::app {
@@ -122,6 +125,19 @@ struct RapportServer::Parts {
   // Builds every tenant's board after a start, then reports SERVING.
   std::thread warmer;
   absl::Notification stop_warming;
+  // Serving = boards built (by the warmer) and storage working; the last
+  // state set is kept so that the two sources never undo each other.
+  absl::Mutex serving_mu;
+  bool boards_ready ABSL_GUARDED_BY(serving_mu) = false;
+  bool storage_works ABSL_GUARDED_BY(serving_mu) = true;
+  bool stopping ABSL_GUARDED_BY(serving_mu) = false;
+  // Sets the health status from the three above.
+  void PublishServing() ABSL_EXCLUSIVE_LOCKS_REQUIRED(serving_mu);
+  // The store, when its storage can be watched (a SqliteStore, or a
+  // decorator of one); then storage_health watches it and tells the health
+  // service through PublishServing.
+  store::ObservableStorage* observable = nullptr;
+  std::unique_ptr<StorageHealth> storage_health;
   // Called by metrics_endpoint's requests: outlives it.
   std::unique_ptr<HttpGate> http_gate;
   // Serves the API on the HTTP port through grpc_server's in-process
@@ -281,6 +297,10 @@ absl::Status CheckExposure(const ServerOptions& options) {
 
 }  // namespace
 
+void RapportServer::Parts::PublishServing() {
+  SetServing(*grpc_server, boards_ready && storage_works && !stopping);
+}
+
 bool IsLoopback(const std::string& address) {
   const size_t colon = address.rfind(':');
   const std::string host =
@@ -341,6 +361,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   if (store == nullptr) {
     store::SqliteStoreOptions store_options;
     store_options.path = options.db_path;
+    store_options.vfs = options.db_vfs;
+    store_options.integrity_check = options.integrity_check;
     absl::StatusOr<std::unique_ptr<store::SqliteStore>> opened =
         store::SqliteStore::Open(store_options);
     if (!opened.ok()) return opened.status();
@@ -574,8 +596,20 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     parts->score_changes->Start(options.score_changes_interval);
   }
   // Health says NOT_SERVING until every tenant's board is built: until then
-  // a score would wait for a build.
+  // a score would wait for a build. And while storage fails.
   SetServing(*parts->grpc_server, false);
+  parts->observable =
+      dynamic_cast<store::ObservableStorage*>(parts->store.get());
+  if (parts->observable != nullptr) {
+    parts->storage_health = std::make_unique<StorageHealth>(
+        parts->observable, options.storage_health,
+        [p = parts.get()](bool works) {
+          absl::MutexLock lock(&p->serving_mu);
+          p->storage_works = works;
+          p->PublishServing();
+        });
+    parts->observable->SetStorageObserver(parts->storage_health.get());
+  }
   parts->warmer = std::thread([p = parts.get()] {
     for (;;) {
       const absl::Status warmed = p->score_board->Warm();
@@ -587,7 +621,11 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
         return;
       }
     }
-    SetServing(*p->grpc_server, true);
+    {
+      absl::MutexLock lock(&p->serving_mu);
+      p->boards_ready = true;
+      p->PublishServing();
+    }
     // The outreach cache's first builds are asked for now, in the
     // background, so that the first team reports find them.
     absl::StatusOr<std::vector<store::TenantId>> tenants =
@@ -662,6 +700,15 @@ void RapportServer::Shutdown(absl::Duration grace) {
   parts_->stop_warming.Notify();
   parts_->score_board->Stop();
   if (parts_->warmer.joinable()) parts_->warmer.join();
+  {
+    absl::MutexLock lock(&parts_->serving_mu);
+    parts_->stopping = true;
+    parts_->PublishServing();
+  }
+  if (parts_->observable != nullptr) {
+    parts_->observable->SetStorageObserver(nullptr);
+  }
+  parts_->storage_health.reset();  // Stops the probe.
   SetServing(*parts_->grpc_server, false);
   parts_->grpc_server->Shutdown(std::chrono::system_clock::now() +
                                 absl::ToChronoMilliseconds(grace));

@@ -15,11 +15,13 @@
 #include "server/api/outreach_service.h"
 #include "server/api/recommendation_service.h"
 #include "server/api/scoring_service.h"
+#include "server/app/storage_health.h"
 #include "server/board/score_board.h"
 #include "server/common/clock.h"
 #include "server/engine/history_options.h"
 #include "server/engine/retention.h"
 #include "server/scoring/model.h"
+#include "server/store/integrity_check.h"
 #include "server/store/store.h"
 #include "server/transport/tls.h"
 
@@ -43,6 +45,14 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   // The SQLite database file (created when missing); ":memory:" for tests.
   std::string db_path = "rapport.db";
+  // How the database is checked before it is served (a damaged one makes
+  // Start fail with DATA_LOSS); see store/integrity_check.h.
+  store::IntegrityCheck integrity_check = store::IntegrityCheck::kQuick;
+  // The SQLite VFS of the database's connections; empty for the default.
+  std::string db_vfs;
+  // How often storage is probed while it fails, and while it works; health
+  // is NOT_SERVING while storage fails (see storage_health.h).
+  StorageHealthOptions storage_health;
   // HTTP address of /metrics, the leaderboard page (/) and the API over
   // the Connect protocol (/rapport.v1.*); empty serves none of them.
   std::string metrics_listen;
@@ -117,10 +127,13 @@ absl::Status CheckRetention(const ServerOptions& options,
 
 class RapportServer {
  public:
-  // Starts serving; health reports SERVING once the store is open. Errors:
+  // Starts serving; health reports SERVING once every tenant's score board
+  // is built, and while storage works (NOT_SERVING while it fails, see
+  // storage_health.h). Errors:
   // the model config's (INVALID_ARGUMENT or NOT_FOUND naming the file), the
-  // store's (for example FAILED_PRECONDITION for a database from a newer
-  // version), UNAVAILABLE when an address cannot be bound. `clock` must
+  // store's (FAILED_PRECONDITION for a database from a newer version,
+  // DATA_LOSS for a damaged one, RESOURCE_EXHAUSTED when the disk is full),
+  // UNAVAILABLE when an address cannot be bound. `clock` must
   // outlive the server.
   static absl::StatusOr<std::unique_ptr<RapportServer>> Start(
       const ServerOptions& options, const Clock* clock);

@@ -15,7 +15,8 @@ struct Connection::CachedStatement {
   bool in_use = false;
 };
 
-Connection::Connection(sqlite3* db) : db_(db) {}
+Connection::Connection(sqlite3* db, std::string path)
+    : db_(db), path_(std::move(path)) {}
 
 Connection::~Connection() {
   for (auto& [sql, cached] : cache_) sqlite3_finalize(cached->stmt);
@@ -24,19 +25,20 @@ Connection::~Connection() {
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     const std::string& path, Access access, absl::Duration busy_timeout,
-    int cache_mib) {
+    int cache_mib, const std::string& vfs) {
   // NOMUTEX: the store serializes each connection itself.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (access == Access::kReadWrite) flags |= SQLITE_OPEN_CREATE;
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags,
+                           vfs.empty() ? nullptr : vfs.c_str());
   if (rc != SQLITE_OK) {
     absl::Status status =
         SqliteError(rc, db, absl::StrCat("opening database ", path));
     sqlite3_close_v2(db);
-    return status;
+    return RefineForFullDisk(std::move(status), path);
   }
-  auto conn = std::unique_ptr<Connection>(new Connection(db));
+  auto conn = std::unique_ptr<Connection>(new Connection(db, path));
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(
       db, static_cast<int>(absl::ToInt64Milliseconds(busy_timeout)));

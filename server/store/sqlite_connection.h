@@ -29,10 +29,11 @@ class Connection {
   // for a private in-memory one) with extended result codes, the given busy
   // timeout and a page cache of up to `cache_mib` MiB. kReadOnly connections
   // refuse writes (PRAGMA query_only). UNAVAILABLE when the file cannot be
-  // opened; see sqlite_status.h.
+  // opened; see sqlite_status.h. `vfs` names a registered SQLite VFS
+  // (sqlite3_vfs_register); empty for the default one.
   static absl::StatusOr<std::unique_ptr<Connection>> Open(
       const std::string& path, Access access, absl::Duration busy_timeout,
-      int cache_mib = 2);
+      int cache_mib = 2, const std::string& vfs = "");
 
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -56,12 +57,16 @@ class Connection {
 
   sqlite3* db() const { return db_; }
 
+  // The database file this connection opened.
+  const std::string& path() const { return path_; }
+
  private:
   struct CachedStatement;
 
-  explicit Connection(sqlite3* db);
+  Connection(sqlite3* db, std::string path);
 
   sqlite3* db_;
+  const std::string path_;
   absl::flat_hash_map<std::string, std::unique_ptr<CachedStatement>> cache_;
 };
 

@@ -9,6 +9,7 @@
 #include "server/store/audit_table.h"
 #include "server/store/contact_table.h"
 #include "server/store/daily_count_table.h"
+#include "server/store/errors.h"
 #include "server/store/event_ingest.h"
 #include "server/store/event_table.h"
 #include "server/store/goal_table.h"
@@ -18,6 +19,7 @@
 #include "server/store/score_change_table.h"
 #include "server/store/score_history_table.h"
 #include "server/store/sqlite_connection.h"
+#include "server/store/sqlite_status.h"
 #include "server/store/thread_table.h"
 
 namespace rapport::store {
@@ -69,6 +71,26 @@ std::string OutcomeSummary(absl::Span<const AppendOutcome> outcomes) {
   return summary;
 }
 
+// The writer as Open and a reopening leave it: WAL mode and the pragmas.
+absl::StatusOr<std::unique_ptr<Connection>> OpenWriter(
+    const SqliteStoreOptions& options, bool in_memory) {
+  RAPPORT_ASSIGN_OR_RETURN(
+      std::unique_ptr<Connection> writer,
+      Connection::Open(options.path, Connection::Access::kReadWrite,
+                       options.busy_timeout, options.cache_mib, options.vfs));
+  RAPPORT_RETURN_IF_ERROR(ConfigureWriter(*writer, in_memory));
+  return writer;
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> OpenReader(
+    const SqliteStoreOptions& options) {
+  return Connection::Open(options.path, Connection::Access::kReadOnly,
+                          options.busy_timeout, options.cache_mib, options.vfs);
+}
+
+// Rapport's mark in the database header ("Rapp"); ProbeStorage rewrites it.
+constexpr int64_t kApplicationId = 0x52617070;
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
@@ -83,55 +105,189 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     return absl::InvalidArgumentError("cache_mib must be >= 1");
   }
   const bool in_memory = options.path == kMemoryPath;
-  RAPPORT_ASSIGN_OR_RETURN(
-      std::unique_ptr<Connection> writer,
-      Connection::Open(options.path, Connection::Access::kReadWrite,
-                       options.busy_timeout, options.cache_mib));
-  RAPPORT_RETURN_IF_ERROR(ConfigureWriter(*writer, in_memory));
-  RAPPORT_RETURN_IF_ERROR(
-      internal::ApplyMigrations(*writer, internal::StoreMigrations()));
-  std::vector<std::unique_ptr<Connection>> readers;
-  if (!in_memory) {
-    for (int i = 0; i < options.reader_connections; ++i) {
-      RAPPORT_ASSIGN_OR_RETURN(
-          readers.emplace_back(),
-          Connection::Open(options.path, Connection::Access::kReadOnly,
-                           options.busy_timeout, options.cache_mib));
+  auto opened = [&]() -> absl::StatusOr<std::unique_ptr<SqliteStore>> {
+    RAPPORT_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
+                             OpenWriter(options, in_memory));
+    // Before the migrations write anything: a damaged file is refused as
+    // it is found.
+    RAPPORT_RETURN_IF_ERROR(
+        internal::CheckIntegrity(*writer, options.integrity_check));
+    // A store that starts on a full disk would fail its first write: it
+    // says so at once instead.
+    if (const int64_t free_bytes = internal::FreeDiskBytes(options.path);
+        !in_memory && free_bytes >= 0 &&
+        free_bytes < internal::kFullDiskBytes) {
+      internal::LogStoreProblem(absl::StrCat("the disk holding ", options.path,
+                                             " has ", free_bytes,
+                                             " bytes free: it is full"));
+      return absl::ResourceExhaustedError(kStorageFull);
     }
-  }
-  return std::unique_ptr<SqliteStore>(
-      new SqliteStore(std::move(writer), std::move(readers)));
+    RAPPORT_RETURN_IF_ERROR(
+        internal::ApplyMigrations(*writer, internal::StoreMigrations()));
+    std::vector<std::unique_ptr<Connection>> readers;
+    if (!in_memory) {
+      for (int i = 0; i < options.reader_connections; ++i) {
+        RAPPORT_ASSIGN_OR_RETURN(readers.emplace_back(), OpenReader(options));
+      }
+    }
+    return std::unique_ptr<SqliteStore>(
+        new SqliteStore(options, std::move(writer), std::move(readers)));
+  }();
+  if (opened.ok()) return opened;
+  return internal::RefineForFullDisk(opened.status(), options.path);
 }
 
-SqliteStore::SqliteStore(std::unique_ptr<Connection> writer,
+SqliteStore::SqliteStore(const SqliteStoreOptions& options,
+                         std::unique_ptr<Connection> writer,
                          std::vector<std::unique_ptr<Connection>> readers)
-    : writer_(std::move(writer)), readers_(std::move(readers)) {
-  absl::MutexLock lock(&pool_mu_);
-  for (const auto& reader : readers_) idle_readers_.push_back(reader.get());
-}
+    : options_(options),
+      in_memory_(options.path == kMemoryPath),
+      writer_(std::move(writer)),
+      idle_readers_(std::move(readers)) {}
 
 // Readers close before the writer, which then checkpoints the WAL.
 SqliteStore::~SqliteStore() = default;
 
 absl::Status SqliteStore::Write(
     absl::FunctionRef<absl::Status(Connection&)> body) {
-  absl::MutexLock lock(&writer_mu_);
-  return body(*writer_);
+  absl::Status status;
+  {
+    absl::MutexLock lock(&writer_mu_);
+    if (writer_ == nullptr) {
+      absl::StatusOr<std::unique_ptr<Connection>> reopened =
+          OpenWriter(options_, in_memory_);
+      if (reopened.ok()) {
+        writer_ = *std::move(reopened);
+      } else {
+        status = reopened.status();
+      }
+    }
+    if (writer_ != nullptr) status = body(*writer_);
+    if (!status.ok()) status = AfterFailure(std::move(status), writer_);
+  }
+  Report(status);
+  return status;
 }
 
 absl::Status SqliteStore::Read(
     absl::FunctionRef<absl::Status(Connection&)> body) {
-  if (readers_.empty()) return Write(body);
+  if (in_memory_) return Write(body);
   pool_mu_.LockWhen(absl::Condition(
-      +[](std::vector<Connection*>* idle) { return !idle->empty(); },
+      +[](std::vector<std::unique_ptr<Connection>>* idle) {
+        return !idle->empty();
+      },
       &idle_readers_));
-  Connection* reader = idle_readers_.back();
+  std::unique_ptr<Connection> reader = std::move(idle_readers_.back());
   idle_readers_.pop_back();
   pool_mu_.Unlock();
-  absl::Status status = body(*reader);
-  absl::MutexLock lock(&pool_mu_);
-  idle_readers_.push_back(reader);
+  absl::Status status;
+  if (reader == nullptr) {
+    absl::StatusOr<std::unique_ptr<Connection>> reopened = OpenReader(options_);
+    if (reopened.ok()) {
+      reader = *std::move(reopened);
+    } else {
+      status = reopened.status();
+    }
+  }
+  if (reader != nullptr) status = body(*reader);
+  if (!status.ok()) status = AfterFailure(std::move(status), reader);
+  {
+    absl::MutexLock lock(&pool_mu_);
+    idle_readers_.push_back(std::move(reader));
+  }
+  Report(status);
   return status;
+}
+
+absl::Status SqliteStore::AfterFailure(absl::Status status,
+                                       std::unique_ptr<Connection>& conn) {
+  StorageFault fault = ClassifyStorageStatus(status);
+  if (fault == StorageFault::kCorrupt) {
+    status = ConfirmCorruption();
+    fault = ClassifyStorageStatus(status);
+  }
+  if (fault == StorageFault::kIo) {
+    status = internal::RefineForFullDisk(std::move(status), options_.path);
+  }
+  // A connection that saw an I/O error may keep a broken view of the files
+  // (its page cache, its map of the WAL index): a fresh one sees the device
+  // as it is now. An in-memory database would be lost with its connection.
+  if (fault == StorageFault::kIo && !in_memory_ && conn != nullptr) {
+    internal::LogStoreProblem("closing a connection after an I/O error");
+    conn.reset();
+  }
+  return status;
+}
+
+absl::Status SqliteStore::ConfirmCorruption() {
+  absl::MutexLock lock(&check_mu_);
+  if (corrupt_) return absl::DataLossError(kStorageCorrupt);
+  if (in_memory_) {
+    corrupt_ = true;
+    return absl::DataLossError(kStorageCorrupt);
+  }
+  absl::StatusOr<std::unique_ptr<Connection>> fresh = OpenReader(options_);
+  absl::Status verdict = fresh.status();
+  if (fresh.ok()) {
+    verdict = internal::CheckIntegrity(**fresh, IntegrityCheck::kFull,
+                                       options_.corruption_check_steps);
+    if (verdict.code() == absl::StatusCode::kDeadlineExceeded) {
+      verdict = internal::CheckIntegrity(**fresh, IntegrityCheck::kQuick);
+    }
+  }
+  if (verdict.code() == absl::StatusCode::kDataLoss) {
+    internal::LogStoreProblem(
+        "an integrity check confirms that the database is damaged: restore "
+        "it from a backup");
+    corrupt_ = true;
+    return verdict;
+  }
+  internal::LogStoreProblem(
+      "SQLite reported corruption that an integrity check on a fresh "
+      "connection does not confirm: treated as an I/O error");
+  return absl::UnavailableError(kStorageIoError);
+}
+
+void SqliteStore::Report(const absl::Status& status) {
+  const StorageFault fault = ClassifyStorageStatus(status);
+  if (!IsStorageFailing(fault)) return;
+  absl::MutexLock lock(&observer_mu_);
+  if (observer_ != nullptr) observer_->OnStorageFault(fault);
+}
+
+void SqliteStore::SetStorageObserver(StorageObserver* observer) {
+  absl::MutexLock lock(&observer_mu_);
+  observer_ = observer;
+}
+
+absl::Status SqliteStore::ProbeStorage() {
+  if (in_memory_) return absl::OkStatus();
+  {
+    absl::MutexLock lock(&check_mu_);
+    if (corrupt_) return absl::DataLossError(kStorageCorrupt);
+  }
+  // A fresh connection reads the header and the schema from the device: a
+  // connection in use may answer from its cache.
+  absl::Status read = [&]() -> absl::Status {
+    RAPPORT_ASSIGN_OR_RETURN(std::unique_ptr<Connection> fresh,
+                             OpenReader(options_));
+    return fresh->Exec("SELECT count(*) FROM sqlite_schema");
+  }();
+  if (!read.ok()) {
+    std::unique_ptr<Connection> none;
+    return AfterFailure(std::move(read), none);
+  }
+  RAPPORT_RETURN_IF_ERROR(Write([](Connection& conn) {
+    return InTransaction(conn, TransactionKind::kWrite, [&] {
+      return conn.Exec(
+          absl::StrCat("PRAGMA application_id = ", kApplicationId).c_str());
+    });
+  }));
+  const int64_t free_bytes = internal::FreeDiskBytes(options_.path);
+  if (free_bytes >= 0 && free_bytes < internal::kFullDiskBytes) {
+    return absl::ResourceExhaustedError(kStorageFull);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<UpsertResult> SqliteStore::UpsertMember(
@@ -280,7 +436,14 @@ void SqliteStore::ScrubLog() {
   // tried again for a while, and otherwise the next checkpoint finishes the
   // job.
   absl::MutexLock lock(&writer_mu_);
-  writer_->Exec("VACUUM").IgnoreError();
+  if (writer_ == nullptr) return;
+  absl::Status vacuum = writer_->Exec("VACUUM");
+  if (IsStorageFailing(ClassifyStorageStatus(vacuum))) {
+    // Closes the writer after an I/O error, as a failed write does; the
+    // next checkpoint finishes the job.
+    AfterFailure(std::move(vacuum), writer_).IgnoreError();
+    return;
+  }
   for (int attempt = 0; attempt < 100; ++attempt) {
     absl::StatusOr<internal::Statement> checkpoint =
         writer_->Prepare("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -12,9 +12,19 @@
 //
 // Errors: UNAVAILABLE when the database is busy (another process holds the
 // write lock longer than busy_timeout) or on an I/O error; RESOURCE_EXHAUSTED
-// when the disk is full; DATA_LOSS when the file is corrupt; INTERNAL for
-// anything else unexpected. On any error the operation's transaction is
-// rolled back. Messages never carry SQL or file paths (details go to stderr).
+// when the disk is full (also when an I/O error comes from a filesystem with
+// no space left); DATA_LOSS only when the file is damaged: SQLite's report
+// of corruption is confirmed by an integrity check on a fresh connection
+// first, and one that the check does not confirm (a device that failed
+// under a connection) is an I/O error. INTERNAL for anything else
+// unexpected. On any error the operation's transaction is rolled back.
+// Messages never carry SQL or file paths (details go to stderr).
+//
+// Recovery: a connection that saw an I/O error is closed and opened afresh
+// on its next use, so the store works again once the device does, without a
+// restart. Each operation that fails because storage is failing is told to
+// the StorageObserver (Store::SetStorageObserver); ProbeStorage writes and
+// syncs one page to tell when storage works again.
 #ifndef RAPPORT_SERVER_STORE_SQLITE_STORE_H_
 #define RAPPORT_SERVER_STORE_SQLITE_STORE_H_
 
@@ -33,6 +43,8 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "server/model/score_snapshot.h"
+#include "server/store/integrity_check.h"
+#include "server/store/storage_observer.h"
 #include "server/store/store.h"
 
 namespace rapport::store {
@@ -55,14 +67,30 @@ struct SqliteStoreOptions {
   // fills as pages are used. Ingest touches index pages of every member in a
   // batch; keeping them cached saves re-reading them.
   int cache_mib = 32;
+  // The SQLite VFS the connections use (registered with
+  // sqlite3_vfs_register); empty for SQLite's default. Tests name a
+  // fault-injecting one.
+  std::string vfs;
+  // Checked before the schema is migrated and the store serves: a damaged
+  // database makes Open fail with DATA_LOSS. See integrity_check.h.
+  IntegrityCheck integrity_check = IntegrityCheck::kQuick;
+  // How much checking (thousands of SQLite VM steps, about a second per
+  // 100000) may go into confirming that a failure reported as corruption is
+  // real; when the full check cannot finish within it, the quick check
+  // decides.
+  int64_t corruption_check_steps = 100000;
 };
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public ObservableStorage {
  public:
-  // Opens or creates the database and brings its schema up to date (see
+  // Opens or creates the database, checks its integrity
+  // (options.integrity_check) and brings its schema up to date (see
   // migrations.h). INVALID_ARGUMENT for bad options; FAILED_PRECONDITION when
   // the database was written by a newer schema than this build knows or WAL
-  // cannot be enabled; UNAVAILABLE when the file cannot be opened.
+  // cannot be enabled; DATA_LOSS when the file is not a database or the
+  // check finds it damaged; RESOURCE_EXHAUSTED kStorageFull when the disk
+  // is full (less than 1 MiB free); UNAVAILABLE when the file cannot be opened
+  // or read.
   static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(
       const SqliteStoreOptions& options);
 
@@ -182,11 +210,22 @@ class SqliteStore final : public Store {
   absl::StatusOr<AuditPage> ListAudit(const TenantId& tenant,
                                       const AuditQuery& query) override;
 
+  // ObservableStorage.
+  void SetStorageObserver(StorageObserver* observer) override
+      ABSL_LOCKS_EXCLUDED(observer_mu_);
+  // Reads the schema on a fresh connection, writes the database header's
+  // application id (one page) in a transaction synced to disk, then checks
+  // that the filesystem has space left (RESOURCE_EXHAUSTED kStorageFull
+  // below 1 MiB). OK at once for ":memory:".
+  absl::Status ProbeStorage() override;
+
  private:
-  SqliteStore(std::unique_ptr<internal::Connection> writer,
+  SqliteStore(const SqliteStoreOptions& options,
+              std::unique_ptr<internal::Connection> writer,
               std::vector<std::unique_ptr<internal::Connection>> readers);
 
-  // Runs `body` on the writer, holding writer_mu_.
+  // Runs `body` on the writer, holding writer_mu_, reopening the writer
+  // first when an I/O error closed it.
   absl::Status Write(
       absl::FunctionRef<absl::Status(internal::Connection&)> body)
       ABSL_LOCKS_EXCLUDED(writer_mu_);
@@ -194,19 +233,43 @@ class SqliteStore final : public Store {
   // there are no readers (":memory:").
   absl::Status Read(absl::FunctionRef<absl::Status(internal::Connection&)> body)
       ABSL_LOCKS_EXCLUDED(writer_mu_, pool_mu_);
+  // The status a failed operation returns, `status` made precise: a
+  // corruption report confirmed or turned into an I/O error, an I/O error on
+  // a full disk turned into kStorageFull. Closes `conn` (to be reopened on
+  // its next use) when it saw an I/O error.
+  absl::Status AfterFailure(absl::Status status,
+                            std::unique_ptr<internal::Connection>& conn);
+  // DATA_LOSS when an integrity check on a fresh connection finds the
+  // database damaged; UNAVAILABLE kStorageIoError when it finds it sound or
+  // cannot read it.
+  absl::Status ConfirmCorruption() ABSL_LOCKS_EXCLUDED(check_mu_);
+  // Tells the observer when `status` says storage is failing.
+  void Report(const absl::Status& status) ABSL_LOCKS_EXCLUDED(observer_mu_);
   // After an erasure: rewrites the database (VACUUM) and then checkpoints
   // and truncates the write-ahead log, so that no copy of an erased row
   // stays in the files; best effort.
   void ScrubLog() ABSL_LOCKS_EXCLUDED(writer_mu_);
 
-  absl::Mutex writer_mu_;
-  const std::unique_ptr<internal::Connection> writer_
-      ABSL_PT_GUARDED_BY(writer_mu_);
+  const SqliteStoreOptions options_;
+  const bool in_memory_;
 
-  // Owned here; lent out through idle_readers_.
-  const std::vector<std::unique_ptr<internal::Connection>> readers_;
+  absl::Mutex writer_mu_;
+  // Null after an I/O error closed it, until the next write reopens it.
+  // Declared before the readers: it closes last and checkpoints the WAL.
+  std::unique_ptr<internal::Connection> writer_ ABSL_GUARDED_BY(writer_mu_);
+
+  // The readers not lent out; a null one is reopened when next lent.
   absl::Mutex pool_mu_;
-  std::vector<internal::Connection*> idle_readers_ ABSL_GUARDED_BY(pool_mu_);
+  std::vector<std::unique_ptr<internal::Connection>> idle_readers_
+      ABSL_GUARDED_BY(pool_mu_);
+
+  // Serializes confirmations; a confirmed corruption is remembered (the
+  // file does not heal by itself).
+  absl::Mutex check_mu_;
+  bool corrupt_ ABSL_GUARDED_BY(check_mu_) = false;
+
+  absl::Mutex observer_mu_;
+  StorageObserver* observer_ ABSL_GUARDED_BY(observer_mu_) = nullptr;
 };
 
 }  // namespace rapport::store

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/store/storage_observer.h"
 #include "server/store/store.h"
 
 namespace rapport::testing {
@@ -45,7 +46,7 @@ enum class StoreOp {
   kApplyRetention,
 };
 
-class FaultStore final : public store::Store {
+class FaultStore final : public store::Store, public store::ObservableStorage {
  public:
   explicit FaultStore(store::Store* inner) : inner_(inner) {}
   explicit FaultStore(std::unique_ptr<store::Store> inner)
@@ -285,6 +286,16 @@ class FaultStore final : public store::Store {
   absl::StatusOr<store::AuditPage> ListAudit(
       const store::TenantId& tenant, const store::AuditQuery& query) override {
     return inner_->ListAudit(tenant, query);
+  }
+  // store::ObservableStorage, forwarded when the wrapped store has it.
+  void SetStorageObserver(store::StorageObserver* observer) override {
+    auto* observable = dynamic_cast<store::ObservableStorage*>(inner_);
+    if (observable != nullptr) observable->SetStorageObserver(observer);
+  }
+  absl::Status ProbeStorage() override {
+    auto* observable = dynamic_cast<store::ObservableStorage*>(inner_);
+    return observable != nullptr ? observable->ProbeStorage()
+                                 : absl::OkStatus();
   }
 
  private:
