@@ -16,6 +16,7 @@ build_pkgs=(
 test_pkgs=(
   python3 python3-grpcio python3-protobuf procps curl
   python3-yaml prometheus prometheus-alertmanager chromium nghttp2-client
+  sqlite3
 )
 
 case "${1:-build}" in
