@@ -43,6 +43,7 @@ enum class StoreOp {
   kSetRecordedThrough,
   kEraseContact,
   kApplyRetention,
+  kBackup,  // Keep last: FailAll covers every op up to it.
 };
 
 class FaultStore final : public store::Store {
@@ -59,7 +60,7 @@ class FaultStore final : public store::Store {
   // Every method fails with `status` until HealAll().
   void FailAll(const absl::Status& status) {
     absl::MutexLock lock(&mu_);
-    for (int op = 0; op <= static_cast<int>(StoreOp::kApplyRetention); ++op) {
+    for (int op = 0; op <= static_cast<int>(StoreOp::kBackup); ++op) {
       failures_[static_cast<StoreOp>(op)] = status;
     }
   }
@@ -285,6 +286,12 @@ class FaultStore final : public store::Store {
   absl::StatusOr<store::AuditPage> ListAudit(
       const store::TenantId& tenant, const store::AuditQuery& query) override {
     return inner_->ListAudit(tenant, query);
+  }
+  absl::StatusOr<store::BackupResult> Backup(const std::string& directory,
+                                             const std::string& name,
+                                             const Clock& clock) override {
+    if (auto s = FailureOf(StoreOp::kBackup)) return *s;
+    return inner_->Backup(directory, name, clock);
   }
 
  private:
