@@ -43,6 +43,9 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   // The SQLite database file (created when missing); ":memory:" for tests.
   std::string db_path = "rapport.db";
+  // The directory AdminService.BackupDatabase writes backups to; empty
+  // refuses backups (FAILED_PRECONDITION). Checked at start: it must exist.
+  std::string backup_dir;
   // HTTP address of /metrics, the leaderboard page (/) and the API over
   // the Connect protocol (/rapport.v1.*); empty serves none of them.
   std::string metrics_listen;
