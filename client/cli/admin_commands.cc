@@ -183,6 +183,26 @@ absl::Status RunRevokeApiKey(Env& env, const std::string& key_id) {
   return absl::OkStatus();
 }
 
+absl::Status RunBackupDatabase(Env& env, const std::string& name) {
+  v1::BackupDatabaseRequest request;
+  request.set_name(name);
+  v1::BackupDatabaseResponse response;
+  auto context = env.client.NewContext();
+  absl::Status s = FromGrpc(
+      env.client.admin().BackupDatabase(context.get(), request, &response));
+  if (!s.ok()) return s;
+  if (env.json) {
+    env.io.out << ToJson(response) << "\n";
+    return absl::OkStatus();
+  }
+  MakeTerminalSafe(&response);
+  env.io.out << "backup " << response.name() << ": " << response.size_bytes()
+             << " bytes, " << response.event_count() << " events, snapshot "
+             << TimeText(response.snapshot_time()) << ", took "
+             << response.duration_ms() << " ms\n";
+  return absl::OkStatus();
+}
+
 absl::Status RunEraseContact(Env& env, const std::string& contact_id) {
   v1::EraseContactRequest request;
   request.set_contact_id(contact_id);

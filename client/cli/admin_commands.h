@@ -1,5 +1,5 @@
-// `rapport admin ...`: tenants, API keys, erasure of a contact and the audit
-// trail (AdminService). A new key's
+// `rapport admin ...`: tenants, API keys, erasure of a contact, the audit
+// trail and backups (AdminService). A new key's
 // secret is printed alone on stdout, once (`> key.txt` keeps just the key);
 // what it is goes to stderr. With --json the whole response is printed.
 #ifndef RAPPORT_CLIENT_CLI_ADMIN_COMMANDS_H_
@@ -35,6 +35,11 @@ absl::Status RunCreateApiKey(Env& env, const CreateKeyOptions& options);
 absl::Status RunListApiKeys(Env& env, bool show_revoked);
 
 absl::Status RunRevokeApiKey(Env& env, const std::string& key_id);
+
+// Backs up the whole database into the server's backup directory
+// (`name` empty: a name from the time) and prints the file's name, size,
+// events, snapshot time and how long the copy took.
+absl::Status RunBackupDatabase(Env& env, const std::string& name);
 
 // Erases one contact across the tenant and prints what was removed.
 absl::Status RunEraseContact(Env& env, const std::string& contact_id);

@@ -10,7 +10,9 @@
 // RAPPORT_TLS_KEY_FILE and RAPPORT_TLS_SERVER_NAME.
 //
 // Exit status: 0 success; 1 a call failed (or an input file was invalid),
-// with "error: <CODE_NAME>: <message>" on stderr; 2 a usage error.
+// with "error: <CODE_NAME>: <message>" on stderr; 2 a usage error; and for
+// `admin restore`, 3 the database is in use, 4 the backup cannot be
+// restored.
 //
 // Every flag is defined here and read only here, into the option structs the
 // commands take.
@@ -49,6 +51,7 @@
 #include "client/cli/names.h"
 #include "client/cli/outreach_command.h"
 #include "client/cli/recommend_command.h"
+#include "client/cli/restore_command.h"
 #include "client/cli/score_commands.h"
 #include "client/cli/validate_command.h"
 
@@ -160,7 +163,9 @@ ABSL_FLAG(std::string, tenant_id, "", "the new tenant's id ([a-z0-9-])");
 ABSL_FLAG(std::string, rep_leaderboard, "",
           "what reps see of their team's leaderboard: full, ranks_only "
           "(default) or none");
-ABSL_FLAG(std::string, name, "", "the key's name, for people reading lists");
+ABSL_FLAG(std::string, name, "",
+          "create-key: the key's name, for people reading lists; backup: the "
+          "backup file's name (empty: one made from the time)");
 ABSL_FLAG(std::string, role, "", "admin, integration, manager, rep or metrics");
 ABSL_FLAG(std::string, teams, "", "a manager key's teams, comma-separated");
 ABSL_FLAG(std::string, expire_time, "", "RFC 3339 expiry; never when empty");
@@ -169,6 +174,14 @@ ABSL_FLAG(std::string, principal, "",
           "only audit entries of this principal (e.g. key:0123456789abcdef)");
 ABSL_FLAG(std::string, target, "",
           "only audit entries on this target (e.g. member:m-001)");
+ABSL_FLAG(std::string, backup, "", "restore: the backup file to restore");
+ABSL_FLAG(std::string, db, "",
+          "restore: the database file of the stopped rapportd (its --db)");
+ABSL_FLAG(bool, force, false,
+          "restore: replace the database even when it cannot be read as one "
+          "(then nothing proves no rapportd uses it)");
+ABSL_FLAG(bool, keep_previous, true,
+          "restore: keep the replaced database as DB.before-restore");
 
 namespace rapport::cli {
 namespace {
@@ -535,6 +548,13 @@ absl::StatusOr<Action> BuildAdmin(const Args& args) {
     const std::string id = args[1];
     return Action([id](Env& env) { return RunRevokeApiKey(env, id); });
   }
+  if (what == "backup") {
+    if (args.size() != 1) {
+      return absl::InvalidArgumentError("backup takes no arguments");
+    }
+    const std::string name = absl::GetFlag(FLAGS_name);
+    return Action([name](Env& env) { return RunBackupDatabase(env, name); });
+  }
   if (what == "erase-contact") {
     if (args.size() != 2) {
       return absl::InvalidArgumentError("erase-contact takes the contact's id");
@@ -560,8 +580,31 @@ absl::StatusOr<Action> BuildAdmin(const Args& args) {
   }
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown admin command \"", what,
-      "\": create-tenant, create-key, list-keys, revoke-key, erase-contact "
-      "or audit"));
+      "\": create-tenant, create-key, list-keys, revoke-key, erase-contact, "
+      "audit, backup or restore"));
+}
+
+// A command that needs no server, and so sets its own exit status.
+using OfflineAction = std::function<int(Io&)>;
+
+// The offline form of `command`, if `args` ask for one (`admin restore`);
+// an error is a usage error.
+absl::StatusOr<std::optional<OfflineAction>> BuildOffline(
+    const Command& command, const Args& args) {
+  if (std::string(command.name) != "admin" || args[0] != "restore") {
+    return std::optional<OfflineAction>();
+  }
+  if (args.size() != 1) {
+    return absl::InvalidArgumentError("restore takes no arguments");
+  }
+  RestoreCommandOptions o{absl::GetFlag(FLAGS_backup), absl::GetFlag(FLAGS_db),
+                          absl::GetFlag(FLAGS_keep_previous),
+                          absl::GetFlag(FLAGS_force)};
+  if (o.backup.empty() || o.db.empty()) {
+    return absl::InvalidArgumentError("restore needs --backup and --db");
+  }
+  return std::optional<OfflineAction>(
+      [o](Io& io) { return RunRestore(io, o); });
 }
 
 // One positional id, run through f.
@@ -737,12 +780,17 @@ const std::vector<Command>& Commands() {
        "      | list-keys [--show_revoked] | revoke-key KEY_ID\n"
        "      | erase-contact CONTACT_ID\n"
        "      | audit [--principal=P] [--target=T] [--start=RFC3339] "
-       "[--end=RFC3339] [--max_results=100]",
+       "[--end=RFC3339] [--max_results=100]\n"
+       "      | backup [--name=NAME]\n"
+       "      | restore --backup=FILE --db=PATH [--keep_previous=false] "
+       "[--force]   (offline: rapportd stopped; exit 3 when the database is "
+       "in use, 4 when the backup cannot be restored)",
        "tenants, API keys (a new key is printed once, alone, on stdout), "
-       "erasing a contact, the audit trail",
+       "erasing a contact, the audit trail, backup and restore",
        {"tenant_id", "display_name", "rep_leaderboard", "name", "role", "teams",
         "member_id", "expire_time", "show_revoked", "principal", "target",
-        "start", "end", "max_results"},
+        "start", "end", "max_results", "backup", "db", "force",
+        "keep_previous"},
        1,
        2,
        BuildAdmin},
@@ -775,7 +823,8 @@ void PrintUsage(std::ostream& out) {
   }
   out << absl::StrFormat("  %-15s %s\n", "help [COMMAND]",
                          "this list, or a command's arguments and flags")
-      << "\nexit status: 0 ok, 1 a call failed, 2 usage error\n";
+      << "\nexit status: 0 ok, 1 a call failed, 2 usage error (admin "
+         "restore: 3 database in use, 4 backup refused)\n";
 }
 
 void PrintFlag(std::ostream& out, const char* name) {
@@ -872,6 +921,15 @@ int Main(int argc, char** argv) {
       (command->max_args >= 0 && n > command->max_args)) {
     return UsageError(
         absl::StrCat("usage: rapport ", command->name, " ", command->usage));
+  }
+  absl::StatusOr<std::optional<OfflineAction>> offline =
+      BuildOffline(*command, args);
+  if (!offline.ok()) return UsageError(offline.status().message());
+  if (offline->has_value()) {
+    Io io{std::cin, std::cout, std::cerr, isatty(STDERR_FILENO) == 1};
+    const int code = (**offline)(io);
+    std::cout.flush();
+    return code;
   }
   absl::StatusOr<Action> action = command->build(args);
   if (!action.ok()) return UsageError(action.status().message());

@@ -1,9 +1,12 @@
-// rapport.v1.AdminService: tenants, API keys, erasure of a contact and the
-// audit trail. The gatekeeper admits only
-// admins (and, for CreateTenant, admins of the operator tenant); every
-// method acts in the caller's tenant.
+// rapport.v1.AdminService: tenants, API keys, erasure of a contact, the
+// audit trail and backups. The gatekeeper admits only admins (and, for
+// CreateTenant and BackupDatabase, admins of the operator tenant); every
+// method but BackupDatabase (which copies every tenant) acts in the caller's
+// tenant.
 #ifndef RAPPORT_SERVER_API_ADMIN_SERVICE_H_
 #define RAPPORT_SERVER_API_ADMIN_SERVICE_H_
+
+#include <string>
 
 #include "absl/status/status.h"
 #include "rapport/v1/admin.grpc.pb.h"
@@ -11,6 +14,7 @@
 #include "server/auth/api_keys.h"
 #include "server/common/clock.h"
 #include "server/common/serial_executor.h"
+#include "server/common/worker_pool.h"
 #include "server/store/member_change_listener.h"
 #include "server/store/store.h"
 
@@ -24,6 +28,11 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
   AdminServiceImpl(store::Store* store, const Access* access,
                    auth::ApiKeyVerifier* keys, SerialExecutor* writer,
                    store::MemberChangeListener* listener, const Clock* clock);
+
+  // BackupDatabase writes to `directory` (empty: backups are refused with
+  // FAILED_PRECONDITION), each copy on a thread of `pool` (null: on the
+  // calling thread). Call before serving.
+  void EnableBackups(std::string directory, WorkerPool* pool);
 
   grpc::ServerUnaryReactor* CreateTenant(
       grpc::CallbackServerContext* context,
@@ -49,6 +58,10 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ListAuditEventsRequest* request,
       v1::ListAuditEventsResponse* response) override;
+  grpc::ServerUnaryReactor* BackupDatabase(
+      grpc::CallbackServerContext* context,
+      const v1::BackupDatabaseRequest* request,
+      v1::BackupDatabaseResponse* response) override;
 
  private:
   absl::Status DoCreateTenant(const grpc::CallbackServerContext& context,
@@ -66,6 +79,9 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
   absl::Status DoListAuditEvents(const grpc::CallbackServerContext& context,
                                  const v1::ListAuditEventsRequest& request,
                                  v1::ListAuditEventsResponse* response);
+  absl::Status DoBackupDatabase(const grpc::CallbackServerContext& context,
+                                const v1::BackupDatabaseRequest& request,
+                                v1::BackupDatabaseResponse* response);
 
   store::Store* const store_;
   const Access* const access_;
@@ -73,6 +89,8 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
   SerialExecutor* const writer_;
   store::MemberChangeListener* const listener_;
   const Clock* const clock_;
+  std::string backup_dir_;
+  WorkerPool* backup_pool_ = nullptr;
 };
 
 }  // namespace rapport::api

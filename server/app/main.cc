@@ -32,6 +32,10 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "gRPC address HOST:PORT (port 0 picks a free port)");
 ABSL_FLAG(std::string, db, "rapport.db",
           "SQLite database file, created when missing");
+ABSL_FLAG(std::string, backup_dir, "",
+          "directory where AdminService.BackupDatabase writes backups (an "
+          "existing directory, best on another disk than --db); empty "
+          "refuses backups");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9464",
           "HTTP address HOST:PORT of /metrics, the leaderboard page (/) and "
           "the API over the Connect protocol (/rapport.v1.*); empty to "
@@ -164,6 +168,7 @@ bool IsHostPort(const std::string& address) {
 std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->listen = absl::GetFlag(FLAGS_listen);
   options->db_path = absl::GetFlag(FLAGS_db);
+  options->backup_dir = absl::GetFlag(FLAGS_backup_dir);
   options->metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options->http_threads = absl::GetFlag(FLAGS_http_threads);
   options->decline_points = absl::GetFlag(FLAGS_decline_points);

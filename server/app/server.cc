@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <thread>
@@ -370,6 +371,12 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   }
   parts->store = std::move(store);
   if (absl::Status s = CheckExposure(options); !s.ok()) return s;
+  if (std::error_code error;
+      !options.backup_dir.empty() &&
+      !std::filesystem::is_directory(options.backup_dir, error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--backup_dir: ", options.backup_dir, " is not a directory"));
+  }
   if (absl::Status s = AuditConfiguration(*parts->store, options, parts->model,
                                           clock->Now());
       !s.ok()) {
@@ -442,12 +449,13 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   }
   parts->access = std::make_unique<api::Access>(parts->gatekeeper.get(),
                                                 parts->store.get());
-  parts->admin = std::make_unique<api::AdminServiceImpl>(
-      parts->store.get(), parts->access.get(), parts->api_keys.get(),
-      parts->writer.get(), parts->member_changes.get(), clock);
   parts->call_pool = std::make_unique<WorkerPool>(
       std::max(2, static_cast<int>(std::thread::hardware_concurrency())),
       options.max_queued_calls);
+  parts->admin = std::make_unique<api::AdminServiceImpl>(
+      parts->store.get(), parts->access.get(), parts->api_keys.get(),
+      parts->writer.get(), parts->member_changes.get(), clock);
+  parts->admin->EnableBackups(options.backup_dir, parts->call_pool.get());
   parts->activity = std::make_unique<api::ActivityServiceImpl>(
       parts->store.get(), parts->access.get(), parts->writer.get(), clock,
       parts->ingest_metrics.get(), parts->member_changes.get(),

@@ -53,6 +53,9 @@ struct ServerOptions {
   // How often storage is probed while it fails, and while it works; health
   // is NOT_SERVING while storage fails (see storage_health.h).
   StorageHealthOptions storage_health;
+  // The directory AdminService.BackupDatabase writes backups to; empty
+  // refuses backups (FAILED_PRECONDITION). Checked at start: it must exist.
+  std::string backup_dir;
   // HTTP address of /metrics, the leaderboard page (/) and the API over
   // the Connect protocol (/rapport.v1.*); empty serves none of them.
   std::string metrics_listen;

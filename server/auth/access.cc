@@ -31,6 +31,7 @@ constexpr MethodRule kRules[] = {
     {"/rapport.v1.AdminService/RevokeApiKey", P::kKeysManage},
     {"/rapport.v1.AdminService/EraseContact", P::kContactsErase},
     {"/rapport.v1.AdminService/ListAuditEvents", P::kAuditRead},
+    {"/rapport.v1.AdminService/BackupDatabase", P::kDatabaseBackup},
     {"/rapport.v1.GoalService/CreateGoal", P::kGoalsWrite},
     {"/rapport.v1.GoalService/ListGoals", P::kGoalsRead},
     {"/rapport.v1.GoalService/DeleteGoal", P::kGoalsWrite},
@@ -70,6 +71,8 @@ absl::string_view PermissionName(Permission permission) {
       return "goals.read";
     case P::kValidationRead:
       return "validation.read";
+    case P::kDatabaseBackup:
+      return "database.backup";
   }
   return "unknown";
 }
@@ -107,14 +110,16 @@ std::optional<Permission> RequiredPermission(absl::string_view method) {
 }
 
 absl::Status Authorize(const Principal& principal, Permission permission) {
-  const bool granted =
-      RoleHas(principal.role, permission) &&
-      (permission != P::kTenantsCreate || principal.operator_admin);
+  // Permissions over every tenant at once.
+  const bool operator_only =
+      permission == P::kTenantsCreate || permission == P::kDatabaseBackup;
+  const bool granted = RoleHas(principal.role, permission) &&
+                       (!operator_only || principal.operator_admin);
   if (granted) return absl::OkStatus();
-  if (permission == P::kTenantsCreate && principal.role == Role::kAdmin) {
+  if (operator_only && principal.role == Role::kAdmin) {
     return absl::PermissionDeniedError(
-        "permission tenants.create is held only by admins of the operator "
-        "tenant");
+        absl::StrCat("permission ", PermissionName(permission),
+                     " is held only by admins of the operator tenant"));
   }
   return absl::PermissionDeniedError(
       absl::StrCat("permission ", PermissionName(permission),

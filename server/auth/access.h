@@ -37,13 +37,15 @@ enum class Permission {
   // Whether the score predicts outcomes: admins, and managers for their
   // teams.
   kValidationRead,
+  // Back up the whole database, every tenant (operator admins only).
+  kDatabaseBackup,
 };
 
 // "members.write", "scores.read", ...
 absl::string_view PermissionName(Permission permission);
 
 // Whether `role` holds `permission` at all (scope aside). kTenantsCreate
-// also needs Principal::operator_admin.
+// and kDatabaseBackup also need Principal::operator_admin.
 bool RoleHas(Role role, Permission permission);
 
 struct MethodRule {

@@ -17,11 +17,16 @@ inline constexpr absl::string_view kStorageIoError = "storage I/O error";
 inline constexpr absl::string_view kStorageFull = "storage is full";
 inline constexpr absl::string_view kStorageCorrupt = "storage is corrupt";
 inline constexpr absl::string_view kStorageInternal = "internal storage error";
+inline constexpr absl::string_view kBackupFull =
+    "the backup directory's disk is full";
+inline constexpr absl::string_view kBackupIoError =
+    "I/O error writing the backup";
 
 // True for the messages above.
 inline bool IsStorageMessage(absl::string_view message) {
-  for (absl::string_view m : {kStorageBusy, kStorageIoError, kStorageFull,
-                              kStorageCorrupt, kStorageInternal}) {
+  for (absl::string_view m :
+       {kStorageBusy, kStorageIoError, kStorageFull, kStorageCorrupt,
+        kStorageInternal, kBackupFull, kBackupIoError}) {
     if (message == m) return true;
   }
   return false;

@@ -219,6 +219,16 @@ class SqliteStore final : public Store, public ObservableStorage {
   // below 1 MiB). OK at once for ":memory:".
   absl::Status ProbeStorage() override;
 
+  // Backup (sqlite_store_backup.cc): SQLite's online backup from a reader
+  // connection, so that writes go on during the copy (WAL). The copy is a
+  // self-contained database in rollback-journal mode, checked with PRAGMA
+  // quick_check and for this build's schema version before it is named.
+  // An in-memory store is copied too, but holds its one connection (and so
+  // every other call) for the copy.
+  absl::StatusOr<BackupResult> Backup(const std::string& directory,
+                                      const std::string& name,
+                                      const Clock& clock) override;
+
  private:
   SqliteStore(const SqliteStoreOptions& options,
               std::unique_ptr<internal::Connection> writer,

@@ -17,6 +17,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "server/common/clock.h"
 #include "server/model/activity.h"
 #include "server/model/event.h"
 #include "server/model/member.h"
@@ -228,6 +229,22 @@ struct MemberPage {
   std::vector<model::Member> members;
   bool has_more = false;  // More members match after the last one returned.
 };
+
+// What Store::Backup wrote.
+struct BackupResult {
+  int64_t size_bytes = 0;
+  // When the copy's snapshot was taken (read from the clock Backup is
+  // given): every write that returned before it is in the copy, and no write
+  // that began after it.
+  absl::Time snapshot_time;
+  int64_t event_count = 0;  // Events in the copy, over every tenant.
+};
+
+// OK when `name` may name a backup file: 1-100 characters of letters,
+// digits, '.', '-' and '_', not starting with '.' (so never a hidden or
+// temporary file, and never a path); INVALID_ARGUMENT naming `name`
+// otherwise.
+absl::Status CheckBackupName(const std::string& name);
 
 class Store {
  public:
@@ -492,6 +509,21 @@ class Store {
   // The tenant's entries matching the query, newest first.
   virtual absl::StatusOr<AuditPage> ListAudit(const TenantId& tenant,
                                               const AuditQuery& query) = 0;
+
+  // --- Backup ---
+
+  // Writes a consistent copy of the whole database (every tenant) to a new
+  // file `name` in `directory` while the other methods go on being served.
+  // `clock` is read once, when the copy's snapshot is taken. The file
+  // appears under its name only once it is complete, synced to disk and
+  // checked; on any error nothing is left behind. Errors: INVALID_ARGUMENT
+  // naming `name` (see CheckBackupName); ALREADY_EXISTS when the directory
+  // already holds that name; FAILED_PRECONDITION when the directory does not
+  // exist or this store cannot be copied; RESOURCE_EXHAUSTED when the
+  // directory's disk is full; UNAVAILABLE on an I/O error.
+  virtual absl::StatusOr<BackupResult> Backup(const std::string& directory,
+                                              const std::string& name,
+                                              const Clock& clock) = 0;
 };
 
 // The digest an erasure record and the audit trail keep in place of a

@@ -44,6 +44,7 @@ enum class StoreOp {
   kSetRecordedThrough,
   kEraseContact,
   kApplyRetention,
+  kBackup,  // Keep last: FailAll covers every op up to it.
 };
 
 class FaultStore final : public store::Store, public store::ObservableStorage {
@@ -60,7 +61,7 @@ class FaultStore final : public store::Store, public store::ObservableStorage {
   // Every method fails with `status` until HealAll().
   void FailAll(const absl::Status& status) {
     absl::MutexLock lock(&mu_);
-    for (int op = 0; op <= static_cast<int>(StoreOp::kApplyRetention); ++op) {
+    for (int op = 0; op <= static_cast<int>(StoreOp::kBackup); ++op) {
       failures_[static_cast<StoreOp>(op)] = status;
     }
   }
@@ -296,6 +297,12 @@ class FaultStore final : public store::Store, public store::ObservableStorage {
     auto* observable = dynamic_cast<store::ObservableStorage*>(inner_);
     return observable != nullptr ? observable->ProbeStorage()
                                  : absl::OkStatus();
+  }
+  absl::StatusOr<store::BackupResult> Backup(const std::string& directory,
+                                             const std::string& name,
+                                             const Clock& clock) override {
+    if (auto s = FailureOf(StoreOp::kBackup)) return *s;
+    return inner_->Backup(directory, name, clock);
   }
 
  private:

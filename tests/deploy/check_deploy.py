@@ -159,7 +159,7 @@ JWT_ALGORITHMS = {"RS256", "ES256"}
 PERMISSIONS = ["members.write", "members.read", "scores.read", "leaderboard.read",
                "outreach.read", "recommendations.read", "keys.manage", "tenants.create",
                "metrics.scrape", "page.read", "goals.write", "goals.read",
-               "validation.read"]
+               "validation.read", "database.backup"]
 # A PEM private key, an API key (rpk_<key_id>_<secret>, the secret 256 bits),
 # a JWT: none belongs in the repository.
 _SECRET_PATTERNS = [

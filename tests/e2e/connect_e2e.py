@@ -84,7 +84,10 @@ DUE = stamp(now() + datetime.timedelta(days=60))
 VOLATILE = {"createTime", "updateTime", "lastUseTime", "keyId", "key",
             "goalId", "tenantId", "secret", "adminKeySecret", "revokeTime",
             # "now" when a request names no instant.
-            "asOf"}
+            "asOf",
+            # A backup's instant, size (the audit trail grows between two)
+            # and duration.
+            "snapshotTime", "sizeBytes", "durationMs"}
 
 
 def scrub(value):
@@ -176,6 +179,10 @@ CASES = {
     "rapport.v1.AdminService.ListAuditEvents": [
         ("good", "admin", {"principal": "nobody"}, None),
         ("bad token", "admin", {"pageToken": "garbage"}, "invalid_argument"),
+    ],
+    "rapport.v1.AdminService.BackupDatabase": [
+        ("good", "admin", per(lambda t: {"name": f"connect-{t}.db"}), None),
+        ("bad name", "admin", {"name": "../outside.db"}, "invalid_argument"),
     ],
     "rapport.v1.GoalService.CreateGoal": [
         ("good", "admin", {"goal": {"memberId": "rep-1", "target": 70,
@@ -281,9 +288,12 @@ class ConnectE2ETest(unittest.TestCase):
         cls.dir = e2e.temp_dir()
         db = os.path.join(cls.dir, "rapport.db")
         cls.admin_key = e2e.bootstrap_admin_key(ARGS.rapportd, db, "acme")
+        backups = os.path.join(cls.dir, "backups")
+        os.makedirs(backups)
         cls.server = e2e.Rapportd(
             ARGS.rapportd, db,
             extra_args=["--auth=on", "--score_refresh=0s",
+                        f"--backup_dir={backups}",
                         "--history_interval=0s", "--http_threads=4",
                         f"--max_message_bytes={MAX_MESSAGE_BYTES}"])
         cls.server.start()

@@ -11,6 +11,7 @@
 #ifndef RAPPORT_TESTS_INTEGRATION_ACCESS_FIXTURE_H_
 #define RAPPORT_TESTS_INTEGRATION_ACCESS_FIXTURE_H_
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -78,6 +79,8 @@ class AccessFixture : public ::testing::Test {
     options.tls.key_file = pki_.server.key;
     options.board.refresh_interval = absl::ZeroDuration();
     options.history_interval = absl::ZeroDuration();
+    std::filesystem::create_directory(dir_.File("backups"));
+    options.backup_dir = dir_.File("backups");
     options.auth.enabled = true;
     Customize(options);
     auto server = app::RapportServer::Start(options, &clock_);

@@ -10,6 +10,7 @@
 #include "server/auth/access.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -62,7 +63,8 @@ enum class Perm {
   kAuditRead,
   kGoalsWrite,
   kGoalsRead,
-  kValidationRead
+  kValidationRead,
+  kDatabaseBackup
 };
 
 enum class Target {
@@ -110,7 +112,8 @@ bool Holds(Who who, Perm perm) {
     case Who::kAdmin:
       return true;
     case Who::kOtherAdmin:
-      return perm != Perm::kTenantsCreate;
+      // Permissions over every tenant are the operator tenant's.
+      return perm != Perm::kTenantsCreate && perm != Perm::kDatabaseBackup;
     case Who::kIntegration:
       return perm == Perm::kMembersWrite || perm == Perm::kMembersRead ||
              perm == Perm::kScoresRead;
@@ -270,6 +273,15 @@ std::vector<MethodSpec> Methods() {
                {Target::kNone},
                [](Target) {
                  return v1::ListAuditEventsRequest().SerializeAsString();
+               }});
+  m.push_back({"/rapport.v1.AdminService/BackupDatabase",
+               Perm::kDatabaseBackup,
+               {Target::kNone},
+               [](Target) {
+                 static int counter = 0;
+                 v1::BackupDatabaseRequest r;
+                 r.set_name(absl::StrCat("matrix-", ++counter, ".db"));
+                 return r.SerializeAsString();
                }});
   {
     // Goals: set on members and teams, listed by member, team or the
@@ -727,6 +739,62 @@ TEST_F(TenantIsolationTest, KeysAndTenantsStayWithTheirTenant) {
   ASSERT_TRUE(admin_->CreateTenant(&ctx, req, &resp).ok());
   keys_[Who::kOtherAdmin] = resp.admin_key_secret();
   EXPECT_TRUE(LeaderboardAs(Who::kOtherAdmin).empty());
+}
+
+TEST_F(TenantIsolationTest, OnlyTheOperatorTenantsAdminsBackUpTheDatabase) {
+  // The backup holds every tenant: another tenant's admin may not take it.
+  {
+    grpc::ClientContext ctx;
+    Authorize(ctx, Who::kOtherAdmin);
+    v1::BackupDatabaseRequest req;
+    req.set_name("globex.db");
+    v1::BackupDatabaseResponse resp;
+    const grpc::Status status = admin_->BackupDatabase(&ctx, req, &resp);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_THAT(status.error_message(),
+                ::testing::HasSubstr("database.backup"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("backups/globex.db")));
+  IngestAs(Who::kOtherAdmin,
+           {MakeEvent("g-post", "g1", clock_.Now() - absl::Hours(1))});
+  grpc::ClientContext ctx;
+  Authorize(ctx, Who::kAdmin);
+  v1::BackupDatabaseRequest req;
+  v1::BackupDatabaseResponse resp;
+  const grpc::Status status = admin_->BackupDatabase(&ctx, req, &resp);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  // No name: one made from the time.
+  EXPECT_EQ(resp.name(), absl::FormatTime("rapport-%Y%m%dT%H%M%SZ.db",
+                                          clock_.Now(), absl::UTCTimeZone()));
+  EXPECT_EQ(resp.event_count(), 1) << "globex's event is in acme's backup";
+  EXPECT_EQ(resp.size_bytes(), static_cast<int64_t>(std::filesystem::file_size(
+                                   dir_.File("backups/" + resp.name()))));
+  // Taken again under the same name: ALREADY_EXISTS.
+  grpc::ClientContext again;
+  Authorize(again, Who::kAdmin);
+  req.set_name(resp.name());
+  EXPECT_EQ(admin_->BackupDatabase(&again, req, &resp).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+  // A bad name is refused naming the field.
+  grpc::ClientContext bad;
+  Authorize(bad, Who::kAdmin);
+  req.set_name("../escape.db");
+  const grpc::Status refused = admin_->BackupDatabase(&bad, req, &resp);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(refused.error_message(), ::testing::StartsWith("name: "));
+  // Audited in the operator's trail, with the outcome.
+  grpc::ClientContext audit_ctx;
+  Authorize(audit_ctx, Who::kAdmin);
+  v1::ListAuditEventsRequest audit_req;
+  audit_req.set_target(absl::StrCat("backup:", resp.name()));
+  v1::ListAuditEventsResponse audit;
+  ASSERT_TRUE(admin_->ListAuditEvents(&audit_ctx, audit_req, &audit).ok());
+  ASSERT_EQ(audit.events_size(), 2);
+  EXPECT_THAT(audit.events(0).detail(),
+              ::testing::HasSubstr("outcome=ALREADY_EXISTS"));
+  EXPECT_THAT(audit.events(1).detail(), ::testing::HasSubstr("outcome=ok"));
+  EXPECT_EQ(audit.events(1).method(),
+            "/rapport.v1.AdminService/BackupDatabase");
 }
 
 TEST_F(TenantIsolationTest, RepsSeeTheirTeamsRanksButOnlyTheirOwnScore) {

@@ -220,20 +220,21 @@ TEST(PrincipalOfKeyTest, IncompleteScopesAreRefused) {
 
 TEST(AccessTableTest, RolesHoldExactlyTheirPermissions) {
   const Permission all[] = {
-      Permission::kMembersWrite,  Permission::kMembersRead,
-      Permission::kScoresRead,    Permission::kLeaderboardRead,
-      Permission::kOutreachRead,  Permission::kRecommendationsRead,
-      Permission::kKeysManage,    Permission::kTenantsCreate,
-      Permission::kMetricsScrape, Permission::kPageRead,
-      Permission::kGoalsWrite,    Permission::kGoalsRead,
-      Permission::kValidationRead};
+      Permission::kMembersWrite,   Permission::kMembersRead,
+      Permission::kScoresRead,     Permission::kLeaderboardRead,
+      Permission::kOutreachRead,   Permission::kRecommendationsRead,
+      Permission::kKeysManage,     Permission::kTenantsCreate,
+      Permission::kMetricsScrape,  Permission::kPageRead,
+      Permission::kGoalsWrite,     Permission::kGoalsRead,
+      Permission::kValidationRead, Permission::kDatabaseBackup};
   std::set<std::string> names;
   for (Permission p : all) {
     names.insert(std::string(PermissionName(p)));
     EXPECT_TRUE(RoleHas(Role::kAdmin, p));
     EXPECT_EQ(RoleHas(Role::kMetrics, p), p == Permission::kMetricsScrape);
-    // Nobody but admins manages keys or creates tenants.
-    if (p == Permission::kKeysManage || p == Permission::kTenantsCreate) {
+    // Nobody but admins manages keys, creates tenants or backs up.
+    if (p == Permission::kKeysManage || p == Permission::kTenantsCreate ||
+        p == Permission::kDatabaseBackup) {
       for (Role r :
            {Role::kIntegration, Role::kManager, Role::kRep, Role::kMetrics}) {
         EXPECT_FALSE(RoleHas(r, p));
@@ -260,8 +261,13 @@ TEST(AccessTableTest, RolesHoldExactlyTheirPermissions) {
   const absl::Status denied = Authorize(admin, Permission::kTenantsCreate);
   EXPECT_TRUE(absl::IsPermissionDenied(denied));
   EXPECT_THAT(denied.message(), HasSubstr("tenants.create"));
+  // The backup copies every tenant: a tenant's own admin may not take it.
+  const absl::Status no_backup = Authorize(admin, Permission::kDatabaseBackup);
+  EXPECT_TRUE(absl::IsPermissionDenied(no_backup));
+  EXPECT_THAT(no_backup.message(), HasSubstr("database.backup"));
   admin.operator_admin = true;
   EXPECT_TRUE(Authorize(admin, Permission::kTenantsCreate).ok());
+  EXPECT_TRUE(Authorize(admin, Permission::kDatabaseBackup).ok());
   Principal rep;
   rep.role = Role::kRep;
   EXPECT_THAT(Authorize(rep, Permission::kMembersWrite).message(),
