@@ -31,8 +31,14 @@ absl::StatusOr<model::ScoreSnapshot> ScoreMemberOnDay(
       store.ReadActivity(tenant, member.member_id,
                          as_of - absl::Hours(24) * model.window_days, as_of);
   if (!activity.ok()) return std::move(activity).status();
-  return ToSnapshot(member.member_id, day,
-                    scoring::Score(model, member.profile, *activity, as_of));
+  model::ScoreSnapshot snapshot =
+      ToSnapshot(member.member_id, day,
+                 scoring::Score(model, member.profile, *activity, as_of));
+  // The member was read before its activity: if it is deleted and created
+  // again meanwhile, the snapshot is of the deleted one and must not be
+  // written.
+  snapshot.member_create_time = member.create_time;
+  return snapshot;
 }
 
 }  // namespace rapport::engine

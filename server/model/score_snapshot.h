@@ -4,6 +4,7 @@
 #define RAPPORT_SERVER_MODEL_SCORE_SNAPSHOT_H_
 
 #include <array>
+#include <optional>
 #include <string>
 
 #include "absl/time/civil_time.h"
@@ -27,6 +28,13 @@ struct ScoreSnapshot {
   // relationships.
   std::array<double, 4> pillars{};
   std::string model_version;
+  // The create_time of the member the score was computed for, when known.
+  // A member deleted and created again under the same id is another person
+  // to the history: the store writes a snapshot that carries this only
+  // while that very member exists, so that a score computed from erased
+  // activity never lands in the history of the member created after the
+  // erasure. Not stored: unset in snapshots read back.
+  std::optional<absl::Time> member_create_time;
 
   friend bool operator==(const ScoreSnapshot&, const ScoreSnapshot&) = default;
 };

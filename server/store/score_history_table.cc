@@ -13,11 +13,14 @@ namespace {
   "member_id, day, total, brand, find, engage, relationships, model_version"
 
 // The member check makes snapshots of unknown (or just deleted) members a
-// no-op, so no orphan rows outlive DeleteMember.
+// no-op, so no orphan rows outlive DeleteMember; with ?10 (the create_time
+// of the member scored) also those of a member deleted and created again
+// since it was scored.
 constexpr char kUpsertSnapshot[] =
     "INSERT INTO score_history (tenant, " RAPPORT_SNAPSHOT_COLUMNS
     ") SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9"
-    " WHERE EXISTS (SELECT 1 FROM members WHERE tenant = ?1 AND member_id = ?2)"
+    " WHERE EXISTS (SELECT 1 FROM members WHERE tenant = ?1 AND member_id = ?2"
+    " AND (?10 IS NULL OR create_time = ?10))"
     " ON CONFLICT (tenant, member_id, day) DO UPDATE SET"
     " total = excluded.total, brand = excluded.brand, find = excluded.find,"
     " engage = excluded.engage, relationships = excluded.relationships,"
@@ -70,6 +73,7 @@ absl::Status PutScoreSnapshot(Connection& conn, const TenantId& tenant,
   upsert.BindDouble(i++, snapshot.total);
   for (double pillar : snapshot.pillars) upsert.BindDouble(i++, pillar);
   upsert.BindText(i++, snapshot.model_version);
+  upsert.BindOptionalTime(i++, snapshot.member_create_time);
   return upsert.Run();
 }
 

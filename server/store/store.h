@@ -364,7 +364,10 @@ class Store {
   virtual absl::StatusOr<std::vector<TenantId>> ListTenants() = 0;
 
   // Inserts or replaces snapshots, keyed by (member_id, day), in one
-  // transaction. Snapshots of members that do not exist are ignored.
+  // transaction. Snapshots of members that do not exist are ignored, and so
+  // are those whose member_create_time is set and differs from the
+  // member's create_time: scored for a member since deleted and created
+  // again under the same id.
   virtual absl::Status WriteScoreSnapshots(
       const TenantId& tenant,
       absl::Span<const model::ScoreSnapshot> snapshots) = 0;

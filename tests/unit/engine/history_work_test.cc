@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "server/engine/daily_score.h"
 #include "server/engine/history_recorder.h"
 #include "tests/unit/engine/history_test_util.h"
 
@@ -171,6 +172,40 @@ TEST_F(LateEventsTest, WorkOfADeletedMemberIsDropped) {
   EXPECT_EQ(*written, 0);
   EXPECT_EQ(store_->GetMember("acme", "m2").status().code(),
             absl::StatusCode::kNotFound);
+}
+
+// A pass scores a member, then writes the scores: a delete and re-create of
+// the member in between must not leave scores of the deleted member's
+// activity in the history of the new one.
+TEST_F(LateEventsTest, AScoreOfADeletedMemberNeverReachesItsSuccessor) {
+  absl::StatusOr<model::Member> before = store_->GetMember("acme", "m2");
+  ASSERT_TRUE(before.ok()) << before.status();
+  std::vector<model::ScoreSnapshot> stale;
+  for (absl::CivilDay day = Today() - 5; day < Today(); ++day) {
+    auto snapshot = ScoreMemberOnDay(*store_, model_, "acme", *before, day);
+    ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+    stale.push_back(*snapshot);
+  }
+  ASSERT_TRUE(store_->DeleteMember("acme", "m2").ok());
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_TRUE(
+      store_->UpsertMember("acme", testing::MakeMember("m2"), clock_.Now())
+          .ok());
+  ASSERT_TRUE(store_->WriteScoreSnapshots("acme", stale).ok());
+  EXPECT_TRUE(History("m2").empty());
+
+  // Scores of the member that exists are written, and are those of its own
+  // (empty) activity.
+  absl::StatusOr<model::Member> after = store_->GetMember("acme", "m2");
+  ASSERT_TRUE(after.ok()) << after.status();
+  auto fresh = ScoreMemberOnDay(*store_, model_, "acme", *after, Today() - 1);
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  ASSERT_TRUE(store_->WriteScoreSnapshots("acme", {*fresh}).ok());
+  const std::vector<model::ScoreSnapshot> history = History("m2");
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0],
+            DirectScore(*store_, model_, "acme", "m2", Today() - 1));
+  EXPECT_NE(history[0].total, stale.back().total);
 }
 
 }  // namespace

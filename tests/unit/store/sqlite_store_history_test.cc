@@ -242,6 +242,35 @@ TEST_F(HistoryTest, RecordedThroughRoundTripsPerTenant) {
   EXPECT_EQ(*store_->RecordedThrough("initech"), std::nullopt);
 }
 
+TEST_F(HistoryTest, ASnapshotIsWrittenOnlyForTheMemberItWasScoredFor) {
+  auto first = store_->GetMember("acme", "m1");
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(store_->DeleteMember("acme", "m1").ok());
+  ASSERT_TRUE(store_->UpsertMember("acme", MakeMember("m1"), At(99)).ok());
+  auto second = store_->GetMember("acme", "m1");
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_NE(first->create_time, second->create_time);
+
+  ScoreSnapshot of_first = Snap("m1", March(1), 70);
+  of_first.member_create_time = first->create_time;
+  ScoreSnapshot of_second = Snap("m1", March(2), 5);
+  of_second.member_create_time = second->create_time;
+  ScoreSnapshot unstamped = Snap("m1", March(3), 6);
+  ASSERT_TRUE(
+      store_->WriteScoreSnapshots("acme", {of_first, of_second, unstamped})
+          .ok());
+  auto history = store_->ReadScoreHistory("acme", "m1", March(1), March(31));
+  ASSERT_TRUE(history.ok()) << history.status();
+  EXPECT_EQ(Describe(*history),
+            (std::vector<std::string>{"m1@2024-03-02=5", "m1@2024-03-03=6"}));
+  // Stamped with the member that exists, the day is replaced as usual.
+  of_first.member_create_time = second->create_time;
+  ASSERT_TRUE(store_->WriteScoreSnapshots("acme", {of_first}).ok());
+  history = store_->ReadScoreHistory("acme", "m1", March(1), March(1));
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(Describe(*history), (std::vector<std::string>{"m1@2024-03-01=70"}));
+}
+
 TEST_F(HistoryTest, DeleteMemberTakesHistoryAndWorkWithIt) {
   ASSERT_TRUE(store_
                   ->WriteScoreSnapshots(
