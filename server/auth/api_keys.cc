@@ -182,7 +182,10 @@ absl::StatusOr<Principal> ApiKeyVerifier::Verify(absl::string_view token) {
   {
     absl::MutexLock lock(&mu_);
     auto it = cache_.find(key_id);
-    if (it != cache_.end() && now - it->second->fetched < options_.cache_ttl) {
+    // A record fetched "after" now (the clock stepped back) is read again,
+    // so that a step back does not stretch how long it is trusted.
+    if (it != cache_.end() && now >= it->second->fetched &&
+        now - it->second->fetched < options_.cache_ttl) {
       shared = it->second;
       last_use_written = shared->last_use_written;
     }

@@ -31,6 +31,29 @@ absl::Status AppendScored(
   return absl::OkStatus();
 }
 
+// Whether a refresh interval has passed since `built_at`. A clock that
+// stepped back (now before built_at) counts as passed: the board must not
+// wait for the clock to catch up with its last build.
+bool IntervalPassed(absl::Time now, absl::Time built_at,
+                    absl::Duration interval) {
+  return now < built_at || now - built_at >= interval;
+}
+
+// The members of `board` holding events dated after the board's instant
+// (the clock's skew allows a little, a clock stepped back more): their
+// scores change as the clock reaches those events, with no new change
+// reported, so each refresh at a later instant re-scores them.
+std::set<std::string> MembersAhead(const Board& board) {
+  std::set<std::string> ahead;
+  for (const auto& m : board.members()) {
+    if (m->member.last_event_time.has_value() &&
+        *m->member.last_event_time > board.as_of()) {
+      ahead.insert(m->member.member_id);
+    }
+  }
+  return ahead;
+}
+
 }  // namespace
 
 absl::Time PreviousInstant(absl::Time as_of, int days) {
@@ -255,12 +278,16 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::GetCurrent(
     Current& c = current_[tenant];
     const bool of_today =
         c.board != nullptr && DayOf(c.board->as_of()) == DayOf(now);
-    if (of_today && c.dirty.empty() && !c.building) return c.board;
+    const bool ahead_due =
+        c.board != nullptr && !c.ahead.empty() && now > c.board->as_of();
+    if (of_today && c.dirty.empty() && !ahead_due && !c.building) {
+      return c.board;
+    }
     if (c.board != nullptr && !every_change) {
       // Served as it is; a refresh is scheduled once the interval since
       // the last one has passed (at once when the UTC day turned).
-      const bool due =
-          !of_today || now - c.built_at >= options_.refresh_interval;
+      const bool due = !of_today || IntervalPassed(now, c.built_at,
+                                                   options_.refresh_interval);
       if (due && !c.refresh_scheduled && !stopping_) {
         c.refresh_scheduled = true;
         ScheduleRefresh(tenant);
@@ -315,15 +342,18 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::RefreshCurrent(
     Current& c = current_[tenant];
     const bool of_today =
         c.board != nullptr && DayOf(c.board->as_of()) == DayOf(now);
+    const bool ahead_due =
+        c.board != nullptr && !c.ahead.empty() && now > c.board->as_of();
     // Built while this call waited for build_mu_.
-    if (of_today && c.dirty.empty()) return c.board;
+    if (of_today && c.dirty.empty() && !ahead_due) return c.board;
     if (of_today && !refresh_changes &&
         options_.refresh_interval > absl::ZeroDuration() &&
-        now - c.built_at < options_.refresh_interval) {
+        !IntervalPassed(now, c.built_at, options_.refresh_interval)) {
       return c.board;
     }
     if (of_today) previous = c.board;
     dirty.swap(c.dirty);
+    if (of_today && ahead_due) dirty.insert(c.ahead.begin(), c.ahead.end());
     c.building = true;
   }
   absl::StatusOr<std::shared_ptr<const Board>> board =
@@ -337,6 +367,7 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::RefreshCurrent(
   }
   c.board = *board;
   c.built_at = now;
+  c.ahead = MembersAhead(**board);
   return *board;
 }
 

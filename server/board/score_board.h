@@ -4,6 +4,12 @@
 // re-derived from the cached scores at most once per refresh interval, never
 // per call. Boards of past days are built on demand and kept in a small LRU.
 //
+// A refresh also re-scores the members holding events dated after the
+// board's instant (within the clock skew allowed, or after the clock stepped
+// back), once the clock has moved past that instant; and a clock that
+// stepped back does not hold refreshes until it has caught up with the last
+// build.
+//
 // Thread-safe. Readers never wait for a build while the tenant has a board:
 // refreshes (changed members, or the whole board when the UTC day turns) run
 // on the ScoreBoard's own builder thread and are swapped in whole, so a
@@ -141,7 +147,10 @@ class ScoreBoard final : public store::MemberChangeListener {
   struct Current {
     std::shared_ptr<const Board> board;
     absl::Time built_at = absl::InfinitePast();
-    std::set<std::string> dirty;     // Members to re-score.
+    std::set<std::string> dirty;  // Members to re-score.
+    // Members of `board` with events dated after its instant: re-scored by
+    // any refresh at a later instant (MembersAhead in score_board.cc).
+    std::set<std::string> ahead;
     bool refresh_scheduled = false;  // On builder_, not yet started.
     // A refresh has taken `dirty` and not yet installed its board: until
     // it does, `board` lacks changes even when `dirty` is empty.

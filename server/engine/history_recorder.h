@@ -11,10 +11,12 @@
 //      oldest like everyone in a new tenant.
 //  (b) for each of up to work_batch pending HistoryWork entries (every entry
 //      when (a) ran): the member's snapshots of days max(from_day, oldest) ..
-//      min(recorded_through, yesterday) are recomputed (minus the days (a)
-//      just scored, which already reflect the work's events: the entries are
-//      listed before (a)), then completed (CompleteHistoryWorkBatch, once
-//      their snapshots are written).
+//      recorded_through are recomputed (minus the days (a) just scored, which
+//      already reflect the work's events: the entries are listed before (a)),
+//      then completed (CompleteHistoryWorkBatch, once their snapshots are
+//      written). recorded_through is after yesterday only when the clock
+//      stepped back since it was recorded; those days are recomputed too,
+//      so that a recorded day always counts every event of it.
 // A day's snapshot scores the member as of EndOfDay(day) with the activity of
 // the model's window ending then and the member's current profile (profile
 // history is not kept). Days older than `oldest` are never written.

@@ -127,7 +127,11 @@ absl::StatusOr<absl::CivilDay> TenantHistoryPass::FirstNewDay(
 absl::Status TenantHistoryPass::Recompute(const store::HistoryWork& work,
                                           absl::CivilDay recorded_through) {
   const absl::CivilDay first = std::max(work.from_day, oldest_);
-  absl::CivilDay last = std::min(recorded_through, yesterday_);
+  // Every recorded day, even one after yesterday_: when the clock stepped
+  // back since that day was recorded, events of it arrive while the clock
+  // says it has not ended, and completing the entry without scoring it
+  // again would leave its point short of them for good.
+  absl::CivilDay last = recorded_through;
   if (auto it = recorded_from_.find(work.member_id);
       it != recorded_from_.end()) {
     last = std::min(last, it->second - 1);

@@ -155,6 +155,20 @@ TEST_F(ApiKeyVerifierTest, UnknownWrongRevokedAndExpiredKeysAreRefused) {
   EXPECT_TRUE(absl::IsUnauthenticated(verifier.Verify(second).status()));
 }
 
+// A clock stepped back must not stretch the cache's trust: a record cached
+// "in the future" is read again, so that a key revoked elsewhere is not
+// accepted until the clock has caught up with the time it was cached.
+TEST_F(ApiKeyVerifierTest, ARevocationIsSeenWhenTheClockStepsBack) {
+  ApiKeyVerifier verifier(store_.get(), &clock_, nullptr,
+                          {.cache_ttl = absl::Seconds(10)});
+  const std::string token = Issue(Spec(Role::kAdmin));
+  EXPECT_TRUE(verifier.Verify(token).ok());
+  const std::string id(ParseApiKey(token)->key_id);
+  ASSERT_TRUE(store_->RevokeApiKey("acme", id, clock_.Now()).ok());
+  clock_.Advance(-absl::Hours(1));
+  EXPECT_TRUE(absl::IsUnauthenticated(verifier.Verify(token).status()));
+}
+
 TEST_F(ApiKeyVerifierTest, LastUseIsRecordedAtMostOncePerResolution) {
   ApiKeyVerifier verifier(store_.get(), &clock_, nullptr,
                           {.cache_ttl = absl::Seconds(10),
