@@ -85,7 +85,8 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::UpsertMember(
         const store::TenantId& tenant = principal.tenant;
         absl::StatusOr<store::UpsertResult> result =
             store_->UpsertMember(tenant, member, now, &audit);
-        if (result.ok()) listener_->OnMembersChanged(tenant, {member.member_id});
+        if (result.ok())
+          listener_->OnMembersChanged(tenant, {member.member_id});
         done.Finish(ToGrpcStatus(result.status()), [&] {
           if (!result.ok()) return;
           ToProto(result->member, response->mutable_member());
@@ -179,20 +180,21 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::DeleteMember(
   if (auto s = CheckMemberId("member_id", request->member_id()); !s.ok()) {
     return FinishUnary(context, s);
   }
-  return SubmitWrite(
-      context, writer_,
-      [this, response, principal = *std::move(principal),
-       member_id = request->member_id()](UnaryCompletion& done) {
-        const store::AuditContext audit =
-            AuditContextOf(principal, kDeleteMember, clock_->Now());
-        const store::TenantId& tenant = principal.tenant;
-        absl::StatusOr<int64_t> deleted =
-            store_->DeleteMember(tenant, member_id, &audit);
-        if (deleted.ok()) listener_->OnMembersChanged(tenant, {member_id});
-        done.Finish(ToGrpcStatus(deleted.status()), [&] {
-          if (deleted.ok()) response->set_deleted_event_count(*deleted);
-        });
-      });
+  return SubmitWrite(context, writer_,
+                     [this, response, principal = *std::move(principal),
+                      member_id = request->member_id()](UnaryCompletion& done) {
+                       const store::AuditContext audit = AuditContextOf(
+                           principal, kDeleteMember, clock_->Now());
+                       const store::TenantId& tenant = principal.tenant;
+                       absl::StatusOr<int64_t> deleted =
+                           store_->DeleteMember(tenant, member_id, &audit);
+                       if (deleted.ok())
+                         listener_->OnMembersChanged(tenant, {member_id});
+                       done.Finish(ToGrpcStatus(deleted.status()), [&] {
+                         if (deleted.ok())
+                           response->set_deleted_event_count(*deleted);
+                       });
+                     });
 }
 
 grpc::ServerUnaryReactor* ActivityServiceImpl::WriteEvents(
@@ -299,8 +301,7 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* ActivityServiceImpl::IngestEvents(
   return new IngestReactor(context, principal->tenant,
                            AuditContextOf(*principal, kIngestEvents, {}),
                            store_, writer_, parsers_, &trimmer_, clock_,
-                           observer_,
-                           listener_, &options_, response);
+                           observer_, listener_, &options_, response);
 }
 
 }  // namespace rapport::api

@@ -59,10 +59,10 @@ grpc::ServerUnaryReactor* SubmitWrite(
     done->Finish(AsClientStatus(why));
   };
   if (absl::Status queued = writer->Submit(std::move(task)); !queued.ok()) {
-    done->Finish(absl::IsResourceExhausted(queued)
-                     ? WithRetryPushback(context, queued,
-                                         writer->EstimatedWait())
-                     : AsClientStatus(queued));
+    done->Finish(
+        absl::IsResourceExhausted(queued)
+            ? WithRetryPushback(context, queued, writer->EstimatedWait())
+            : AsClientStatus(queued));
   }
   return reactor;
 }

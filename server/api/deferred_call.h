@@ -39,8 +39,7 @@ grpc::Status AsClientStatus(const absl::Status& status);
 // message ends with "; retry in N ms" and the call's trailers carry
 // grpc-retry-pushback-ms: N. Call before finishing the call.
 grpc::Status WithRetryPushback(grpc::CallbackServerContext* context,
-                               const absl::Status& status,
-                               absl::Duration wait);
+                               const absl::Status& status, absl::Duration wait);
 
 // One unary call answered once, from any thread. Thread-safe.
 class UnaryCompletion {

@@ -34,8 +34,7 @@ IngestReactor::IngestReactor(grpc::CallbackServerContext* context,
                              store::TenantId tenant, store::AuditContext audit,
                              store::Store* store, SerialExecutor* writer,
                              WorkerPool* parsers, BurstTrimmer* trimmer,
-                             const Clock* clock,
-                             IngestObserver* observer,
+                             const Clock* clock, IngestObserver* observer,
                              store::MemberChangeListener* listener,
                              const ActivityServiceOptions* options,
                              grpc::ByteBuffer* raw_response)
@@ -117,8 +116,8 @@ void IngestReactor::Parse(const std::shared_ptr<Hold>& hold) {
   // bytes and the parsed batch are not both held until the commit.
   batch_.Clear();
   const bool parsed =
-      grpc::SerializationTraits<v1::IngestEventsRequest>::Deserialize(
-          &request_, &batch_)
+      grpc::SerializationTraits<v1::IngestEventsRequest>::Deserialize(&request_,
+                                                                      &batch_)
           .ok();
   request_.Clear();
   if (!parsed) {
@@ -147,10 +146,10 @@ void IngestReactor::Parse(const std::shared_ptr<Hold>& hold) {
     FinishOnce(AsClientStatus(why));
   };
   if (absl::Status queued = writer_->Submit(std::move(task)); !queued.ok()) {
-    FinishOnce(absl::IsResourceExhausted(queued)
-                   ? WithRetryPushback(context_, queued,
-                                       writer_->EstimatedWait())
-                   : AsClientStatus(queued));
+    FinishOnce(
+        absl::IsResourceExhausted(queued)
+            ? WithRetryPushback(context_, queued, writer_->EstimatedWait())
+            : AsClientStatus(queued));
   }
 }
 

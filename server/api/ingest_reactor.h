@@ -41,8 +41,8 @@ class IngestReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   IngestReactor(grpc::CallbackServerContext* context, store::TenantId tenant,
                 store::AuditContext audit, store::Store* store,
                 SerialExecutor* writer, WorkerPool* parsers,
-                BurstTrimmer* trimmer, const Clock* clock, IngestObserver* observer,
-                store::MemberChangeListener* listener,
+                BurstTrimmer* trimmer, const Clock* clock,
+                IngestObserver* observer, store::MemberChangeListener* listener,
                 const ActivityServiceOptions* options,
                 grpc::ByteBuffer* raw_response);
 

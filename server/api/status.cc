@@ -71,16 +71,15 @@ grpc::ServerUnaryReactor* FinishOnPool(grpc::CallbackServerContext* context,
                                        std::function<absl::Status()> work) {
   if (pool == nullptr) return FinishUnary(context, work());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  const bool queued =
-      pool->TryPost([context, reactor, work = std::move(work)] {
-        // A caller that has gone while the call waited for a thread: the
-        // work would be for nobody.
-        if (absl::Status gone = CallerGone(*context); !gone.ok()) {
-          reactor->Finish(ToGrpcStatus(gone));
-          return;
-        }
-        reactor->Finish(ToGrpcStatus(work()));
-      });
+  const bool queued = pool->TryPost([context, reactor, work = std::move(work)] {
+    // A caller that has gone while the call waited for a thread: the
+    // work would be for nobody.
+    if (absl::Status gone = CallerGone(*context); !gone.ok()) {
+      reactor->Finish(ToGrpcStatus(gone));
+      return;
+    }
+    reactor->Finish(ToGrpcStatus(work()));
+  });
   if (!queued) {
     reactor->Finish(WithRetryPushback(
         context,

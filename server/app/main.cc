@@ -152,8 +152,7 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->max_queued_writes = absl::GetFlag(FLAGS_max_queued_writes);
   options->grpc_memory_bytes = absl::GetFlag(FLAGS_grpc_memory_bytes);
   options->grpc_max_threads = absl::GetFlag(FLAGS_grpc_max_threads);
-  options->max_concurrent_streams =
-      absl::GetFlag(FLAGS_max_concurrent_streams);
+  options->max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   options->activity.max_batch_events = absl::GetFlag(FLAGS_max_batch_events);
   options->activity.validation.max_clock_skew =
       absl::GetFlag(FLAGS_max_clock_skew);

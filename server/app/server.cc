@@ -15,9 +15,9 @@
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
-#include "grpcpp/resource_quota.h"
 #include "grpcpp/server_builder.h"
 #include "grpcpp/support/channel_arguments.h"
 #include "prometheus/registry.h"
@@ -689,10 +689,15 @@ absl::StatusOr<int64_t> RapportServer::TrackScoreChanges() {
   return parts_->score_changes->RunOnce();
 }
 
+// How long after the grace gRPC cancels the calls still running: the
+// writes waiting are answered "server is shutting down" first.
+constexpr absl::Duration kCancelDelay = absl::Milliseconds(500);
+
 bool RapportServer::Shutdown(absl::Duration grace) {
   if (parts_->shut_down) return parts_->torn_down.HasBeenNotified();
   parts_->shut_down = true;
-  const absl::Time deadline = absl::Now() + std::max(grace, absl::ZeroDuration());
+  const absl::Time deadline =
+      absl::Now() + std::max(grace, absl::ZeroDuration());
   parts_->stop_warming.Notify();
   parts_->score_board->Stop();
   SetServing(*parts_->grpc_server, false);
@@ -700,9 +705,10 @@ bool RapportServer::Shutdown(absl::Duration grace) {
   // keep the deadline whatever a stalled store call does to it.
   parts_->teardown = std::thread([p = parts_.get(), deadline] {
     if (p->warmer.joinable()) p->warmer.join();
-    // New calls are refused from now on; at the deadline the calls still
-    // running are cancelled. Returns once every call is answered.
-    p->grpc_server->Shutdown(absl::ToChronoTime(deadline));
+    // New calls are refused from now on; shortly after the deadline the
+    // calls still running are cancelled (after the writes were answered
+    // with their own status, below). Returns once every call is answered.
+    p->grpc_server->Shutdown(absl::ToChronoTime(deadline + kCancelDelay));
     p->grpc_server->Wait();
     p->call_pool.reset();   // Every call has finished: nothing queued.
     p->parse_pool.reset();  // Likewise.

@@ -168,11 +168,11 @@ class RapportServer {
   absl::StatusOr<int64_t> TrackScoreChanges();
 
   // Reports NOT_SERVING and lets in-flight calls finish for up to `grace`.
-  // Then every call still running is cancelled and every write not
-  // started is answered UNAVAILABLE "server is shutting down" (also the one
-  // the writer is running, whose outcome the client then does not know),
-  // the background tasks stop and the store closes. Returns true once all
-  // of that is done; false when it is not done kStopAllowance after the
+  // Then every write not started is answered UNAVAILABLE "server is
+  // shutting down" (also the one the writer is running, whose outcome the
+  // client then does not know), half a second later the calls still running
+  // are cancelled, the background tasks stop and the store closes. Returns
+  // true once all of that is done; false when it is not done kStopAllowance after the
   // grace (a store call that does not return): the destructor then waits
   // for it, a process may exit (acknowledged writes are durable).
   // Idempotent.

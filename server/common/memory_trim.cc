@@ -10,10 +10,9 @@ std::shared_ptr<void> BurstTrimmer::Hold(size_t bytes) {
   if (bytes < large_bytes_) return nullptr;
   ++in_flight_;
   // An empty object whose deleter releases the hold.
-  return std::shared_ptr<void>(static_cast<void*>(this),
-                               [](void* self) {
-                                 static_cast<BurstTrimmer*>(self)->Release();
-                               });
+  return std::shared_ptr<void>(static_cast<void*>(this), [](void* self) {
+    static_cast<BurstTrimmer*>(self)->Release();
+  });
 }
 
 void BurstTrimmer::Release() {

@@ -55,8 +55,8 @@ void SerialExecutor::Close(const absl::Status& status) {
     absl::MutexLock lock(&mu_);
     if (closed_) return;
     closed_ = true;
-    close_status_ = status;
-    told = status;
+    close_status_ = status.ok() ? absl::UnavailableError("closed") : status;
+    told = close_status_;
     std::deque<Entry> kept;
     for (Entry& e : tasks_) {
       if (e.caller) {
@@ -106,15 +106,28 @@ void SerialExecutor::Loop() {
 }
 
 void SerialExecutor::Run(Entry& entry) {
-  if (entry.caller && entry.task.wanted) {
-    if (absl::Status wanted = entry.task.wanted(); !wanted.ok()) {
-      if (entry.task.refuse) entry.task.refuse(wanted);
+  if (entry.caller) {
+    if (entry.task.wanted) {
+      if (absl::Status wanted = entry.task.wanted(); !wanted.ok()) {
+        if (entry.task.refuse) entry.task.refuse(wanted);
+        return;
+      }
+    }
+    // Checked with the running task's registration, so that a Close now
+    // either finds it registered or is seen here: refused exactly once.
+    absl::Status closed;
+    {
+      absl::MutexLock lock(&mu_);
+      if (closed_) {
+        closed = close_status_;
+      } else {
+        running_refuse_ = entry.task.refuse;
+      }
+    }
+    if (!closed.ok()) {
+      if (entry.task.refuse) entry.task.refuse(closed);
       return;
     }
-  }
-  if (entry.caller) {
-    absl::MutexLock lock(&mu_);
-    running_refuse_ = entry.task.refuse;
   }
   const auto start = std::chrono::steady_clock::now();
   if (entry.task.run) entry.task.run();
@@ -123,10 +136,10 @@ void SerialExecutor::Run(Entry& entry) {
                         .count();
   absl::MutexLock lock(&mu_);
   running_refuse_ = nullptr;
-  average_run_us_ = average_run_us_ == 0
-                        ? us
-                        : (1 - kAverageWeight) * average_run_us_ +
-                              kAverageWeight * us;
+  average_run_us_ =
+      average_run_us_ == 0
+          ? us
+          : (1 - kAverageWeight) * average_run_us_ + kAverageWeight * us;
 }
 
 }  // namespace rapport

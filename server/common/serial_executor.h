@@ -60,15 +60,16 @@ class SerialExecutor {
   void Post(std::function<void()> task);
 
   // Queues a caller's write. RESOURCE_EXHAUSTED ("the write queue is
-  // full"; EstimatedWait() says when to retry) when max_queued tasks wait; after Close, Close's
-  // status. On an error nothing is queued and no callback of `task` runs.
+  // full"; EstimatedWait() says when to retry) when max_queued tasks wait;
+  // after Close, Close's status. On an error nothing is queued and no callback
+  // of `task` runs.
   absl::Status Submit(CallerTask task);
 
   // From now on Submit answers `status` (say, UNAVAILABLE "server is
   // shutting down"); every caller task not yet started is refused with it
   // and dropped, and the one running (if a caller task) is refused with it
   // too while its write goes on. Posted tasks still run. Idempotent: the
-  // first status stays.
+  // first status stays. `status` is not OK (OK is taken as UNAVAILABLE).
   void Close(const absl::Status& status);
 
   // Tasks waiting (not the one running).
@@ -94,8 +95,7 @@ class SerialExecutor {
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status close_status_ ABSL_GUARDED_BY(mu_);
   // The caller task running now, if any: Close refuses it.
-  std::function<void(const absl::Status&)> running_refuse_
-      ABSL_GUARDED_BY(mu_);
+  std::function<void(const absl::Status&)> running_refuse_ ABSL_GUARDED_BY(mu_);
   // A moving average of the tasks' running times, in microseconds.
   double average_run_us_ ABSL_GUARDED_BY(mu_) = 0;
   std::thread thread_;

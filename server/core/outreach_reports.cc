@@ -33,10 +33,11 @@ absl::StatusOr<outreach::OutreachReport> OutreachReports::ReportOf(
 }
 
 absl::StatusOr<std::vector<outreach::ReplyCounts>>
-OutreachReports::TeammateCounts(
-    const store::TenantId& tenant, const model::Member& member,
-    const OutreachWindow& window, const outreach::OutreachOptions& analysis,
-    const StillWanted& wanted) const {
+OutreachReports::TeammateCounts(const store::TenantId& tenant,
+                                const model::Member& member,
+                                const OutreachWindow& window,
+                                const outreach::OutreachOptions& analysis,
+                                const StillWanted& wanted) const {
   std::vector<outreach::ReplyCounts> team;
   const bool board_window =
       window.end_is_now && window.days == board::kOutreachSummaryDays;
@@ -114,9 +115,8 @@ absl::StatusOr<MemberOutreach> OutreachReports::ForMember(
       }
     }
   } else {
-    RAPPORT_ASSIGN_OR_RETURN(counts,
-                             TeammateCounts(tenant, member, window, analysis,
-                                            wanted));
+    RAPPORT_ASSIGN_OR_RETURN(
+        counts, TeammateCounts(tenant, member, window, analysis, wanted));
   }
   counts.push_back({.threads_started = out.report.current.threads_started,
                     .threads_answered = out.report.current.threads_answered});

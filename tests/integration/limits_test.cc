@@ -105,9 +105,8 @@ class LimitsTest : public ServerTest {
 
   // Starts a write of `events` on a thread of its own.
   std::thread WriteLater(std::vector<v1::Event> events, WriteOutcome* out) {
-    return std::thread([this, events = std::move(events), out] {
-      Write(events, out);
-    });
+    return std::thread(
+        [this, events = std::move(events), out] { Write(events, out); });
   }
 
   FaultStore* faults_ = nullptr;
@@ -196,13 +195,15 @@ TEST_F(LimitsTest, AWriteWhoseDeadlinePassedWhileQueuedIsNotApplied) {
 // do not hold gRPC's callback threads.
 TEST_F(LimitsTest, HealthAndScoresAnswerWhileWritesAreHeld) {
   faults_->CloseWriteGate();
+  // One write held by the store, then a full queue behind it.
   std::vector<WriteOutcome> outcomes(kMaxQueuedWrites + 1);
   std::vector<std::thread> threads;
-  for (int i = 0; i < kMaxQueuedWrites + 1; ++i) {
+  threads.push_back(WriteLater(Events("w0", 1), &outcomes[0]));
+  ASSERT_TRUE(faults_->AwaitWritesHeld(1, kPatience));
+  for (int i = 1; i <= kMaxQueuedWrites; ++i) {
     threads.push_back(
         WriteLater(Events(absl::StrCat("w", i), 1), &outcomes[i]));
   }
-  ASSERT_TRUE(faults_->AwaitWritesHeld(1, kPatience));
   for (int i = 0; i < 3; ++i) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() +

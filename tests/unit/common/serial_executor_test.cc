@@ -136,8 +136,7 @@ struct Outcome {
   std::vector<absl::Status> refused;
 };
 
-CallerTask TaskFor(Outcome* out,
-                   std::function<absl::Status()> wanted = nullptr,
+CallerTask TaskFor(Outcome* out, std::function<absl::Status()> wanted = nullptr,
                    std::function<void()> body = nullptr) {
   CallerTask task;
   task.wanted = std::move(wanted);
@@ -193,7 +192,7 @@ TEST(SerialExecutorTest, SubmitIsRefusedBeyondTheBoundAndQueuedOnesStillRun) {
         EXPECT_TRUE(outcomes[i]->ran);
       } else {
         EXPECT_TRUE(absl::IsResourceExhausted(submitted[i])) << submitted[i];
-        EXPECT_FALSE(outcomes[i]->ran);  // Refused ones never run...
+        EXPECT_FALSE(outcomes[i]->ran);             // Refused ones never run...
         EXPECT_TRUE(outcomes[i]->refused.empty());  // ...nor are told.
       }
     }
@@ -210,8 +209,7 @@ TEST(SerialExecutorTest, AnUnwantedTaskIsRefusedWithItsStatusInsteadOfRun) {
         if (i % 3 == 0) return absl::DeadlineExceededError("gone");
         return absl::OkStatus();
       };
-      ASSERT_TRUE(
-          executor.Submit(TaskFor(outcomes.back().get(), wanted)).ok());
+      ASSERT_TRUE(executor.Submit(TaskFor(outcomes.back().get(), wanted)).ok());
     }
     // Before the destructor, which would refuse what is still queued.
     absl::Notification drained;
