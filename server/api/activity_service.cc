@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/api/access.h"
 #include "server/api/convert.h"
+#include "server/api/deferred_call.h"
 #include "server/api/ingest_batch.h"
 #include "server/api/ingest_reactor.h"
 #include "server/api/pagination.h"
@@ -51,14 +52,16 @@ absl::Status CheckBatchShape(const v1::BatchUpsertMembersRequest& request) {
 ActivityServiceImpl::ActivityServiceImpl(
     store::Store* store, const Access* access, SerialExecutor* writer,
     const Clock* clock, IngestObserver* observer,
-    store::MemberChangeListener* listener, ActivityServiceOptions options)
+    store::MemberChangeListener* listener, ActivityServiceOptions options,
+    WorkerPool* parsers)
     : store_(store),
       access_(access),
       writer_(writer),
       clock_(clock),
       observer_(observer),
       listener_(listener),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      parsers_(parsers) {}
 
 grpc::ServerUnaryReactor* ActivityServiceImpl::UpsertMember(
     grpc::CallbackServerContext* context,
@@ -72,23 +75,24 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::UpsertMember(
   if (absl::Status s = ValidateMember(request->member()); !s.ok()) {
     return FinishUnary(context, s);
   }
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  writer_->Post([this, reactor, response, principal = *std::move(principal),
-                 member = FromProto(request->member())] {
-    const absl::Time now = clock_->Now();
-    const store::AuditContext audit =
-        AuditContextOf(principal, kUpsertMember, now);
-    const store::TenantId& tenant = principal.tenant;
-    absl::StatusOr<store::UpsertResult> result =
-        store_->UpsertMember(tenant, member, now, &audit);
-    if (result.ok()) {
-      ToProto(result->member, response->mutable_member());
-      response->set_created(result->created);
-      listener_->OnMembersChanged(tenant, {member.member_id});
-    }
-    reactor->Finish(ToGrpcStatus(result.status()));
-  });
-  return reactor;
+  return SubmitWrite(
+      context, writer_,
+      [this, response, principal = *std::move(principal),
+       member = FromProto(request->member())](UnaryCompletion& done) {
+        const absl::Time now = clock_->Now();
+        const store::AuditContext audit =
+            AuditContextOf(principal, kUpsertMember, now);
+        const store::TenantId& tenant = principal.tenant;
+        absl::StatusOr<store::UpsertResult> result =
+            store_->UpsertMember(tenant, member, now, &audit);
+        if (result.ok())
+          listener_->OnMembersChanged(tenant, {member.member_id});
+        done.Finish(ToGrpcStatus(result.status()), [&] {
+          if (!result.ok()) return;
+          ToProto(result->member, response->mutable_member());
+          response->set_created(result->created);
+        });
+      });
 }
 
 absl::Status ActivityServiceImpl::DoGetMember(
@@ -176,21 +180,21 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::DeleteMember(
   if (auto s = CheckMemberId("member_id", request->member_id()); !s.ok()) {
     return FinishUnary(context, s);
   }
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  writer_->Post([this, reactor, response, principal = *std::move(principal),
-                 member_id = request->member_id()] {
-    const store::AuditContext audit =
-        AuditContextOf(principal, kDeleteMember, clock_->Now());
-    const store::TenantId& tenant = principal.tenant;
-    absl::StatusOr<int64_t> deleted =
-        store_->DeleteMember(tenant, member_id, &audit);
-    if (deleted.ok()) {
-      response->set_deleted_event_count(*deleted);
-      listener_->OnMembersChanged(tenant, {member_id});
-    }
-    reactor->Finish(ToGrpcStatus(deleted.status()));
-  });
-  return reactor;
+  return SubmitWrite(context, writer_,
+                     [this, response, principal = *std::move(principal),
+                      member_id = request->member_id()](UnaryCompletion& done) {
+                       const store::AuditContext audit = AuditContextOf(
+                           principal, kDeleteMember, clock_->Now());
+                       const store::TenantId& tenant = principal.tenant;
+                       absl::StatusOr<int64_t> deleted =
+                           store_->DeleteMember(tenant, member_id, &audit);
+                       if (deleted.ok())
+                         listener_->OnMembersChanged(tenant, {member_id});
+                       done.Finish(ToGrpcStatus(deleted.status()), [&] {
+                         if (deleted.ok())
+                           response->set_deleted_event_count(*deleted);
+                       });
+                     });
 }
 
 grpc::ServerUnaryReactor* ActivityServiceImpl::WriteEvents(
@@ -211,14 +215,18 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::WriteEvents(
   absl::StatusOr<ValidatedBatch> batch =
       call->batches->Validate(request->events());
   if (!batch.ok()) return FinishUnary(context, batch.status());
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  writer_->Post([reactor, response, call,
-                 batch = std::make_shared<ValidatedBatch>(*std::move(batch))] {
-    absl::Status status = call->batches->Commit(std::move(*batch));
-    if (status.ok()) ToWriteEventsResponse(std::move(call->tally), response);
-    reactor->Finish(ToGrpcStatus(status));
-  });
-  return reactor;
+  return SubmitWrite(
+      context, writer_,
+      [response, call,
+       batch = std::make_shared<ValidatedBatch>(*std::move(batch))](
+          UnaryCompletion& done) {
+        absl::Status status = call->batches->Commit(std::move(*batch));
+        done.Finish(ToGrpcStatus(status), [&] {
+          if (status.ok()) {
+            ToWriteEventsResponse(std::move(call->tally), response);
+          }
+        });
+      });
 }
 
 grpc::ServerUnaryReactor* ActivityServiceImpl::BatchUpsertMembers(
@@ -246,30 +254,36 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::BatchUpsertMembers(
   }
   response->set_rejected_count(response->rejected_size());
   if (members.empty()) return FinishUnary(context, absl::OkStatus());
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  writer_->Post([this, reactor, response, principal = *std::move(principal),
-                 members = std::move(members)] {
-    const absl::Time now = clock_->Now();
-    const store::AuditContext audit =
-        AuditContextOf(principal, kBatchUpsertMembers, now);
-    absl::StatusOr<std::vector<store::UpsertResult>> results =
-        store_->UpsertMembers(principal.tenant, members, now, &audit);
-    if (results.ok()) {
-      std::vector<std::string> ids;
-      for (const store::UpsertResult& result : *results) {
-        ToProto(result.member, response->add_members());
-        if (result.created) {
-          response->set_created_count(response->created_count() + 1);
-        } else {
-          response->set_updated_count(response->updated_count() + 1);
+  // The rejected members are already in `response`: filled before the
+  // call can be answered, read by gRPC only after it is.
+  return SubmitWrite(
+      context, writer_,
+      [this, response, principal = *std::move(principal),
+       members = std::move(members)](UnaryCompletion& done) {
+        const absl::Time now = clock_->Now();
+        const store::AuditContext audit =
+            AuditContextOf(principal, kBatchUpsertMembers, now);
+        absl::StatusOr<std::vector<store::UpsertResult>> results =
+            store_->UpsertMembers(principal.tenant, members, now, &audit);
+        if (results.ok()) {
+          std::vector<std::string> ids;
+          for (const store::UpsertResult& result : *results) {
+            ids.push_back(result.member.member_id);
+          }
+          listener_->OnMembersChanged(principal.tenant, ids);
         }
-        ids.push_back(result.member.member_id);
-      }
-      listener_->OnMembersChanged(principal.tenant, ids);
-    }
-    reactor->Finish(ToGrpcStatus(results.status()));
-  });
-  return reactor;
+        done.Finish(ToGrpcStatus(results.status()), [&] {
+          if (!results.ok()) return;
+          for (const store::UpsertResult& result : *results) {
+            ToProto(result.member, response->add_members());
+            if (result.created) {
+              response->set_created_count(response->created_count() + 1);
+            } else {
+              response->set_updated_count(response->updated_count() + 1);
+            }
+          }
+        });
+      });
 }
 
 grpc::ServerReadReactor<grpc::ByteBuffer>* ActivityServiceImpl::IngestEvents(
@@ -284,9 +298,10 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* ActivityServiceImpl::IngestEvents(
     };
     return new Refuse(principal.status());
   }
-  return new IngestReactor(
-      principal->tenant, AuditContextOf(*principal, kIngestEvents, {}), store_,
-      writer_, clock_, observer_, listener_, &options_, response);
+  return new IngestReactor(context, principal->tenant,
+                           AuditContextOf(*principal, kIngestEvents, {}),
+                           store_, writer_, parsers_, &trimmer_, clock_,
+                           observer_, listener_, &options_, response);
 }
 
 }  // namespace rapport::api

@@ -11,7 +11,9 @@
 #include "server/api/ingest_observer.h"
 #include "server/api/validate.h"
 #include "server/common/clock.h"
+#include "server/common/memory_trim.h"
 #include "server/common/serial_executor.h"
+#include "server/common/worker_pool.h"
 #include "server/store/member_change_listener.h"
 #include "server/store/store.h"
 
@@ -32,7 +34,15 @@ struct ActivityServiceOptions {
 //
 // IngestEvents is served as raw bytes: the reactor parses each message of
 // the stream itself, so that a message that does not parse is answered
-// INVALID_ARGUMENT instead of looking like the end of the stream.
+// INVALID_ARGUMENT instead of looking like the end of the stream. It
+// parses and validates on `parsers` (when not null) rather than on gRPC's
+// callback threads, which then stay free for health checks and cached
+// scores while large messages are worked on.
+//
+// Every write goes through SubmitWrite (deferred_call.h): a full writer
+// queue answers RESOURCE_EXHAUSTED with a retry hint, a caller gone before
+// its write started gets DEADLINE_EXCEEDED or CANCELLED with nothing
+// written.
 class ActivityServiceImpl final
     : public v1::ActivityService::WithRawCallbackMethod_IngestEvents<
           v1::ActivityService::CallbackService> {
@@ -41,7 +51,8 @@ class ActivityServiceImpl final
                       SerialExecutor* writer, const Clock* clock,
                       IngestObserver* observer,
                       store::MemberChangeListener* listener,
-                      ActivityServiceOptions options);
+                      ActivityServiceOptions options,
+                      WorkerPool* parsers = nullptr);
 
   grpc::ServerUnaryReactor* UpsertMember(
       grpc::CallbackServerContext* context,
@@ -90,6 +101,10 @@ class ActivityServiceImpl final
   IngestObserver* const observer_;
   store::MemberChangeListener* const listener_;
   const ActivityServiceOptions options_;
+  WorkerPool* const parsers_;
+  // Messages of 1 MiB or more are large: after a burst of them the heap is
+  // trimmed (on the writer thread, once the last one is committed).
+  BurstTrimmer trimmer_{size_t{1} << 20};
 };
 
 }  // namespace rapport::api

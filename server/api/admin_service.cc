@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "server/api/convert.h"
+#include "server/api/deferred_call.h"
 #include "server/api/pagination.h"
 #include "server/api/status.h"
 #include "server/api/validate.h"
@@ -443,28 +444,28 @@ grpc::ServerUnaryReactor* AdminServiceImpl::EraseContact(
   if (auto error = CheckId("contact_id", request->contact_id())) {
     return FinishUnary(context, InvalidField(error->field, error->reason));
   }
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  writer_->Post([this, reactor, response, principal = *std::move(principal),
-                 contact_id = request->contact_id()] {
-    const absl::Time now = clock_->Now();
-    const store::AuditContext audit =
-        AuditContextOf(principal, kEraseContact, now);
-    absl::StatusOr<store::ContactErasure> erased =
-        store_->EraseContact(principal.tenant, contact_id, now, &audit);
-    if (erased.ok()) {
-      response->set_deleted_event_count(erased->events);
-      response->set_deleted_thread_count(erased->threads);
-      response->set_deleted_contact_state_count(erased->contact_states);
-      for (const std::string& member : erased->members) {
-        response->add_member_ids(member);
-      }
-      if (!erased->members.empty()) {
-        listener_->OnMembersChanged(principal.tenant, erased->members);
-      }
-    }
-    reactor->Finish(ToGrpcStatus(erased.status()));
-  });
-  return reactor;
+  return SubmitWrite(
+      context, writer_,
+      [this, response, principal = *std::move(principal),
+       contact_id = request->contact_id()](UnaryCompletion& done) {
+        const absl::Time now = clock_->Now();
+        const store::AuditContext audit =
+            AuditContextOf(principal, kEraseContact, now);
+        absl::StatusOr<store::ContactErasure> erased =
+            store_->EraseContact(principal.tenant, contact_id, now, &audit);
+        if (erased.ok() && !erased->members.empty()) {
+          listener_->OnMembersChanged(principal.tenant, erased->members);
+        }
+        done.Finish(ToGrpcStatus(erased.status()), [&] {
+          if (!erased.ok()) return;
+          response->set_deleted_event_count(erased->events);
+          response->set_deleted_thread_count(erased->threads);
+          response->set_deleted_contact_state_count(erased->contact_states);
+          for (const std::string& member : erased->members) {
+            response->add_member_ids(member);
+          }
+        });
+      });
 }
 
 grpc::ServerUnaryReactor* AdminServiceImpl::ListAuditEvents(

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/api/access.h"
 #include "server/api/convert.h"
+#include "server/api/deferred_call.h"
 #include "server/api/outreach_convert.h"
 #include "server/api/status.h"
 #include "server/outreach/report.h"
@@ -106,15 +107,18 @@ absl::Status OutreachServiceImpl::Handle(
               response->mutable_window_start_time());
   ToProtoTime(window.end, response->mutable_window_end_time());
 
+  // A window the cache does not keep reads every member: it stops once
+  // the caller has gone.
+  const StillWanted wanted = [&context] { return CallerGone(context); };
   if (!request.has_member_id()) {
-    auto team =
-        reports_->ForTeam(principal->tenant, request.team(), window, analysis);
+    auto team = reports_->ForTeam(principal->tenant, request.team(), window,
+                                  analysis, wanted);
     if (!team.ok()) return team.status();
     ToProto(**team, response);
     return absl::OkStatus();
   }
   auto mine = reports_->ForMember(principal->tenant, request.member_id(),
-                                  window, analysis);
+                                  window, analysis, wanted);
   if (!mine.ok()) return mine.status();
   ToProto(mine->report, response);
   ToProto(mine->comparison, response->mutable_team_comparison());

@@ -9,6 +9,7 @@
 #include "grpcpp/support/slice.h"
 #include "server/api/access.h"
 #include "server/api/convert.h"
+#include "server/api/deferred_call.h"
 #include "server/api/feed_cursor.h"
 #include "server/api/pagination.h"
 #include "server/api/parse_error.h"
@@ -172,6 +173,8 @@ absl::Status ScoringServiceImpl::DoBatchGetScores(
     if (now != nullptr) {
       found.member = now->Find(id);
     } else {
+      // Each past score reads the store: stop once nobody waits.
+      if (absl::Status gone = CallerGone(context); !gone.ok()) return gone;
       auto past = scores_->Member(principal->tenant, id, *as_of);
       if (past.ok()) {
         found = *std::move(past);

@@ -4,11 +4,16 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/api/deferred_call.h"
 #include "server/store/errors.h"
 
 namespace rapport::api {
 
 namespace {
+
+// The retry hint when the worker pool's queue is full: about the time a
+// slow call takes.
+constexpr absl::Duration kPoolBusyWait = absl::Seconds(1);
 
 // The text a client gets for a server-side failure whose own text was not
 // written for clients.
@@ -66,12 +71,20 @@ grpc::ServerUnaryReactor* FinishOnPool(grpc::CallbackServerContext* context,
                                        std::function<absl::Status()> work) {
   if (pool == nullptr) return FinishUnary(context, work());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  const bool queued = pool->TryPost([reactor, work = std::move(work)] {
+  const bool queued = pool->TryPost([context, reactor, work = std::move(work)] {
+    // A caller that has gone while the call waited for a thread: the
+    // work would be for nobody.
+    if (absl::Status gone = CallerGone(*context); !gone.ok()) {
+      reactor->Finish(ToGrpcStatus(gone));
+      return;
+    }
     reactor->Finish(ToGrpcStatus(work()));
   });
   if (!queued) {
-    reactor->Finish(ToGrpcStatus(absl::UnavailableError(
-        "the server is busy with other requests; retry later")));
+    reactor->Finish(WithRetryPushback(
+        context,
+        absl::UnavailableError("the server is busy with other requests"),
+        kPoolBusyWait));
   }
   return reactor;
 }

@@ -28,7 +28,11 @@ grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
 // Runs `work` on `pool` and finishes the call with its status there, so
 // that a slow call holds a pool thread, not one of gRPC's callback threads.
 // With a null pool `work` runs here. When the pool's queue is full the call
-// is answered UNAVAILABLE ("busy", worth a retry) without running `work`.
+// is answered UNAVAILABLE ("busy ...; retry in N ms", with
+// grpc-retry-pushback-ms) without running `work`; when its caller has gone
+// (deadline passed, cancelled) before a thread took it, DEADLINE_EXCEEDED
+// or CANCELLED without running it. Long work checks CallerGone
+// (deferred_call.h) as it goes.
 // Whatever `work` refers to (request, response, context, the service) must
 // outlive the call, as gRPC's own objects do until it finishes.
 grpc::ServerUnaryReactor* FinishOnPool(grpc::CallbackServerContext* context,

@@ -13,6 +13,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,18 @@ ABSL_FLAG(int, max_message_bytes, 16 << 20,
 ABSL_FLAG(int, max_queued_calls, 1000,
           "slow calls (reports, leaderboards, past instants) waiting for a "
           "worker thread beyond which such a call is answered UNAVAILABLE");
+ABSL_FLAG(int, max_queued_writes, 1000,
+          "Writes waiting for the single writer beyond which a client's write "
+          "is answered RESOURCE_EXHAUSTED with a retry hint");
+ABSL_FLAG(int64_t, grpc_memory_bytes, int64_t{2} << 30,
+          "Memory gRPC may use for call buffers (resource quota), bytes; "
+          "near it gRPC closes idle connections and cancels calls with "
+          "RESOURCE_EXHAUSTED; 0: no bound");
+ABSL_FLAG(int, grpc_max_threads, 64,
+          "Threads gRPC may create for its synchronous services (resource "
+          "quota); 0: no bound");
+ABSL_FLAG(int, max_concurrent_streams, 100,
+          "Concurrent calls per client connection; more wait on the client");
 ABSL_FLAG(absl::Duration, max_clock_skew, absl::Minutes(5),
           "how far in the future an event may be dated");
 ABSL_FLAG(std::string, model_config, "",
@@ -177,6 +190,10 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->metrics_all_members = absl::GetFlag(FLAGS_metrics_all_members);
   options->max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options->max_queued_calls = absl::GetFlag(FLAGS_max_queued_calls);
+  options->max_queued_writes = absl::GetFlag(FLAGS_max_queued_writes);
+  options->grpc_memory_bytes = absl::GetFlag(FLAGS_grpc_memory_bytes);
+  options->grpc_max_threads = absl::GetFlag(FLAGS_grpc_max_threads);
+  options->max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   options->activity.max_batch_events = absl::GetFlag(FLAGS_max_batch_events);
   options->activity.validation.max_clock_skew =
       absl::GetFlag(FLAGS_max_clock_skew);
@@ -237,6 +254,22 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   }
   if (options->max_queued_calls < 1 || options->max_queued_calls > 1000000) {
     return "--max_queued_calls must be between 1 and 1000000";
+  }
+  if (options->max_queued_writes < 1 || options->max_queued_writes > 1000000) {
+    return "--max_queued_writes must be between 1 and 1000000";
+  }
+  if (options->grpc_memory_bytes != 0 &&
+      options->grpc_memory_bytes < 4 * int64_t{options->max_message_bytes}) {
+    return "--grpc_memory_bytes must be 0 (no bound) or at least four times "
+           "--max_message_bytes";
+  }
+  if (options->grpc_max_threads < 0 || options->grpc_max_threads == 1 ||
+      options->grpc_max_threads > 100000) {
+    return "--grpc_max_threads must be 0 (no bound) or between 2 and 100000";
+  }
+  if (options->max_concurrent_streams < 1 ||
+      options->max_concurrent_streams > 100000) {
+    return "--max_concurrent_streams must be between 1 and 100000";
   }
   if (options->max_message_bytes < 1024 ||
       options->max_message_bytes > (1 << 30)) {
@@ -361,7 +394,16 @@ int main(int argc, char** argv) {
   sigwait(&stop_signals, &signal_number);
   std::fprintf(stderr, "rapportd: %s received, shutting down\n",
                signal_number == SIGINT ? "SIGINT" : "SIGTERM");
-  (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
+  if (!(*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace))) {
+    // A store call has not returned: waiting for it would break the grace.
+    // Every acknowledged write is already durable; SQLite recovers the
+    // rest of its journal at the next open.
+    std::fprintf(stderr,
+                 "rapportd: stopped without closing the database (a store "
+                 "call did not return); acknowledged writes are durable\n");
+    std::fflush(stderr);
+    std::_Exit(0);
+  }
   std::fprintf(stderr, "rapportd: stopped\n");
   return 0;
 }

@@ -17,6 +17,7 @@
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
@@ -123,6 +124,9 @@ struct RapportServer::Parts {
   std::unique_ptr<grpc::Server> grpc_server;
   // Runs the slow calls of the services above: stopped before them.
   std::unique_ptr<WorkerPool> call_pool;
+  // Parses and validates IngestEvents messages: stopped before the
+  // services.
+  std::unique_ptr<WorkerPool> parse_pool;
   // Builds every tenant's board after a start, then reports SERVING.
   std::thread warmer;
   absl::Notification stop_warming;
@@ -147,6 +151,10 @@ struct RapportServer::Parts {
   std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint;
   int port = 0;
   bool shut_down = false;
+  // Stops the parts above in order (Shutdown); notifies torn_down when all
+  // are stopped and the store is closed.
+  std::thread teardown;
+  absl::Notification torn_down;
 };
 
 namespace {
@@ -388,7 +396,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       std::make_unique<metrics::IngestMetrics>(*parts->registry);
   parts->grpc_metrics =
       std::make_unique<metrics::GrpcServerMetrics>(*parts->registry);
-  parts->writer = std::make_unique<SerialExecutor>();
+  parts->writer = std::make_unique<SerialExecutor>(
+      static_cast<size_t>(std::max(1, options.max_queued_writes)));
   board::ScoreBoardOptions board_options = options.board;
   board_options.outreach = options.outreach.analysis;
   parts->score_board = std::make_unique<board::ScoreBoard>(
@@ -456,10 +465,15 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       parts->store.get(), parts->access.get(), parts->api_keys.get(),
       parts->writer.get(), parts->member_changes.get(), clock);
   parts->admin->EnableBackups(options.backup_dir, parts->call_pool.get());
+  // Half the cores at most: a flood of large messages leaves the others
+  // to the rest of the calls.
+  parts->parse_pool = std::make_unique<WorkerPool>(
+      std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2),
+      options.max_queued_calls);
   parts->activity = std::make_unique<api::ActivityServiceImpl>(
       parts->store.get(), parts->access.get(), parts->writer.get(), clock,
       parts->ingest_metrics.get(), parts->member_changes.get(),
-      options.activity);
+      options.activity, parts->parse_pool.get());
   parts->outreach = std::make_unique<api::OutreachServiceImpl>(
       parts->outreach_reports.get(), parts->access.get(), clock,
       options.outreach, parts->call_pool.get());
@@ -501,6 +515,21 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, *credentials, &parts->port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  // Bounds gRPC's own memory and threads, and the calls a connection
+  // carries at once: a flood of large messages waits in the clients'
+  // buffers instead of the server's.
+  grpc::ResourceQuota quota("rapportd");
+  if (options.grpc_memory_bytes > 0) {
+    quota.Resize(static_cast<size_t>(options.grpc_memory_bytes));
+  }
+  if (options.grpc_max_threads > 0) {
+    quota.SetMaxThreads(options.grpc_max_threads);
+  }
+  builder.SetResourceQuota(quota);
+  if (options.max_concurrent_streams > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                               options.max_concurrent_streams);
+  }
   {
     std::vector<
         std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
@@ -676,7 +705,11 @@ absl::Status RapportServer::ServeConnect(const ServerOptions& options,
 RapportServer::RapportServer(std::unique_ptr<Parts> parts)
     : parts_(std::move(parts)) {}
 
-RapportServer::~RapportServer() { Shutdown(absl::Seconds(1)); }
+RapportServer::~RapportServer() {
+  Shutdown(absl::Seconds(1));
+  // The parts go only once nothing runs on them.
+  if (parts_->teardown.joinable()) parts_->teardown.join();
+}
 
 int RapportServer::port() const { return parts_->port; }
 
@@ -702,38 +735,64 @@ absl::StatusOr<int64_t> RapportServer::TrackScoreChanges() {
   return parts_->score_changes->RunOnce();
 }
 
-void RapportServer::Shutdown(absl::Duration grace) {
-  if (parts_->shut_down) return;
+// How long after the grace gRPC cancels the calls still running: the
+// writes waiting are answered "server is shutting down" first.
+constexpr absl::Duration kCancelDelay = absl::Milliseconds(500);
+
+bool RapportServer::Shutdown(absl::Duration grace) {
+  if (parts_->shut_down) return parts_->torn_down.HasBeenNotified();
   parts_->shut_down = true;
+  const absl::Time deadline =
+      absl::Now() + std::max(grace, absl::ZeroDuration());
   parts_->stop_warming.Notify();
   parts_->score_board->Stop();
-  if (parts_->warmer.joinable()) parts_->warmer.join();
   {
     absl::MutexLock lock(&parts_->serving_mu);
     parts_->stopping = true;
     parts_->PublishServing();
   }
-  if (parts_->observable != nullptr) {
-    parts_->observable->SetStorageObserver(nullptr);
-  }
-  parts_->storage_health.reset();  // Stops the probe.
   SetServing(*parts_->grpc_server, false);
-  parts_->grpc_server->Shutdown(std::chrono::system_clock::now() +
-                                absl::ToChronoMilliseconds(grace));
-  parts_->grpc_server->Wait();
-  parts_->call_pool.reset();  // Every call has finished: nothing queued.
-  parts_->history.reset();    // Stops the recorder's thread.
-  // Stops its thread; before the writer and the boards go.
-  parts_->score_changes.reset();
-  parts_->retention.reset();  // Stops its thread; before the writer goes.
-  parts_->writer.reset();     // Runs the writes already queued, then joins.
-  parts_->metrics_endpoint.reset();
-  // The caches read the store on threads of their own: stopped (a build
-  // under way finishes or is cancelled) before the database closes.
-  parts_->validation.reset();  // Finishes a page's report under way.
-  parts_->outreach_cache.reset();
-  parts_->score_board.reset();
-  parts_->store.reset();  // Closes the database.
+  // The stopping itself runs on a thread of its own, so that this one can
+  // keep the deadline whatever a stalled store call does to it.
+  parts_->teardown = std::thread([p = parts_.get(), deadline] {
+    if (p->warmer.joinable()) p->warmer.join();
+    // New calls are refused from now on; shortly after the deadline the
+    // calls still running are cancelled (after the writes were answered
+    // with their own status, below). Returns once every call is answered.
+    p->grpc_server->Shutdown(absl::ToChronoTime(deadline + kCancelDelay));
+    p->grpc_server->Wait();
+    p->call_pool.reset();   // Every call has finished: nothing queued.
+    p->parse_pool.reset();  // Likewise.
+    p->history.reset();     // Stops the recorder's thread.
+    // Stops its thread; before the writer and the boards go.
+    p->score_changes.reset();
+    p->retention.reset();  // Stops its thread; before the writer goes.
+    // Runs the server's own writes already queued (the calls' are all
+    // answered).
+    absl::Notification drained;
+    p->writer->Post([&drained] { drained.Notify(); });
+    drained.WaitForNotification();
+    p->metrics_endpoint.reset();
+    // The caches read the store on threads of their own: stopped (a build
+    // under way finishes or is cancelled) before the database closes.
+    p->validation.reset();  // Finishes a page's report under way.
+    p->outreach_cache.reset();
+    p->score_board.reset();
+    // The probe uses the store: stopped, and the store told, before it
+    // closes.
+    if (p->observable != nullptr) p->observable->SetStorageObserver(nullptr);
+    p->storage_health.reset();
+    p->store.reset();  // Closes the database.
+    p->torn_down.Notify();
+  });
+  if (!parts_->torn_down.WaitForNotificationWithDeadline(deadline)) {
+    // The grace is over: the writes that wait are answered now, not after
+    // a stalled store call returns (gRPC only cancels their calls).
+    parts_->writer->Close(absl::UnavailableError(
+        "server is shutting down; the write was not applied unless a retry "
+        "finds it a duplicate; retry later or on another instance"));
+  }
+  return parts_->torn_down.WaitForNotificationWithTimeout(kStopAllowance);
 }
 
 }  // namespace rapport::app

@@ -4,6 +4,7 @@
 #ifndef RAPPORT_SERVER_APP_SERVER_H_
 #define RAPPORT_SERVER_APP_SERVER_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -83,6 +84,23 @@ struct ServerOptions {
   // pool of worker threads; beyond this many waiting for one, such a call
   // is answered UNAVAILABLE at once.
   int max_queued_calls = 1000;
+  // Every store write waits in one queue for the single writer thread;
+  // beyond this many waiting, a client's write (ingest, member changes,
+  // erasures) is answered RESOURCE_EXHAUSTED with a retry hint instead of
+  // growing the queue. At least 1.
+  int max_queued_writes = 1000;
+  // The memory gRPC may use for the calls' buffers (grpc::ResourceQuota),
+  // in bytes. Near it gRPC reclaims memory: it closes idle connections and
+  // cancels calls with RESOURCE_EXHAUSTED. Set it above the expected peak
+  // (max_concurrent_streams messages of max_message_bytes per busy
+  // connection) and below the memory the process may use. 0 for no bound.
+  int64_t grpc_memory_bytes = int64_t{2} << 30;
+  // The threads gRPC may create for its synchronous services (reflection)
+  // (grpc::ResourceQuota::SetMaxThreads). 0 for no bound.
+  int grpc_max_threads = 64;
+  // Concurrent calls one connection may carry
+  // (GRPC_ARG_MAX_CONCURRENT_STREAMS); more wait on the client.
+  int max_concurrent_streams = 100;
   api::ActivityServiceOptions activity;
   api::ScoringServiceOptions scoring;
   api::OutreachServiceOptions outreach;
@@ -165,10 +183,19 @@ class RapportServer {
   // score_changes_interval). Returns the feed rows written.
   absl::StatusOr<int64_t> TrackScoreChanges();
 
-  // Reports NOT_SERVING, lets in-flight calls finish for up to `grace`, then
-  // cancels the rest, drains pending writes and closes the store.
+  // Reports NOT_SERVING and lets in-flight calls finish for up to `grace`.
+  // Then every write not started is answered UNAVAILABLE "server is
+  // shutting down" (also the one the writer is running, whose outcome the
+  // client then does not know), half a second later the calls still running
+  // are cancelled, the background tasks stop and the store closes. Returns
+  // true once all of that is done; false when it is not done kStopAllowance after the
+  // grace (a store call that does not return): the destructor then waits
+  // for it, a process may exit (acknowledged writes are durable).
   // Idempotent.
-  void Shutdown(absl::Duration grace);
+  bool Shutdown(absl::Duration grace);
+
+  // How long Shutdown waits, after its grace, for the server to stop.
+  static constexpr absl::Duration kStopAllowance = absl::Seconds(2);
 
  private:
   struct Parts;

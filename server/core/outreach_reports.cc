@@ -33,10 +33,11 @@ absl::StatusOr<outreach::OutreachReport> OutreachReports::ReportOf(
 }
 
 absl::StatusOr<std::vector<outreach::ReplyCounts>>
-OutreachReports::TeammateCounts(
-    const store::TenantId& tenant, const model::Member& member,
-    const OutreachWindow& window,
-    const outreach::OutreachOptions& analysis) const {
+OutreachReports::TeammateCounts(const store::TenantId& tenant,
+                                const model::Member& member,
+                                const OutreachWindow& window,
+                                const outreach::OutreachOptions& analysis,
+                                const StillWanted& wanted) const {
   std::vector<outreach::ReplyCounts> team;
   const bool board_window =
       window.end_is_now && window.days == board::kOutreachSummaryDays;
@@ -59,6 +60,7 @@ OutreachReports::TeammateCounts(
     const absl::Time start = outreach::WindowStart(window.end, window.days);
     for (const model::Member& m : members) {
       if (m.member_id == member.member_id) continue;
+      RAPPORT_RETURN_IF_ERROR(CheckWanted(wanted));
       RAPPORT_ASSIGN_OR_RETURN(
           model::MemberActivity activity,
           store_->ReadActivity(tenant, m.member_id, start, window.end));
@@ -73,8 +75,8 @@ OutreachReports::TeammateCounts(
 
 absl::StatusOr<MemberOutreach> OutreachReports::ForMember(
     const store::TenantId& tenant, const std::string& member_id,
-    const OutreachWindow& window,
-    const outreach::OutreachOptions& analysis) const {
+    const OutreachWindow& window, const outreach::OutreachOptions& analysis,
+    const StillWanted& wanted) const {
   RAPPORT_ASSIGN_OR_RETURN(model::Member member,
                            store_->GetMember(tenant, member_id));
   const std::shared_ptr<const OutreachSnapshot> cached =
@@ -113,8 +115,8 @@ absl::StatusOr<MemberOutreach> OutreachReports::ForMember(
       }
     }
   } else {
-    RAPPORT_ASSIGN_OR_RETURN(counts,
-                             TeammateCounts(tenant, member, window, analysis));
+    RAPPORT_ASSIGN_OR_RETURN(
+        counts, TeammateCounts(tenant, member, window, analysis, wanted));
   }
   counts.push_back({.threads_started = out.report.current.threads_started,
                     .threads_answered = out.report.current.threads_answered});
@@ -126,7 +128,8 @@ absl::StatusOr<MemberOutreach> OutreachReports::ForMember(
 absl::StatusOr<std::shared_ptr<const outreach::TeamReport>>
 OutreachReports::ForTeam(const store::TenantId& tenant, const std::string& team,
                          const OutreachWindow& window,
-                         const outreach::OutreachOptions& analysis) const {
+                         const outreach::OutreachOptions& analysis,
+                         const StillWanted& wanted) const {
   auto no_members = [&] {
     return absl::NotFoundError(
         absl::StrCat("team '", team, "' has no members"));
@@ -144,6 +147,7 @@ OutreachReports::ForTeam(const store::TenantId& tenant, const std::string& team,
   std::vector<outreach::OutreachReport> reports;
   reports.reserve(members.size());
   for (const model::Member& m : members) {
+    RAPPORT_RETURN_IF_ERROR(CheckWanted(wanted));
     RAPPORT_ASSIGN_OR_RETURN(outreach::OutreachReport report,
                              ReportOf(tenant, m.member_id, window, analysis));
     reports.push_back(std::move(report));

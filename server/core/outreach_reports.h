@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/board/score_board.h"
+#include "server/common/cancel.h"
 #include "server/core/outreach_cache.h"
 #include "server/outreach/compare.h"
 #include "server/outreach/options.h"
@@ -59,17 +60,21 @@ class OutreachReports {
 
   // The member's report over the window and the window before it, and how
   // their reply rate stands in their team. NOT_FOUND for an unknown member.
+  // A window the cache does not keep reads each teammate in turn, asking
+  // `wanted` before each: its status when not OK.
   absl::StatusOr<MemberOutreach> ForMember(
       const store::TenantId& tenant, const std::string& member_id,
-      const OutreachWindow& window,
-      const outreach::OutreachOptions& analysis) const;
+      const OutreachWindow& window, const outreach::OutreachOptions& analysis,
+      const StillWanted& wanted = nullptr) const;
 
   // The team's pooled report (outreach::PoolTeam), shared with the cache
-  // when it comes from there. NOT_FOUND when the team has no member.
+  // when it comes from there. NOT_FOUND when the team has no member. Other
+  // windows read each member in turn, asking `wanted` before each: its
+  // status when not OK.
   absl::StatusOr<std::shared_ptr<const outreach::TeamReport>> ForTeam(
       const store::TenantId& tenant, const std::string& team,
-      const OutreachWindow& window,
-      const outreach::OutreachOptions& analysis) const;
+      const OutreachWindow& window, const outreach::OutreachOptions& analysis,
+      const StillWanted& wanted = nullptr) const;
 
  private:
   // The cache's snapshot when it serves reports over `window`; else null.
@@ -84,8 +89,8 @@ class OutreachReports {
   // default 30 days ending now), otherwise read from the store.
   absl::StatusOr<std::vector<outreach::ReplyCounts>> TeammateCounts(
       const store::TenantId& tenant, const model::Member& member,
-      const OutreachWindow& window,
-      const outreach::OutreachOptions& analysis) const;
+      const OutreachWindow& window, const outreach::OutreachOptions& analysis,
+      const StillWanted& wanted) const;
 
   store::Store* const store_;
   board::ScoreBoard* const boards_;

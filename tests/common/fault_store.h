@@ -105,6 +105,32 @@ class FaultStore final : public store::Store, public store::ObservableStorage {
     return read_activity_calls_;
   }
 
+  // From now on the member and event writes (UpsertMember, UpsertMembers,
+  // AppendEvents) wait before writing until OpenWriteGate(): a stalled
+  // disk, as the writer thread sees it.
+  void CloseWriteGate() {
+    absl::MutexLock lock(&mu_);
+    write_gate_closed_ = true;
+  }
+  void OpenWriteGate() {
+    absl::MutexLock lock(&mu_);
+    write_gate_closed_ = false;
+  }
+  // Blocks until at least `n` writes are (or were) held at the write gate,
+  // or `timeout` passes; true when they were.
+  bool AwaitWritesHeld(int n, absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    auto enough = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return writes_held_total_ >= n;
+    };
+    return mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
+  }
+  // How many AppendEvents calls reached the wrapped store.
+  int append_events_calls() const {
+    absl::MutexLock lock(&mu_);
+    return append_events_calls_;
+  }
+
   using store::Store::AppendEvents;
   using store::Store::CreateTenant;
   using store::Store::DeleteMember;
@@ -116,6 +142,7 @@ class FaultStore final : public store::Store, public store::ObservableStorage {
       const store::TenantId& tenant, const model::Member& member,
       absl::Time now, const store::AuditContext* audit) override {
     if (auto s = FailureOf(StoreOp::kUpsertMember)) return *s;
+    WaitAtWriteGate();
     return inner_->UpsertMember(tenant, member, now, audit);
   }
   absl::StatusOr<model::Member> GetMember(
@@ -139,6 +166,7 @@ class FaultStore final : public store::Store, public store::ObservableStorage {
       const store::TenantId& tenant, absl::Span<const model::Member> members,
       absl::Time now, const store::AuditContext* audit) override {
     if (auto s = FailureOf(StoreOp::kUpsertMember)) return *s;
+    WaitAtWriteGate();
     return inner_->UpsertMembers(tenant, members, now, audit);
   }
   absl::StatusOr<std::vector<store::ScoreFeedEntry>> ReadScoreFeed(
@@ -176,6 +204,11 @@ class FaultStore final : public store::Store, public store::ObservableStorage {
       const store::TenantId& tenant, absl::Span<const model::Event> events,
       const store::AuditContext* audit) override {
     if (auto s = FailureOf(StoreOp::kAppendEvents)) return *s;
+    WaitAtWriteGate();
+    {
+      absl::MutexLock lock(&mu_);
+      ++append_events_calls_;
+    }
     return inner_->AppendEvents(tenant, events, audit);
   }
   absl::StatusOr<std::optional<absl::Time>> FindErasure(
@@ -327,6 +360,16 @@ class FaultStore final : public store::Store, public store::ObservableStorage {
     --held_now_;
   }
 
+  void WaitAtWriteGate() {
+    absl::MutexLock lock(&mu_);
+    if (!write_gate_closed_) return;
+    ++writes_held_total_;
+    auto open = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return !write_gate_closed_;
+    };
+    mu_.Await(absl::Condition(&open));
+  }
+
   std::unique_ptr<store::Store> owned_;
   store::Store* const inner_;
   mutable absl::Mutex mu_;
@@ -336,6 +379,9 @@ class FaultStore final : public store::Store, public store::ObservableStorage {
   int held_now_ ABSL_GUARDED_BY(mu_) = 0;
   int held_total_ ABSL_GUARDED_BY(mu_) = 0;
   int read_activity_calls_ ABSL_GUARDED_BY(mu_) = 0;
+  bool write_gate_closed_ ABSL_GUARDED_BY(mu_) = false;
+  int writes_held_total_ ABSL_GUARDED_BY(mu_) = 0;
+  int append_events_calls_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace rapport::testing

@@ -2,7 +2,9 @@
 // FaultStore whose gate can hold any read of one member, health says
 // NOT_SERVING until every tenant's board is built, health and cached scores
 // are answered while slow calls hold every worker thread, and a score at a
-// past instant is computed for its member alone.
+// past instant is computed for its member alone; a batch of past scores
+// stops reading once its caller has gone.
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -222,6 +224,37 @@ TEST_F(ServingTest, PastScoresAreScoredAloneAgainstTheDaysBoard) {
     EXPECT_EQ(e.rank(), at_end.score().network_rank().rank());
   }
   EXPECT_TRUE(found);
+}
+
+// A batch of past scores whose caller's deadline passes while one member's
+// reads are held stops there: once the reads are let through, the members
+// after it are not read (each would be at least one read).
+TEST_F(ServingTest, ABatchOfPastScoresStopsReadingOnceItsCallerHasGone) {
+  StartOverFaults();
+  ASSERT_TRUE(HealthBecomes(1));
+  ASSERT_TRUE(StoreGoesQuiet());
+  faults_->CloseGate("m2");
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() +
+                   std::chrono::milliseconds(500));
+  v1::BatchGetScoresRequest req;
+  for (int i = 1; i <= kMembers; ++i) req.add_member_ids(absl::StrCat("m", i));
+  api::ToProtoTime(clock_.Now() - absl::Hours(30), req.mutable_as_of());
+  v1::BatchGetScoresResponse out;
+  const grpc::Status status = scoring_->BatchGetScores(&ctx, req, &out);
+  EXPECT_EQ(status.error_code(), grpc::DEADLINE_EXCEEDED);
+  ASSERT_TRUE(faults_->AwaitHeld(1, kPatience)) << "m2 was never read";
+  const int reads_before = faults_->read_activity_calls();
+  faults_->OpenGate();
+  ASSERT_TRUE(StoreGoesQuiet());
+  // m2's own reads finish; m3..m12 are never read.
+  EXPECT_LT(faults_->read_activity_calls() - reads_before, kMembers - 2);
+  // The server answers the same batch in full once nothing is held.
+  grpc::ClientContext again;
+  again.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(20));
+  ASSERT_TRUE(scoring_->BatchGetScores(&again, req, &out).ok());
+  EXPECT_EQ(out.scores_size(), kMembers);
 }
 
 }  // namespace

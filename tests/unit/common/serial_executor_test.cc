@@ -1,14 +1,17 @@
 // SerialExecutor: tasks run one at a time, in the order posted, each once,
 // on one thread other than the poster's; tasks may post tasks; the
-// destructor runs everything already posted, then joins.
+// destructor runs everything already posted, then joins. Caller tasks:
+// refused beyond the bound, skipped when unwanted, refused by Close.
 #include "server/common/serial_executor.h"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <set>
 #include <thread>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
@@ -123,6 +126,150 @@ TEST(SerialExecutorTest, DestructorRunsEverythingPostedThenJoins) {
 TEST(SerialExecutorTest, DestructorWithNothingPostedReturns) {
   for (int i = 0; i < 50; ++i) {
     SerialExecutor executor;
+  }
+}
+
+// What a caller task came to: run, or refused with a status.
+struct Outcome {
+  absl::Mutex mu;
+  bool ran = false;
+  std::vector<absl::Status> refused;
+};
+
+CallerTask TaskFor(Outcome* out, std::function<absl::Status()> wanted = nullptr,
+                   std::function<void()> body = nullptr) {
+  CallerTask task;
+  task.wanted = std::move(wanted);
+  task.run = [out, body = std::move(body)] {
+    if (body) body();
+    absl::MutexLock lock(&out->mu);
+    out->ran = true;
+  };
+  task.refuse = [out](const absl::Status& why) {
+    absl::MutexLock lock(&out->mu);
+    out->refused.push_back(why);
+  };
+  return task;
+}
+
+// Holds the executor's thread until released; returns once it runs.
+void Block(SerialExecutor& executor, absl::Notification& started,
+           absl::Notification& release) {
+  executor.Post([&] {
+    started.Notify();
+    release.WaitForNotification();
+  });
+  ASSERT_TRUE(started.WaitForNotificationWithTimeout(absl::Seconds(30)));
+}
+
+TEST(SerialExecutorTest, SubmitIsRefusedBeyondTheBoundAndQueuedOnesStillRun) {
+  for (size_t bound : {1u, 3u, 10u}) {
+    absl::Notification started, release;
+    std::vector<std::unique_ptr<Outcome>> outcomes;
+    std::vector<absl::Status> submitted;
+    {
+      SerialExecutor executor(bound);
+      Block(executor, started, release);
+      for (size_t i = 0; i < bound + 4; ++i) {
+        outcomes.push_back(std::make_unique<Outcome>());
+        submitted.push_back(executor.Submit(TaskFor(outcomes.back().get())));
+      }
+      EXPECT_EQ(executor.queued(), bound);
+      EXPECT_GT(executor.EstimatedWait(), absl::ZeroDuration());
+      // Posts are never refused.
+      std::atomic<int> posted{0};
+      for (int i = 0; i < 5; ++i) executor.Post([&] { ++posted; });
+      release.Notify();
+      absl::Notification drained;
+      executor.Post([&] { drained.Notify(); });
+      ASSERT_TRUE(drained.WaitForNotificationWithTimeout(absl::Seconds(30)));
+      EXPECT_EQ(posted.load(), 5);
+    }
+    for (size_t i = 0; i < submitted.size(); ++i) {
+      absl::MutexLock lock(&outcomes[i]->mu);
+      if (i < bound) {
+        EXPECT_TRUE(submitted[i].ok()) << submitted[i];
+        EXPECT_TRUE(outcomes[i]->ran);
+      } else {
+        EXPECT_TRUE(absl::IsResourceExhausted(submitted[i])) << submitted[i];
+        EXPECT_FALSE(outcomes[i]->ran);             // Refused ones never run...
+        EXPECT_TRUE(outcomes[i]->refused.empty());  // ...nor are told.
+      }
+    }
+  }
+}
+
+TEST(SerialExecutorTest, AnUnwantedTaskIsRefusedWithItsStatusInsteadOfRun) {
+  std::vector<std::unique_ptr<Outcome>> outcomes;
+  {
+    SerialExecutor executor(100);
+    for (int i = 0; i < 20; ++i) {
+      outcomes.push_back(std::make_unique<Outcome>());
+      auto wanted = [i]() -> absl::Status {
+        if (i % 3 == 0) return absl::DeadlineExceededError("gone");
+        return absl::OkStatus();
+      };
+      ASSERT_TRUE(executor.Submit(TaskFor(outcomes.back().get(), wanted)).ok());
+    }
+    // Before the destructor, which would refuse what is still queued.
+    absl::Notification drained;
+    executor.Post([&] { drained.Notify(); });
+    ASSERT_TRUE(drained.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  }
+  for (int i = 0; i < 20; ++i) {
+    absl::MutexLock lock(&outcomes[i]->mu);
+    EXPECT_EQ(outcomes[i]->ran, i % 3 != 0) << i;
+    if (i % 3 == 0) {
+      ASSERT_EQ(outcomes[i]->refused.size(), 1u);
+      EXPECT_TRUE(absl::IsDeadlineExceeded(outcomes[i]->refused[0]));
+    } else {
+      EXPECT_TRUE(outcomes[i]->refused.empty());
+    }
+  }
+}
+
+TEST(SerialExecutorTest, CloseRefusesQueuedAndRunningCallerTasksOnly) {
+  absl::Notification running, release;
+  Outcome first;
+  std::vector<std::unique_ptr<Outcome>> queued;
+  std::atomic<int> posted{0};
+  const absl::Status closing = absl::UnavailableError("shutting down");
+  {
+    SerialExecutor executor(100);
+    ASSERT_TRUE(executor
+                    .Submit(TaskFor(&first, nullptr,
+                                    [&] {
+                                      running.Notify();
+                                      release.WaitForNotification();
+                                    }))
+                    .ok());
+    ASSERT_TRUE(running.WaitForNotificationWithTimeout(absl::Seconds(30)));
+    for (int i = 0; i < 7; ++i) {
+      queued.push_back(std::make_unique<Outcome>());
+      ASSERT_TRUE(executor.Submit(TaskFor(queued.back().get())).ok());
+      executor.Post([&] { ++posted; });
+    }
+    executor.Close(closing);
+    executor.Close(absl::InternalError("a second close changes nothing"));
+    Outcome late;
+    EXPECT_EQ(executor.Submit(TaskFor(&late)), closing);
+    {
+      // The running task was told while it still runs.
+      absl::MutexLock lock(&first.mu);
+      ASSERT_EQ(first.refused.size(), 1u);
+      EXPECT_EQ(first.refused[0], closing);
+      EXPECT_FALSE(first.ran);
+    }
+    release.Notify();
+  }
+  EXPECT_EQ(posted.load(), 7);  // Posted tasks still ran.
+  absl::MutexLock lock(&first.mu);
+  EXPECT_TRUE(first.ran);  // Its write went on.
+  for (const auto& q : queued) {
+    absl::MutexLock qlock(&q->mu);
+    EXPECT_FALSE(q->ran);
+    ASSERT_EQ(q->refused.size(), 1u);
+    EXPECT_EQ(q->refused[0], closing);
   }
 }
 
