@@ -17,6 +17,9 @@ test_pkgs=(
   python3 python3-grpcio python3-protobuf procps curl
   python3-yaml prometheus prometheus-alertmanager chromium nghttp2-client
   sqlite3
+  # The fuzz targets: clang with libFuzzer and the sanitizer runtimes, and
+  # llvm-symbolizer for their stack traces.
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 case "${1:-build}" in

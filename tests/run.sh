@@ -8,8 +8,10 @@
 # SerialExecutor, the history recorder's thread, API key checks during
 # revocations) under ThreadSanitizer. (Debian's protobuf maps crash under
 # TSan, so the OIDC verifier's concurrency test runs in the other passes.)
+# Last, the libFuzzer targets (clang) run briefly on every input parser.
 #   tests/run.sh            # everything
 #   RAPPORT_SKIP_SANITIZERS=1 tests/run.sh   # skip the sanitizer pass
+#   RAPPORT_SKIP_FUZZ=1 tests/run.sh         # skip the fuzz targets
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -74,5 +76,18 @@ if [ -z "${RAPPORT_SKIP_SANITIZERS:-}" ]; then
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     ctest --output-on-failure -j "$jobs" \
       -R '^(ScoreBoardConcurrency|OutreachCacheConcurrency|TopActionsConcurrency|SerialExecutorTest|WorkerPoolTest|ParallelForTest|RecorderThreadTest|ApiKeyVerifierTest.ConcurrentChecksAndRevocations)')
+fi
+
+if [ -z "${RAPPORT_SKIP_FUZZ:-}" ]; then
+  # libFuzzer targets (tests/fuzz, docs/fuzzing.md) built with clang under
+  # ASan and UBSan: each replays its checked-in corpus, then runs a bounded
+  # number of fuzzed inputs (RAPPORT_FUZZ_RUNS). Any crash, leak or timeout
+  # fails the run and keeps the input in build-fuzz/fuzz-brief/artifacts.
+  step "fuzz targets (libFuzzer, clang, ASan + UBSan)"
+  CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRAPPORT_FUZZ=ON \
+    -DRAPPORT_BUILD_TESTS=OFF -DRAPPORT_BUILD_BENCHMARKS=OFF >/dev/null
+  cmake --build build-fuzz -j "$jobs" --target rapport_fuzzers
+  tests/fuzz/run_brief.sh build-fuzz
 fi
 step "all tests passed"

@@ -2,6 +2,7 @@
 
 #include <csv.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
@@ -83,16 +84,30 @@ void CsvReader::Fill() {
       size -= 3;
       bytes_read_ += 3;
     }
-    // Fed a line at a time, so that a record's first line is known.
+    // Fed a line at a time, so that a record's first line is known. Lines
+    // end with LF, CRLF or a lone CR (as libcsv's records do).
     while (size > 0 && !done_) {
-      const char* newline =
-          static_cast<const char*>(std::memchr(data, '\n', size));
-      const size_t length = newline ? newline - data + 1 : size;
-      if (at_line_start_) {
-        ++line_;
-        if (parser_->pstate == kBetweenRecords) record_start_ = line_;
+      size_t length = size;
+      bool line_end = false;
+      if (after_cr_ && data[0] == '\n') {
+        // The LF of a CRLF split between two reads: the line ended already.
+        length = 1;
+      } else {
+        const char* end = std::find_if(data, data + size, [](char c) {
+          return c == '\n' || c == '\r';
+        });
+        if (end != data + size) {
+          line_end = true;
+          length = end - data + 1;
+          if (*end == '\r' && length < size && end[1] == '\n') ++length;
+        }
+        if (at_line_start_) {
+          ++line_;
+          if (parser_->pstate == kBetweenRecords) record_start_ = line_;
+        }
+        at_line_start_ = line_end;
       }
-      at_line_start_ = newline != nullptr;
+      after_cr_ = data[length - 1] == '\r';
       if (csv_parse(parser_.get(), data, length, &CsvReader::OnField,
                     &CsvReader::OnRecord, this) != length) {
         status_ = absl::InvalidArgumentError(

@@ -3,7 +3,7 @@
 // import can name the line of a row it cannot use.
 //
 // Parsing is libcsv's: quoted fields holding commas, quotes ("") and line
-// breaks, CRLF or LF line ends, blank lines skipped. A UTF-8 byte order mark
+// breaks, CRLF, LF or CR line ends, blank lines skipped. A UTF-8 byte order mark
 // at the start is dropped. Lenient as spreadsheets are: a quote inside an
 // unquoted field is kept as a character; only a quoted field still open at
 // the end of the input is an error.
@@ -67,6 +67,8 @@ class CsvReader {
   int64_t record_start_ = 0;
   int64_t line_ = 0;
   bool at_line_start_ = true;
+  // The last byte fed was a CR: an LF starting the next read ends no line.
+  bool after_cr_ = false;
   int64_t bytes_read_ = 0;
   bool done_ = false;
   absl::Status status_;

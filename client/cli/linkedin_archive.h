@@ -76,8 +76,10 @@ class LinkedInTable {
 
   // Parses `content` (RFC 4180; a BOM, CRLF and quoted line breaks
   // allowed). The header is the first record holding every required column.
-  // NOT_FOUND naming the missing required columns when no record does.
-  // Rows after a CSV syntax error are dropped and read_status() says where.
+  // NOT_FOUND naming the missing required columns when no record does;
+  // the CSV error (INVALID_ARGUMENT naming the line) when the syntax fails
+  // before a header is found. Rows after a later CSV syntax error are
+  // dropped and read_status() says where.
   static absl::StatusOr<LinkedInTable> Parse(
       const std::string& content, std::vector<LinkedInColumn> columns);
 

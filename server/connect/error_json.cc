@@ -10,6 +10,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/wire_format_lite.h"
+#include "server/common/text.h"
 #include "server/connect/codes.h"
 
 namespace rapport::connect {
@@ -29,13 +30,33 @@ std::string TypeNameOf(absl::string_view type_url) {
       slash == absl::string_view::npos ? type_url : type_url.substr(slash + 1));
 }
 
+// `text` with every byte that is not part of well-formed UTF-8 replaced by
+// U+FFFD. Messages may quote what a client sent (a Content-Type, a
+// Connect-Timeout-Ms value), and JSON text is UTF-8 (RFC 8259): a raw
+// invalid byte would make the whole error document unreadable.
+std::string ValidUtf8(absl::string_view text) {
+  if (IsValidUtf8(text)) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + 8);
+  while (!text.empty()) {
+    const Utf8Char c = DecodeUtf8(text);
+    if (c.valid) {
+      out.append(text.data(), c.size);
+    } else {
+      out.append("\xEF\xBF\xBD");
+    }
+    text.remove_prefix(c.size);
+  }
+  return out;
+}
+
 // The error object of `status`, as a Struct.
 Struct ErrorStruct(const grpc::Status& status) {
   Struct error;
   auto& fields = *error.mutable_fields();
   fields["code"].set_string_value(std::string(CodeName(status.error_code())));
   if (!status.error_message().empty()) {
-    fields["message"].set_string_value(status.error_message());
+    fields["message"].set_string_value(ValidUtf8(status.error_message()));
   }
   std::vector<ErrorDetail> details = DetailsOf(status.error_details());
   if (!details.empty()) {
@@ -43,7 +64,7 @@ Struct ErrorStruct(const grpc::Status& status) {
     for (ErrorDetail& detail : details) {
       auto& detail_fields =
           *list->add_values()->mutable_struct_value()->mutable_fields();
-      detail_fields["type"].set_string_value(std::move(detail.type));
+      detail_fields["type"].set_string_value(ValidUtf8(detail.type));
       std::string value;
       absl::Base64Escape(detail.value, &value);
       // Connect sends base64 without padding (and accepts either).

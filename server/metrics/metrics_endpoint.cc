@@ -18,6 +18,7 @@
 #include "prometheus/histogram.h"
 #include "prometheus/text_serializer.h"
 #include "server/metrics/gzip.h"
+#include "server/metrics/http_request.h"
 #include "server/transport/tls_front.h"
 #include "server/web/html.h"
 
@@ -167,14 +168,6 @@ class CivetExchange final : public HttpExchange {
 
 }  // namespace
 
-std::optional<absl::string_view> HttpExchange::header(
-    absl::string_view name) const {
-  for (const auto& [key, value] : caller().headers) {
-    if (key == name) return absl::string_view(value);
-  }
-  return std::nullopt;
-}
-
 class MetricsEndpoint::Handler final : public CivetHandler {
  public:
   explicit Handler(MetricsEndpoint* endpoint) : endpoint_(endpoint) {}
@@ -199,9 +192,10 @@ class MetricsEndpoint::Handler final : public CivetHandler {
             endpoint->RouteOf(PathOf(conn))) {
       return ServeRoute(*endpoint, *route, conn);
     }
-    const absl::string_view method = mg_get_request_info(conn)->request_method;
-    if (method == "GET" || method == "HEAD") return 0;
-    if (!Known(PathOf(conn))) {
+    const int status = PreflightStatus(
+        mg_get_request_info(conn)->request_method, PathOf(conn));
+    if (status == 0) return 0;
+    if (status == 404) {
       Send(conn, Text(404, "not found\n"), false);
       return 404;
     }
@@ -237,10 +231,6 @@ class MetricsEndpoint::Handler final : public CivetHandler {
     return uri == nullptr ? absl::string_view() : absl::string_view(uri);
   }
 
-  static bool Known(absl::string_view path) {
-    return path == "/" || path == "/metrics";
-  }
-
   // No exception may unwind into civetweb's C code.
   bool Serve(mg_connection* conn, bool head) {
     const absl::string_view path = PathOf(conn);
@@ -255,7 +245,7 @@ class MetricsEndpoint::Handler final : public CivetHandler {
   }
 
   Response Route(mg_connection* conn, absl::string_view path) {
-    if (!Known(path)) return Text(404, "not found\n");
+    if (!IsEndpointPath(path)) return Text(404, "not found\n");
     std::optional<HttpCaller> caller = endpoint_->CallerOf(conn);
     // With TLS, a connection to the loopback port that did not come through
     // the TLS front skipped the handshake (and any client certificate).
@@ -304,9 +294,8 @@ class MetricsEndpoint::Handler final : public CivetHandler {
     if (handler == nullptr) return Text(404, "not found\n");
     PageRequest request;
     request.viewer = std::move(viewer);
-    const char* query = mg_get_request_info(conn)->query_string;
-    if (query != nullptr) {
-      CivetServer::getParam(query, std::strlen(query), "team", request.team);
+    if (const char* query = mg_get_request_info(conn)->query_string) {
+      request.team = PageTeamOfQuery(query);
     }
     absl::StatusOr<std::string> page = (*handler)(request);
     if (absl::IsNotFound(page.status())) {

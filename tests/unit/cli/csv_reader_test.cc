@@ -87,6 +87,70 @@ TEST(CsvReaderTest, RoundTripsGeneratedTablesWithTheLineEachRecordStartsOn) {
   }
 }
 
+// The line ends in `text`: LF, CRLF and a lone CR each end one line.
+int64_t LineEnds(const std::string& text) {
+  int64_t n = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') ++n;
+    if (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) ++n;
+  }
+  return n;
+}
+
+// Old Mac files end lines with a lone CR, which libcsv takes as a record's
+// end: each record is on a line of its own, not all on line 1.
+TEST(CsvReaderTest, CountsLinesEndedByCrLfOrALoneCr) {
+  const std::vector<std::string> ends = {"\n", "\r\n", "\r"};
+  const std::vector<std::string> pieces = {"a", ",", "\"", "\r", "\n",
+                                           "\r\n", "b c", "é"};
+  std::mt19937 rng(20261201);
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    std::vector<std::vector<std::string>> table;
+    std::vector<int64_t> lines;
+    const int rows = 1 + rng() % 30;
+    for (int r = 0; r < rows; ++r) {
+      if (rng() % 8 == 0) text += ends[rng() % ends.size()];  // Blank.
+      std::vector<std::string> row(1 + rng() % 4);
+      for (std::string& field : row) {
+        const int n = rng() % 4;
+        for (int i = 0; i < n; ++i) field += pieces[rng() % pieces.size()];
+      }
+      lines.push_back(LineEnds(text) + 1);
+      for (size_t i = 0; i < row.size(); ++i) {
+        if (i > 0) text += ',';
+        text += Quote(row[i], row.size() == 1);
+      }
+      text += ends[rng() % ends.size()];
+      table.push_back(row);
+    }
+    absl::Status status;
+    const std::vector<CsvRecord> records = ReadAll(text, &status);
+    ASSERT_TRUE(status.ok()) << status;
+    ASSERT_EQ(records.size(), table.size());
+    for (size_t r = 0; r < table.size(); ++r) {
+      EXPECT_EQ(records[r].fields, table[r]) << "record " << r;
+      EXPECT_EQ(records[r].line, lines[r]) << "record " << r;
+    }
+  }
+}
+
+// The reader reads 64 KiB at a time: a CRLF split between two reads is
+// still one line end.
+TEST(CsvReaderTest, ACrLfSplitBetweenReadsEndsOneLine) {
+  for (size_t split : {size_t{65535}, size_t{65536}, size_t{65534}}) {
+    std::string text = "id\r\n";
+    text += std::string(split - text.size() - 1, 'x');
+    text += "\r\nnext\r\nlast";
+    ASSERT_EQ(text[split - 1], '\r');
+    const std::vector<CsvRecord> records = ReadAll(text);
+    ASSERT_EQ(records.size(), 4u) << split;
+    EXPECT_EQ(records[2].fields, std::vector<std::string>{"next"});
+    EXPECT_EQ(records[2].line, 3) << split;
+    EXPECT_EQ(records[3].line, 4) << split;
+  }
+}
+
 TEST(CsvReaderTest, SpacesBelongToTheField) {
   const std::vector<CsvRecord> records = ReadAll(" a , b\n");
   ASSERT_EQ(records.size(), 1u);

@@ -207,6 +207,29 @@ TEST(ErrorJsonTest, NoMessageOrDetailsWhenEmptyAndGarbageDetailsDropped) {
   EXPECT_TRUE(DetailsOf("\x1a\x05\x0a").empty());  // Truncated.
 }
 
+// A message may quote a client's bytes (an unsupported Content-Type, a
+// Connect-Timeout-Ms value): the document stays JSON, with U+FFFD for each
+// byte that is not UTF-8, and keeps the code whatever the message holds.
+TEST(ErrorJsonTest, AnyMessageBytesMakeAJsonDocumentWithItsCode) {
+  const Struct quoted = ParseJson(ErrorJson(grpc::Status(
+      grpc::StatusCode::UNIMPLEMENTED,
+      "content type \"t=v1&:\xe0\x8b\x97i\x92\" is not supported")));
+  EXPECT_EQ(quoted.fields().at("code").string_value(), "unimplemented");
+  EXPECT_EQ(quoted.fields().at("message").string_value(),
+            "content type \"t=v1&:\uFFFD\uFFFD\uFFFDi\uFFFD\" is not supported");
+  absl::BitGen gen;
+  for (int i = 0; i < 2000; ++i) {
+    const auto code = static_cast<grpc::StatusCode>(absl::Uniform(gen, 1, 17));
+    const std::string message = RandomBytes(gen, 40);
+    const Struct json = ParseJson(ErrorJson(grpc::Status(code, message)));
+    EXPECT_EQ(json.fields().at("code").string_value(), CodeName(code));
+    const Struct end = ParseJson(EndOfStreamJson(grpc::Status(code, message), {}));
+    EXPECT_EQ(end.fields().at("error").struct_value().fields().at("code")
+                  .string_value(),
+              CodeName(code));
+  }
+}
+
 TEST(ErrorJsonTest, EndOfStreamCarriesErrorAndMetadata) {
   const Struct ok = ParseJson(EndOfStreamJson(grpc::Status::OK, {}));
   EXPECT_TRUE(ok.fields().empty());
