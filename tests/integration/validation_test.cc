@@ -258,7 +258,7 @@ TEST_F(ValidationTest, ReadsTheSameHistoryPerDayAsPerMember) {
   // A day recorded under another model is skipped either way.
   const int outcome_days = 29;
   const absl::CivilDay last = kAsOfDay - 1 - outcome_days;
-  model::ScoreSnapshot stale{"east-0", last, 50, {}, "old-model"};
+  model::ScoreSnapshot stale{"east-0", last, 50, {}, "old-model", std::nullopt};
   ASSERT_TRUE(store_->WriteScoreSnapshots(kTenant, {stale}).ok());
   ValidationRequest request;
   request.as_of = kAsOf;
@@ -313,7 +313,7 @@ TEST_F(ValidationTest, CountsExactlyTheOutcomesInsideTheWindow) {
                            day,
                            static_cast<double>(m),
                            {0, 0, 0, static_cast<double>(m)},
-                           model_.version};
+                           model_.version, std::nullopt};
     ASSERT_TRUE(store_->WriteScoreSnapshots(kTenant, {s}).ok());
     std::vector<model::Event> events;
     auto meeting = [&](absl::Time t, int i) {
@@ -342,7 +342,7 @@ TEST_F(ValidationTest, CountsExactlyTheOutcomesInsideTheWindow) {
     ASSERT_TRUE(store_->AppendEvents(kTenant, events).ok());
   }
   // A snapshot of another model version is not used.
-  model::ScoreSnapshot stale{"m0", day - outcome_days, 99, {}, "old-model"};
+  model::ScoreSnapshot stale{"m0", day - outcome_days, 99, {}, "old-model", std::nullopt};
   ASSERT_TRUE(store_->WriteScoreSnapshots(kTenant, {stale}).ok());
   ValidationRequest request;
   request.as_of = kAsOf;
