@@ -93,9 +93,8 @@ void CsvReader::Fill() {
         // The LF of a CRLF split between two reads: the line ended already.
         length = 1;
       } else {
-        const char* end = std::find_if(data, data + size, [](char c) {
-          return c == '\n' || c == '\r';
-        });
+        const char* end = std::find_if(
+            data, data + size, [](char c) { return c == '\n' || c == '\r'; });
         if (end != data + size) {
           line_end = true;
           length = end - data + 1;

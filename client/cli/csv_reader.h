@@ -3,8 +3,8 @@
 // import can name the line of a row it cannot use.
 //
 // Parsing is libcsv's: quoted fields holding commas, quotes ("") and line
-// breaks, CRLF, LF or CR line ends, blank lines skipped. A UTF-8 byte order mark
-// at the start is dropped. Lenient as spreadsheets are: a quote inside an
+// breaks, CRLF, LF or CR line ends, blank lines skipped. A UTF-8 byte order
+// mark at the start is dropped. Lenient as spreadsheets are: a quote inside an
 // unquoted field is kept as a character; only a quoted field still open at
 // the end of the input is an error.
 #ifndef RAPPORT_CLIENT_CLI_CSV_READER_H_

@@ -188,9 +188,9 @@ class RapportServer {
   // shutting down" (also the one the writer is running, whose outcome the
   // client then does not know), half a second later the calls still running
   // are cancelled, the background tasks stop and the store closes. Returns
-  // true once all of that is done; false when it is not done kStopAllowance after the
-  // grace (a store call that does not return): the destructor then waits
-  // for it, a process may exit (acknowledged writes are durable).
+  // true once all of that is done; false when it is not done kStopAllowance
+  // after the grace (a store call that does not return): the destructor then
+  // waits for it, a process may exit (acknowledged writes are durable).
   // Idempotent.
   bool Shutdown(absl::Duration grace);
 

@@ -74,9 +74,9 @@ std::vector<Rpc> AllRpcs() {
       const google::protobuf::ServiceDescriptor* service = file->service(s);
       for (int m = 0; m < service->method_count(); ++m) {
         const MethodDescriptor* method = service->method(m);
-        rpcs.push_back({absl::StrCat("/", service->full_name(), "/",
-                                     method->name()),
-                        method});
+        rpcs.push_back(
+            {absl::StrCat("/", service->full_name(), "/", method->name()),
+             method});
       }
     }
   }
@@ -106,7 +106,9 @@ void CheckMember(const v1::Member& member, const std::string& path) {
   v1::Member back;
   api::ToProto(api::FromProto(member), &back);
   const absl::Status again = api::ValidateMember(back);
-  if (!again.ok()) Fail(absl::StrCat(path, ": a valid member converts to an invalid one"), again);
+  if (!again.ok())
+    Fail(absl::StrCat(path, ": a valid member converts to an invalid one"),
+         again);
   Check(back.member_id() == member.member_id(), "member_id lost in conversion");
 }
 
@@ -127,8 +129,8 @@ void CheckTimestamp(const Message& message, const FieldDescriptor* field,
   const bool present = r->HasField(message, field);
   google::protobuf::Timestamp ts;
   if (present) ts.CopyFrom(r->GetMessage(message, field));
-  auto time = api::OptionalTime(path, present, ts, FixedNow(),
-                                api::ValidationLimits{});
+  auto time =
+      api::OptionalTime(path, present, ts, FixedNow(), api::ValidationLimits{});
   ExpectOkOrInvalidField(time.status(), path, "OptionalTime");
   if (time.ok()) Check(time->has_value() == present, "OptionalTime presence");
 }
@@ -163,16 +165,15 @@ void CheckPaging(const Message& message, const FieldDescriptor* size_field,
     if (!slice.ok()) continue;
     Check(slice->begin <= slice->end && slice->end <= total, "slice bounds");
     if (!slice->next_page_token.empty()) {
-      absl::StatusOr<api::Page> next = api::ParsePage(
-          page_size, slice->next_page_token, page->filters);
+      absl::StatusOr<api::Page> next =
+          api::ParsePage(page_size, slice->next_page_token, page->filters);
       if (!next.ok()) Fail("the next page token is refused", next.status());
     }
   }
   // A token issued for this page resumes at the cursor it was given.
   const std::string cursor = page->cursor.empty() ? "m-1" : page->cursor;
-  absl::StatusOr<api::Page> resumed =
-      api::ParsePage(page_size, api::NextPageToken(*page, cursor),
-                     page->filters);
+  absl::StatusOr<api::Page> resumed = api::ParsePage(
+      page_size, api::NextPageToken(*page, cursor), page->filters);
   if (!resumed.ok()) Fail("an issued page token is refused", resumed.status());
   Check(resumed->cursor == cursor, "page token round trip");
 }
@@ -225,8 +226,8 @@ void Walk(const Message& message, const std::string& path, int depth) {
     ExpectOkOrInvalidField(position.status(), "cursor", "DecodeFeedCursor");
     if (position.ok()) {
       auto again = api::DecodeFeedCursor(
-          api::EncodeFeedCursor(*position, "tenant-1", team_value),
-          "tenant-1", team_value);
+          api::EncodeFeedCursor(*position, "tenant-1", team_value), "tenant-1",
+          team_value);
       if (!again.ok()) Fail("a re-encoded cursor is refused", again.status());
     }
   }

@@ -87,8 +87,8 @@ void ImportMapping(absl::string_view text, config::ConfigFormat format) {
                "RowMapper::Create");
   if (!mapper.ok()) return;
   const std::vector<std::string> samples = {
-      "e-1", "rep@example.com", "2025-06-01T10:00:00Z", "Call", "",
-      "VP Sales", "3/5/24 2:22 PM", "yes"};
+      "e-1", "rep@example.com", "2025-06-01T10:00:00Z", "Call",
+      "",    "VP Sales",        "3/5/24 2:22 PM",       "yes"};
   std::vector<std::string> row;
   for (size_t i = 0; i < header.size(); ++i) {
     row.push_back(samples[i % samples.size()]);
@@ -107,8 +107,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const absl::string_view text(reinterpret_cast<const char*>(data + 1),
                                size - 1);
-  const auto format = (data[0] & 4) != 0 ? rapport::config::ConfigFormat::kJson
-                                         : rapport::config::ConfigFormat::kTextproto;
+  const auto format = (data[0] & 4) != 0
+                          ? rapport::config::ConfigFormat::kJson
+                          : rapport::config::ConfigFormat::kTextproto;
   switch (data[0] & 3) {
     case 0:
       ScoringModel(text, format);

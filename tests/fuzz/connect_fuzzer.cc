@@ -204,11 +204,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (get) {
     absl::StatusOr<connect::GetRequest> request =
         connect::ParseGetQuery(in.ConsumeRemainingBytesAsString());
-    ExpectCodeIn(request.status(),
-                 {absl::StatusCode::kInvalidArgument,
-                  absl::StatusCode::kUnimplemented,
-                  absl::StatusCode::kFailedPrecondition},
-                 "ParseGetQuery");
+    ExpectCodeIn(
+        request.status(),
+        {absl::StatusCode::kInvalidArgument, absl::StatusCode::kUnimplemented,
+         absl::StatusCode::kFailedPrecondition},
+        "ParseGetQuery");
     Answer(request.status());
     if (!request.ok()) return 0;
     Payload(method, request->codec, request->compression, request->message);
@@ -233,8 +233,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string body = std::string(reinterpret_cast<const char*>(data),
                                        std::min<size_t>(size, 512));
   if (std::optional<std::string> gz = connect::Gzip(body)) {
-    auto back = connect::Decompress(connect::Compression::kGzip, *gz,
-                                    kMaxMessage);
+    auto back =
+        connect::Decompress(connect::Compression::kGzip, *gz, kMaxMessage);
     if (!back.ok()) Fail("Gzip output does not decompress", back.status());
     Check(*back == body, "gzip round trip");
   }

@@ -16,9 +16,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <initializer_list>
-#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -118,9 +118,11 @@ Fixture* MakeFixture() {
        "rapport.v1.ValidationService"},
       *google::protobuf::DescriptorPool::generated_pool());
   if (!methods.ok()) Fail("MethodTable::ForServices", methods.status());
-  for (const connect::Method& m : methods->methods()) f->paths.push_back(m.path);
-  connect::Admit admit = [](const metrics::HttpCaller& caller,
-                            absl::string_view) -> absl::StatusOr<connect::Admission> {
+  for (const connect::Method& m : methods->methods())
+    f->paths.push_back(m.path);
+  connect::Admit admit =
+      [](const metrics::HttpCaller& caller,
+         absl::string_view) -> absl::StatusOr<connect::Admission> {
     for (const auto& [name, value] : caller.headers) {
       if (name == "x-deny") return absl::PermissionDeniedError("denied");
     }
@@ -132,8 +134,9 @@ Fixture* MakeFixture() {
   options.max_message_bytes = 1 << 20;
   options.reserved_metadata = {"x-rapport-principal"};
   f->handler = std::make_unique<connect::ConnectHandler>(
-      *std::move(methods), f->server->InProcessChannel(grpc::ChannelArguments()),
-      std::move(admit), std::move(options));
+      *std::move(methods),
+      f->server->InProcessChannel(grpc::ChannelArguments()), std::move(admit),
+      std::move(options));
   return f;
 }
 
@@ -195,19 +198,18 @@ bool IsJsonObject(absl::string_view json) {
 
 void CheckAnswer(const Exchange& e) {
   Check(e.responses_ == 1, "a request left unanswered");
-  static constexpr int kStatuses[] = {200, 400, 401, 403, 404, 405, 408, 409,
-                                      412, 413, 415, 429, 499, 500, 501, 503,
-                                      504};
+  static constexpr int kStatuses[] = {200, 400, 401, 403, 404, 405,
+                                      408, 409, 412, 413, 415, 429,
+                                      499, 500, 501, 503, 504};
   Check(std::find(std::begin(kStatuses), std::end(kStatuses), e.status_) !=
             std::end(kStatuses),
         absl::StrCat("an HTTP status Connect does not use: ", e.status_));
   Check(!e.content_type_.empty(), "a response without a content type");
   if (!e.headers_.empty()) {
     Check(absl::EndsWith(e.headers_, "\r\n"), "unterminated header lines");
-    for (absl::string_view line :
-         absl::StrSplit(absl::string_view(e.headers_).substr(
-                            0, e.headers_.size() - 2),
-                        "\r\n")) {
+    for (absl::string_view line : absl::StrSplit(
+             absl::string_view(e.headers_).substr(0, e.headers_.size() - 2),
+             "\r\n")) {
       Check(line.find_first_of("\r\n") == absl::string_view::npos,
             "a line break inside a response header");
       Check(line.find(": ") != absl::string_view::npos && line.find(':') > 0,

@@ -80,8 +80,7 @@ Oidc* MakeOidc() {
   *provider.mutable_claims() = Mapping(0);
   auth::OidcVerifier::Options options;
   options.jwks_check_interval = absl::Hours(1);
-  auto verifier =
-      auth::OidcVerifier::Create({provider}, &oidc->clock, options);
+  auto verifier = auth::OidcVerifier::Create({provider}, &oidc->clock, options);
   if (!verifier.ok()) Fail("OidcVerifier::Create", verifier.status());
   oidc->verifier = *std::move(verifier);
   // The verifier has read the keys; the directory is not needed again.
@@ -96,10 +95,10 @@ Oidc& TheOidc() {
 }
 
 void ExpectVerifyOutcome(const absl::StatusOr<auth::Principal>& principal) {
-  ExpectCodeIn(principal.status(),
-               {absl::StatusCode::kUnauthenticated,
-                absl::StatusCode::kPermissionDenied},
-               "OidcVerifier::Verify");
+  ExpectCodeIn(
+      principal.status(),
+      {absl::StatusCode::kUnauthenticated, absl::StatusCode::kPermissionDenied},
+      "OidcVerifier::Verify");
   if (principal.ok()) {
     Check(!principal->tenant.empty(), "a principal without a tenant");
     Check(absl::StartsWith(principal->id, "oidc:"), "principal id");
@@ -109,9 +108,9 @@ void ExpectVerifyOutcome(const absl::StatusOr<auth::Principal>& principal) {
 void ApiKey(absl::string_view token) {
   std::optional<auth::ParsedKey> key = auth::ParseApiKey(token);
   if (!key.has_value()) return;
-  Check(absl::StrCat(auth::kApiKeyPrefix, key->key_id, "_", key->secret) ==
-            token,
-        "a parsed API key does not spell the token");
+  Check(
+      absl::StrCat(auth::kApiKeyPrefix, key->key_id, "_", key->secret) == token,
+      "a parsed API key does not spell the token");
   Check(key->key_id.size() == 16, "key_id of 16 hex digits");
 }
 

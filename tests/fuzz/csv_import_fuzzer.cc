@@ -31,7 +31,8 @@ const std::vector<config::v1::ImportMapping>& Mappings() {
     auto* list = new std::vector<config::v1::ImportMapping>;
     for (const std::string& name : cli::BuiltinMappingNames()) {
       auto mapping = cli::LoadImportMapping(name);
-      if (!mapping.ok()) Fail("a built-in mapping does not load", mapping.status());
+      if (!mapping.ok())
+        Fail("a built-in mapping does not load", mapping.status());
       list->push_back(*std::move(mapping));
     }
     return list;

@@ -66,19 +66,19 @@ void ExpectCodeIn(const absl::Status& status,
   bool listed = false;
   for (absl::StatusCode code : codes) listed = listed || status.code() == code;
   if (!listed) Fail(absl::StrCat(what, ": unexpected code"), status);
-  if (status.message().empty()) Fail(absl::StrCat(what, ": no message"), status);
+  if (status.message().empty())
+    Fail(absl::StrCat(what, ": no message"), status);
 }
 
-void ExpectOkOrInvalidField(const absl::Status& status,
-                            absl::string_view field, absl::string_view what) {
+void ExpectOkOrInvalidField(const absl::Status& status, absl::string_view field,
+                            absl::string_view what) {
   ExpectCodeIn(status, {absl::StatusCode::kInvalidArgument}, what);
   if (status.ok()) return;
   // The message reaches clients as text (gRPC's message, Connect's JSON).
   if (!IsUtf8(status.message())) {
     Fail(absl::StrCat(what, ": message is not UTF-8"), status);
   }
-  if (
-      !absl::StartsWith(status.message(), absl::StrCat(field, ": ")) &&
+  if (!absl::StartsWith(status.message(), absl::StrCat(field, ": ")) &&
       !absl::StartsWith(status.message(), absl::StrCat(field, "."))) {
     Fail(absl::StrCat(what, ": the message does not start with the field ",
                       field),

@@ -31,8 +31,8 @@ void ExpectCodeIn(const absl::Status& status,
 // Aborts unless `status` is OK or INVALID_ARGUMENT whose message is valid
 // UTF-8 (it reaches clients as text) and starts with `field` (the field
 // path the caller must fix) and ": " or ".".
-void ExpectOkOrInvalidField(const absl::Status& status,
-                            absl::string_view field, absl::string_view what);
+void ExpectOkOrInvalidField(const absl::Status& status, absl::string_view field,
+                            absl::string_view what);
 
 // Whether `text` is valid UTF-8.
 bool IsUtf8(absl::string_view text);

@@ -47,7 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // links only to such teams.
   const std::string link_team = team.empty() ? query.substr(0, 64) : team;
   bool plain = !link_team.empty();
-  for (char c : link_team) plain = plain && static_cast<unsigned char>(c) >= 0x20;
+  for (char c : link_team)
+    plain = plain && static_cast<unsigned char>(c) >= 0x20;
   if (plain) {
     const std::string link =
         absl::StrCat("team=", web::UrlQueryEscape(link_team));

@@ -45,7 +45,8 @@ void ReadLines(const std::string& text) {
     cli::JsonLinesReader again(again_in);
     T copy;
     absl::StatusOr<bool> read_back = again.Next(&copy);
-    if (!read_back.ok()) Fail("a written line does not read back", read_back.status());
+    if (!read_back.ok())
+      Fail("a written line does not read back", read_back.status());
     Check(*read_back, "a written line reads as the end");
     Check(google::protobuf::util::MessageDifferencer::Equals(message, copy),
           "a message changes through WriteJsonLine");
@@ -57,8 +58,7 @@ void ReadLines(const std::string& text) {
   T scratch;
   int64_t seen = 0;
   absl::StatusOr<cli::ScanResult> scan = cli::ScanJsonLines(
-      scan_in, &scratch,
-      [&](google::protobuf::Message&, int64_t) { ++seen; });
+      scan_in, &scratch, [&](google::protobuf::Message&, int64_t) { ++seen; });
   if (!scan.ok()) Fail("ScanJsonLines of a string stream", scan.status());
   Check(scan->messages == valid && seen == valid,
         "ScanJsonLines and Next disagree on the valid lines");

@@ -35,16 +35,26 @@ namespace rapport::fuzz {
 namespace {
 
 constexpr const char* kNames[] = {
-    "Profile.csv",       "Positions.csv",
-    "Education.csv",     "Skills.csv",
-    "Certifications.csv", "Courses.csv",
-    "Volunteering.csv",  "Recommendations_Given.csv",
-    "Recommendations_Received.csv", "Connections.csv",
-    "Invitations.csv",   "messages.csv",
-    "Shares.csv",        "Comments.csv",
-    "Reactions.csv",     "Basic_LinkedIn_Data_2024/Connections.csv",
-    "Basic_LinkedIn_Data_2024/messages.csv", "Ad_Targeting.csv",
-    "a/b/Profile.csv",   "Profile.CSV",
+    "Profile.csv",
+    "Positions.csv",
+    "Education.csv",
+    "Skills.csv",
+    "Certifications.csv",
+    "Courses.csv",
+    "Volunteering.csv",
+    "Recommendations_Given.csv",
+    "Recommendations_Received.csv",
+    "Connections.csv",
+    "Invitations.csv",
+    "messages.csv",
+    "Shares.csv",
+    "Comments.csv",
+    "Reactions.csv",
+    "Basic_LinkedIn_Data_2024/Connections.csv",
+    "Basic_LinkedIn_Data_2024/messages.csv",
+    "Ad_Targeting.csv",
+    "a/b/Profile.csv",
+    "Profile.CSV",
 };
 
 using Files = std::vector<std::pair<std::string, std::string>>;
@@ -57,8 +67,8 @@ Files SplitFiles(const uint8_t* data, size_t size) {
     ++i;
     size_t end = i;
     while (end < size && data[end] != 0) ++end;
-    files.emplace_back(name, std::string(reinterpret_cast<const char*>(data + i),
-                                         end - i));
+    files.emplace_back(
+        name, std::string(reinterpret_cast<const char*>(data + i), end - i));
     i = end + 1;
   }
   return files;
@@ -120,18 +130,18 @@ void CheckConversion(const cli::LinkedInConversion& c) {
 
 void Convert() {
   auto archive = cli::LinkedInArchive::Open(ZipPath());
-  ExpectCodeIn(archive.status(),
-               {absl::StatusCode::kInvalidArgument,
-                absl::StatusCode::kNotFound},
-               "LinkedInArchive::Open");
+  ExpectCodeIn(
+      archive.status(),
+      {absl::StatusCode::kInvalidArgument, absl::StatusCode::kNotFound},
+      "LinkedInArchive::Open");
   if (!archive.ok()) return;
   for (const std::string& name : (*archive)->files()) {
     auto content = (*archive)->Read(name);
-    ExpectCodeIn(content.status(),
-                 {absl::StatusCode::kDataLoss,
-                  absl::StatusCode::kResourceExhausted,
-                  absl::StatusCode::kUnavailable},
-                 "LinkedInArchive::Read");
+    ExpectCodeIn(
+        content.status(),
+        {absl::StatusCode::kDataLoss, absl::StatusCode::kResourceExhausted,
+         absl::StatusCode::kUnavailable},
+        "LinkedInArchive::Read");
   }
   CheckConversion(cli::ConvertLinkedInArchive(**archive, "m-1"));
 }
@@ -140,10 +150,10 @@ void Tables(const Files& files) {
   for (const auto& [name, content] : files) {
     auto table = cli::LinkedInTable::Parse(
         content, {{{"Date", "Sent At"}, true}, {{"URL"}, false}});
-    ExpectCodeIn(table.status(),
-                 {absl::StatusCode::kNotFound,
-                  absl::StatusCode::kInvalidArgument},
-                 "LinkedInTable::Parse");
+    ExpectCodeIn(
+        table.status(),
+        {absl::StatusCode::kNotFound, absl::StatusCode::kInvalidArgument},
+        "LinkedInTable::Parse");
     if (table.ok()) {
       for (const auto& row : table->rows()) {
         Check(row.line > table->header_line(), "a row above its header");

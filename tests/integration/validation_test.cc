@@ -309,11 +309,10 @@ TEST_F(ValidationTest, CountsExactlyTheOutcomesInsideTheWindow) {
     model::Member member;
     member.member_id = absl::StrCat("m", m);
     ASSERT_TRUE(store_->UpsertMember(kTenant, member, kAsOf).ok());
-    model::ScoreSnapshot s{member.member_id,
-                           day,
-                           static_cast<double>(m),
-                           {0, 0, 0, static_cast<double>(m)},
-                           model_.version, std::nullopt};
+    model::ScoreSnapshot s{
+        member.member_id,       day,
+        static_cast<double>(m), {0, 0, 0, static_cast<double>(m)},
+        model_.version,         std::nullopt};
     ASSERT_TRUE(store_->WriteScoreSnapshots(kTenant, {s}).ok());
     std::vector<model::Event> events;
     auto meeting = [&](absl::Time t, int i) {
@@ -342,7 +341,8 @@ TEST_F(ValidationTest, CountsExactlyTheOutcomesInsideTheWindow) {
     ASSERT_TRUE(store_->AppendEvents(kTenant, events).ok());
   }
   // A snapshot of another model version is not used.
-  model::ScoreSnapshot stale{"m0", day - outcome_days, 99, {}, "old-model", std::nullopt};
+  model::ScoreSnapshot stale{"m0", day - outcome_days, 99,
+                             {},   "old-model",        std::nullopt};
   ASSERT_TRUE(store_->WriteScoreSnapshots(kTenant, {stale}).ok());
   ValidationRequest request;
   request.as_of = kAsOf;

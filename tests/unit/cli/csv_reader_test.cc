@@ -101,8 +101,8 @@ int64_t LineEnds(const std::string& text) {
 // end: each record is on a line of its own, not all on line 1.
 TEST(CsvReaderTest, CountsLinesEndedByCrLfOrALoneCr) {
   const std::vector<std::string> ends = {"\n", "\r\n", "\r"};
-  const std::vector<std::string> pieces = {"a", ",", "\"", "\r", "\n",
-                                           "\r\n", "b c", "é"};
+  const std::vector<std::string> pieces = {"a",  ",",    "\"",  "\r",
+                                           "\n", "\r\n", "b c", "é"};
   std::mt19937 rng(20261201);
   for (int round = 0; round < 300; ++round) {
     std::string text;

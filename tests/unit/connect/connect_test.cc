@@ -215,16 +215,22 @@ TEST(ErrorJsonTest, AnyMessageBytesMakeAJsonDocumentWithItsCode) {
       grpc::StatusCode::UNIMPLEMENTED,
       "content type \"t=v1&:\xe0\x8b\x97i\x92\" is not supported")));
   EXPECT_EQ(quoted.fields().at("code").string_value(), "unimplemented");
-  EXPECT_EQ(quoted.fields().at("message").string_value(),
-            "content type \"t=v1&:\uFFFD\uFFFD\uFFFDi\uFFFD\" is not supported");
+  EXPECT_EQ(
+      quoted.fields().at("message").string_value(),
+      "content type \"t=v1&:\uFFFD\uFFFD\uFFFDi\uFFFD\" is not supported");
   absl::BitGen gen;
   for (int i = 0; i < 2000; ++i) {
     const auto code = static_cast<grpc::StatusCode>(absl::Uniform(gen, 1, 17));
     const std::string message = RandomBytes(gen, 40);
     const Struct json = ParseJson(ErrorJson(grpc::Status(code, message)));
     EXPECT_EQ(json.fields().at("code").string_value(), CodeName(code));
-    const Struct end = ParseJson(EndOfStreamJson(grpc::Status(code, message), {}));
-    EXPECT_EQ(end.fields().at("error").struct_value().fields().at("code")
+    const Struct end =
+        ParseJson(EndOfStreamJson(grpc::Status(code, message), {}));
+    EXPECT_EQ(end.fields()
+                  .at("error")
+                  .struct_value()
+                  .fields()
+                  .at("code")
                   .string_value(),
               CodeName(code));
   }

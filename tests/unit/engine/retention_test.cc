@@ -144,8 +144,12 @@ TEST(RetentionTaskTest, DropsSnapshotsOfDaysBeforeTheFirstDayKept) {
   Feed(*db, kTenant, {"m0"}, {});
   std::vector<model::ScoreSnapshot> snapshots;
   for (int d = 1; d <= 15; ++d) {
-    snapshots.push_back(
-        {"m0", absl::CivilDay(2024, 6, d), 1.0 * d, {1, 2, 3, 4}, "v1", std::nullopt});
+    snapshots.push_back({"m0",
+                         absl::CivilDay(2024, 6, d),
+                         1.0 * d,
+                         {1, 2, 3, 4},
+                         "v1",
+                         std::nullopt});
   }
   ASSERT_TRUE(db->WriteScoreSnapshots(kTenant, snapshots).ok());
   FakeClock clock(Now());

@@ -308,9 +308,12 @@ TEST(DeleteMemberTest, NoRowAndNoByteOfTheDatabaseNamesTheMember) {
     ASSERT_TRUE(
         store
             ->WriteScoreSnapshots(
-                kTenant,
-                {model::ScoreSnapshot{
-                    id, absl::CivilDay(2024, 3, 1), 42, {1, 2, 3, 4}, "v1", std::nullopt}})
+                kTenant, {model::ScoreSnapshot{id,
+                                               absl::CivilDay(2024, 3, 1),
+                                               42,
+                                               {1, 2, 3, 4},
+                                               "v1",
+                                               std::nullopt}})
             .ok());
     ApiKeyRecord key;
     key.key_id = "0123456789abcdef";

@@ -185,7 +185,8 @@ TEST(ApplyRetentionTest, DropsSnapshotsBeforeTheSnapshotCutoffInSteps) {
   std::vector<model::ScoreSnapshot> snapshots;
   for (const std::string& m : members) {
     for (int d = 0; d < 20; ++d) {
-      snapshots.push_back({m, first + d, 10.0 + d, {1, 2, 3, 4}, "v1", std::nullopt});
+      snapshots.push_back(
+          {m, first + d, 10.0 + d, {1, 2, 3, 4}, "v1", std::nullopt});
     }
   }
   ASSERT_TRUE(store->WriteScoreSnapshots(kTenant, snapshots).ok());
