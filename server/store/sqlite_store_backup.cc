@@ -99,7 +99,8 @@ absl::StatusOr<BackupResult> SqliteStore::Backup(const std::string& directory,
       RAPPORT_ASSIGN_OR_RETURN(
           std::unique_ptr<Connection> dest,
           Connection::Open(temp, Connection::Access::kReadWrite,
-                           absl::ZeroDuration()));
+                           absl::ZeroDuration(), /*cache_mib=*/2,
+                           options_.vfs));
       // The copy is a scratch file until it is checked and named: no journal
       // and no syncs while it is written; it is synced once at the end.
       RAPPORT_RETURN_IF_ERROR(

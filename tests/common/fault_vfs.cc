@@ -37,6 +37,8 @@ int CodeFor(unsigned op, int error) {
 struct File {
   sqlite3_file base;
   unsigned kind;
+  // SQLite keeps the name it opened the file with until xClose.
+  const char* path;
   sqlite3_file* real;
 };
 
@@ -46,7 +48,7 @@ FaultVfs* g_faults = nullptr;
 File* Of(sqlite3_file* f) { return reinterpret_cast<File*>(f); }
 sqlite3_file* Real(sqlite3_file* f) { return Of(f)->real; }
 int Check(sqlite3_file* f, unsigned op) {
-  return g_faults->Check(op, Of(f)->kind);
+  return g_faults->Check(op, Of(f)->kind, Of(f)->path);
 }
 
 int Close(sqlite3_file* f) { return Real(f)->pMethods->xClose(Real(f)); }
@@ -93,7 +95,7 @@ int DeviceCharacteristics(sqlite3_file* f) {
 }
 int ShmMap(sqlite3_file* f, int region, int size, int extend,
            void volatile** out) {
-  if (int rc = g_faults->Check(kFaultShmMap, kFaultShm)) return rc;
+  if (int rc = g_faults->Check(kFaultShmMap, kFaultShm, nullptr)) return rc;
   return Real(f)->pMethods->xShmMap(Real(f), region, size, extend, out);
 }
 int ShmLock(sqlite3_file* f, int offset, int n, int flags) {
@@ -144,15 +146,16 @@ int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags,
   File* file = Of(f);
   file->base.pMethods = nullptr;
   file->kind = KindOf(flags);
+  file->path = name;
   file->real = reinterpret_cast<sqlite3_file*>(file + 1);
-  if (int rc = g_faults->Check(kFaultOpen, file->kind)) return rc;
+  if (int rc = g_faults->Check(kFaultOpen, file->kind, name)) return rc;
   int rc = g_real->xOpen(g_real, name, file->real, flags, out_flags);
   // SQLite calls xClose only when pMethods is set.
   if (file->real->pMethods != nullptr) file->base.pMethods = &kMethods;
   return rc;
 }
 int Delete(sqlite3_vfs*, const char* name, int sync_dir) {
-  if (int rc = g_faults->Check(kFaultOpen, kFaultJournal)) {
+  if (int rc = g_faults->Check(kFaultOpen, kFaultJournal, name)) {
     return rc == SQLITE_CANTOPEN ? SQLITE_IOERR_DELETE : rc;
   }
   return g_real->xDelete(g_real, name, sync_dir);
@@ -241,7 +244,7 @@ int64_t FaultVfs::failures() const {
   return failures_;
 }
 
-int FaultVfs::Check(unsigned op, unsigned file) {
+int FaultVfs::Check(unsigned op, unsigned file, const char* path) {
   absl::MutexLock lock(&mu_);
   if (gone_) {
     ++failures_;
@@ -250,6 +253,11 @@ int FaultVfs::Check(unsigned op, unsigned file) {
   for (ActiveRule& active : rules_) {
     const FaultRule& rule = active.rule;
     if ((rule.ops & op) == 0 || (rule.files & file) == 0) continue;
+    if (!rule.path_prefix.empty() &&
+        (path == nullptr || std::strncmp(path, rule.path_prefix.c_str(),
+                                         rule.path_prefix.size()) != 0)) {
+      continue;
+    }
     if (rule.count >= 0 && active.failed >= rule.count) continue;
     if (active.seen++ < rule.skip) continue;
     const int code = CodeFor(op, rule.error);

@@ -55,6 +55,10 @@ inline constexpr int kFaultGarbage = -1;
 struct FaultRule {
   unsigned ops = kFaultAnyOp;
   unsigned files = kFaultAnyFile;
+  // Only files whose path starts with this (a directory's, say); empty for
+  // every file. A WAL index (kFaultShmMap) has no path of its own here: a
+  // rule with a prefix never fails it.
+  std::string path_prefix = {};
   // An errno, EIO (5) or ENOSPC (28); or kFaultGarbage (reads only).
   int error = 5;
   // Matching calls that succeed before the first failure: 0 fails the next
@@ -82,9 +86,11 @@ class FaultVfs {
   // Calls failed since Install().
   int64_t failures() const ABSL_LOCKS_EXCLUDED(mu_);
 
-  // Called by the VFS: the SQLite code to fail an `op` on a `file` with,
-  // 0 (SQLITE_OK) to let it through, or kFaultGarbage.
-  int Check(unsigned op, unsigned file) ABSL_LOCKS_EXCLUDED(mu_);
+  // Called by the VFS: the SQLite code to fail an `op` on a `file` at
+  // `path` (null for a WAL index or a nameless temporary file) with, 0
+  // (SQLITE_OK) to let it through, or kFaultGarbage.
+  int Check(unsigned op, unsigned file, const char* path)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   FaultVfs() = default;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -22,14 +23,14 @@
 #include "server/store/restore.h"
 #include "server/store/sqlite_connection.h"
 #include "server/store/sqlite_store.h"
-#include "tests/common/full_disk_vfs.h"
+#include "tests/common/fault_vfs.h"
 #include "tests/unit/store/store_test_util.h"
 
 namespace rapport::store {
 namespace {
 
 using model::EventType;
-using ::rapport::testing::FullDiskVfs;
+using ::rapport::testing::FaultVfs;
 using testing::At;
 using ::testing::HasSubstr;
 using testing::MakeContact;
@@ -177,19 +178,30 @@ TEST_F(BackupTest, AFullDiskLeavesNothingBehindAndTheStoreServesOn) {
   }
   store_.reset();
   {
-    // Past 64 KiB the backup directory's disk is full; the database's own
-    // disk is not. Connections opened from now on go through the VFS.
-    FullDiskVfs vfs(backups_ + "/", 64 << 10);
-    std::unique_ptr<SqliteStore> store = OpenStore(db_);
-    ASSERT_NE(store, nullptr);
+    // Past 16 pages the backup directory's disk is full; the database's
+    // own disk is not.
+    FaultVfs& vfs = FaultVfs::Install();
+    SqliteStoreOptions options;
+    options.path = db_;
+    options.reader_connections = 2;
+    options.vfs = FaultVfs::kName;
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+        SqliteStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    const int64_t failed_before = vfs.failures();
+    vfs.Add({.ops = ::rapport::testing::kFaultWrite,
+             .path_prefix = backups_ + "/",
+             .error = ENOSPC,
+             .skip = 16});
     absl::StatusOr<BackupResult> backup =
-        store->Backup(backups_, "full.db", clock_);
+        (*store)->Backup(backups_, "full.db", clock_);
+    vfs.Heal();
     EXPECT_EQ(backup.status().code(), absl::StatusCode::kResourceExhausted)
         << backup.status();
     EXPECT_THAT(backup.status().message(), HasSubstr("full"));
-    EXPECT_GT(vfs.refused(), 0);
+    EXPECT_GT(vfs.failures(), failed_before);
     EXPECT_TRUE(FilesIn(backups_).empty()) << "the partial file is removed";
-    EXPECT_TRUE(store->AppendEvents("acme", Batch("m2", 200, 3)).ok());
+    EXPECT_TRUE((*store)->AppendEvents("acme", Batch("m2", 200, 3)).ok());
   }
   // With room again the same name works.
   store_ = OpenStore(db_);
