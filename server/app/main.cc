@@ -136,6 +136,10 @@ ABSL_FLAG(std::string, integrity_check, "quick",
           "schema, small tables page by page; seconds on any size), full "
           "(every page; grows with the database) or off. A damaged "
           "database is refused (exit code 3)");
+ABSL_FLAG(int, db_cache_mib, 32,
+          "the page cache of each database connection (the writer and four "
+          "readers), in MiB, 1-4096: the store's memory grows up to five "
+          "times this");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may run after SIGTERM");
 
@@ -315,6 +319,10 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
       rapport::store::ParseIntegrityCheck(absl::GetFlag(FLAGS_integrity_check));
   if (!integrity.ok()) return "--integrity_check must be quick, full or off";
   options->integrity_check = *integrity;
+  options->db_cache_mib = absl::GetFlag(FLAGS_db_cache_mib);
+  if (options->db_cache_mib < 1 || options->db_cache_mib > 4096) {
+    return "--db_cache_mib must be between 1 and 4096";
+  }
   if (absl::GetFlag(FLAGS_shutdown_grace) < absl::ZeroDuration()) {
     return "--shutdown_grace must not be negative";
   }

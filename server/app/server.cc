@@ -371,6 +371,7 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     store::SqliteStoreOptions store_options;
     store_options.path = options.db_path;
     store_options.vfs = options.db_vfs;
+    store_options.cache_mib = options.db_cache_mib;
     store_options.integrity_check = options.integrity_check;
     absl::StatusOr<std::unique_ptr<store::SqliteStore>> opened =
         store::SqliteStore::Open(store_options);

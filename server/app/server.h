@@ -51,6 +51,9 @@ struct ServerOptions {
   store::IntegrityCheck integrity_check = store::IntegrityCheck::kQuick;
   // The SQLite VFS of the database's connections; empty for the default.
   std::string db_vfs;
+  // The page cache of each database connection (the writer and four
+  // readers), in MiB; >= 1. The store's memory grows up to five times this.
+  int db_cache_mib = 32;
   // How often storage is probed while it fails, and while it works; health
   // is NOT_SERVING while storage fails (see storage_health.h).
   StorageHealthOptions storage_health;
