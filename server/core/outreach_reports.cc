@@ -61,11 +61,12 @@ OutreachReports::TeammateCounts(const store::TenantId& tenant,
     for (const model::Member& m : members) {
       if (m.member_id == member.member_id) continue;
       RAPPORT_RETURN_IF_ERROR(CheckWanted(wanted));
-      RAPPORT_ASSIGN_OR_RETURN(
-          model::MemberActivity activity,
-          store_->ReadActivity(tenant, m.member_id, start, window.end));
+      absl::StatusOr<model::MemberActivity> activity =
+          store_->ReadActivity(tenant, m.member_id, start, window.end);
+      if (absl::IsNotFound(activity.status())) continue;  // Deleted meanwhile.
+      if (!activity.ok()) return activity.status();
       const outreach::OutreachStats stats =
-          outreach::ComputeStats(activity, start, window.end, analysis);
+          outreach::ComputeStats(*activity, start, window.end, analysis);
       team.push_back({.threads_started = stats.threads_started,
                       .threads_answered = stats.threads_answered});
     }
@@ -148,10 +149,13 @@ OutreachReports::ForTeam(const store::TenantId& tenant, const std::string& team,
   reports.reserve(members.size());
   for (const model::Member& m : members) {
     RAPPORT_RETURN_IF_ERROR(CheckWanted(wanted));
-    RAPPORT_ASSIGN_OR_RETURN(outreach::OutreachReport report,
-                             ReportOf(tenant, m.member_id, window, analysis));
-    reports.push_back(std::move(report));
+    absl::StatusOr<outreach::OutreachReport> report =
+        ReportOf(tenant, m.member_id, window, analysis);
+    if (absl::IsNotFound(report.status())) continue;  // Deleted meanwhile.
+    if (!report.ok()) return report.status();
+    reports.push_back(*std::move(report));
   }
+  if (reports.empty()) return no_members();
   return std::make_shared<const outreach::TeamReport>(outreach::PoolTeam(
       reports, analysis.max_unanswered, analysis.min_rate_sample));
 }

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -60,6 +61,8 @@ class Harness {
 
   OutreachCache& cache() { return cache_; }
   store::MemberChangeListener* listener() { return &changes_; }
+  // Reports read from the store, as for a window the cache does not keep.
+  const OutreachReports& uncached() const { return uncached_; }
 
   // The window the cache serves, and the same window read from the store.
   OutreachWindow Default() const {
@@ -205,6 +208,40 @@ TEST(OutreachCacheTest, SyncReturnsTheStoresErrorAndRecovers) {
   store.Heal(StoreOp::kReadActivity);
   EXPECT_TRUE(h.cache().Sync(kTenant).ok());
   EXPECT_EQ(h.Diff(Ids(world.alive())), "");
+}
+
+// A teammate deleted while a team report read from the store is under way
+// is left out of it, as if the report had started after the deletion; the
+// report does not fail with the teammate's NOT_FOUND.
+TEST(OutreachCacheConcurrencyTest,
+     ATeamReportLeavesOutAMemberDeletedMeanwhile) {
+  auto inner = store::testing::OpenMemoryStore();
+  FaultStore store(inner.get());
+  FakeClock clock(store::testing::OnDay(12, 9));
+  Harness h(&store, &clock);
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(store
+                    .UpsertMember(kTenant,
+                                  store::testing::MakeMember(
+                                      absl::StrCat("t", i), "tigers"),
+                                  clock.Now(), nullptr)
+                    .ok());
+  }
+  const outreach::OutreachOptions analysis = h.cache().analysis();
+
+  store.CloseGate("t2");
+  absl::StatusOr<std::shared_ptr<const outreach::TeamReport>> during;
+  std::thread reader([&] {
+    during = h.uncached().ForTeam(kTenant, "tigers", h.Read(), analysis);
+  });
+  ASSERT_TRUE(store.AwaitHeld(1, absl::Seconds(30)));
+  ASSERT_TRUE(store.DeleteMember(kTenant, "t2", nullptr).ok());
+  store.OpenGate();
+  reader.join();
+  ASSERT_TRUE(during.ok()) << during.status();
+  auto after = h.uncached().ForTeam(kTenant, "tigers", h.Read(), analysis);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_TRUE(**during == **after);
 }
 
 // While the first build of a tenant, or the first of a new day, is held in
