@@ -44,33 +44,12 @@
 #include "server/connect/headers.h"
 #include "server/connect/method_table.h"
 #include "tests/fuzz/fuzz_util.h"
+#include "tests/fuzz/rapport_methods.h"
 
 namespace rapport::fuzz {
 namespace {
 
 constexpr size_t kMaxMessage = 1 << 20;
-
-const connect::MethodTable& Methods() {
-  static const connect::MethodTable* const table = [] {
-    // Naming one message of each file links its descriptors in.
-    (void)v1::UpsertMemberRequest::descriptor();
-    (void)v1::CreateTenantRequest::descriptor();
-    (void)v1::CreateGoalRequest::descriptor();
-    (void)v1::GetOutreachEffectivenessRequest::descriptor();
-    (void)v1::GetRecommendationsRequest::descriptor();
-    (void)v1::GetScoreRequest::descriptor();
-    (void)v1::GetValidationReportRequest::descriptor();
-    auto methods = connect::MethodTable::ForServices(
-        {"rapport.v1.ActivityService", "rapport.v1.ScoringService",
-         "rapport.v1.OutreachService", "rapport.v1.RecommendationService",
-         "rapport.v1.AdminService", "rapport.v1.GoalService",
-         "rapport.v1.ValidationService"},
-        *google::protobuf::DescriptorPool::generated_pool());
-    if (!methods.ok()) Fail("MethodTable::ForServices", methods.status());
-    return new connect::MethodTable(*std::move(methods));
-  }();
-  return *table;
-}
 
 // What the client would get for `status`: the error document must be JSON
 // carrying the status's code.
@@ -182,7 +161,7 @@ void Headers(FuzzedDataProvider& in) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace rapport::fuzz;  // NOLINT: the entry point is global.
   namespace connect = rapport::connect;
-  const auto& methods = Methods().methods();
+  const auto& methods = RapportMethods().methods();
   FuzzedDataProvider in(data, size);
   const connect::Method& method =
       methods[in.ConsumeIntegralInRange<size_t>(0, methods.size() - 1)];

@@ -41,6 +41,7 @@
 #include "server/connect/handler.h"
 #include "server/connect/method_table.h"
 #include "tests/fuzz/fuzz_util.h"
+#include "tests/fuzz/rapport_methods.h"
 
 namespace rapport::fuzz {
 namespace {
@@ -104,22 +105,8 @@ Fixture* MakeFixture() {
   builder.RegisterCallbackGenericService(&f->service);
   f->server = builder.BuildAndStart();
   Check(f->server != nullptr, "the in-process server did not start");
-  (void)v1::UpsertMemberRequest::descriptor();
-  (void)v1::CreateTenantRequest::descriptor();
-  (void)v1::CreateGoalRequest::descriptor();
-  (void)v1::GetOutreachEffectivenessRequest::descriptor();
-  (void)v1::GetRecommendationsRequest::descriptor();
-  (void)v1::GetScoreRequest::descriptor();
-  (void)v1::GetValidationReportRequest::descriptor();
-  auto methods = connect::MethodTable::ForServices(
-      {"rapport.v1.ActivityService", "rapport.v1.ScoringService",
-       "rapport.v1.OutreachService", "rapport.v1.RecommendationService",
-       "rapport.v1.AdminService", "rapport.v1.GoalService",
-       "rapport.v1.ValidationService"},
-      *google::protobuf::DescriptorPool::generated_pool());
-  if (!methods.ok()) Fail("MethodTable::ForServices", methods.status());
-  for (const connect::Method& m : methods->methods())
-    f->paths.push_back(m.path);
+  connect::MethodTable methods = RapportMethods();
+  for (const connect::Method& m : methods.methods()) f->paths.push_back(m.path);
   connect::Admit admit =
       [](const metrics::HttpCaller& caller,
          absl::string_view) -> absl::StatusOr<connect::Admission> {
@@ -134,9 +121,8 @@ Fixture* MakeFixture() {
   options.max_message_bytes = 1 << 20;
   options.reserved_metadata = {"x-rapport-principal"};
   f->handler = std::make_unique<connect::ConnectHandler>(
-      *std::move(methods),
-      f->server->InProcessChannel(grpc::ChannelArguments()), std::move(admit),
-      std::move(options));
+      std::move(methods), f->server->InProcessChannel(grpc::ChannelArguments()),
+      std::move(admit), std::move(options));
   return f;
 }
 
