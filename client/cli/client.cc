@@ -68,7 +68,8 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout,
       outreach_(rapport::v1::OutreachService::NewStub(channel)),
       recommendation_(rapport::v1::RecommendationService::NewStub(channel)),
       goals_(rapport::v1::GoalService::NewStub(channel)),
-      validation_(rapport::v1::ValidationService::NewStub(channel)) {}
+      validation_(rapport::v1::ValidationService::NewStub(channel)),
+      health_(grpc::health::v1::Health::NewStub(channel)) {}
 
 std::unique_ptr<grpc::ClientContext> Client::NewContext() const {
   auto context = std::make_unique<grpc::ClientContext>();

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "rapport/v1/activity.grpc.pb.h"
@@ -75,6 +76,7 @@ class Client {
   rapport::v1::ValidationService::StubInterface& validation() {
     return *validation_;
   }
+  grpc::health::v1::Health::StubInterface& health() { return *health_; }
 
  private:
   absl::Duration timeout_;
@@ -87,6 +89,7 @@ class Client {
       recommendation_;
   std::unique_ptr<rapport::v1::GoalService::StubInterface> goals_;
   std::unique_ptr<rapport::v1::ValidationService::StubInterface> validation_;
+  std::unique_ptr<grpc::health::v1::Health::StubInterface> health_;
 };
 
 // The same code and message (gRPC's codes are absl's codes).

@@ -10,9 +10,10 @@
 // RAPPORT_TLS_KEY_FILE and RAPPORT_TLS_SERVER_NAME.
 //
 // Exit status: 0 success; 1 a call failed (or an input file was invalid),
-// with "error: <CODE_NAME>: <message>" on stderr; 2 a usage error; and for
+// with "error: <CODE_NAME>: <message>" on stderr; 2 a usage error; for
 // `admin restore`, 3 the database is in use, 4 the backup cannot be
-// restored.
+// restored; for `health`, 0 SERVING, 1 NOT_SERVING or SERVICE_UNKNOWN, 2 no
+// answer (unreachable, deadline, TLS or another failure).
 //
 // Every flag is defined here and read only here, into the option structs the
 // commands take.
@@ -42,6 +43,7 @@
 #include "client/cli/feed_commands.h"
 #include "client/cli/format.h"
 #include "client/cli/goal_commands.h"
+#include "client/cli/health_command.h"
 #include "client/cli/import_command.h"
 #include "client/cli/import_mapping.h"
 #include "client/cli/ingest_command.h"
@@ -158,6 +160,10 @@ ABSL_FLAG(std::string, cursor_file, "",
           "back after a complete sweep (for a nightly job)");
 ABSL_FLAG(std::string, output, "",
           "export: the file to write; stdout when empty or -");
+// health
+ABSL_FLAG(std::string, service, "",
+          "health: the service to check (e.g. rapport.v1.ScoringService); "
+          "the whole server when empty");
 // admin
 ABSL_FLAG(std::string, tenant_id, "", "the new tenant's id ([a-z0-9-])");
 ABSL_FLAG(std::string, rep_leaderboard, "",
@@ -772,6 +778,19 @@ const std::vector<Command>& Commands() {
        0,
        0,
        BuildValidate},
+      {"health",
+       "[--service=NAME] [--timeout=2s]",
+       "grpc.health.v1 Health/Check, for probes: prints the status; exit 0 "
+       "SERVING, 1 NOT_SERVING or SERVICE_UNKNOWN, 2 no answer (server "
+       "unreachable, --timeout passed (2s unless given), TLS or another "
+       "failure). Needs no API key",
+       {"service"},
+       0,
+       0,
+       [](const Args&) -> absl::StatusOr<Action> {
+         // Run by RunHealthCommand, which has its own exit statuses.
+         return absl::InternalError("health has no Action");
+       }},
       {"admin",
        "create-tenant --tenant_id=ID [--display_name=N] "
        "[--rep_leaderboard=full|ranks_only|none]\n"
@@ -824,7 +843,9 @@ void PrintUsage(std::ostream& out) {
   out << absl::StrFormat("  %-15s %s\n", "help [COMMAND]",
                          "this list, or a command's arguments and flags")
       << "\nexit status: 0 ok, 1 a call failed, 2 usage error (admin "
-         "restore: 3 database in use, 4 backup refused)\n";
+         "restore: 3 database in use, 4 backup refused;\n"
+         "  health: 0 SERVING, 1 NOT_SERVING or SERVICE_UNKNOWN, 2 no "
+         "answer)\n";
 }
 
 void PrintFlag(std::ostream& out, const char* name) {
@@ -887,6 +908,24 @@ absl::StatusOr<ClientOptions> ClientOptionsFromFlags() {
   return options;
 }
 
+// `rapport health`: its deadline is kHealthDefaultTimeout unless --timeout
+// is given, and its exit status is the health status.
+int RunHealthCommand(const ParsedArgs& parsed) {
+  absl::StatusOr<ClientOptions> options = ClientOptionsFromFlags();
+  if (!options.ok()) return UsageError(options.status().message());
+  if (!absl::c_linear_search(parsed.flags, "timeout")) {
+    options->timeout = kHealthDefaultTimeout;
+  }
+  absl::StatusOr<std::unique_ptr<Client>> client = Client::Connect(*options);
+  if (!client.ok()) return UsageError(client.status().message());
+  Io io{std::cin, std::cout, std::cerr, isatty(STDERR_FILENO) == 1};
+  Env env{**client, io, absl::GetFlag(FLAGS_json)};
+  const int code =
+      RunHealth(env, HealthOptions{.service = absl::GetFlag(FLAGS_service)});
+  std::cout.flush();
+  return code;
+}
+
 int Main(int argc, char** argv) {
   absl::StatusOr<ParsedArgs> parsed = ParseArgs(argc, argv);
   if (!parsed.ok()) return UsageError(parsed.status().message());
@@ -922,6 +961,7 @@ int Main(int argc, char** argv) {
     return UsageError(
         absl::StrCat("usage: rapport ", command->name, " ", command->usage));
   }
+  if (std::string(command->name) == "health") return RunHealthCommand(*parsed);
   absl::StatusOr<std::optional<OfflineAction>> offline =
       BuildOffline(*command, args);
   if (!offline.ok()) return UsageError(offline.status().message());

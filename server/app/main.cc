@@ -140,6 +140,10 @@ ABSL_FLAG(int, db_cache_mib, 32,
           "the page cache of each database connection (the writer and four "
           "readers), in MiB, 1-4096: the store's memory grows up to five "
           "times this");
+ABSL_FLAG(int, background_nice, 10,
+          "the nice value (0-19) of background work (board builds and "
+          "refreshes, the outreach cache, history, retention, the score "
+          "changes feed), so that it yields the CPU to calls; 0 for none");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may run after SIGTERM");
 
@@ -322,6 +326,10 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->db_cache_mib = absl::GetFlag(FLAGS_db_cache_mib);
   if (options->db_cache_mib < 1 || options->db_cache_mib > 4096) {
     return "--db_cache_mib must be between 1 and 4096";
+  }
+  options->background_nice = absl::GetFlag(FLAGS_background_nice);
+  if (options->background_nice < 0 || options->background_nice > 19) {
+    return "--background_nice must be between 0 and 19";
   }
   if (absl::GetFlag(FLAGS_shutdown_grace) < absl::ZeroDuration()) {
     return "--shutdown_grace must not be negative";

@@ -401,13 +401,15 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       static_cast<size_t>(std::max(1, options.max_queued_writes)));
   board::ScoreBoardOptions board_options = options.board;
   board_options.outreach = options.outreach.analysis;
+  board_options.background_nice = options.background_nice;
   parts->score_board = std::make_unique<board::ScoreBoard>(
       parts->store.get(), &parts->model, clock, board_options);
   parts->outreach_cache = std::make_unique<core::OutreachCache>(
       parts->store.get(), clock,
       core::OutreachCacheOptions{
           .analysis = api::RequestAnalysis(options.outreach),
-          .refresh_interval = options.board.refresh_interval});
+          .refresh_interval = options.board.refresh_interval,
+          .background_nice = options.background_nice});
   parts->goal_tracker = std::make_unique<core::GoalTracker>(
       parts->store.get(), parts->score_board.get(), clock);
   parts->member_changes = std::make_unique<store::MemberChangeFanOut>(
@@ -618,7 +620,7 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->history = std::make_unique<engine::HistoryRecorder>(
       parts->store.get(), &parts->model, clock, options.history);
   if (options.history_interval > absl::ZeroDuration()) {
-    parts->history->Start(options.history_interval);
+    parts->history->Start(options.history_interval, options.background_nice);
   }
   // The caches are told of every tenant's members after a pass that
   // removed events: re-derived threads and contacts can change today's
@@ -628,10 +630,12 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       parts->member_changes.get(),
       engine::RetentionOptions{.retention_days = options.retention_days});
   if (options.retention_interval > absl::ZeroDuration()) {
-    parts->retention->Start(options.retention_interval);
+    parts->retention->Start(options.retention_interval,
+                            options.background_nice);
   }
   if (options.score_changes_interval > absl::ZeroDuration()) {
-    parts->score_changes->Start(options.score_changes_interval);
+    parts->score_changes->Start(options.score_changes_interval,
+                                options.background_nice);
   }
   // Health says NOT_SERVING until every tenant's board is built: until then
   // a score would wait for a build. And while storage fails.

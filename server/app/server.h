@@ -19,6 +19,7 @@
 #include "server/app/storage_health.h"
 #include "server/board/score_board.h"
 #include "server/common/clock.h"
+#include "server/common/thread_priority.h"
 #include "server/engine/history_options.h"
 #include "server/engine/retention.h"
 #include "server/scoring/model.h"
@@ -54,6 +55,11 @@ struct ServerOptions {
   // The page cache of each database connection (the writer and four
   // readers), in MiB; >= 1. The store's memory grows up to five times this.
   int db_cache_mib = 32;
+  // The nice value (0-19) of the background threads: board builds and
+  // refreshes, the outreach cache, the history recorder, retention and the
+  // score changes feed yield the CPU to the threads that answer calls
+  // (thread_priority.h). 0 runs them at the process's priority.
+  int background_nice = kBackgroundNice;
   // How often storage is probed while it fails, and while it works; health
   // is NOT_SERVING while storage fails (see storage_health.h).
   StorageHealthOptions storage_health;

@@ -71,7 +71,8 @@ ScoreBoard::ScoreBoard(store::Store* store, const scoring::ScoringModel* model,
       model_(model),
       clock_(clock),
       options_(options),
-      builder_(std::make_unique<SerialExecutor>()) {}
+      builder_(std::make_unique<SerialExecutor>(static_cast<size_t>(-1),
+                                                options_.background_nice)) {}
 
 ScoreBoard::~ScoreBoard() {
   Stop();

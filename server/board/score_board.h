@@ -41,6 +41,7 @@
 #include "server/board/board.h"
 #include "server/common/clock.h"
 #include "server/common/serial_executor.h"
+#include "server/common/thread_priority.h"
 #include "server/outreach/options.h"
 #include "server/scoring/model.h"
 #include "server/store/member_change_listener.h"
@@ -60,6 +61,10 @@ struct ScoreBoardOptions {
   // How MemberScore::outreach_30d is computed; the outreach reports' own
   // options, so that a member's rate is the same figure everywhere.
   outreach::OutreachOptions outreach = {};
+  // The nice value of the builder's thread and of the threads it scores
+  // members on (thread_priority.h): builds and refreshes yield the CPU to
+  // the threads that answer calls. 0 keeps the process's priority.
+  int background_nice = kBackgroundNice;
 };
 
 // The instant a change over `days` days is measured from, for a score at

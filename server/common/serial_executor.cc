@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "server/common/thread_priority.h"
+
 namespace rapport {
 
 namespace {
@@ -18,8 +20,9 @@ constexpr absl::Duration kMaxWait = absl::Seconds(30);
 
 }  // namespace
 
-SerialExecutor::SerialExecutor(size_t max_queued)
+SerialExecutor::SerialExecutor(size_t max_queued, int nice)
     : max_queued_(std::max<size_t>(max_queued, 1)),
+      nice_(nice),
       thread_([this] { Loop(); }) {}
 
 SerialExecutor::~SerialExecutor() {
@@ -89,6 +92,7 @@ absl::Duration SerialExecutor::EstimatedWaitLocked() const {
 }
 
 void SerialExecutor::Loop() {
+  LowerThisThreadPriorityOrLog(nice_);
   for (;;) {
     Entry entry;
     {

@@ -49,8 +49,12 @@ class SerialExecutor {
   // No bound on the queue: for background work that posts only its own
   // tasks.
   SerialExecutor() : SerialExecutor(static_cast<size_t>(-1)) {}
-  // Submit is refused once `max_queued` tasks (of both kinds) wait.
-  explicit SerialExecutor(size_t max_queued);
+  // Submit is refused once `max_queued` tasks (of both kinds) wait. The
+  // thread lowers its CPU priority to `nice` (thread_priority.h) before it
+  // runs a task: 0 (the default) keeps the process's, as the store's writer
+  // does (its tasks are callers' writes); kBackgroundNice for an executor of
+  // background work.
+  explicit SerialExecutor(size_t max_queued, int nice = 0);
   ~SerialExecutor();
   SerialExecutor(const SerialExecutor&) = delete;
   SerialExecutor& operator=(const SerialExecutor&) = delete;
@@ -89,6 +93,7 @@ class SerialExecutor {
   void Run(Entry& entry);
 
   const size_t max_queued_;
+  const int nice_;
   mutable absl::Mutex mu_;
   std::deque<Entry> tasks_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

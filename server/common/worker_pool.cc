@@ -4,10 +4,12 @@
 #include <atomic>
 #include <utility>
 
+#include "server/common/thread_priority.h"
+
 namespace rapport {
 
-WorkerPool::WorkerPool(int threads, size_t max_queued)
-    : max_queued_(max_queued) {
+WorkerPool::WorkerPool(int threads, size_t max_queued, int nice)
+    : max_queued_(max_queued), nice_(nice) {
   threads_.reserve(std::max(threads, 1));
   for (int i = 0; i < std::max(threads, 1); ++i) {
     threads_.emplace_back([this] { Loop(); });
@@ -30,6 +32,7 @@ bool WorkerPool::TryPost(std::function<void()> task) {
 }
 
 void WorkerPool::Loop() {
+  LowerThisThreadPriorityOrLog(nice_);
   for (;;) {
     std::function<void()> task;
     {

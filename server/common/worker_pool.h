@@ -21,8 +21,11 @@ namespace rapport {
 // Thread-safe. The destructor runs every task already posted, then joins.
 class WorkerPool {
  public:
-  // `threads` >= 1; at most `max_queued` tasks wait for a thread.
-  WorkerPool(int threads, size_t max_queued);
+  // `threads` >= 1; at most `max_queued` tasks wait for a thread. Each
+  // thread lowers its CPU priority to `nice` (thread_priority.h) before it
+  // runs a task: 0 (the default) keeps the process's, for pools that answer
+  // calls; kBackgroundNice for pools of background work.
+  WorkerPool(int threads, size_t max_queued, int nice = 0);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -37,6 +40,7 @@ class WorkerPool {
   void Loop();
 
   const size_t max_queued_;
+  const int nice_;
   absl::Mutex mu_;
   std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
@@ -45,7 +49,10 @@ class WorkerPool {
 
 // Calls body(i) for every i in [0, n) on up to `threads` threads (the
 // calling one included) and returns when all are done. Indexes are handed
-// out in order, one at a time, so uneven costs still share out well.
+// out in order, one at a time, so uneven costs still share out well. The
+// helper threads start at the calling thread's priority (on Linux a new
+// thread inherits its creator's nice value), so a background build stays in
+// the background.
 void ParallelFor(int threads, size_t n, absl::FunctionRef<void(size_t)> body);
 
 }  // namespace rapport

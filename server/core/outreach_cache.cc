@@ -129,6 +129,7 @@ bool OutreachCache::TakeJob(Job& job) {
 }
 
 void OutreachCache::Run() {
+  LowerThisThreadPriorityOrLog(options_.background_nice);
   mu_.Lock();
   while (!stop_) {
     Job job;

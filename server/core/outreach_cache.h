@@ -37,6 +37,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "server/common/clock.h"
+#include "server/common/thread_priority.h"
 #include "server/outreach/options.h"
 #include "server/outreach/report.h"
 #include "server/outreach/team.h"
@@ -60,6 +61,9 @@ struct OutreachCacheOptions {
   // How often the thread looks at the clock for a new UTC day when no
   // change wakes it.
   absl::Duration poll_interval = absl::Seconds(1);
+  // The nice value of the thread (thread_priority.h): refreshes yield the
+  // CPU to the threads that answer calls. 0 keeps the process's priority.
+  int background_nice = kBackgroundNice;
 };
 
 // One team's cached reports. Immutable once published.

@@ -104,13 +104,16 @@ absl::StatusOr<int64_t> ScoreChangeFeed::RunOnce() {
   return total;
 }
 
-void ScoreChangeFeed::Start(absl::Duration interval) {
+void ScoreChangeFeed::Start(absl::Duration interval, int nice) {
   // PeriodicPass runs its first pass at once: skipped, so that a start
   // (and the boards' first builds) is not burdened with a pass.
-  periodic_.Start(interval, [this, first = true]() mutable {
-    if (std::exchange(first, false)) return absl::OkStatus();
-    return RunOnce().status();
-  });
+  periodic_.Start(
+      interval,
+      [this, first = true]() mutable {
+        if (std::exchange(first, false)) return absl::OkStatus();
+        return RunOnce().status();
+      },
+      nice);
 }
 
 absl::StatusOr<FeedPage> ScoreChangeFeed::Page(const store::TenantId& tenant,

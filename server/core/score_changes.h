@@ -37,6 +37,7 @@
 #include "server/board/score_board.h"
 #include "server/common/clock.h"
 #include "server/common/serial_executor.h"
+#include "server/common/thread_priority.h"
 #include "server/engine/periodic_pass.h"
 #include "server/store/store.h"
 
@@ -87,7 +88,8 @@ class ScoreChangeFeed {
 
   // Runs RunOnce every `interval` on a thread, the first one interval after
   // the call, until Stop(). Does nothing when already started.
-  void Start(absl::Duration interval);
+  // The thread runs at nice value `nice` (thread_priority.h).
+  void Start(absl::Duration interval, int nice = kBackgroundNice);
   void Stop() { periodic_.Stop(); }
 
   // The page of at most `page_size` (>= 1) rows after `position`, of `team`

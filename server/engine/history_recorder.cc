@@ -53,8 +53,9 @@ absl::StatusOr<int64_t> HistoryRecorder::RunOnce() {
   return written;
 }
 
-void HistoryRecorder::Start(absl::Duration interval) {
-  periodic_.Start(interval, [this] { return RunOnce().status(); });
+void HistoryRecorder::Start(absl::Duration interval, int nice) {
+  periodic_.Start(
+      interval, [this] { return RunOnce().status(); }, nice);
 }
 
 }  // namespace rapport::engine

@@ -38,6 +38,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/common/clock.h"
+#include "server/common/thread_priority.h"
 #include "server/engine/daily_score.h"
 #include "server/engine/history_options.h"
 #include "server/engine/periodic_pass.h"
@@ -68,7 +69,8 @@ class HistoryRecorder {
   // Runs RunOnce now and then every `interval` (real time, measured from the
   // end of a pass) on a thread until Stop(); errors are logged to stderr and
   // the loop goes on. Does nothing when already started.
-  void Start(absl::Duration interval);
+  // The thread runs at nice value `nice` (thread_priority.h).
+  void Start(absl::Duration interval, int nice = kBackgroundNice);
 
   // Stops the thread and waits for it; a pass in progress (the thread's, or
   // a concurrent RunOnce call's) stops at the next member with CANCELLED.

@@ -8,11 +8,13 @@
 namespace rapport::engine {
 
 void PeriodicPass::Start(absl::Duration interval,
-                         std::function<absl::Status()> pass) {
+                         std::function<absl::Status()> pass, int nice) {
   absl::MutexLock lock(&control_mu_);
   if (thread_.joinable()) return;
-  thread_ = std::thread(
-      [this, interval, pass = std::move(pass)] { Loop(interval, pass); });
+  thread_ = std::thread([this, interval, nice, pass = std::move(pass)] {
+    LowerThisThreadPriorityOrLog(nice);
+    Loop(interval, pass);
+  });
 }
 
 void PeriodicPass::Stop() {

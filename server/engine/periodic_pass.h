@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/common/thread_priority.h"
 
 namespace rapport::engine {
 
@@ -25,9 +26,12 @@ class PeriodicPass {
 
   // Runs `pass` at once and then `interval` after the end of each pass, on
   // a thread, until Stop(). An error other than CANCELLED is written to
-  // stderr and the next pass runs as planned. Does nothing when started.
-  void Start(absl::Duration interval, std::function<absl::Status()> pass)
-      ABSL_LOCKS_EXCLUDED(control_mu_, mu_);
+  // stderr and the next pass runs as planned. The thread runs at nice value
+  // `nice` (thread_priority.h; 0 keeps the process's priority), so that a
+  // pass yields the CPU to the threads that answer calls. Does nothing when
+  // started.
+  void Start(absl::Duration interval, std::function<absl::Status()> pass,
+             int nice = kBackgroundNice) ABSL_LOCKS_EXCLUDED(control_mu_, mu_);
   // Asks the running pass to end (StopRequested()), wakes the wait and joins
   // the thread. Does nothing when not started; Start() may be called again.
   void Stop() ABSL_LOCKS_EXCLUDED(control_mu_, mu_);

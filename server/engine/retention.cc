@@ -109,9 +109,10 @@ absl::StatusOr<RetentionTotals> RetentionTask::RunOnce() {
   return totals;
 }
 
-void RetentionTask::Start(absl::Duration interval) {
+void RetentionTask::Start(absl::Duration interval, int nice) {
   if (options_.retention_days == 0) return;
-  periodic_.Start(interval, [this] { return RunOnce().status(); });
+  periodic_.Start(
+      interval, [this] { return RunOnce().status(); }, nice);
 }
 
 }  // namespace rapport::engine

@@ -37,6 +37,7 @@
 #include "absl/time/time.h"
 #include "server/common/clock.h"
 #include "server/common/serial_executor.h"
+#include "server/common/thread_priority.h"
 #include "server/engine/periodic_pass.h"
 #include "server/store/member_change_listener.h"
 #include "server/store/store.h"
@@ -83,7 +84,8 @@ class RetentionTask {
   // Runs RunOnce now and then every `interval` (measured from the end of a
   // pass) on a thread until Stop(); errors are logged to stderr and the loop
   // goes on. Does nothing when already started or when retention_days is 0.
-  void Start(absl::Duration interval);
+  // The thread runs at nice value `nice` (thread_priority.h).
+  void Start(absl::Duration interval, int nice = kBackgroundNice);
 
   // Stops the thread and waits for it; a pass in progress stops after its
   // current step. Does nothing when not started.

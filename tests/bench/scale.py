@@ -4,7 +4,8 @@ table, a column per organisation size.
 
   tests/bench/scale.py --rapportd BUILD/server/app/rapportd \\
       --cli BUILD/client/cli/rapport --build BUILD \\
-      [--members 1000,10000,100000] [--quick] [--keep]
+      [--members 1000,10000,100000] [--quick] [--keep] \\
+      [--rapportd_arg=--background_nice=0 ...]
 
 For each size N, the demo organisation of N members (about 180 events each,
 90 days up to a few minutes ago) is written as JSON lines, then:
@@ -132,6 +133,9 @@ def parse_args():
                    help="events/s of the background ingest")
     p.add_argument("--clients", type=int, default=4)
     p.add_argument("--streams", type=int, default=16)
+    p.add_argument("--rapportd_arg", action="append", default=[],
+                   help="one more rapportd flag, e.g. --background_nice=0 "
+                        "(repeatable)")
     args = p.parse_args()
     if not args.baseline:
         args.baseline = os.path.join(args.build or ".", "tests", "bench",
@@ -402,7 +406,8 @@ class SizeRun:
         server = None
         try:
             server = e2e.Rapportd(a.rapportd, self.path("rapport.db"),
-                                  ["--history_interval=0"]).start()
+                                  ["--history_interval=0"]
+                                  + a.rapportd_arg).start()
             self.address = server.address
             step(c, ["load"], self.load)
             step(c, [k for k, _ in ROWS], self.bodies)
@@ -640,7 +645,8 @@ class SizeRun:
         import grpc
         start = time.perf_counter()
         server = e2e.Rapportd(self.args.rapportd, self.path("rapport.db"),
-                              ["--history_interval=0"]).start(timeout=600)
+                              ["--history_interval=0"]
+                              + self.args.rapportd_arg).start(timeout=600)
         try:
             with grpc.insecure_channel(server.address) as channel:
                 health = channel.unary_unary(HEALTH)

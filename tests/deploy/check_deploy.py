@@ -695,6 +695,61 @@ def _k8s(name):
     return load_yaml(path("deploy", "k8s", name))
 
 
+# Where the image puts the CLI (deploy/Dockerfile).
+CLI_IN_IMAGE = "/usr/local/bin/rapport"
+
+
+def _check_health_exec(probe, pr, tls, mounts_by_path):
+    """A probe that runs `rapport health` against the local gRPC port (over
+    TLS with `tls`), with a timeout above the CLI's 2 s deadline."""
+    errors = []
+    cmd = pr.get("exec", {}).get("command", [])
+    if not cmd or cmd[0] != CLI_IN_IMAGE or cmd[-1] != "health":
+        return [f"deployment: {probe} must run `{CLI_IN_IMAGE} ... health` "
+                f"(got {cmd})"]
+    flags = flag_values(cmd[1:-1])
+    server = flags.get("--server", "127.0.0.1:50051")
+    if server.rsplit(":", 1)[-1] != "50051" or not is_loopback(server):
+        errors.append(f"deployment: {probe}: --server must be the pod's own "
+                      f"gRPC port on loopback (got {server})")
+    ca = flags.get("--tls_ca_file", "")
+    if tls and not ca or ca and not any(ca.startswith(m.rstrip("/") + "/")
+                         for m in mounts_by_path):
+        errors.append(f"deployment: {probe}: --tls_ca_file must be a file of "
+                      "a mounted volume (the TLS port needs TLS)")
+    if pr.get("timeoutSeconds", 1) <= 2:
+        errors.append(f"deployment: {probe}: timeoutSeconds must exceed the "
+                      "CLI's 2 s deadline")
+    return errors
+
+
+def _check_probe(probe, pr, tls, mounts_by_path):
+    handlers = {"grpc", "httpGet", "tcpSocket", "exec"} & set(pr)
+    if probe == "livenessProbe":
+        # Lenient: a pod busy building its boards, or NOT_SERVING while its
+        # storage fails, is not restarted.
+        errors = []
+        if handlers != {"tcpSocket"} or pr["tcpSocket"].get("port") not in (50051, "grpc"):
+            errors.append("deployment: livenessProbe must be a TCP probe on the gRPC port "
+                          "(a health check would restart a pod that is only busy)")
+        if pr.get("periodSeconds", 10) * pr.get("failureThreshold", 3) < 60:
+            errors.append("deployment: livenessProbe must allow at least 60 s of failures")
+        return errors
+    if tls:
+        # The kubelet's gRPC probe speaks plaintext: it cannot reach a TLS
+        # port, so readiness and startup run the image's CLI.
+        if handlers != {"exec"}:
+            return [f"deployment: with TLS, {probe} must exec `rapport health` "
+                    "(the kubelet's gRPC probe has no TLS)"]
+        return _check_health_exec(probe, pr, tls, mounts_by_path)
+    if handlers == {"grpc"} and pr["grpc"].get("port") == 50051:
+        return []
+    if handlers == {"exec"}:
+        return _check_health_exec(probe, pr, tls, mounts_by_path)
+    return [f"deployment: {probe} must be a native gRPC probe on port 50051 "
+            "or `rapport health`"]
+
+
 def check_kubernetes():
     errors = []
     dep, svc, sm = _k8s("deployment.yaml"), _k8s("service.yaml"), _k8s("servicemonitor.yaml")
@@ -730,20 +785,13 @@ def check_kubernetes():
                           "--tls_cert_file and --tls_key_file")
     if flags.get("--auth", "on") != "on":
         errors.append("deployment: --auth must stay on")
+    mounts_by_path = {m.get("mountPath"): m for m in c.get("volumeMounts", [])}
     for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
         pr = c.get(probe)
         if not pr:
             errors.append(f"deployment: no {probe}")
             continue
-        handlers = {"grpc", "httpGet", "tcpSocket", "exec"} & set(pr)
-        if tls:
-            # The kubelet's gRPC probe speaks plaintext: it cannot reach a
-            # TLS port.
-            if handlers != {"tcpSocket"} or pr["tcpSocket"].get("port") not in (50051, "grpc"):
-                errors.append(f"deployment: with TLS, {probe} must be a TCP probe on the gRPC port "
-                              "(the kubelet's gRPC probe has no TLS)")
-        elif handlers != {"grpc"} or pr["grpc"].get("port") != 50051:
-            errors.append(f"deployment: {probe} must be a native gRPC probe on port 50051")
+        errors.extend(_check_probe(probe, pr, tls, mounts_by_path))
     sc = c.get("securityContext", {})
     psc = pod.get("securityContext", {})
     if not (sc.get("runAsNonRoot") or psc.get("runAsNonRoot")):

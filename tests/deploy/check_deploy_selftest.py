@@ -119,8 +119,41 @@ MUTATIONS = [
     ("kubernetes", "deploy/k8s/deployment.yaml",
      "            secretName: rapport-tls\n", "            secretName: rapport-tls-old\n"),
     ("kubernetes", "deploy/k8s/deployment.yaml",
-     "readinessProbe:\n            tcpSocket:\n              port: grpc",
-     "readinessProbe:\n            grpc:\n              port: 50051"),
+     "readinessProbe:\n            exec:\n              command:\n                - /usr/local/bin/rapport\n"
+     "                - --server=127.0.0.1:50051\n"
+     "                - --tls_ca_file=/etc/rapport/tls/ca.crt\n"
+     "                - --tls_server_name=rapport.rapport.svc\n"
+     "                - health\n",
+     "readinessProbe:\n            grpc:\n              port: 50051\n"),
+    # Readiness from a TCP connection: SERVING or not, the pod looks ready.
+    ("kubernetes", "deploy/k8s/deployment.yaml",
+     "readinessProbe:\n            exec:\n              command:\n                - /usr/local/bin/rapport\n"
+     "                - --server=127.0.0.1:50051\n"
+     "                - --tls_ca_file=/etc/rapport/tls/ca.crt\n"
+     "                - --tls_server_name=rapport.rapport.svc\n"
+     "                - health\n",
+     "readinessProbe:\n            tcpSocket:\n              port: grpc\n"),
+    ("kubernetes", "deploy/k8s/deployment.yaml",
+     "                - --tls_server_name=rapport.rapport.svc\n                - health\n"
+     "            periodSeconds: 5\n            timeoutSeconds: 5\n            failureThreshold: 2",
+     "                - --tls_server_name=rapport.rapport.svc\n                - healthz\n"
+     "            periodSeconds: 5\n            timeoutSeconds: 5\n            failureThreshold: 2"),
+    ("kubernetes", "deploy/k8s/deployment.yaml",
+     "                - --server=127.0.0.1:50051\n                # ca.crt",
+     "                - --server=rapport.rapport.svc:50051\n                # ca.crt"),
+    ("kubernetes", "deploy/k8s/deployment.yaml",
+     "                - --server=127.0.0.1:50051\n                - --tls_ca_file=/etc/rapport/tls/ca.crt\n",
+     "                - --server=127.0.0.1:50051\n"),
+    ("kubernetes", "deploy/k8s/deployment.yaml",
+     "            periodSeconds: 5\n            timeoutSeconds: 5\n            failureThreshold: 180",
+     "            periodSeconds: 5\n            timeoutSeconds: 2\n            failureThreshold: 180"),
+    # Liveness from health would restart a pod that is only building.
+    ("kubernetes", "deploy/k8s/deployment.yaml",
+     "livenessProbe:\n            tcpSocket:\n              port: grpc",
+     "livenessProbe:\n            exec:\n              command: [/usr/local/bin/rapport, health]"),
+    ("kubernetes", "deploy/k8s/deployment.yaml",
+     "            periodSeconds: 10\n            timeoutSeconds: 5\n            failureThreshold: 6",
+     "            periodSeconds: 10\n            timeoutSeconds: 5\n            failureThreshold: 3"),
     ("kubernetes", "deploy/k8s/auth-configmap.yaml", "  auth.json: |", "  auth-config.json: |"),
     ("kubernetes", "deploy/k8s/servicemonitor.yaml", "scheme: https", "scheme: http"),
     ("kubernetes", "deploy/k8s/servicemonitor.yaml",
