@@ -61,7 +61,8 @@ ActivityServiceImpl::ActivityServiceImpl(
       observer_(observer),
       listener_(listener),
       options_(std::move(options)),
-      parsers_(parsers) {}
+      parsers_(parsers),
+      group_(store, listener, clock, options_.max_group_events) {}
 
 grpc::ServerUnaryReactor* ActivityServiceImpl::UpsertMember(
     grpc::CallbackServerContext* context,
@@ -210,17 +211,18 @@ grpc::ServerUnaryReactor* ActivityServiceImpl::WriteEvents(
   auto call = std::make_shared<Call>();
   call->batches.emplace(principal->tenant,
                         AuditContextOf(*principal, kWriteEvents, {}), store_,
-                        clock_, observer_, listener_, &options_,
+                        &group_, clock_, observer_, &options_,
                         IngestBatches::Source::kRequest, &call->tally);
   absl::StatusOr<ValidatedBatch> batch =
       call->batches->Validate(request->events());
   if (!batch.ok()) return FinishUnary(context, batch.status());
+  // Not offered to other writes' groups: it leads its own when its turn
+  // comes (with the stream batches queued by then).
   return SubmitWrite(
       context, writer_,
-      [response, call,
-       batch = std::make_shared<ValidatedBatch>(*std::move(batch))](
+      [response, call, ticket = call->batches->Stage(*std::move(batch))](
           UnaryCompletion& done) {
-        absl::Status status = call->batches->Commit(std::move(*batch));
+        absl::Status status = call->batches->Commit(ticket);
         done.Finish(ToGrpcStatus(status), [&] {
           if (status.ok()) {
             ToWriteEventsResponse(std::move(call->tally), response);
@@ -300,8 +302,8 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* ActivityServiceImpl::IngestEvents(
   }
   return new IngestReactor(context, principal->tenant,
                            AuditContextOf(*principal, kIngestEvents, {}),
-                           store_, writer_, parsers_, &trimmer_, clock_,
-                           observer_, listener_, &options_, response);
+                           store_, &group_, writer_, parsers_, &trimmer_,
+                           clock_, observer_, &options_, response);
 }
 
 }  // namespace rapport::api

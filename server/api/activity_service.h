@@ -8,6 +8,7 @@
 
 #include "rapport/v1/activity.grpc.pb.h"
 #include "server/api/access.h"
+#include "server/api/group_commit.h"
 #include "server/api/ingest_observer.h"
 #include "server/api/validate.h"
 #include "server/common/clock.h"
@@ -28,6 +29,9 @@ struct ActivityServiceOptions {
   // The most rejected events listed in an IngestEventsResponse.
   int max_rejected_listed = 1000;
   ValidationLimits validation;
+  // The most events the writer commits in one transaction, gathering the
+  // stream batches queued behind the one whose turn it is (group_commit.h).
+  int64_t max_group_events = 20000;
 };
 
 // Thread-safe. Does not own its dependencies; they must outlive the server.
@@ -102,6 +106,7 @@ class ActivityServiceImpl final
   store::MemberChangeListener* const listener_;
   const ActivityServiceOptions options_;
   WorkerPool* const parsers_;
+  GroupCommit group_;
   // Messages of 1 MiB or more are large: after a burst of them the heap is
   // trimmed (on the writer thread, once the last one is committed).
   BurstTrimmer trimmer_{size_t{1} << 20};

@@ -1,7 +1,6 @@
 #include "server/api/ingest_batch.h"
 
 #include <algorithm>
-#include <chrono>
 #include <optional>
 #include <utility>
 
@@ -13,17 +12,16 @@
 namespace rapport::api {
 
 IngestBatches::IngestBatches(store::TenantId tenant, store::AuditContext audit,
-                             store::Store* store, const Clock* clock,
-                             IngestObserver* observer,
-                             store::MemberChangeListener* listener,
+                             store::Store* store, GroupCommit* group,
+                             const Clock* clock, IngestObserver* observer,
                              const ActivityServiceOptions* options,
                              Source source, v1::IngestEventsResponse* tally)
     : tenant_(std::move(tenant)),
       audit_(std::move(audit)),
       store_(store),
+      group_(group),
       clock_(clock),
       observer_(observer),
-      listener_(listener),
       options_(options),
       source_(source),
       tally_(tally) {}
@@ -58,24 +56,32 @@ absl::StatusOr<ValidatedBatch> IngestBatches::Validate(
   return batch;
 }
 
-absl::Status IngestBatches::Commit(ValidatedBatch batch) {
-  const std::vector<model::Event>& events = batch.events;
-  const auto start = std::chrono::steady_clock::now();
-  audit_.time = clock_->Now();
-  absl::StatusOr<std::vector<store::AppendOutcome>> outcomes =
-      events.empty() ? std::vector<store::AppendOutcome>()
-                     : store_->AppendEvents(tenant_, events, &audit_);
+std::shared_ptr<GroupCommit::Ticket> IngestBatches::Stage(
+    ValidatedBatch batch, std::function<absl::Status()> wanted) {
+  staged_indexes_ = std::move(batch.indexes);
+  return group_->Prepare(tenant_, &audit_, std::move(batch.events),
+                         std::move(wanted));
+}
+
+absl::Status IngestBatches::Commit(
+    const std::shared_ptr<GroupCommit::Ticket>& ticket) {
+  const std::vector<model::Event>& events = ticket->events();
+  GroupCommitResult result;
+  if (events.empty()) {
+    group_->Withdraw(ticket);  // Nothing to store.
+    result.outcomes = std::vector<store::AppendOutcome>();
+  } else {
+    result = group_->Commit(ticket);
+  }
+  absl::StatusOr<std::vector<store::AppendOutcome>>& outcomes = result.outcomes;
   if (!outcomes.ok()) return outcomes.status();
+  const std::vector<int>& indexes = staged_indexes_;
   int64_t accepted = 0, duplicate = 0;
-  std::vector<std::string> changed;
   for (size_t i = 0; i < outcomes->size(); ++i) {
-    const int index = batch.indexes[i];
+    const int index = indexes[i];
     switch ((*outcomes)[i]) {
       case store::AppendOutcome::kAccepted:
         ++accepted;
-        if (changed.empty() || changed.back() != events[i].member_id) {
-          changed.push_back(events[i].member_id);
-        }
         break;
       case store::AppendOutcome::kDuplicate:
         ++duplicate;
@@ -101,7 +107,6 @@ absl::Status IngestBatches::Commit(ValidatedBatch batch) {
         break;
     }
   }
-  if (!changed.empty()) listener_->OnMembersChanged(tenant_, changed);
   // This batch's rejections are the list's tail: put them in event order.
   auto* rejected = tally_->mutable_rejected();
   auto tail = std::find_if(rejected->begin(), rejected->end(),
@@ -114,9 +119,9 @@ absl::Status IngestBatches::Commit(ValidatedBatch batch) {
                    });
   tally_->set_accepted_count(tally_->accepted_count() + accepted);
   tally_->set_duplicate_count(tally_->duplicate_count() + duplicate);
-  observer_->OnBatch(
-      accepted, duplicate, tally_->rejected_count() - rejected_at_batch_start_,
-      absl::FromChrono(std::chrono::steady_clock::now() - start));
+  observer_->OnBatch(accepted, duplicate,
+                     tally_->rejected_count() - rejected_at_batch_start_,
+                     result.store_time);
   ++batch_index_;
   return absl::OkStatus();
 }

@@ -32,19 +32,20 @@ class IngestReactor::Hold {
 
 IngestReactor::IngestReactor(grpc::CallbackServerContext* context,
                              store::TenantId tenant, store::AuditContext audit,
-                             store::Store* store, SerialExecutor* writer,
-                             WorkerPool* parsers, BurstTrimmer* trimmer,
-                             const Clock* clock, IngestObserver* observer,
-                             store::MemberChangeListener* listener,
+                             store::Store* store, GroupCommit* group,
+                             SerialExecutor* writer, WorkerPool* parsers,
+                             BurstTrimmer* trimmer, const Clock* clock,
+                             IngestObserver* observer,
                              const ActivityServiceOptions* options,
                              grpc::ByteBuffer* raw_response)
     : context_(context),
+      group_(group),
       writer_(writer),
       parsers_(parsers),
       trimmer_(trimmer),
       raw_response_(raw_response),
-      batches_(std::move(tenant), std::move(audit), store, clock, observer,
-               listener, options, IngestBatches::Source::kStream, &response_) {
+      batches_(std::move(tenant), std::move(audit), store, group, clock,
+               observer, options, IngestBatches::Source::kStream, &response_) {
   StartRead(&request_);
 }
 
@@ -136,13 +137,13 @@ void IngestReactor::Parse(const std::shared_ptr<Hold>& hold) {
     FinishOnce(ToGrpcStatus(batch.status()));
     return;
   }
+  std::shared_ptr<GroupCommit::Ticket> ticket = batches_.Stage(
+      *std::move(batch), [this] { return CallerGone(*context_); });
   CallerTask task;
   task.wanted = [this] { return CallerGone(*context_); };
-  task.run = [this, hold, large,
-              batch = std::make_shared<ValidatedBatch>(*std::move(batch))] {
-    Commit(std::move(*batch));
-  };
-  task.refuse = [this, hold, large](const absl::Status& why) {
+  task.run = [this, hold, large, ticket] { Commit(ticket); };
+  task.refuse = [this, hold, large, ticket](const absl::Status& why) {
+    group_->Withdraw(ticket);
     FinishOnce(AsClientStatus(why));
   };
   if (absl::Status queued = writer_->Submit(std::move(task)); !queued.ok()) {
@@ -150,11 +151,14 @@ void IngestReactor::Parse(const std::shared_ptr<Hold>& hold) {
         absl::IsResourceExhausted(queued)
             ? WithRetryPushback(context_, queued, writer_->EstimatedWait())
             : AsClientStatus(queued));
+    return;
   }
+  // Queued: a write running before this one may take the batch along.
+  group_->Offer(ticket);
 }
 
-void IngestReactor::Commit(ValidatedBatch batch) {
-  if (absl::Status s = batches_.Commit(std::move(batch)); !s.ok()) {
+void IngestReactor::Commit(const std::shared_ptr<GroupCommit::Ticket>& ticket) {
+  if (absl::Status s = batches_.Commit(ticket); !s.ok()) {
     FinishOnce(ToGrpcStatus(s));
     return;
   }

@@ -36,14 +36,15 @@ class IngestReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   // task of it is queued or running. On success the serialized
   // v1::IngestEventsResponse goes to `raw_response`. Each batch is audited
   // under `audit`, at the time of its commit. With a null `parsers` the
-  // messages are parsed on gRPC's thread. Large messages are held on
-  // `trimmer` (may be null) until their batch is committed.
+  // messages are parsed on gRPC's thread. Batches are committed through
+  // `group`, so that batches of several streams share a transaction. Large
+  // messages are held on `trimmer` (may be null) until their batch is
+  // committed.
   IngestReactor(grpc::CallbackServerContext* context, store::TenantId tenant,
                 store::AuditContext audit, store::Store* store,
-                SerialExecutor* writer, WorkerPool* parsers,
+                GroupCommit* group, SerialExecutor* writer, WorkerPool* parsers,
                 BurstTrimmer* trimmer, const Clock* clock,
-                IngestObserver* observer, store::MemberChangeListener* listener,
-                const ActivityServiceOptions* options,
+                IngestObserver* observer, const ActivityServiceOptions* options,
                 grpc::ByteBuffer* raw_response);
 
   void OnReadDone(bool ok) override;
@@ -59,12 +60,13 @@ class IngestReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   // Parses and validates the message read, then submits its commit.
   void Parse(const std::shared_ptr<Hold>& hold);
   // Runs on the writer thread.
-  void Commit(ValidatedBatch batch);
+  void Commit(const std::shared_ptr<GroupCommit::Ticket>& ticket);
   // Finishes the call unless it is finished: the first answer wins.
   // Returns whether this one did.
   bool FinishOnce(const grpc::Status& status);
 
   grpc::CallbackServerContext* const context_;
+  GroupCommit* const group_;
   SerialExecutor* const writer_;
   WorkerPool* const parsers_;
   BurstTrimmer* const trimmer_;

@@ -414,6 +414,39 @@ absl::StatusOr<std::vector<AppendOutcome>> SqliteStore::AppendEvents(
   return outcomes;
 }
 
+std::vector<absl::StatusOr<std::vector<AppendOutcome>>>
+SqliteStore::AppendEventBatches(absl::Span<const EventBatch> batches) {
+  if (batches.size() <= 1) return Store::AppendEventBatches(batches);
+  // One transaction, so one sync, for the whole group.
+  std::vector<std::vector<AppendOutcome>> outcomes(batches.size());
+  const absl::Status merged = Write([&](Connection& conn) {
+    return InTransaction(conn, TransactionKind::kWrite, [&]() -> absl::Status {
+      for (size_t i = 0; i < batches.size(); ++i) {
+        const EventBatch& batch = batches[i];
+        if (batch.events.empty()) continue;
+        RAPPORT_ASSIGN_OR_RETURN(
+            outcomes[i],
+            internal::IngestEvents(conn, batch.tenant, batch.events));
+        RAPPORT_RETURN_IF_ERROR(
+            internal::AuditChange(conn, batch.tenant, batch.audit, "events",
+                                  OutcomeSummary(outcomes[i])));
+      }
+      return absl::OkStatus();
+    });
+  });
+  if (!merged.ok()) {
+    // Nothing of the group is stored: each batch alone, so that one
+    // batch's failure is its own.
+    return Store::AppendEventBatches(batches);
+  }
+  std::vector<absl::StatusOr<std::vector<AppendOutcome>>> results;
+  results.reserve(batches.size());
+  for (std::vector<AppendOutcome>& batch_outcomes : outcomes) {
+    results.emplace_back(std::move(batch_outcomes));
+  }
+  return results;
+}
+
 absl::StatusOr<std::optional<absl::Time>> SqliteStore::FindErasure(
     const TenantId& tenant, ErasureKind kind, const std::string& id) {
   std::optional<absl::Time> erased;

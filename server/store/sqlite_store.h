@@ -126,6 +126,10 @@ class SqliteStore final : public Store, public ObservableStorage {
   absl::StatusOr<std::vector<AppendOutcome>> AppendEvents(
       const TenantId& tenant, absl::Span<const model::Event> events,
       const AuditContext* audit) override;
+  // One transaction and one sync for the whole group; when it fails, each
+  // batch is appended again alone.
+  std::vector<absl::StatusOr<std::vector<AppendOutcome>>> AppendEventBatches(
+      absl::Span<const EventBatch> batches) override;
   absl::StatusOr<std::optional<absl::Time>> FindErasure(
       const TenantId& tenant, ErasureKind kind, const std::string& id) override;
 

@@ -50,6 +50,14 @@ struct AuditContext {
   absl::Time time;
 };
 
+// One batch of Store::AppendEventBatches: what one AppendEvents call takes.
+// The events and the audit context (which may be null) are not owned.
+struct EventBatch {
+  TenantId tenant;
+  absl::Span<const model::Event> events;
+  const AuditContext* audit = nullptr;
+};
+
 // One entry of the audit trail.
 struct AuditEntry {
   int64_t id = 0;  // Grows with every entry, in commit order.
@@ -310,6 +318,17 @@ class Store {
       const TenantId& tenant, absl::Span<const model::Event> events) {
     return AppendEvents(tenant, events, nullptr);
   }
+
+  // Appends several batches, possibly of several tenants, as if by one
+  // AppendEvents call each, in order: one result per batch. A batch sees
+  // the batches before it (an event_id stored by an earlier batch is a
+  // duplicate or a conflict). An implementation may commit them in one
+  // transaction and one sync (group commit); a batch that would have been
+  // stored alone is then stored even when another batch of the group
+  // fails, and each OK result is durable when this returns. By default,
+  // one AppendEvents call per batch.
+  virtual std::vector<absl::StatusOr<std::vector<AppendOutcome>>>
+  AppendEventBatches(absl::Span<const EventBatch> batches);
 
   // When the member or contact was erased (the latest erasure), or nullopt.
   virtual absl::StatusOr<std::optional<absl::Time>> FindErasure(

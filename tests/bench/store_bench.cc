@@ -6,6 +6,8 @@
 //                          over 100 members, with threads and contacts;
 //                          A=1 with the batch's audit entry (as the server
 //                          always writes it), A=0 without.
+//   BM_AppendEventBatches/G  G such batches (audited) per AppendEventBatches
+//                          call: one transaction and one sync per group.
 //   BM_EraseContact        Erasing one contact who appears in 1,000 of the
 //                          10,000 members of a tenant (3 events each, among
 //                          20 other events per member).
@@ -214,6 +216,58 @@ BENCHMARK(BM_AppendEvents)
     ->Arg(1)
     ->Arg(0)
     ->Arg(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// Group commit: `group` audited batches of 500 per AppendEventBatches call
+// (one transaction, one sync), as the writer commits the batches of
+// concurrent streams queued behind each other. group:1 is one call per
+// batch. Items are events.
+void BM_AppendEventBatches(benchmark::State& state) {
+  TempDir dir;
+  std::vector<std::string> members = MemberIds(kMembers);
+  std::unique_ptr<SqliteStore> store =
+      OpenWithMembers(dir.File("store.db"), members, state);
+  if (store == nullptr) return;
+  EventGenerator gen(members, Start(), absl::Seconds(20), 1);
+  const int group = static_cast<int>(state.range(0));
+  std::vector<AuditContext> audits(group);
+  for (AuditContext& audit : audits) {
+    audit.principal = "key:0123456789abcdef";
+    audit.role = "integration";
+    audit.method = "/rapport.v1.ActivityService/IngestEvents";
+  }
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<std::vector<model::Event>> events;
+    std::vector<EventBatch> batches;
+    for (int i = 0; i < group; ++i) events.push_back(gen.Batch(kBatchSize));
+    for (int i = 0; i < group; ++i) {
+      audits[i].time = events[i].back().occur_time;
+      batches.push_back({"bench", events[i], &audits[i]});
+    }
+    state.ResumeTiming();
+    for (const auto& result : store->AppendEventBatches(batches)) {
+      if (!result.ok()) {
+        state.SkipWithError(result.status().ToString().c_str());
+        return;
+      }
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * group * kBatchSize);
+}
+// The same 40 batches (20,000 events) either way, so that both runs store
+// the same rows (and callgrind counts compare per event).
+BENCHMARK(BM_AppendEventBatches)
+    ->ArgName("group")
+    ->Arg(1)
+    ->Iterations(40)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_AppendEventBatches)
+    ->ArgName("group")
+    ->Arg(4)
+    ->Iterations(10)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
