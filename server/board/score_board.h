@@ -21,6 +21,16 @@
 // seven days ago from the daily history where it holds current ones. Past
 // boards exist only for whole UTC days (never for an arbitrary instant),
 // mostly read from the daily history, at most max_past_boards of them.
+//
+// After a start (Warm), a tenant whose daily history has a recorded day is
+// served a provisional board (Board::provisional) until its first full
+// board is built in the background: the recorded day's current totals, as
+// of that day's end, for the members holding current records of that day
+// and of seven days before; the others are left out of it until the full
+// board replaces it. Callers must not present its entries as scores "now":
+// ScoreAt scores one member alone at now and ranks it among them
+// (core::ScoreQueries::Member), and its group figures say their instant
+// (as_of()). It keeps no score components, outreach counts or forecasts.
 #ifndef RAPPORT_SERVER_BOARD_SCORE_BOARD_H_
 #define RAPPORT_SERVER_BOARD_SCORE_BOARD_H_
 
