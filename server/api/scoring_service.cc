@@ -160,10 +160,11 @@ absl::Status ScoringServiceImpl::DoBatchGetScores(
   auto as_of = OptionalTime("as_of", request.has_as_of(), request.as_of(),
                             clock_->Now(), options_.validation);
   if (!as_of.ok()) return as_of.status();
-  // Now: one board holding every change so far. A past instant: each
-  // member scored alone at it (core::ScoreQueries::Member).
+  // Now: one board holding every change so far. A past instant, or now
+  // while the current board is provisional: each member scored alone at it
+  // (core::ScoreQueries::Member).
   std::shared_ptr<const board::Board> now;
-  if (!as_of->has_value()) {
+  if (!as_of->has_value() && scores_->Warm()) {
     auto board = scores_->BoardWithAllChanges(principal->tenant);
     if (!board.ok()) return board.status();
     now = *std::move(board);

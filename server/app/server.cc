@@ -637,8 +637,9 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     parts->score_changes->Start(options.score_changes_interval,
                                 options.background_nice);
   }
-  // Health says NOT_SERVING until every tenant's board is built: until then
-  // a score would wait for a build. And while storage fails.
+  // Health says NOT_SERVING until every tenant has a board, built or
+  // provisional (ScoreBoard::Warm): until then a score would wait for a
+  // build. And while storage fails.
   SetServing(*parts->grpc_server, false);
   parts->observable =
       dynamic_cast<store::ObservableStorage*>(parts->store.get());

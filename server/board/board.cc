@@ -29,8 +29,8 @@ void RankInPlace(Group& group, const scoring::RankOptions& options) {
 
 Board::Board(absl::Time as_of,
              std::vector<std::shared_ptr<const MemberScore>> members,
-             const scoring::RankOptions& rank_options)
-    : as_of_(as_of), members_(std::move(members)) {
+             const scoring::RankOptions& rank_options, bool provisional)
+    : as_of_(as_of), provisional_(provisional), members_(std::move(members)) {
   tenant_.name = "";
   for (const auto& m : members_) {
     Group& team = teams_[m->member.team];

@@ -67,11 +67,19 @@ struct Ordering {
 class Board {
  public:
   // `members` in any order; ranks and orderings are computed here.
+  // `provisional`: see provisional().
   Board(absl::Time as_of,
         std::vector<std::shared_ptr<const MemberScore>> members,
-        const scoring::RankOptions& rank_options);
+        const scoring::RankOptions& rank_options, bool provisional = false);
 
   absl::Time as_of() const { return as_of_; }
+  // True for a board served as the current one while the current board is
+  // first built after a start (ScoreBoard::Warm): the daily history's
+  // totals of its last recorded day (as_of() is that day's end), holding
+  // only the members with current records of that day and of seven days
+  // before, without score components, outreach counts or forecasts. A
+  // member's score "now" is then computed alone and ranked among it.
+  bool provisional() const { return provisional_; }
   size_t size() const { return tenant_.ranked.size(); }
 
   // nullptr when the member is not on the board.
@@ -115,6 +123,7 @@ class Board {
   };
 
   absl::Time as_of_;
+  bool provisional_ = false;
   std::vector<std::shared_ptr<const MemberScore>> members_;
   std::map<std::string, Group> teams_;
   std::map<std::string, Group> industries_;

@@ -235,15 +235,59 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::Build(
 absl::Status ScoreBoard::Warm() {
   absl::StatusOr<std::vector<store::TenantId>> tenants = store_->ListTenants();
   if (!tenants.ok()) return tenants.status();
+  // Provisional boards first (they score nobody), then the full builds of
+  // the tenants without a recorded day, and only then the background full
+  // builds of the others, which would hold build_mu_ meanwhile.
+  std::vector<store::TenantId> provisional, unrecorded;
   for (const store::TenantId& tenant : *tenants) {
+    if (stopping_) break;
+    absl::StatusOr<bool> installed = InstallProvisional(tenant);
+    if (!installed.ok()) return installed.status();
+    (*installed ? provisional : unrecorded).push_back(tenant);
+  }
+  for (const store::TenantId& tenant : unrecorded) {
     if (stopping_) break;
     absl::StatusOr<std::shared_ptr<const Board>> board =
         Get(tenant, std::nullopt);
     if (!board.ok()) return board.status();
   }
+  {
+    absl::MutexLock lock(&mu_);
+    for (const store::TenantId& tenant : provisional) {
+      Current& c = current_[tenant];
+      if (c.board != nullptr && c.board->provisional() &&
+          !c.refresh_scheduled && !stopping_) {
+        c.refresh_scheduled = true;
+        ScheduleRefresh(tenant);
+      }
+    }
+  }
   if (stopping_) return absl::CancelledError("the score board is stopping");
   warm_ = true;
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> ScoreBoard::InstallProvisional(
+    const store::TenantId& tenant) {
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = current_.find(tenant);
+    if (it != current_.end() && it->second.board != nullptr) return true;
+  }
+  absl::StatusOr<std::optional<absl::CivilDay>> day =
+      store_->RecordedThrough(tenant);
+  if (!day.ok()) return day.status();
+  if (!day->has_value()) return false;
+  absl::StatusOr<std::shared_ptr<const Board>> board =
+      BuildDay(tenant, **day, /*provisional=*/true);
+  if (!board.ok()) return board.status();
+  absl::MutexLock lock(&mu_);
+  Current& c = current_[tenant];
+  // A full board built meanwhile (by a call that could not wait) stays.
+  if (c.board != nullptr) return true;
+  c.board = *std::move(board);
+  ++provisional_boards_;
+  return true;
 }
 
 void ScoreBoard::AwaitRefreshes() {
@@ -277,8 +321,10 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::GetCurrent(
   {
     absl::MutexLock lock(&mu_);
     Current& c = current_[tenant];
-    const bool of_today =
-        c.board != nullptr && DayOf(c.board->as_of()) == DayOf(now);
+    // A provisional board is never refreshed in place: the full build
+    // replaces it.
+    const bool of_today = c.board != nullptr && !c.board->provisional() &&
+                          DayOf(c.board->as_of()) == DayOf(now);
     const bool ahead_due =
         c.board != nullptr && !c.ahead.empty() && now > c.board->as_of();
     if (of_today && c.dirty.empty() && !ahead_due && !c.building) {
@@ -341,8 +387,10 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::RefreshCurrent(
   {
     absl::MutexLock lock(&mu_);
     Current& c = current_[tenant];
-    const bool of_today =
-        c.board != nullptr && DayOf(c.board->as_of()) == DayOf(now);
+    // A provisional board is never refreshed in place: the full build
+    // replaces it.
+    const bool of_today = c.board != nullptr && !c.board->provisional() &&
+                          DayOf(c.board->as_of()) == DayOf(now);
     const bool ahead_due =
         c.board != nullptr && !c.ahead.empty() && now > c.board->as_of();
     // Built while this call waited for build_mu_.
@@ -366,6 +414,7 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::RefreshCurrent(
     c.dirty.insert(dirty.begin(), dirty.end());
     return board.status();
   }
+  if (c.board != nullptr && c.board->provisional()) --provisional_boards_;
   c.board = *board;
   c.built_at = now;
   c.ahead = MembersAhead(**board);
@@ -379,7 +428,7 @@ absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreBoard::ScoreAt(
 }
 
 absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::BuildDay(
-    const store::TenantId& tenant, absl::CivilDay day) {
+    const store::TenantId& tenant, absl::CivilDay day, bool provisional) {
   const absl::Time end = model::EndOfDay(day);
   absl::StatusOr<std::vector<model::Member>> all =
       store::ListAllMembers(*store_, tenant);
@@ -398,7 +447,11 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::BuildDay(
     auto now = recorded->find(m.member_id);
     auto then = before->find(m.member_id);
     if (now == recorded->end() || then == before->end()) {
-      unrecorded.push_back(i);
+      if (provisional) {
+        scored[i] = absl::NotFoundError("no current record");  // Left out.
+      } else {
+        unrecorded.push_back(i);
+      }
       continue;
     }
     auto entry = std::make_shared<MemberScore>();
@@ -426,7 +479,8 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::BuildDay(
   if (absl::Status s = AppendScored(scored, members); !s.ok()) return s;
   scoring::RankOptions rank_options;
   rank_options.min_group_size = options_.min_group_size;
-  return std::make_shared<const Board>(end, std::move(members), rank_options);
+  return std::make_shared<const Board>(end, std::move(members), rank_options,
+                                       provisional);
 }
 
 absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::GetPast(

@@ -21,6 +21,16 @@
 // seven days ago from the daily history where it holds current ones. Past
 // boards exist only for whole UTC days (never for an arbitrary instant),
 // mostly read from the daily history, at most max_past_boards of them.
+//
+// After a start (Warm), a tenant whose daily history has a recorded day is
+// served a provisional board (Board::provisional) until its first full
+// board is built in the background: the recorded day's current totals, as
+// of that day's end, for the members holding current records of that day
+// and of seven days before; the others are left out of it until the full
+// board replaces it. Callers must not present its entries as scores "now":
+// ScoreAt scores one member alone at now and ranks it among them
+// (core::ScoreQueries::Member), and its group figures say their instant
+// (as_of()). It keeps no score components, outreach counts or forecasts.
 #ifndef RAPPORT_SERVER_BOARD_SCORE_BOARD_H_
 #define RAPPORT_SERVER_BOARD_SCORE_BOARD_H_
 
@@ -91,13 +101,28 @@ class ScoreBoard final : public store::MemberChangeListener {
   ScoreBoard(const ScoreBoard&) = delete;
   ScoreBoard& operator=(const ScoreBoard&) = delete;
 
-  // Builds the current board of every tenant in the store that has none
-  // yet, so that the first calls after a start do not wait. Errors are the
-  // store's.
+  // Gives every tenant in the store that has no current board one, so that
+  // the first calls after a start do not wait. A tenant whose daily history
+  // has a recorded day (Store::RecordedThrough) gets at once a provisional
+  // board (Board::provisional) made of that day's current records, without
+  // scoring anyone, and its full current board is built in the background
+  // (on build_threads) and swapped in. A tenant without a recorded day has
+  // its full board built before Warm returns. While a tenant's board is
+  // provisional, Get(tenant, nullopt) and Peek serve it (its as_of() is the
+  // recorded day's end); a call asking for every change waits for the full
+  // build. Errors are the store's.
   absl::Status Warm();
 
-  // True once Warm() has returned OK.
+  // True once Warm() has returned OK: every tenant has a current board,
+  // perhaps provisional.
   bool warm() const { return warm_; }
+
+  // True once warm() and no tenant's current board is provisional: a score
+  // now is then a lookup in a board.
+  bool complete() const { return warm_ && provisional_boards_ == 0; }
+
+  // The instant the board's clock reads: what "now" means to Get.
+  absl::Time Now() const { return clock_->Now(); }
 
   // Makes builds under way and to come stop early with CANCELLED, and drops
   // the refreshes not yet started: for shutting down.
@@ -169,9 +194,17 @@ class ScoreBoard final : public store::MemberChangeListener {
       const store::TenantId& tenant, absl::Time as_of, const Board* previous,
       const std::set<std::string>& dirty, bool details = true);
   // The board of the end of `day`: recorded totals where the daily history
-  // holds current ones, the other members scored (without details).
+  // holds current ones, the other members scored (without details). With
+  // `provisional`, the other members are left out instead and the board is
+  // marked provisional: nobody is scored.
   absl::StatusOr<std::shared_ptr<const Board>> BuildDay(
-      const store::TenantId& tenant, absl::CivilDay day);
+      const store::TenantId& tenant, absl::CivilDay day,
+      bool provisional = false);
+  // Installs a provisional board of the tenant's last recorded day when it
+  // has one and no current board yet (the first read or Warm schedules the
+  // full build). False when the tenant has no recorded day. Errors are the
+  // store's.
+  absl::StatusOr<bool> InstallProvisional(const store::TenantId& tenant);
   int BuildThreads() const;
   // Every member of the tenant scored as of `as_of`, on build_threads.
   absl::StatusOr<std::vector<std::shared_ptr<const MemberScore>>> ScoreAll(
@@ -226,6 +259,8 @@ class ScoreBoard final : public store::MemberChangeListener {
   std::list<Past> past_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool> stopping_{false};
   std::atomic<bool> warm_{false};
+  // Current boards that are provisional.
+  std::atomic<int> provisional_boards_{0};
   // Runs the background refreshes; last, so that it stops first.
   std::unique_ptr<SerialExecutor> builder_;
 };

@@ -39,12 +39,14 @@ OutreachReports::TeammateCounts(const store::TenantId& tenant,
                                 const outreach::OutreachOptions& analysis,
                                 const StillWanted& wanted) const {
   std::vector<outreach::ReplyCounts> team;
-  const bool board_window =
-      window.end_is_now && window.days == board::kOutreachSummaryDays;
-  if (board_window) {
+  std::shared_ptr<const board::Board> board;
+  if (window.end_is_now && window.days == board::kOutreachSummaryDays) {
+    RAPPORT_ASSIGN_OR_RETURN(board, boards_->Get(tenant, std::nullopt));
+    // A provisional board (while the current one is built) keeps no counts.
+    if (board->provisional()) board = nullptr;
+  }
+  if (board != nullptr) {
     // The board keeps every member's counts over this window.
-    RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::Board> board,
-                             boards_->Get(tenant, std::nullopt));
     if (const board::Group* group = board->Team(member.team)) {
       for (const auto& m : group->ranked) {
         if (m->member.member_id != member.member_id) {

@@ -17,6 +17,8 @@ absl::StatusOr<std::optional<double>> NextActions::TeamReplyRate(
   if (as_of.has_value()) return std::optional<double>();
   RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::Board> board,
                            boards_->Get(tenant, std::nullopt));
+  // Nor does a provisional board, served while the current one is built.
+  if (board->provisional()) return std::optional<double>();
   const board::Group* group = board->Team(team);
   if (group == nullptr ||
       static_cast<int>(group->ranked.size()) < options_.min_group_size) {

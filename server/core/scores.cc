@@ -54,17 +54,24 @@ absl::StatusOr<BoardMember> ScoreQueries::MemberAt(
     absl::Time as_of) const {
   RAPPORT_ASSIGN_OR_RETURN(model::Member member,
                            store_->GetMember(tenant, member_id));
-  RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::MemberScore> scored,
-                           boards_->ScoreAt(tenant, member, as_of));
   RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::Board> day,
                            boards_->Get(tenant, as_of));
+  return MemberAgainst(tenant, member, as_of, *day);
+}
+
+absl::StatusOr<BoardMember> ScoreQueries::MemberAgainst(
+    const store::TenantId& tenant, const model::Member& member,
+    absl::Time as_of, const board::Board& day) const {
+  const std::string& member_id = member.member_id;
+  RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::MemberScore> scored,
+                           boards_->ScoreAt(tenant, member, as_of));
   // The member's exact score among its team's and industry's scores of the
   // day: a board of just those, with this member's entry in place of the
   // day's.
   std::vector<std::shared_ptr<const board::MemberScore>> peers;
   std::set<const board::MemberScore*> seen;
   for (const board::Group* group :
-       {day->Team(member.team), day->Industry(member.industry)}) {
+       {day.Team(member.team), day.Industry(member.industry)}) {
     if (group == nullptr) continue;
     for (const auto& m : group->ranked) {
       if (m->member.member_id != member_id && seen.insert(m.get()).second) {
@@ -87,6 +94,13 @@ absl::StatusOr<BoardMember> ScoreQueries::Member(
   if (as_of.has_value()) return MemberAt(tenant, member_id, *as_of);
   RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::Board> board,
                            boards_->Get(tenant, as_of));
+  if (board->provisional()) {
+    // Its scores are a past day's: the member is scored alone as of now,
+    // members missing from it included, and placed among them.
+    RAPPORT_ASSIGN_OR_RETURN(model::Member member,
+                             store_->GetMember(tenant, member_id));
+    return MemberAgainst(tenant, member, boards_->Now(), *board);
+  }
   const board::MemberScore* m = board->Find(member_id);
   if (m == nullptr) {
     // Perhaps the member was created after the cached board was built.

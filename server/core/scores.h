@@ -77,7 +77,10 @@ class ScoreQueries {
   // The member's entry as of now (from the current board, refreshed when the
   // member is newer than it) or as of `as_of` exactly (scored alone, ranked
   // among the team's and industry's scores of the day that answers for
-  // as_of: ScoreBoard::Get). NOT_FOUND for a member that does not exist; the
+  // as_of: ScoreBoard::Get). While the current board is provisional
+  // (board::Board::provisional), the entry as of now is scored alone too,
+  // and ranked among the provisional board's scores: the returned board is
+  // of now and holds them. NOT_FOUND for a member that does not exist; the
   // store's errors otherwise.
   absl::StatusOr<BoardMember> Member(const store::TenantId& tenant,
                                      const std::string& member_id,
@@ -116,14 +119,20 @@ class ScoreQueries {
                                         std::optional<int> period_days,
                                         std::optional<absl::Time> as_of) const;
 
-  // True once every tenant's current board has been built (ScoreBoard::Warm):
-  // a score "now" is then a lookup, not a build.
-  bool Warm() const { return boards_->warm(); }
+  // True once every tenant's current board has been built in full
+  // (ScoreBoard::complete): a score "now" is then a lookup, not a build nor
+  // a member scored alone.
+  bool Warm() const { return boards_->complete(); }
 
   const scoring::ScoringModel& model() const { return boards_->model(); }
   const ScoreQueryOptions& options() const { return options_; }
 
  private:
+  // The member scored alone at `as_of`, ranked among the scores of `day`.
+  absl::StatusOr<BoardMember> MemberAgainst(const store::TenantId& tenant,
+                                            const model::Member& member,
+                                            absl::Time as_of,
+                                            const board::Board& day) const;
   absl::StatusOr<BoardMember> MemberAt(const store::TenantId& tenant,
                                        const std::string& member_id,
                                        absl::Time as_of) const;

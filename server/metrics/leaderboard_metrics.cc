@@ -185,7 +185,7 @@ void AddMember(std::vector<MetricFamily>& f, const std::string& tenant,
 // Adds the team's series and its exported members'; returns how many
 // members were exported.
 size_t AddTeam(std::vector<MetricFamily>& f, const std::string& tenant,
-               const board::Group& team,
+               const board::Group& team, bool provisional,
                const LeaderboardMetricsOptions& options) {
   const Labels labels = {{"team", team.name}, {"tenant", tenant}};
   const size_t n = team.ranked.size();
@@ -220,6 +220,9 @@ size_t AddTeam(std::vector<MetricFamily>& f, const std::string& tenant,
   }
   Add(f[kTeamChange], labels, s.change_7d);
   Add(f[kTeamDeclining], labels, static_cast<double>(s.declining));
+  // A provisional board keeps neither outreach counts nor forecasts: those
+  // series wait for the full board rather than show zeros.
+  if (provisional) return exported;
   if (auto ratio = s.outreach_30d.reply_rate()) {
     Add(f[kTeamReplyRatio], labels, *ratio);
   }
@@ -249,7 +252,8 @@ std::vector<MetricFamily> LeaderboardFamilies(
     size_t exported = 0;
     for (const auto& [name, team] : tb.board->teams()) {
       if (!team.ranked.empty())
-        exported += AddTeam(f, tb.tenant, team, options);
+        exported +=
+            AddTeam(f, tb.tenant, team, tb.board->provisional(), options);
     }
     const Labels labels = {{"tenant", tb.tenant}};
     Add(f[kTenantMembers], labels, static_cast<double>(tb.board->size()));

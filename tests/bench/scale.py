@@ -21,9 +21,15 @@ For each size N, the demo organisation of N members (about 180 events each,
 - Memory and disk: rapportd's peak (VmHWM) and steady (VmRSS at rest after
   every measurement) resident memory; the database's size on disk after a
   clean stop and its bytes per stored event.
-- Restart on the loaded database: seconds from starting the process to the
-  first Health/Check answering SERVING and to the first successful GetScore
-  (which builds the tenant's board).
+- Restart on the loaded database, once the daily history holds yesterday
+  (rapportd first runs with the recorder and --history_days=HISTORY_DAYS,
+  enough for yesterday and the day seven days before it, until the history
+  is recorded and no history work is pending): seconds from starting the
+  process to the first Health/Check answering SERVING, to the first
+  successful GetScore, to the first /metrics scrape answered (after that
+  GetScore; "no series" when it held no series of the tenant) and to the
+  first GetLeaderboard of the full current board (its as_of within the last
+  hour, not the recorded day's end of the provisional board).
 - Throughput under h2load (raw gRPC framing; --clients connections of
   --streams streams): Health/Check, GetScore and Health/Check again, with the
   GetScore / Health ratio against the mean of the two health runs; idle and
@@ -57,6 +63,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
@@ -74,6 +81,10 @@ RECOMMEND = "/rapport.v1.RecommendationService/GetRecommendations"
 SERVING = b"\x08\x01"  # HealthCheckResponse{status: SERVING}
 BATCH = 500
 BURST = 5000
+# Days the history is recorded before the restart: yesterday and the day
+# seven days before it, which a provisional board needs.
+HISTORY_DAYS = 8
+RESTART = ["start_serving", "start_score", "start_scrape", "start_full"]
 
 # The table's rows, in order: (key, label).
 ROWS = [
@@ -88,6 +99,8 @@ ROWS = [
     ("db_per_event", "database bytes per event"),
     ("start_serving", "restart: start to Health SERVING"),
     ("start_score", "restart: start to first GetScore"),
+    ("start_scrape", "restart: start to first /metrics scrape"),
+    ("start_full", "restart: start to the full current board"),
     ("health_idle", "Health/Check QPS, idle (before / after GetScore)"),
     ("score_idle", "GetScore QPS, idle"),
     ("ratio_idle", "GetScore / Health, idle"),
@@ -425,12 +438,13 @@ class SizeRun:
         except Exception as e:  # noqa: BLE001 (the table shows it)
             # rapportd did not start: nothing of this server was measured.
             for k, _ in ROWS:
-                if k not in ("start_serving", "start_score", "cli", "sqlite"):
+                if k not in RESTART + ["cli", "sqlite"]:
                     c.setdefault(k, error_cell(e))
         finally:
             if server:
                 step(c, ["db_size", "db_per_event"], lambda: self.stop(server))
-        step(c, ["start_serving", "start_score"], self.restart)
+        step(c, RESTART, self.record_history)
+        step(c, RESTART, self.restart)
         if "load" in c and "sqlite" in c and "error" not in c["load"] + \
                 c["sqlite"]:
             c["load_vs_sqlite"] = f"{self.load_rate / self.sqlite_rows:.2f}"
@@ -641,8 +655,40 @@ class SizeRun:
         self.cells["db_per_event"] = (f"{size / self.stored:,.0f} "
                                       f"({fmt_rate(self.stored)} events)")
 
+    def record_history(self):
+        """Runs rapportd with the history recorder until the daily history
+        holds yesterday and no history work is pending."""
+        import sqlite3
+        server = e2e.Rapportd(self.args.rapportd, self.path("rapport.db"),
+                              ["--history_interval=1s",
+                               f"--history_days={HISTORY_DAYS}"]).start(
+                                   timeout=600)
+        yesterday = (int(time.time()) // 86400) - 1
+        try:
+            db = sqlite3.connect(self.path("rapport.db"), timeout=60)
+            give_up = time.perf_counter() + 3600
+            while True:
+                through = db.execute(
+                    "SELECT MIN(recorded_through_day) FROM history_state"
+                ).fetchone()[0]
+                work = db.execute(
+                    "SELECT COUNT(*) FROM history_work").fetchone()[0]
+                if through is not None and through >= yesterday and not work:
+                    break
+                if time.perf_counter() > give_up:
+                    raise RuntimeError("the history was not recorded in 1 h")
+                time.sleep(1)
+            db.close()
+        finally:
+            rc = server.terminate(timeout=300)
+        if rc != 0:
+            raise RuntimeError(f"rapportd exited {rc}")
+
     def restart(self):
         import grpc
+        if self.py_dir not in sys.path:
+            sys.path.insert(0, self.py_dir)
+        from rapport.v1 import scoring_pb2
         start = time.perf_counter()
         server = e2e.Rapportd(self.args.rapportd, self.path("rapport.db"),
                               ["--history_interval=0"]
@@ -662,12 +708,30 @@ class SizeRun:
                 serving = time.perf_counter() - start
                 grpc_call(channel, SCORE, self.body["score"], timeout=600)
                 score = time.perf_counter() - start
+                with urllib.request.urlopen(
+                        f"http://127.0.0.1:{server.metrics_port}/metrics",
+                        timeout=60) as resp:
+                    series = b"rapport_tenant_members{" in resp.read()
+                scrape = time.perf_counter() - start
+                while True:
+                    board = scoring_pb2.GetLeaderboardResponse.FromString(
+                        grpc_call(channel, BOARD, self.body["board"],
+                                  timeout=600))
+                    if time.time() - board.as_of.seconds < 3600:
+                        break
+                    if time.perf_counter() - start > 3600:
+                        raise RuntimeError("no full board after 1 h")
+                    time.sleep(0.2)
+                full = time.perf_counter() - start
         finally:
             rc = server.terminate(timeout=300)
         if rc != 0:
             raise RuntimeError(f"rapportd exited {rc}")
         self.cells["start_serving"] = f"{serving:.2f} s"
         self.cells["start_score"] = f"{score:.2f} s"
+        self.cells["start_scrape"] = (f"{scrape:.2f} s" if series else
+                                      f"{scrape:.2f} s, no series")
+        self.cells["start_full"] = f"{full:.2f} s"
 
 
 def table(sizes, results):

@@ -1,10 +1,14 @@
 // Serving while the score boards are built: through the real server over a
 // FaultStore whose gate can hold any read of one member, health says
-// NOT_SERVING until every tenant's board is built, health and cached scores
+// NOT_SERVING until every tenant's board is built (or, for a tenant whose
+// daily history has a recorded day, a provisional board of that day is
+// installed; its figures stay truthful until the full board replaces it),
+// health and cached scores
 // are answered while slow calls hold every worker thread, and a score at a
 // past instant is computed for its member alone; a batch of past scores
 // stops reading once its caller has gone.
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +20,7 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "rapport/v1/scoring.grpc.pb.h"
+#include "server/model/score_snapshot.h"
 #include "server/store/sqlite_store.h"
 #include "tests/common/fault_store.h"
 #include "tests/integration/raw_call.h"
@@ -57,7 +62,9 @@ class ServingTest : public ServerTest {
       }
     }
     Load(events);
-    ASSERT_TRUE(server_->RecordHistory().ok());
+    if (record_history_) {
+      ASSERT_TRUE(server_->RecordHistory().ok());
+    }
     server_->Shutdown(absl::Seconds(1));
     server_.reset();
   }
@@ -121,12 +128,21 @@ class ServingTest : public ServerTest {
     return scoring_->GetScore(&ctx, req, out);
   }
 
+  // Whether SetUp records the daily history before the restart.
+  bool record_history_ = true;
   FaultStore* faults_ = nullptr;
   std::unique_ptr<v1::ScoringService::Stub> scoring_;
   std::unique_ptr<grpc::GenericStub> generic_;
 };
 
-TEST_F(ServingTest, HealthIsNotServingUntilTheBoardsAreBuilt) {
+// Without a recorded day of the daily history, nothing can stand in for the
+// tenant's board: health waits for its full build.
+class ServingWithoutHistoryTest : public ServingTest {
+ protected:
+  ServingWithoutHistoryTest() { record_history_ = false; }
+};
+
+TEST_F(ServingWithoutHistoryTest, HealthIsNotServingUntilTheBoardsAreBuilt) {
   StartOverFaults("m5");
   ASSERT_TRUE(faults_->AwaitHeld(1, kPatience)) << "no board build started";
   // The build is held on m5: the server answers health, and says it could
@@ -138,6 +154,107 @@ TEST_F(ServingTest, HealthIsNotServingUntilTheBoardsAreBuilt) {
   v1::GetScoreResponse got;
   ASSERT_TRUE(Score("m5", std::nullopt, &got).ok());
   EXPECT_EQ(got.score().member_id(), "m5");
+}
+
+// A tenant with a recorded day is SERVING while its full build is held: the
+// leaderboard is the recorded day's (and says so in as_of), a score now is
+// its member scored alone as of now and ranked among the recorded scores,
+// a member created since is scored too (but left out of the group answers),
+// and once the gate opens the full board replaces the provisional one.
+TEST_F(ServingTest, AProvisionalBoardServesTruthfulFiguresUntilTheFullBoard) {
+  StartOverFaults("m5");
+  // A failed assertion must not leave reads held at shutdown.
+  struct OpenAtEnd {
+    FaultStore* faults;
+    ~OpenAtEnd() { faults->OpenGate(); }
+  } open_at_end{faults_};
+  ASSERT_TRUE(HealthBecomes(1));
+  ASSERT_TRUE(faults_->AwaitHeld(1, kPatience)) << "no full build started";
+  EXPECT_GE(faults_->held_now(), 1);
+  activity_ = v1::ActivityService::NewStub(channel_);
+  const absl::CivilDay yesterday =
+      absl::ToCivilDay(clock_.Now(), absl::UTCTimeZone()) - 1;
+  const absl::Time day_end =
+      absl::FromCivil(yesterday + 1, absl::UTCTimeZone()) -
+      absl::Nanoseconds(1);
+
+  // The recorded day's scores, read from the database itself.
+  store::SqliteStoreOptions store_options;
+  store_options.path = db_path_;
+  auto sqlite = store::SqliteStore::Open(store_options);
+  ASSERT_TRUE(sqlite.ok()) << sqlite.status();
+  auto recorded = (*sqlite)->ReadScoresOfDay("default", yesterday);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  std::map<std::string, double> day_totals;
+  for (const model::ScoreSnapshot& s : *recorded) {
+    day_totals[s.member_id] = s.total;
+  }
+  ASSERT_EQ(day_totals.size(), static_cast<size_t>(kMembers));
+
+  // Group answers: the recorded day, as of its end.
+  auto leaderboard = [this](v1::GetLeaderboardResponse* out) {
+    grpc::ClientContext ctx;
+    v1::GetLeaderboardRequest req;
+    req.set_page_size(100);
+    return scoring_->GetLeaderboard(&ctx, req, out);
+  };
+  v1::GetLeaderboardResponse board;
+  ASSERT_TRUE(leaderboard(&board).ok());
+  EXPECT_EQ(api::FromProtoTime(board.as_of()), day_end);
+  ASSERT_EQ(board.entries_size(), kMembers);
+  for (const v1::LeaderboardEntry& e : board.entries()) {
+    EXPECT_EQ(e.total(), day_totals[e.member_id()]) << e.member_id();
+  }
+
+  // A score now: the member alone as of now, ranked among the recorded
+  // scores of its team.
+  v1::GetScoreResponse now;
+  ASSERT_TRUE(Score("m3", std::nullopt, &now).ok());
+  EXPECT_EQ(api::FromProtoTime(now.score().as_of()), clock_.Now());
+  int above = 0, team_size = 0;
+  for (int i = 1; i <= kMembers; ++i) {
+    if (i % 2 == 0) continue;  // m3's team, "beta", holds the odd ones.
+    ++team_size;
+    const std::string id = absl::StrCat("m", i);
+    if (id != "m3" && day_totals[id] > now.score().total()) ++above;
+  }
+  EXPECT_EQ(now.score().network_rank().group(), "beta");
+  EXPECT_EQ(now.score().network_rank().out_of(), team_size);
+  EXPECT_EQ(now.score().network_rank().rank(), above + 1);
+
+  // A member created since: scored alone, absent from the group answers.
+  v1::UpsertMemberResponse upserted;
+  ASSERT_TRUE(Upsert(MakeMember("m13", "beta"), &upserted).ok());
+  v1::GetScoreResponse newcomer;
+  ASSERT_TRUE(Score("m13", std::nullopt, &newcomer).ok());
+  EXPECT_EQ(newcomer.score().network_rank().out_of(), team_size + 1);
+  ASSERT_TRUE(leaderboard(&board).ok());
+  EXPECT_EQ(board.entries_size(), kMembers);
+
+  // The full board replaces the provisional one once it is built.
+  faults_->OpenGate();
+  const absl::Time give_up = absl::Now() + kPatience;
+  while (api::FromProtoTime(board.as_of()) == day_end &&
+         absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(20));
+    ASSERT_TRUE(leaderboard(&board).ok());
+  }
+  EXPECT_EQ(api::FromProtoTime(board.as_of()), clock_.Now());
+  EXPECT_EQ(HealthStatus(*generic_), 1);
+  v1::GetScoreResponse full;
+  ASSERT_TRUE(Score("m3", std::nullopt, &full).ok());
+  EXPECT_EQ(full.score().total(), now.score().total());
+  EXPECT_EQ(api::FromProtoTime(full.score().as_of()), clock_.Now());
+  ASSERT_TRUE(Score("m13", std::nullopt, &newcomer).ok());
+  // The same instant through the past-instant path, which scores the member
+  // alone (it waits for the build under way, hence only now).
+  v1::GetScoreResponse alone;
+  ASSERT_TRUE(Score("m3", clock_.Now(), &alone).ok());
+  EXPECT_EQ(now.score().total(), alone.score().total());
+  EXPECT_EQ(now.score().change_7d(), alone.score().change_7d());
+  for (int p = 0; p < now.score().pillars_size(); ++p) {
+    EXPECT_EQ(now.score().pillars(p).score(), alone.score().pillars(p).score());
+  }
 }
 
 // Past boards that cannot be built (their reads held) occupy every worker

@@ -4,6 +4,8 @@
 // tenant (and only theirs) re-scores, and a failed build leaves nothing lost.
 #include "server/board/score_board.h"
 
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -363,6 +365,122 @@ TEST_F(ScoreBoardTest, ScoreOneIsTheBoardsScoreAndNotFoundForStrangers) {
   // Tenants are apart: acme's m2 is nobody at globex.
   EXPECT_EQ(board->ScoreOne("globex", m2->member, b->as_of()).status().code(),
             absl::StatusCode::kNotFound);
+}
+
+// After a start, a tenant whose daily history has a recorded day is served
+// at once a provisional board of that day's current records (nobody
+// scored), while its full board is built in the background and then
+// replaces it; a tenant without a recorded day is built in full by Warm.
+TEST_F(ScoreBoardTest, WarmServesTheLastRecordedDayUntilTheFullBoardIsBuilt) {
+  ScoreBoardOptions options;
+  options.min_group_size = 1;
+  auto setup = MakeBoard(options);
+  Populate(*setup, "acme", 8);
+  for (int i = 1; i <= 3; ++i) {
+    const std::string id = absl::StrCat("b", i);
+    Upsert(*setup, "beta", MakeMember(id, "emea"));
+    Post(*setup, "beta", id, clock_.Now() - absl::Hours(5 * i), i);
+  }
+  auto work = sqlite_->ListHistoryWork("acme", 100);
+  ASSERT_TRUE(work.ok()) << work.status();
+  for (const store::HistoryWork& w : *work) {
+    ASSERT_TRUE(sqlite_->CompleteHistoryWork("acme", w).ok());
+  }
+  const absl::CivilDay day =
+      absl::ToCivilDay(clock_.Now(), absl::UTCTimeZone()) - 1;
+  const absl::CivilDay before = day - kChangeDays;
+  // Records of the day for m1..m6 and m8 (m7 is missing: created since),
+  // m6's by another model; of seven days before for everyone. Totals tie
+  // in pairs so that ranks are shared.
+  std::map<std::string, double> totals, totals_before;
+  std::vector<model::ScoreSnapshot> records;
+  for (int i = 1; i <= 8; ++i) {
+    const std::string id = absl::StrCat("m", i);
+    for (const absl::CivilDay d : {day, before}) {
+      if (i == 7 && d == day) continue;
+      model::ScoreSnapshot& r = records.emplace_back();
+      r.member_id = id;
+      r.day = d;
+      r.total = d == day ? 10.0 * (i / 2) + 3 : 5.0 * i;
+      r.pillars = {1.0 * i, 2.0 * i, 3.0 * i, r.total - 6.0 * i};
+      r.model_version = i == 6 ? "another model" : model_.version;
+      (d == day ? totals : totals_before)[id] = r.total;
+    }
+  }
+  ASSERT_TRUE(sqlite_->WriteScoreSnapshots("acme", records).ok());
+  ASSERT_TRUE(sqlite_->SetRecordedThrough("acme", day).ok());
+  // m8 gets an event of the day before: its records are stale until the
+  // history is recorded again.
+  Post(*setup, "acme", "m8", model::EndOfDay(day - 1), 1);
+
+  // The full build of acme is held on m5's reads.
+  store_->CloseGate("m5");
+  ScoreBoard fresh(store_.get(), &model_, &clock_, options);
+  ASSERT_TRUE(fresh.Warm().ok());
+  EXPECT_TRUE(fresh.warm());
+  EXPECT_FALSE(fresh.complete());
+  ASSERT_TRUE(store_->AwaitHeld(1, absl::Seconds(20)));
+
+  auto beta = MustGet(fresh, "beta", std::nullopt);
+  ASSERT_NE(beta, nullptr);
+  EXPECT_FALSE(beta->provisional());
+  EXPECT_EQ(beta->as_of(), clock_.Now());
+
+  auto provisional = MustGet(fresh, "acme", std::nullopt);
+  ASSERT_NE(provisional, nullptr);
+  EXPECT_TRUE(provisional->provisional());
+  EXPECT_EQ(provisional->as_of(), model::EndOfDay(day));
+  auto peeked = fresh.Peek("acme", absl::ZeroDuration());
+  ASSERT_TRUE(peeked.ok()) << peeked.status();
+  EXPECT_EQ(*peeked, provisional);
+  std::vector<std::string> ids;
+  for (const auto& m : provisional->members()) {
+    ids.push_back(m->member.member_id);
+  }
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"m1", "m2", "m3", "m4", "m5"}));
+  for (const auto& m : provisional->members()) {
+    const std::string& id = m->member.member_id;
+    EXPECT_EQ(m->totals.total, totals[id]) << id;
+    EXPECT_EQ(m->score.total, totals[id]) << id;
+    EXPECT_EQ(m->totals_7d_ago.total, totals_before[id]) << id;
+    // Competition ranks over the recorded scores of the member's team.
+    int above = 0;
+    for (const auto& other : provisional->members()) {
+      if (other->member.team == m->member.team &&
+          totals[other->member.member_id] > totals[id]) {
+        ++above;
+      }
+    }
+    const scoring::GroupRank* rank = provisional->TeamRank(id);
+    ASSERT_NE(rank, nullptr) << id;
+    EXPECT_EQ(rank->rank, above + 1) << id;
+  }
+  EXPECT_EQ(CheckConsistent(*provisional, options.min_group_size), "");
+
+  store_->OpenGate();
+  fresh.AwaitRefreshes();
+  auto full = MustGet(fresh, "acme", std::nullopt);
+  ASSERT_NE(full, nullptr);
+  EXPECT_FALSE(full->provisional());
+  EXPECT_EQ(full->as_of(), clock_.Now());
+  EXPECT_TRUE(fresh.complete());
+  EXPECT_EQ(full->size(), 8u);
+}
+
+// A tenant whose history was never recorded has no provisional board:
+// Warm returns once its full board is built.
+TEST_F(ScoreBoardTest, WarmBuildsInFullATenantWithoutARecordedDay) {
+  auto setup = MakeBoard({});
+  Populate(*setup, "acme", 4);
+  ScoreBoard fresh(store_.get(), &model_, &clock_, {});
+  ASSERT_TRUE(fresh.Warm().ok());
+  EXPECT_TRUE(fresh.complete());
+  auto board = MustGet(fresh, "acme", std::nullopt);
+  ASSERT_NE(board, nullptr);
+  EXPECT_FALSE(board->provisional());
+  EXPECT_EQ(board->size(), 4u);
+  EXPECT_EQ(DiffFromFullBuild(*board, "acme"), "");
 }
 
 }  // namespace
