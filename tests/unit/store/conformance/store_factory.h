@@ -10,6 +10,7 @@
 #define RAPPORT_TESTS_UNIT_STORE_CONFORMANCE_STORE_FACTORY_H_
 
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,11 @@ const std::vector<StoreFactory*>& ConformanceStores();
 
 // The test name suffix of a factory parameter: its Name().
 std::string StoreName(const ::testing::TestParamInfo<StoreFactory*>& info);
+
+// Prints a factory parameter as its Name() in test output.
+inline void PrintTo(StoreFactory* factory, std::ostream* os) {
+  *os << (factory == nullptr ? "null" : factory->Name());
+}
 
 // The base of every conformance fixture: `store_` is a fresh empty store of
 // the implementation under test.
