@@ -2,6 +2,24 @@
 //
 // Every method takes the tenant the caller acts for; rows of one tenant are
 // never visible to another. Implementations are thread-safe.
+//
+// Rules every method follows (the conformance suite, tests/unit/store/
+// conformance, checks them for each implementation):
+// - Order. Ids and tenants compare as byte strings (std::string's
+//   operator<), never by a locale's collation: "ordered by member_id" is
+//   byte order, and so is every "after this id" of a page.
+// - Time. Times are kept to whole microseconds, rounded down (as
+//   absl::ToUnixMicros rounds): a time reads back so rounded, and a time
+//   that a query compares (a range's ends, an audit query's bounds) is
+//   rounded down first, so it takes in its whole microsecond.
+// - Errors. A call that fails changes nothing and audits nothing.
+//   INVALID_ARGUMENT's message names the field at fault ("page_size must be
+//   >= 1"); every page_size, limit and max_events below 1 is
+//   INVALID_ARGUMENT. Server-side failures (UNAVAILABLE, RESOURCE_EXHAUSTED,
+//   DATA_LOSS, INTERNAL) carry one of the texts of errors.h. No message
+//   carries SQL, file paths or a driver's text.
+// - Audit. An audit entry's time is its AuditContext's time; ids grow in
+//   commit order, and within one call in the order it writes its entries.
 #ifndef RAPPORT_SERVER_STORE_STORE_H_
 #define RAPPORT_SERVER_STORE_STORE_H_
 
@@ -264,7 +282,8 @@ class Store {
 
   // Creates or replaces a member's descriptive fields and profile (the
   // maintained fields are kept). `now` becomes update_time (and create_time
-  // when created).
+  // when created). INVALID_ARGUMENT when member_id is empty. Audited under
+  // "member:<id>" with detail "created" or "updated".
   virtual absl::StatusOr<UpsertResult> UpsertMember(
       const TenantId& tenant, const model::Member& member, absl::Time now,
       const AuditContext* audit) = 0;
@@ -275,8 +294,9 @@ class Store {
   }
 
   // UpsertMember for each of `members` (distinct member_ids), all in one
-  // transaction, each audited as UpsertMember audits it. Returns one result
-  // per member, in order; on error nothing is stored.
+  // transaction, each audited as UpsertMember audits it, in order. Returns
+  // one result per member, in order; on error (INVALID_ARGUMENT when any
+  // member_id is empty) nothing is stored.
   virtual absl::StatusOr<std::vector<UpsertResult>> UpsertMembers(
       const TenantId& tenant, absl::Span<const model::Member> members,
       absl::Time now, const AuditContext* audit) = 0;
@@ -285,7 +305,9 @@ class Store {
   virtual absl::StatusOr<model::Member> GetMember(
       const TenantId& tenant, const std::string& member_id) = 0;
 
-  // Members matching the query, ordered by member_id.
+  // Members matching the query, ordered by member_id; has_more is exact
+  // (false when the page holds the last match). INVALID_ARGUMENT when
+  // page_size < 1.
   virtual absl::StatusOr<MemberPage> ListMembers(
       const TenantId& tenant, const ListMembersQuery& query) = 0;
 
@@ -295,8 +317,12 @@ class Store {
   // other members' `manager` naming them; replaces their id in the audit
   // trail by its digest; and records the erasure (by digest only), so that
   // their events are refused (kErasedMember) until the member is created
-  // again. Returns how many events were deleted; NOT_FOUND when the member
-  // does not exist.
+  // again. The erasure is recorded at the audit context's time (the current
+  // time when `audit` is null). Audited under the digest target
+  // ("member:sha256:<digest>") with detail
+  // "erased events=<n> keys=<n> manager_references=<n> goals=<n>".
+  // Returns how many events were deleted; NOT_FOUND when the member does not
+  // exist.
   virtual absl::StatusOr<int64_t> DeleteMember(const TenantId& tenant,
                                                const std::string& member_id,
                                                const AuditContext* audit) = 0;
@@ -310,7 +336,13 @@ class Store {
   // OK every accepted event is durable (synced to disk); on error nothing
   // of the batch is stored. An event_id repeated within the batch is a
   // duplicate from its second occurrence on (a conflict when its payload
-  // differs). The audit entry summarises the batch.
+  // differs); payloads compare field by field, occur_time at the store's
+  // resolution (two times within one microsecond are the same). The audit
+  // entry, under "events", summarises the batch: "events=<n>" then
+  // " <outcome>=<count>" for each outcome that occurred, in the order of
+  // AppendOutcome (accepted, duplicates, unknown_member, conflicts,
+  // erased_member, erased_contact). An empty batch changes and audits
+  // nothing.
   virtual absl::StatusOr<std::vector<AppendOutcome>> AppendEvents(
       const TenantId& tenant, absl::Span<const model::Event> events,
       const AuditContext* audit) = 0;
@@ -331,6 +363,8 @@ class Store {
   AppendEventBatches(absl::Span<const EventBatch> batches);
 
   // When the member or contact was erased (the latest erasure), or nullopt.
+  // Kinds and tenants are apart: a member and a contact of one id are two
+  // people.
   virtual absl::StatusOr<std::optional<absl::Time>> FindErasure(
       const TenantId& tenant, ErasureKind kind, const std::string& id) = 0;
 
@@ -342,7 +376,10 @@ class Store {
   // erased. Records the erasure (by digest), so that events with the contact
   // that occurred before `now` are refused (kErasedContact). Erasing a
   // contact no member has removes nothing and still records the erasure;
-  // an empty contact_id is INVALID_ARGUMENT.
+  // an empty contact_id is INVALID_ARGUMENT. ContactErasure::members is
+  // ordered by member_id. Audited under the digest target
+  // ("contact:sha256:<digest>") with detail
+  // "erased events=<n> threads=<n> contact_states=<n> members=<n>".
   virtual absl::StatusOr<ContactErasure> EraseContact(
       const TenantId& tenant, const std::string& contact_id, absl::Time now,
       const AuditContext* audit) = 0;
@@ -352,7 +389,9 @@ class Store {
   // (daily counts, event counts; threads and contact states re-derived from
   // what remains), the daily counts of days before cutoff's day and up to
   // `max_events` score snapshots of days before `snapshot_cutoff`, in one
-  // transaction, audited as the server's own work at `now`.
+  // transaction, audited as the server's own work at `now` (principal
+  // "rapportd", role "system", method "retention", target "") when the
+  // step removed anything. INVALID_ARGUMENT when max_events < 1.
   virtual absl::StatusOr<RetentionStep> ApplyRetention(
       const TenantId& tenant, absl::Time cutoff, absl::CivilDay snapshot_cutoff,
       int max_events, absl::Time now) = 0;
@@ -367,6 +406,8 @@ class Store {
   //   (scoring does: its window ends at to's day and starts after from's).
   // - The threads and contacts with activity in [from, to], each derived
   //   from its events with occur_time <= to.
+  // - Ordered: daily by (day, type, channel, seniority), threads by
+  //   thread_id, contacts by contact_id.
   // Times compare at the store's resolution, whole microseconds (a `to` with
   // a finer part counts the events of its microsecond). Cost grows with the
   // activity in the range, not with the member's history; a `to` before the
@@ -386,13 +427,15 @@ class Store {
   // transaction. Snapshots of members that do not exist are ignored, and so
   // are those whose member_create_time is set and differs from the
   // member's create_time: scored for a member since deleted and created
-  // again under the same id.
+  // again under the same id. Scores are kept bit for bit; INVALID_ARGUMENT
+  // (and nothing written) when any total or pillar is not finite.
   virtual absl::Status WriteScoreSnapshots(
       const TenantId& tenant,
       absl::Span<const model::ScoreSnapshot> snapshots) = 0;
 
   // The member's snapshots with day in [first, last], oldest first.
-  // NOT_FOUND when the member does not exist.
+  // NOT_FOUND when the member does not exist; INVALID_ARGUMENT when
+  // first > last.
   virtual absl::StatusOr<std::vector<model::ScoreSnapshot>> ReadScoreHistory(
       const TenantId& tenant, const std::string& member_id,
       absl::CivilDay first, absl::CivilDay last) = 0;
@@ -404,13 +447,16 @@ class Store {
 
   // AppendEvents records, in its transaction, for each member with accepted
   // events, the earliest day of those events (kept as the minimum with any
-  // pending work, and with a new version). This lists up to `limit` pending
-  // entries, ordered by member_id.
+  // pending work, and with a new version never handed out before for that
+  // member). This lists up to `limit` pending entries, ordered by member_id;
+  // INVALID_ARGUMENT when limit < 1.
   virtual absl::StatusOr<std::vector<HistoryWork>> ListHistoryWork(
       const TenantId& tenant, int limit) = 0;
 
   // Removes the entry if its version is still `work.version` (otherwise
-  // newer events arrived meanwhile and the entry stays).
+  // newer events arrived meanwhile and the entry stays). Only the member and
+  // the version count, not from_day; any other version, older or newer,
+  // leaves the entry; completing an entry that does not exist is OK.
   virtual absl::Status CompleteHistoryWork(const TenantId& tenant,
                                            const HistoryWork& work) = 0;
 
@@ -445,6 +491,8 @@ class Store {
   // keeping the replaced ssi as previous_ssi. Rows of members that do not
   // exist (just deleted) are skipped, so that no row outlives DeleteMember,
   // which deletes the member's row. Returns the rows written.
+  // INVALID_ARGUMENT (and nothing written) when a row's ssi or a pillar is
+  // not finite.
   virtual absl::StatusOr<int64_t> WriteScoreFeed(
       const TenantId& tenant, absl::Span<const ScoreFeedRow> changes,
       absl::Time now) = 0;
@@ -452,7 +500,8 @@ class Store {
   // The highest sequence number the tenant's feed has issued; 0 for none.
   virtual absl::StatusOr<int64_t> ScoreFeedSeq(const TenantId& tenant) = 0;
 
-  // A page of the tenant's feed (see ScoreFeedQuery).
+  // A page of the tenant's feed (see ScoreFeedQuery); INVALID_ARGUMENT when
+  // page_size < 1.
   virtual absl::StatusOr<ScoreFeedPage> ListScoreFeed(
       const TenantId& tenant, const ScoreFeedQuery& query) = 0;
 
@@ -462,10 +511,11 @@ class Store {
   // transaction with its audit entry (target "member:<id>" for a member's
   // goal, so that erasure replaces it, "team:<name>" for a team's; the
   // detail names the goal).
+  // The detail starts "goal created goal_id=<id>".
   // FAILED_PRECONDITION when the tenant already holds kMaxGoalsPerTenant
   // goals; ALREADY_EXISTS when the goal_id is taken; INVALID_ARGUMENT when
-  // the record names neither or both of member_id and team, or its target
-  // is not finite.
+  // the goal_id is empty, the record names neither or both of member_id and
+  // team, or its target is not finite.
   virtual absl::Status CreateGoal(const TenantId& tenant,
                                   const GoalRecord& goal,
                                   const AuditContext* audit) = 0;
@@ -473,7 +523,8 @@ class Store {
   // goal_id; at most kMaxGoalsPerTenant.
   virtual absl::StatusOr<std::vector<GoalRecord>> ListGoals(
       const TenantId& tenant, const GoalFilter& filter) = 0;
-  // Deletes the goal and audits it; NOT_FOUND when the tenant has no such
+  // Deletes the goal and audits it (the target as CreateGoal's, detail
+  // "goal deleted goal_id=<id>"); NOT_FOUND when the tenant has no such
   // goal. DeleteMember deletes the member's goals in its transaction.
   virtual absl::Status DeleteGoal(const TenantId& tenant,
                                   const std::string& goal_id,
@@ -484,8 +535,10 @@ class Store {
   // Creates the tenant and, when `first_key` is not null, that key of it,
   // in one transaction; ALREADY_EXISTS when the tenant exists. The first
   // tenant ever created becomes the operator tenant (returned with
-  // operator_tenant set); the field of `tenant` is ignored. The audit entry
-  // goes to the new tenant's trail.
+  // operator_tenant set); the field of `tenant` is ignored. The audit
+  // entries go to the new tenant's trail: the tenant's ("tenant:<id>"),
+  // then the key's as InsertApiKey audits it. ALREADY_EXISTS as well when
+  // the first key's id is taken; then nothing is created.
   virtual absl::StatusOr<TenantRecord> CreateTenant(
       const TenantRecord& tenant, const ApiKeyRecord* first_key,
       const AuditContext* audit) = 0;
@@ -496,7 +549,8 @@ class Store {
   // The tenant, or nullopt.
   virtual absl::StatusOr<std::optional<TenantRecord>> FindTenant(
       const TenantId& tenant) = 0;
-  // Stores a new key; FAILED_PRECONDITION when its tenant does not exist,
+  // Stores a new key, audited under "key:<id>" (the detail never holds the
+  // secret's digest); FAILED_PRECONDITION when its tenant does not exist,
   // ALREADY_EXISTS when its key_id does.
   virtual absl::Status InsertApiKey(const ApiKeyRecord& key,
                                     const AuditContext* audit) = 0;
@@ -510,7 +564,9 @@ class Store {
   virtual absl::StatusOr<std::vector<ApiKeyRecord>> ListApiKeys(
       const TenantId& tenant) = 0;
   // Sets revoke_time to `now` (kept when already revoked) and returns the
-  // key; NOT_FOUND when the tenant has no such key.
+  // key; audited under "key:<id>" with detail "revoked" when it sets the
+  // time. NOT_FOUND when the tenant has no such key (another tenant's key
+  // included).
   virtual absl::StatusOr<ApiKeyRecord> RevokeApiKey(
       const TenantId& tenant, const std::string& key_id, absl::Time now,
       const AuditContext* audit) = 0;
@@ -519,16 +575,20 @@ class Store {
                                             absl::Time now) {
     return RevokeApiKey(tenant, key_id, now, nullptr);
   }
-  // Raises the key's last_use_time to `when`; a missing key is ignored.
+  // Raises the key's last_use_time to `when` (never lowers it); a missing
+  // key is ignored. Not audited.
   virtual absl::Status RecordApiKeyUse(const std::string& key_id,
                                        absl::Time when) = 0;
 
   // --- The audit trail ---
 
   // Appends entries on their own (reads, configuration seen at start-up),
-  // in one transaction.
+  // in one transaction, each to its own `tenant`'s trail, with ids growing
+  // in the order of `entries` (their `id` fields are ignored).
   virtual absl::Status AppendAudit(absl::Span<const AuditEntry> entries) = 0;
-  // The tenant's entries matching the query, newest first.
+  // The tenant's entries matching the query, newest first: by id
+  // descending, whatever their times. has_more is exact.
+  // INVALID_ARGUMENT when page_size < 1.
   virtual absl::StatusOr<AuditPage> ListAudit(const TenantId& tenant,
                                               const AuditQuery& query) = 0;
 

@@ -1,7 +1,8 @@
-// EraseContact (and DeleteMember's traces): a store that erased a contact
-// equals a fresh store that never had the contact's events, no row and no
-// byte of the database names the erased person, and the erasure refuses the
-// person's past events and rewrites the audit trail.
+// EraseContact and DeleteMember in the SQLite store's file: a store that
+// erased a contact holds the same rows as a fresh store that never had the
+// contact's events, and no row and no byte of the database (or its log)
+// names the erased person. The Store contract of erasure is tested for
+// every store by conformance/erasure_test.cc.
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -128,99 +129,6 @@ TEST(EraseContactTest, EqualsAStoreThatNeverHadTheContactsEvents) {
           DescribeMembers(*store, kTenant, mix.members, At(0), At(hour * 60)),
           DescribeMembers(*fresh, kTenant, mix.members, At(0), At(hour * 60)));
     }
-  }
-}
-
-TEST(EraseContactTest, UnknownContactRemovesNothingAndIsStillRecorded) {
-  std::unique_ptr<SqliteStore> store = OpenStore(":memory:");
-  ASSERT_NE(store, nullptr);
-  ASSERT_TRUE(store->UpsertMember(kTenant, MakeMember("m1"), At(0)).ok());
-  ASSERT_TRUE(store
-                  ->AppendEvents(
-                      kTenant,
-                      {MakeEvent("e1", "m1", EventType::kPostPublished, At(5))})
-                  .ok());
-  auto erasure = store->EraseContact(kTenant, "nobody", At(60), nullptr);
-  ASSERT_TRUE(erasure.ok()) << erasure.status();
-  EXPECT_EQ(erasure->events, 0);
-  EXPECT_EQ(erasure->threads, 0);
-  EXPECT_EQ(erasure->contact_states, 0);
-  EXPECT_TRUE(erasure->members.empty());
-  auto recorded = store->FindErasure(kTenant, ErasureKind::kContact, "nobody");
-  ASSERT_TRUE(recorded.ok()) << recorded.status();
-  EXPECT_EQ(*recorded, At(60));
-  auto member = store->GetMember(kTenant, "m1");
-  ASSERT_TRUE(member.ok());
-  EXPECT_EQ(member->event_count, 1);
-}
-
-TEST(EraseContactTest, EmptyContactIdIsInvalid) {
-  std::unique_ptr<SqliteStore> store = OpenStore(":memory:");
-  ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->EraseContact(kTenant, "", At(0), nullptr).status().code(),
-            absl::StatusCode::kInvalidArgument);
-}
-
-TEST(EraseContactTest, RefusesEarlierEventsAcceptsLaterOnesAndRewritesAudit) {
-  std::unique_ptr<SqliteStore> store = OpenStore(":memory:");
-  ASSERT_NE(store, nullptr);
-  const std::string id = "erase-me-7f3a9c";
-  ASSERT_TRUE(store->UpsertMember(kTenant, MakeMember("m1"), At(0)).ok());
-  const model::Contact c = MakeContact(id);
-  const std::vector<model::Event> before = {
-      MakeMessage("a1", "m1", "t1", c, EventType::kMessageSent, At(10)),
-      MakeContactEvent("a2", "m1", c, EventType::kMeetingBooked, At(20))};
-  ASSERT_TRUE(store->AppendEvents(kTenant, before).ok());
-  // Entries naming the contact, e.g. a read of their data.
-  AuditEntry read;
-  read.tenant = kTenant;
-  read.time = At(30);
-  read.principal = "key:0123456789abcdef";
-  read.role = "admin";
-  read.method = "/rapport.v1.Example/Read";
-  read.target = "contact:" + id;
-  read.detail = "read";
-  ASSERT_TRUE(store->AppendAudit({read, read}).ok());
-
-  const AuditContext audit{"key:0123456789abcdef", "admin",
-                           "/rapport.v1.AdminService/EraseContact", At(40)};
-  auto erasure = store->EraseContact(kTenant, id, At(40), &audit);
-  ASSERT_TRUE(erasure.ok()) << erasure.status();
-  EXPECT_EQ(erasure->events, 2);
-
-  // Re-sent events from before the erasure (and at its instant) are refused;
-  // later ones are accepted.
-  std::vector<model::Event> resent = before;
-  resent.push_back(
-      MakeContactEvent("a3", "m1", c, EventType::kMeetingBooked, At(40)));
-  resent.push_back(
-      MakeMessage("a4", "m1", "t2", c, EventType::kMessageSent, At(41)));
-  auto outcomes = store->AppendEvents(kTenant, resent);
-  ASSERT_TRUE(outcomes.ok()) << outcomes.status();
-  EXPECT_EQ(*outcomes,
-            (std::vector<AppendOutcome>{
-                AppendOutcome::kErasedContact, AppendOutcome::kErasedContact,
-                AppendOutcome::kErasedContact, AppendOutcome::kAccepted}));
-
-  const std::string digest_target =
-      "contact:sha256:" + ErasureDigest(kTenant, ErasureKind::kContact, id);
-  AuditQuery by_id;
-  by_id.targets = {"contact:" + id};
-  auto old_entries = store->ListAudit(kTenant, by_id);
-  ASSERT_TRUE(old_entries.ok()) << old_entries.status();
-  EXPECT_TRUE(old_entries->entries.empty());
-  AuditQuery by_digest;
-  by_digest.targets = {digest_target};
-  auto entries = store->ListAudit(kTenant, by_digest);
-  ASSERT_TRUE(entries.ok()) << entries.status();
-  ASSERT_EQ(entries->entries.size(), 3u);
-  const AuditEntry& erased = entries->entries.front();  // Newest first.
-  EXPECT_EQ(erased.method, "/rapport.v1.AdminService/EraseContact");
-  EXPECT_EQ(erased.time, At(40));
-  EXPECT_EQ(erased.detail,
-            "erased events=2 threads=1 contact_states=1 members=1");
-  for (const AuditEntry& e : entries->entries) {
-    EXPECT_EQ(e.detail.find(id), std::string::npos) << e.detail;
   }
 }
 

@@ -1,7 +1,7 @@
-// ApplyRetention: stepping until nothing is older than the cut-off leaves a
-// store equal to a fresh one fed only the events at or after the cut-off,
-// whatever the cut-off (mid-day, at an event's exact time, at midnight), in
-// bounded steps; snapshots before snapshot_cutoff go too.
+// ApplyRetention in the SQLite store's file: stepping until nothing is
+// older than the cut-off leaves the same rows as a fresh store fed only the
+// events at or after the cut-off, whatever the cut-off. The Store contract
+// of retention is tested for every store by conformance/retention_test.cc.
 #include <algorithm>
 #include <memory>
 #include <random>
@@ -155,73 +155,6 @@ TEST(ApplyRetentionTest, EqualsAStoreFedOnlyTheEventsAtOrAfterTheCutoff) {
     EXPECT_EQ(again->daily_counts, 0);
     EXPECT_FALSE(again->more);
   }
-}
-
-TEST(ApplyRetentionTest, LeavesHistoryWorkAlone) {
-  const EventMix mix = Mix();
-  std::mt19937 rng(7);
-  const std::vector<model::Event> events = RandomEvents(rng, 60, mix);
-  std::unique_ptr<SqliteStore> store = OpenStore(":memory:");
-  ASSERT_NE(store, nullptr);
-  Feed(*store, kTenant, mix.members, events);
-  auto work = store->ListHistoryWork(kTenant, 100);
-  ASSERT_TRUE(work.ok());
-  for (const HistoryWork& w : *work) {
-    ASSERT_TRUE(store->CompleteHistoryWork(kTenant, w).ok());
-  }
-  const absl::Time cutoff = mix.start + absl::Hours(60);
-  RunRetention(*store, cutoff, DayOf(cutoff), 10);
-  auto after = store->ListHistoryWork(kTenant, 100);
-  ASSERT_TRUE(after.ok());
-  EXPECT_TRUE(after->empty());
-}
-
-TEST(ApplyRetentionTest, DropsSnapshotsBeforeTheSnapshotCutoffInSteps) {
-  std::unique_ptr<SqliteStore> store = OpenStore(":memory:");
-  ASSERT_NE(store, nullptr);
-  const std::vector<std::string> members = {"m0", "m1", "m2"};
-  Feed(*store, kTenant, members, {});
-  const absl::CivilDay first(2024, 3, 1);
-  std::vector<model::ScoreSnapshot> snapshots;
-  for (const std::string& m : members) {
-    for (int d = 0; d < 20; ++d) {
-      snapshots.push_back(
-          {m, first + d, 10.0 + d, {1, 2, 3, 4}, "v1", std::nullopt});
-    }
-  }
-  ASSERT_TRUE(store->WriteScoreSnapshots(kTenant, snapshots).ok());
-  for (int keep_from : {0, 1, 7, 19, 20, 25}) {
-    SCOPED_TRACE(absl::StrCat("keep_from ", keep_from));
-    const absl::CivilDay cutoff_day = first + keep_from;
-    while (true) {
-      auto step = store->ApplyRetention(
-          kTenant, absl::FromCivil(first, absl::UTCTimeZone()), cutoff_day, 4,
-          absl::FromCivil(first + 400, absl::UTCTimeZone()));
-      ASSERT_TRUE(step.ok()) << step.status();
-      EXPECT_LE(step->snapshots, 4);
-      if (!step->more) break;
-    }
-    for (const std::string& m : members) {
-      auto history = store->ReadScoreHistory(kTenant, m, first, first + 30);
-      ASSERT_TRUE(history.ok());
-      std::vector<model::ScoreSnapshot> expected;
-      for (const model::ScoreSnapshot& s : snapshots) {
-        if (s.member_id == m && s.day >= cutoff_day) expected.push_back(s);
-      }
-      EXPECT_EQ(*history, expected);
-    }
-  }
-}
-
-TEST(ApplyRetentionTest, RejectsANonPositiveStep) {
-  std::unique_ptr<SqliteStore> store = OpenStore(":memory:");
-  ASSERT_NE(store, nullptr);
-  EXPECT_EQ(
-      store
-          ->ApplyRetention(kTenant, At(0), absl::CivilDay(2024, 3, 1), 0, At(0))
-          .status()
-          .code(),
-      absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

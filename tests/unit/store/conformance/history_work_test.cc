@@ -7,8 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
-#include "server/store/sqlite_store.h"
-#include "tests/unit/store/store_test_util.h"
+#include "server/store/store.h"
+#include "tests/unit/store/conformance/store_factory.h"
+#include "tests/unit/store/store_test_data.h"
 
 namespace rapport::store {
 namespace {
@@ -18,7 +19,6 @@ using testing::At;
 using testing::MakeEvent;
 using testing::MakeMember;
 using testing::OnDay;
-using testing::OpenMemoryStore;
 
 absl::CivilDay March(int day) { return absl::CivilDay(2024, 3, day); }
 
@@ -36,7 +36,7 @@ std::vector<std::string> Describe(const std::vector<HistoryWork>& work) {
   return out;
 }
 
-class HistoryWorkTest : public ::testing::Test {
+class HistoryWorkTest : public testing::StoreConformanceTest {
  protected:
   void SetUp() override {
     ASSERT_NE(store_, nullptr);
@@ -56,13 +56,11 @@ class HistoryWorkTest : public ::testing::Test {
     EXPECT_TRUE(work.ok()) << work.status();
     return work.ok() ? *work : std::vector<HistoryWork>{};
   }
-
-  std::unique_ptr<SqliteStore> store_ = OpenMemoryStore();
 };
 
-TEST_F(HistoryWorkTest, NoEventsNoWork) { EXPECT_TRUE(Work().empty()); }
+TEST_P(HistoryWorkTest, NoEventsNoWork) { EXPECT_TRUE(Work().empty()); }
 
-TEST_F(HistoryWorkTest, EarliestAcceptedDayPerMember) {
+TEST_P(HistoryWorkTest, EarliestAcceptedDayPerMember) {
   // Late in the day, UTC: the day is the event's UTC day.
   Append("acme", {Post("e1", "m2", OnDay(9, 23)), Post("e2", "m1", OnDay(5)),
                   Post("e3", "m2", OnDay(7, 1)), Post("e4", "m1", OnDay(12))});
@@ -70,7 +68,7 @@ TEST_F(HistoryWorkTest, EarliestAcceptedDayPerMember) {
             (std::vector<std::string>{"m1@2024-03-05", "m2@2024-03-07"}));
 }
 
-TEST_F(HistoryWorkTest, FromDayIsTheMinimumAcrossBatchesAndVersionGrows) {
+TEST_P(HistoryWorkTest, FromDayIsTheMinimumAcrossBatchesAndVersionGrows) {
   Append("acme", {Post("e1", "m1", OnDay(10))});
   std::vector<HistoryWork> first = Work();
   ASSERT_EQ(first.size(), 1u);
@@ -89,7 +87,7 @@ TEST_F(HistoryWorkTest, FromDayIsTheMinimumAcrossBatchesAndVersionGrows) {
   EXPECT_GT(third[0].version, second[0].version);
 }
 
-TEST_F(HistoryWorkTest, CompletingTheCurrentVersionRemovesTheEntry) {
+TEST_P(HistoryWorkTest, CompletingTheCurrentVersionRemovesTheEntry) {
   Append("acme", {Post("e1", "m1", OnDay(10)), Post("e2", "m2", OnDay(11))});
   std::vector<HistoryWork> work = Work();
   ASSERT_EQ(work.size(), 2u);
@@ -102,7 +100,7 @@ TEST_F(HistoryWorkTest, CompletingTheCurrentVersionRemovesTheEntry) {
   EXPECT_EQ(Work().size(), 1u);
 }
 
-TEST_F(HistoryWorkTest, CompletingAStaleVersionKeepsTheEntry) {
+TEST_P(HistoryWorkTest, CompletingAStaleVersionKeepsTheEntry) {
   Append("acme", {Post("e1", "m1", OnDay(10))});
   HistoryWork taken = Work().at(0);
   // Events arrive while the recorder works on `taken`.
@@ -118,7 +116,7 @@ TEST_F(HistoryWorkTest, CompletingAStaleVersionKeepsTheEntry) {
 
 // A batch completes each entry as CompleteHistoryWork would: current
 // versions go, a stale one stays, an unknown member is a no-op.
-TEST_F(HistoryWorkTest, CompletingABatchCompletesEachCurrentEntry) {
+TEST_P(HistoryWorkTest, CompletingABatchCompletesEachCurrentEntry) {
   Append("acme", {Post("e1", "m1", OnDay(10)), Post("e2", "m2", OnDay(11)),
                   Post("e3", "m3", OnDay(12))});
   std::vector<HistoryWork> taken = Work();
@@ -130,7 +128,7 @@ TEST_F(HistoryWorkTest, CompletingABatchCompletesEachCurrentEntry) {
   EXPECT_TRUE(store_->CompleteHistoryWorkBatch("acme", {}).ok());
 }
 
-TEST_F(HistoryWorkTest, VersionsAreNeverHandedOutTwice) {
+TEST_P(HistoryWorkTest, VersionsAreNeverHandedOutTwice) {
   // An entry completed, then new work for the same member: a completion of
   // the old entry that comes late must not remove the new one.
   Append("acme", {Post("e1", "m1", OnDay(10))});
@@ -143,7 +141,7 @@ TEST_F(HistoryWorkTest, VersionsAreNeverHandedOutTwice) {
   EXPECT_EQ(Work().size(), 1u);
 }
 
-TEST_F(HistoryWorkTest, DuplicatesAndUnknownMembersCreateNoWork) {
+TEST_P(HistoryWorkTest, DuplicatesAndUnknownMembersCreateNoWork) {
   Append("acme", {Post("e1", "m1", OnDay(10))});
   HistoryWork before = Work().at(0);
   ASSERT_TRUE(store_->CompleteHistoryWork("acme", before).ok());
@@ -156,7 +154,7 @@ TEST_F(HistoryWorkTest, DuplicatesAndUnknownMembersCreateNoWork) {
   EXPECT_EQ(Describe(Work()), (std::vector<std::string>{"m1@2024-03-08"}));
 }
 
-TEST_F(HistoryWorkTest, ListIsLimitedAndOrderedByMember) {
+TEST_P(HistoryWorkTest, ListIsLimitedAndOrderedByMember) {
   Append("acme", {Post("e1", "m3", OnDay(1)), Post("e2", "m1", OnDay(2)),
                   Post("e3", "m2", OnDay(3))});
   auto two = store_->ListHistoryWork("acme", 2);
@@ -167,7 +165,7 @@ TEST_F(HistoryWorkTest, ListIsLimitedAndOrderedByMember) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(HistoryWorkTest, TenantsAreIsolated) {
+TEST_P(HistoryWorkTest, TenantsAreIsolated) {
   Append("acme", {Post("e1", "m1", OnDay(10))});
   Append("globex", {Post("e1", "m1", OnDay(3))});
   EXPECT_EQ(Describe(Work("acme")),
@@ -181,6 +179,8 @@ TEST_F(HistoryWorkTest, TenantsAreIsolated) {
   EXPECT_EQ(Work("globex").size(), 1u);
   EXPECT_TRUE(Work("initech").empty());
 }
+
+RAPPORT_STORE_CONFORMANCE(HistoryWorkTest);
 
 }  // namespace
 }  // namespace rapport::store

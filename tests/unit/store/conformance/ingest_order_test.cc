@@ -9,8 +9,9 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "server/store/sqlite_store.h"
-#include "tests/unit/store/store_test_util.h"
+#include "server/store/store.h"
+#include "tests/unit/store/conformance/store_factory.h"
+#include "tests/unit/store/store_test_data.h"
 
 namespace rapport::store {
 namespace {
@@ -71,14 +72,19 @@ std::vector<model::Event> RandomHistory(std::mt19937& rng) {
   return events;
 }
 
-std::unique_ptr<SqliteStore> StoreWithMember() {
-  std::unique_ptr<SqliteStore> store = testing::OpenMemoryStore();
-  EXPECT_TRUE(store->UpsertMember("acme", MakeMember("m1"), At(0)).ok());
-  return store;
-}
+class IngestOrderTest : public testing::StoreConformanceTest {
+ protected:
+  // A fresh store holding member "m1" of "acme".
+  std::unique_ptr<Store> StoreWithMember() {
+    std::unique_ptr<Store> store = NewStore();
+    EXPECT_NE(store, nullptr);
+    if (store == nullptr) return nullptr;
+    EXPECT_TRUE(store->UpsertMember("acme", MakeMember("m1"), At(0)).ok());
+    return store;
+  }
+};
 
-void AppendInBatches(SqliteStore& store,
-                     const std::vector<model::Event>& events,
+void AppendInBatches(Store& store, const std::vector<model::Event>& events,
                      std::mt19937& rng) {
   size_t i = 0;
   while (i < events.size()) {
@@ -91,14 +97,14 @@ void AppendInBatches(SqliteStore& store,
   }
 }
 
-std::string Activity(SqliteStore& store, absl::Time from, absl::Time to) {
+std::string Activity(Store& store, absl::Time from, absl::Time to) {
   auto activity = store.ReadActivity("acme", "m1", from, to);
   EXPECT_TRUE(activity.ok()) << activity.status();
   return activity.ok() ? Describe(*activity) : activity.status().ToString();
 }
 
 // Threads and contacts only (daily buckets count whole days).
-std::string States(SqliteStore& store, absl::Time from, absl::Time to) {
+std::string States(Store& store, absl::Time from, absl::Time to) {
   auto activity = store.ReadActivity("acme", "m1", from, to);
   EXPECT_TRUE(activity.ok()) << activity.status();
   if (!activity.ok()) return activity.status().ToString();
@@ -106,7 +112,7 @@ std::string States(SqliteStore& store, absl::Time from, absl::Time to) {
   return Describe(*activity);
 }
 
-TEST(IngestOrderTest, AnyOrderAndBatchingGivesTheSameActivity) {
+TEST_P(IngestOrderTest, AnyOrderAndBatchingGivesTheSameActivity) {
   for (uint32_t seed = 1; seed <= 40; ++seed) {
     SCOPED_TRACE(absl::StrCat("seed ", seed));
     std::mt19937 rng(seed);
@@ -118,7 +124,8 @@ TEST(IngestOrderTest, AnyOrderAndBatchingGivesTheSameActivity) {
                      [](const model::Event& a, const model::Event& b) {
                        return a.occur_time < b.occur_time;
                      });
-    std::unique_ptr<SqliteStore> in_order = StoreWithMember();
+    std::unique_ptr<Store> in_order = StoreWithMember();
+    ASSERT_NE(in_order, nullptr);
     for (const model::Event& e : chronological) {
       ASSERT_TRUE(in_order->AppendEvents("acme", {e}).ok());
     }
@@ -132,7 +139,8 @@ TEST(IngestOrderTest, AnyOrderAndBatchingGivesTheSameActivity) {
             std::uniform_int_distribution<size_t>(0, shuffled.size())(rng));
     shuffled.insert(shuffled.end(), resent.begin(), resent.end());
     std::shuffle(shuffled.begin(), shuffled.end(), rng);
-    std::unique_ptr<SqliteStore> out_of_order = StoreWithMember();
+    std::unique_ptr<Store> out_of_order = StoreWithMember();
+    ASSERT_NE(out_of_order, nullptr);
     AppendInBatches(*out_of_order, shuffled, rng);
 
     // The whole history, then windows, many of them about the past.
@@ -156,7 +164,7 @@ TEST(IngestOrderTest, AnyOrderAndBatchingGivesTheSameActivity) {
 
 // A past window read on a store that has seen everything must equal the same
 // window on a store that has only seen events up to its end.
-TEST(IngestOrderTest, PastWindowEqualsStoreThatStoppedThere) {
+TEST_P(IngestOrderTest, PastWindowEqualsStoreThatStoppedThere) {
   for (uint32_t seed = 100; seed <= 120; ++seed) {
     SCOPED_TRACE(absl::StrCat("seed ", seed));
     std::mt19937 rng(seed);
@@ -166,14 +174,18 @@ TEST(IngestOrderTest, PastWindowEqualsStoreThatStoppedThere) {
     for (const model::Event& e : history) {
       if (e.occur_time <= At(cut)) until_cut.push_back(e);
     }
-    std::unique_ptr<SqliteStore> full = StoreWithMember();
+    std::unique_ptr<Store> full = StoreWithMember();
+    ASSERT_NE(full, nullptr);
     AppendInBatches(*full, history, rng);
-    std::unique_ptr<SqliteStore> partial = StoreWithMember();
+    std::unique_ptr<Store> partial = StoreWithMember();
+    ASSERT_NE(partial, nullptr);
     AppendInBatches(*partial, until_cut, rng);
     const absl::Time from = At(std::uniform_int_distribution<int>(0, cut)(rng));
     ASSERT_EQ(States(*full, from, At(cut)), States(*partial, from, At(cut)));
   }
 }
+
+RAPPORT_STORE_CONFORMANCE(IngestOrderTest);
 
 }  // namespace
 }  // namespace rapport::store

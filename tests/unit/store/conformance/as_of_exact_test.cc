@@ -23,10 +23,9 @@
 #include "server/model/enums.h"
 #include "server/scoring/model.h"
 #include "server/scoring/score.h"
-#include "server/store/daily_count_table.h"
-#include "server/store/sqlite_connection.h"
-#include "server/store/sqlite_store.h"
-#include "tests/unit/store/store_test_util.h"
+#include "server/store/store.h"
+#include "tests/unit/store/conformance/store_factory.h"
+#include "tests/unit/store/store_test_data.h"
 
 namespace rapport::store {
 namespace {
@@ -186,16 +185,20 @@ std::string DescribeDaily(const std::vector<model::DailyCount>& daily) {
   return absl::StrJoin(lines, "\n");
 }
 
+// Whether a read up to `t` takes whole days only: `t` is within the last
+// microsecond of its UTC day.
+bool IsLastInstantOfDay(absl::Time t) {
+  return t >= StartOf(DayOf(t) + 1) - kMicro;
+}
+
 uint64_t Bits(double d) {
   uint64_t bits;
   std::memcpy(&bits, &d, sizeof bits);
   return bits;
 }
 
-class AsOfExactTest : public ::testing::Test {
+class AsOfExactTest : public testing::StoreConformanceTest {
  protected:
-  void SetUp() override { ASSERT_NE(store_, nullptr); }
-
   void Append(const std::vector<model::Event>& events) {
     auto outcomes = store_->AppendEvents(kTenant, events);
     ASSERT_TRUE(outcomes.ok()) << outcomes.status();
@@ -209,11 +212,10 @@ class AsOfExactTest : public ::testing::Test {
     return activity.ok() ? *activity : model::MemberActivity{};
   }
 
-  std::unique_ptr<SqliteStore> store_ = testing::OpenMemoryStore();
   const scoring::ScoringModel model_ = scoring::DefaultModel();
 };
 
-TEST_F(AsOfExactTest, LaterEventsNeverChangeActivityOrScoreAtAnInstant) {
+TEST_P(AsOfExactTest, LaterEventsNeverChangeActivityOrScoreAtAnInstant) {
   Generator gen(20240201);
   const auto started = std::chrono::steady_clock::now();
   int checked = 0, events_total = 0, partial_days = 0;
@@ -265,7 +267,7 @@ TEST_F(AsOfExactTest, LaterEventsNeverChangeActivityOrScoreAtAnInstant) {
       EXPECT_TRUE(score_before == score_after);
       EXPECT_EQ(Bits(score_before.total), Bits(score_after.total));
       ++checked;
-      if (!internal::IsLastInstantOfDay(t)) ++partial_days;
+      if (!IsLastInstantOfDay(t)) ++partial_days;
     }
     events_total += static_cast<int>(events.size());
   }
@@ -289,7 +291,7 @@ TEST_F(AsOfExactTest, LaterEventsNeverChangeActivityOrScoreAtAnInstant) {
 // microsecond later does not; at a day's last microsecond (or its last
 // nanosecond) the whole day counts; at midnight only the events at
 // midnight do.
-TEST_F(AsOfExactTest, DayEdges) {
+TEST_P(AsOfExactTest, DayEdges) {
   ASSERT_TRUE(
       store_
           ->UpsertMember(kTenant, testing::MakeMember("m"), StartOf(kFirstDay))
@@ -327,32 +329,7 @@ TEST_F(AsOfExactTest, DayEdges) {
   EXPECT_EQ(a.daily[0].count, 15);
 }
 
-// Summing one day costs that day's events of one member: a range over the
-// events_by_member index, never a scan of the table.
-TEST(CountDayUpToPlanTest, IsARangeOfTheTimeIndex) {
-  testing::TempDir dir;
-  const std::string path = dir.path() + "/store.db";
-  ASSERT_NE(testing::OpenStore(path), nullptr);
-  auto conn = internal::Connection::Open(
-      path, internal::Connection::Access::kReadWrite, absl::Seconds(1));
-  ASSERT_TRUE(conn.ok()) << conn.status();
-  auto plan = (*conn)->Prepare(
-      absl::StrCat("EXPLAIN QUERY PLAN ", internal::kCountDayUpToSql));
-  ASSERT_TRUE(plan.ok()) << plan.status();
-  std::vector<std::string> details;
-  while (true) {
-    absl::StatusOr<bool> row = plan->Step();
-    ASSERT_TRUE(row.ok()) << row.status();
-    if (!*row) break;
-    details.push_back(plan->ColumnText(3));
-  }
-  const std::string all = absl::StrJoin(details, "\n");
-  EXPECT_NE(all.find("SEARCH events USING INDEX events_by_member (tenant=? AND "
-                     "member_id=? AND occur_time>? AND occur_time<?)"),
-            std::string::npos)
-      << all;
-  EXPECT_EQ(all.find("SCAN events"), std::string::npos) << all;
-}
+RAPPORT_STORE_CONFORMANCE(AsOfExactTest);
 
 }  // namespace
 }  // namespace rapport::store

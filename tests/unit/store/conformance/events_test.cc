@@ -5,8 +5,9 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "server/store/sqlite_store.h"
-#include "tests/unit/store/store_test_util.h"
+#include "server/store/store.h"
+#include "tests/unit/store/conformance/store_factory.h"
+#include "tests/unit/store/store_test_data.h"
 
 namespace rapport::store {
 namespace {
@@ -28,7 +29,7 @@ constexpr AppendOutcome kDuplicate = AppendOutcome::kDuplicate;
 constexpr AppendOutcome kConflict = AppendOutcome::kConflict;
 constexpr AppendOutcome kUnknownMember = AppendOutcome::kUnknownMember;
 
-class EventsTest : public ::testing::Test {
+class EventsTest : public testing::StoreConformanceTest {
  protected:
   void SetUp() override {
     ASSERT_NE(store_, nullptr);
@@ -51,8 +52,6 @@ class EventsTest : public ::testing::Test {
     EXPECT_TRUE(activity.ok()) << activity.status();
     return activity.ok() ? *activity : model::MemberActivity{};
   }
-
-  std::unique_ptr<SqliteStore> store_ = testing::OpenMemoryStore();
 };
 
 model::Event Post(const std::string& id, const std::string& member,
@@ -60,9 +59,9 @@ model::Event Post(const std::string& id, const std::string& member,
   return MakeEvent(id, member, EventType::kPostPublished, t);
 }
 
-TEST_F(EventsTest, EmptyBatchIsOk) { EXPECT_TRUE(Append("acme", {}).empty()); }
+TEST_P(EventsTest, EmptyBatchIsOk) { EXPECT_TRUE(Append("acme", {}).empty()); }
 
-TEST_F(EventsTest, SameEventTwiceIsDuplicate) {
+TEST_P(EventsTest, SameEventTwiceIsDuplicate) {
   EXPECT_EQ(Append("acme", {Post("e1", "m1")}),
             std::vector<AppendOutcome>{kAccepted});
   EXPECT_EQ(Append("acme", {Post("e1", "m1")}),
@@ -78,7 +77,7 @@ TEST_F(EventsTest, SameEventTwiceIsDuplicate) {
   EXPECT_EQ(activity.daily[0].count, 1);
 }
 
-TEST_F(EventsTest, RepeatWithinBatchIsDuplicateFromSecondOccurrence) {
+TEST_P(EventsTest, RepeatWithinBatchIsDuplicateFromSecondOccurrence) {
   model::Event reaction =
       MakeEvent("e1", "m1", EventType::kReactionReceived, OnDay(3), 5);
   EXPECT_EQ(Append("acme", {reaction, Post("e2", "m1"), reaction, reaction}),
@@ -91,7 +90,7 @@ TEST_F(EventsTest, RepeatWithinBatchIsDuplicateFromSecondOccurrence) {
   EXPECT_EQ(activity.daily[1].count, 5);
 }
 
-TEST_F(EventsTest, UnknownMemberIsReportedAndOthersKept) {
+TEST_P(EventsTest, UnknownMemberIsReportedAndOthersKept) {
   model::Contact c = MakeContact("c1");
   EXPECT_EQ(Append("acme", {Post("e1", "m1"),
                             MakeMessage("e2", "ghost", "t1", c,
@@ -114,7 +113,7 @@ TEST_F(EventsTest, UnknownMemberIsReportedAndOthersKept) {
   EXPECT_EQ(m1.threads[0].outbound_count, 1);  // Not mixed with ghost's.
 }
 
-TEST_F(EventsTest, TenantsAreIsolated) {
+TEST_P(EventsTest, TenantsAreIsolated) {
   ASSERT_TRUE(store_->UpsertMember("globex", MakeMember("m1"), At(0)).ok());
   model::Contact c = MakeContact("c1");
   std::vector<model::Event> batch = {
@@ -146,7 +145,7 @@ TEST_F(EventsTest, TenantsAreIsolated) {
   EXPECT_EQ(Describe(Read("acme", "m1")), Describe(acme));
 }
 
-TEST_F(EventsTest, DeleteCascadesAndIdsCanBeIngestedAgain) {
+TEST_P(EventsTest, DeleteCascadesAndIdsCanBeIngestedAgain) {
   model::Contact c = MakeContact("c1");
   std::vector<model::Event> batch = {
       Post("e1", "m1"),
@@ -183,7 +182,7 @@ TEST_F(EventsTest, DeleteCascadesAndIdsCanBeIngestedAgain) {
   EXPECT_EQ(Describe(Read("acme", "m1")), Describe(before));
 }
 
-TEST_F(EventsTest, DailyBucketsSumQuantitiesPerDayTypeChannelSeniority) {
+TEST_P(EventsTest, DailyBucketsSumQuantitiesPerDayTypeChannelSeniority) {
   model::Contact vp = MakeContact("c1", Seniority::kVp);
   model::Contact cxo = MakeContact("c2", Seniority::kCSuite);
   ASSERT_EQ(
@@ -221,7 +220,7 @@ TEST_F(EventsTest, DailyBucketsSumQuantitiesPerDayTypeChannelSeniority) {
                    }));
 }
 
-TEST_F(EventsTest, DailyBucketsCoverTheDaysOfTheRangeUpToItsEnd) {
+TEST_P(EventsTest, DailyBucketsCoverTheDaysOfTheRangeUpToItsEnd) {
   ASSERT_EQ(
       Append("acme",
              {Post("d1", "m1", OnDay(1, 12)), Post("d2", "m1", OnDay(2, 12)),
@@ -245,7 +244,7 @@ TEST_F(EventsTest, DailyBucketsCoverTheDaysOfTheRangeUpToItsEnd) {
   EXPECT_EQ(activity.daily[0].day, absl::CivilDay(2024, 3, 4));
 }
 
-TEST_F(EventsTest, MemberTracksEventCountAndLatestOccurTime) {
+TEST_P(EventsTest, MemberTracksEventCountAndLatestOccurTime) {
   ASSERT_EQ(
       Append("acme", {Post("a", "m1", OnDay(5)), Post("b", "m1", OnDay(3))})
           .size(),
@@ -257,11 +256,13 @@ TEST_F(EventsTest, MemberTracksEventCountAndLatestOccurTime) {
   EXPECT_EQ(m1->last_event_time, OnDay(5));
 }
 
-TEST_F(EventsTest, ReadActivityRejectsReversedRange) {
+TEST_P(EventsTest, ReadActivityRejectsReversedRange) {
   EXPECT_EQ(
       store_->ReadActivity("acme", "m1", OnDay(5), OnDay(4)).status().code(),
       absl::StatusCode::kInvalidArgument);
 }
+
+RAPPORT_STORE_CONFORMANCE(EventsTest);
 
 }  // namespace
 }  // namespace rapport::store

@@ -5,8 +5,9 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "server/store/sqlite_store.h"
-#include "tests/unit/store/store_test_util.h"
+#include "server/store/store.h"
+#include "tests/unit/store/conformance/store_factory.h"
+#include "tests/unit/store/store_test_data.h"
 
 namespace rapport::store {
 namespace {
@@ -27,7 +28,7 @@ constexpr EventType kSent = EventType::kMessageSent;
 constexpr EventType kReceived = EventType::kMessageReceived;
 constexpr EventType kFollowUp = EventType::kFollowUpSent;
 
-class StateTest : public ::testing::Test {
+class StateTest : public testing::StoreConformanceTest {
  protected:
   void SetUp() override {
     ASSERT_NE(store_, nullptr);
@@ -73,10 +74,9 @@ class StateTest : public ::testing::Test {
   }
 
   model::Contact contact_ = MakeContact("c");
-  std::unique_ptr<SqliteStore> store_ = testing::OpenMemoryStore();
 };
 
-TEST_F(StateTest, SeveralRepliesKeepTheFirst) {
+TEST_P(StateTest, SeveralRepliesKeepTheFirst) {
   Thread({{kSent, 0}, {kReceived, 10}, {kSent, 20}, {kReceived, 30}});
   model::ThreadState t = OnlyThread();
   EXPECT_EQ(t.thread_id, "t");
@@ -93,7 +93,7 @@ TEST_F(StateTest, SeveralRepliesKeepTheFirst) {
   EXPECT_TRUE(t.member_started());
 }
 
-TEST_F(StateTest, FollowUpsBeforeAndAfterTheReply) {
+TEST_P(StateTest, FollowUpsBeforeAndAfterTheReply) {
   Thread({{kSent, 0},
           {kFollowUp, 5},
           {kFollowUp, 8},
@@ -107,14 +107,14 @@ TEST_F(StateTest, FollowUpsBeforeAndAfterTheReply) {
   EXPECT_EQ(t.last_outbound_time, At(15));
 }
 
-TEST_F(StateTest, WithoutReplyAllFollowUpsCount) {
+TEST_P(StateTest, WithoutReplyAllFollowUpsCount) {
   Thread({{kSent, 0}, {kFollowUp, 5}, {kFollowUp, 8}});
   model::ThreadState t = OnlyThread();
   EXPECT_EQ(t.first_reply_time, std::nullopt);
   EXPECT_EQ(t.follow_ups_before_reply, 2);
 }
 
-TEST_F(StateTest, ContactStartedThreadHasAnAnswerNotAReply) {
+TEST_P(StateTest, ContactStartedThreadHasAnAnswerNotAReply) {
   Thread({{kReceived, 0}, {kSent, 10}, {kReceived, 20}});
   model::ThreadState t = OnlyThread();
   EXPECT_FALSE(t.member_started());
@@ -123,7 +123,7 @@ TEST_F(StateTest, ContactStartedThreadHasAnAnswerNotAReply) {
   EXPECT_EQ(t.first_reply_time, At(20));
 }
 
-TEST_F(StateTest, SimultaneousInboundIsNotAReply) {
+TEST_P(StateTest, SimultaneousInboundIsNotAReply) {
   Thread({{kSent, 5}, {kReceived, 5}});
   model::ThreadState t = OnlyThread();
   EXPECT_EQ(t.first_reply_time, std::nullopt);
@@ -131,7 +131,7 @@ TEST_F(StateTest, SimultaneousInboundIsNotAReply) {
   EXPECT_TRUE(t.member_started());
 }
 
-TEST_F(StateTest, ReplyAfterToIsNotVisible) {
+TEST_P(StateTest, ReplyAfterToIsNotVisible) {
   Thread({{kSent, 0}, {kFollowUp, 60}, {kReceived, 120}, {kSent, 180}});
   model::ThreadState before = OnlyThread(At(90));
   EXPECT_EQ(before.first_reply_time, std::nullopt);
@@ -152,7 +152,7 @@ TEST_F(StateTest, ReplyAfterToIsNotVisible) {
   EXPECT_EQ(now.outbound_count, 3);
 }
 
-TEST_F(StateTest, OnlyThreadsActiveInTheRangeAreReturned) {
+TEST_P(StateTest, OnlyThreadsActiveInTheRangeAreReturned) {
   Thread({{kSent, 0}, {kReceived, 1000}});
   EXPECT_TRUE(Read(At(10), At(900)).threads.empty());  // A gap, no activity.
   EXPECT_TRUE(Read(At(10), At(900)).contacts.empty());
@@ -162,7 +162,7 @@ TEST_F(StateTest, OnlyThreadsActiveInTheRangeAreReturned) {
   EXPECT_EQ(early.threads[0].inbound_count, 0);
 }
 
-TEST_F(StateTest, ThreadAttributesDoNotDependOnIngestOrder) {
+TEST_P(StateTest, ThreadAttributesDoNotDependOnIngestOrder) {
   model::Contact unknown =
       MakeContact("c", Seniority::kUnknown, NetworkCategory::kUnspecified);
   model::Contact director =
@@ -180,7 +180,7 @@ TEST_F(StateTest, ThreadAttributesDoNotDependOnIngestOrder) {
   EXPECT_EQ(t.first_reply_time, At(10));
 }
 
-TEST_F(StateTest, ContactFollowUpAfterEvent) {
+TEST_P(StateTest, ContactFollowUpAfterEvent) {
   model::Contact c = MakeContact("c", Seniority::kManager);
   model::Contact promoted = MakeContact("c", Seniority::kVp);
   promoted.industry = "";  // Not reported: the earlier value stays.
@@ -239,7 +239,7 @@ TEST_F(StateTest, ContactFollowUpAfterEvent) {
   EXPECT_EQ(past.seniority, Seniority::kManager);
 }
 
-TEST_F(StateTest, ContactsAndThreadsAreOrderedById) {
+TEST_P(StateTest, ContactsAndThreadsAreOrderedById) {
   Append({MakeMessage("1", "m1", "tb", MakeContact("cb"), kSent, At(1)),
           MakeMessage("2", "m1", "ta", MakeContact("cc"), kSent, At(2)),
           MakeMessage("3", "m1", "tc", MakeContact("ca"), kSent, At(3))});
@@ -251,6 +251,8 @@ TEST_F(StateTest, ContactsAndThreadsAreOrderedById) {
   EXPECT_EQ(a.contacts[0].contact_id, "ca");
   EXPECT_EQ(a.contacts[2].contact_id, "cc");
 }
+
+RAPPORT_STORE_CONFORMANCE(StateTest);
 
 }  // namespace
 }  // namespace rapport::store

@@ -4,15 +4,15 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "server/store/sqlite_store.h"
-#include "tests/unit/store/store_test_util.h"
+#include "server/store/store.h"
+#include "tests/unit/store/conformance/store_factory.h"
+#include "tests/unit/store/store_test_data.h"
 
 namespace rapport::store {
 namespace {
 
 using testing::At;
 using testing::MakeMember;
-using testing::OpenMemoryStore;
 
 std::vector<std::string> Ids(const MemberPage& page) {
   std::vector<std::string> ids;
@@ -20,13 +20,12 @@ std::vector<std::string> Ids(const MemberPage& page) {
   return ids;
 }
 
-class MembersTest : public ::testing::Test {
+class MembersTest : public testing::StoreConformanceTest {
  protected:
   void SetUp() override { ASSERT_NE(store_, nullptr); }
-  std::unique_ptr<SqliteStore> store_ = OpenMemoryStore();
 };
 
-TEST_F(MembersTest, UpsertCreatesThenReplacesKeepingMaintainedFields) {
+TEST_P(MembersTest, UpsertCreatesThenReplacesKeepingMaintainedFields) {
   model::Member m = MakeMember("m1");
   auto created = store_->UpsertMember("acme", m, At(0));
   ASSERT_TRUE(created.ok()) << created.status();
@@ -67,17 +66,17 @@ TEST_F(MembersTest, UpsertCreatesThenReplacesKeepingMaintainedFields) {
   EXPECT_EQ(got->last_event_time, At(30));
 }
 
-TEST_F(MembersTest, GetUnknownIsNotFound) {
+TEST_P(MembersTest, GetUnknownIsNotFound) {
   EXPECT_EQ(store_->GetMember("acme", "nobody").status().code(),
             absl::StatusCode::kNotFound);
 }
 
-TEST_F(MembersTest, EmptyMemberIdIsInvalid) {
+TEST_P(MembersTest, EmptyMemberIdIsInvalid) {
   EXPECT_EQ(store_->UpsertMember("acme", MakeMember(""), At(0)).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(MembersTest, TenantsAreIsolated) {
+TEST_P(MembersTest, TenantsAreIsolated) {
   ASSERT_TRUE(store_->UpsertMember("acme", MakeMember("m1", "a"), At(0)).ok());
   auto other = store_->UpsertMember("globex", MakeMember("m1", "b"), At(5));
   ASSERT_TRUE(other.ok());
@@ -93,7 +92,7 @@ TEST_F(MembersTest, TenantsAreIsolated) {
   EXPECT_EQ(Ids(*page), std::vector<std::string>{"m1"});
 }
 
-TEST_F(MembersTest, ListPaginatesByMemberId) {
+TEST_P(MembersTest, ListPaginatesByMemberId) {
   for (const char* id : {"m3", "m1", "m5", "m2", "m4"}) {
     ASSERT_TRUE(store_->UpsertMember("acme", MakeMember(id), At(0)).ok());
   }
@@ -131,7 +130,7 @@ TEST_F(MembersTest, ListPaginatesByMemberId) {
   EXPECT_FALSE(page->has_more);
 }
 
-TEST_F(MembersTest, ListFiltersByTeamAndIndustry) {
+TEST_P(MembersTest, ListFiltersByTeamAndIndustry) {
   ASSERT_TRUE(
       store_->UpsertMember("acme", MakeMember("a", "emea", "saas"), At(0))
           .ok());
@@ -170,17 +169,19 @@ TEST_F(MembersTest, ListFiltersByTeamAndIndustry) {
   EXPECT_TRUE(store_->ListMembers("acme", query)->members.empty());
 }
 
-TEST_F(MembersTest, ListRejectsNonPositivePageSize) {
+TEST_P(MembersTest, ListRejectsNonPositivePageSize) {
   ListMembersQuery query;
   query.page_size = 0;
   EXPECT_EQ(store_->ListMembers("acme", query).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(MembersTest, DeleteUnknownIsNotFound) {
+TEST_P(MembersTest, DeleteUnknownIsNotFound) {
   EXPECT_EQ(store_->DeleteMember("acme", "nobody").status().code(),
             absl::StatusCode::kNotFound);
 }
+
+RAPPORT_STORE_CONFORMANCE(MembersTest);
 
 }  // namespace
 }  // namespace rapport::store

@@ -9,8 +9,9 @@
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
 #include "server/model/score_snapshot.h"
-#include "server/store/sqlite_store.h"
-#include "tests/unit/store/store_test_util.h"
+#include "server/store/store.h"
+#include "tests/unit/store/conformance/store_factory.h"
+#include "tests/unit/store/store_test_data.h"
 
 namespace rapport::store {
 namespace {
@@ -20,7 +21,6 @@ using testing::At;
 using testing::MakeEvent;
 using testing::MakeMember;
 using testing::OnDay;
-using testing::OpenMemoryStore;
 
 absl::CivilDay March(int day) { return absl::CivilDay(2024, 3, day); }
 
@@ -45,7 +45,7 @@ std::vector<std::string> Describe(const std::vector<ScoreSnapshot>& snaps) {
   return out;
 }
 
-class HistoryTest : public ::testing::Test {
+class HistoryTest : public testing::StoreConformanceTest {
  protected:
   void SetUp() override {
     ASSERT_NE(store_, nullptr);
@@ -54,11 +54,9 @@ class HistoryTest : public ::testing::Test {
     }
     ASSERT_TRUE(store_->UpsertMember("globex", MakeMember("m1"), At(0)).ok());
   }
-
-  std::unique_ptr<SqliteStore> store_ = OpenMemoryStore();
 };
 
-TEST_F(HistoryTest, SnapshotsRoundTripExactly) {
+TEST_P(HistoryTest, SnapshotsRoundTripExactly) {
   ScoreSnapshot s = Snap("m1", March(5), 61.123456789012345);
   s.pillars = {1.0 / 3, 25, 0, 12.000000000000002};
   ASSERT_TRUE(store_->WriteScoreSnapshots("acme", {s}).ok());
@@ -68,7 +66,7 @@ TEST_F(HistoryTest, SnapshotsRoundTripExactly) {
   EXPECT_EQ((*read)[0], s);  // Doubles survive bit for bit.
 }
 
-TEST_F(HistoryTest, UpsertReplacesByMemberAndDay) {
+TEST_P(HistoryTest, UpsertReplacesByMemberAndDay) {
   ASSERT_TRUE(store_
                   ->WriteScoreSnapshots("acme", {Snap("m1", March(1), 10),
                                                  Snap("m1", March(2), 20),
@@ -86,7 +84,7 @@ TEST_F(HistoryTest, UpsertReplacesByMemberAndDay) {
   EXPECT_EQ(Describe(*m2), (std::vector<std::string>{"m2@2024-03-01=30"}));
 }
 
-TEST_F(HistoryTest, ReadHistoryIsOldestFirstWithinInclusiveRange) {
+TEST_P(HistoryTest, ReadHistoryIsOldestFirstWithinInclusiveRange) {
   // Written out of order, within one batch and across batches.
   ASSERT_TRUE(store_
                   ->WriteScoreSnapshots(
@@ -123,7 +121,7 @@ TEST_F(HistoryTest, ReadHistoryIsOldestFirstWithinInclusiveRange) {
             (std::vector<std::string>{"m1@2023-12-31=0.5", "m1@2024-03-01=1"}));
 }
 
-TEST_F(HistoryTest, ReadHistoryErrors) {
+TEST_P(HistoryTest, ReadHistoryErrors) {
   EXPECT_EQ(store_->ReadScoreHistory("acme", "nobody", March(1), March(2))
                 .status()
                 .code(),
@@ -134,7 +132,7 @@ TEST_F(HistoryTest, ReadHistoryErrors) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(HistoryTest, ScoresOfDayAreOrderedByMemberAndOnlyThatDay) {
+TEST_P(HistoryTest, ScoresOfDayAreOrderedByMemberAndOnlyThatDay) {
   ASSERT_TRUE(store_
                   ->WriteScoreSnapshots(
                       "acme", {Snap("m3", March(7), 3), Snap("m1", March(7), 1),
@@ -156,7 +154,7 @@ TEST_F(HistoryTest, ScoresOfDayAreOrderedByMemberAndOnlyThatDay) {
   EXPECT_TRUE(unknown_tenant->empty());
 }
 
-TEST_F(HistoryTest, SnapshotsOfUnknownMembersAreIgnored) {
+TEST_P(HistoryTest, SnapshotsOfUnknownMembersAreIgnored) {
   ASSERT_TRUE(store_
                   ->WriteScoreSnapshots("acme", {Snap("m1", March(1), 1),
                                                  Snap("ghost", March(1), 5),
@@ -174,7 +172,7 @@ TEST_F(HistoryTest, SnapshotsOfUnknownMembersAreIgnored) {
   EXPECT_TRUE(globex->empty());
 }
 
-TEST_F(HistoryTest, NonFiniteScoresAreRejectedAndNothingIsWritten) {
+TEST_P(HistoryTest, NonFiniteScoresAreRejectedAndNothingIsWritten) {
   ScoreSnapshot bad = Snap("m2", March(1), 1);
   bad.pillars[2] = std::numeric_limits<double>::quiet_NaN();
   EXPECT_EQ(store_->WriteScoreSnapshots("acme", {Snap("m1", March(1), 1), bad})
@@ -189,7 +187,7 @@ TEST_F(HistoryTest, NonFiniteScoresAreRejectedAndNothingIsWritten) {
   EXPECT_TRUE(store_->WriteScoreSnapshots("acme", {}).ok());
 }
 
-TEST_F(HistoryTest, TenantsAreListedInOrderWhileTheyHaveMembers) {
+TEST_P(HistoryTest, TenantsAreListedInOrderWhileTheyHaveMembers) {
   auto tenants = store_->ListTenants();
   ASSERT_TRUE(tenants.ok()) << tenants.status();
   EXPECT_EQ(*tenants, (std::vector<TenantId>{"acme", "globex"}));
@@ -201,9 +199,10 @@ TEST_F(HistoryTest, TenantsAreListedInOrderWhileTheyHaveMembers) {
   EXPECT_EQ(*tenants, (std::vector<TenantId>{"aardvark", "acme", "zeta"}));
 }
 
-TEST(HistoryEmptyStoreTest, NoTenantsNoRecording) {
-  std::unique_ptr<SqliteStore> store = OpenMemoryStore();
-  ASSERT_NE(store, nullptr);
+class HistoryEmptyStoreTest : public testing::StoreConformanceTest {};
+
+TEST_P(HistoryEmptyStoreTest, NoTenantsNoRecording) {
+  Store* store = store_.get();
   auto tenants = store->ListTenants();
   ASSERT_TRUE(tenants.ok());
   EXPECT_TRUE(tenants->empty());
@@ -212,7 +211,7 @@ TEST(HistoryEmptyStoreTest, NoTenantsNoRecording) {
   EXPECT_EQ(*through, std::nullopt);
 }
 
-TEST_F(HistoryTest, RecordedThroughRoundTripsPerTenant) {
+TEST_P(HistoryTest, RecordedThroughRoundTripsPerTenant) {
   auto through = store_->RecordedThrough("acme");
   ASSERT_TRUE(through.ok()) << through.status();
   EXPECT_EQ(*through, std::nullopt);
@@ -242,7 +241,7 @@ TEST_F(HistoryTest, RecordedThroughRoundTripsPerTenant) {
   EXPECT_EQ(*store_->RecordedThrough("initech"), std::nullopt);
 }
 
-TEST_F(HistoryTest, ASnapshotIsWrittenOnlyForTheMemberItWasScoredFor) {
+TEST_P(HistoryTest, ASnapshotIsWrittenOnlyForTheMemberItWasScoredFor) {
   auto first = store_->GetMember("acme", "m1");
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_TRUE(store_->DeleteMember("acme", "m1").ok());
@@ -271,7 +270,7 @@ TEST_F(HistoryTest, ASnapshotIsWrittenOnlyForTheMemberItWasScoredFor) {
   EXPECT_EQ(Describe(*history), (std::vector<std::string>{"m1@2024-03-01=70"}));
 }
 
-TEST_F(HistoryTest, DeleteMemberTakesHistoryAndWorkWithIt) {
+TEST_P(HistoryTest, DeleteMemberTakesHistoryAndWorkWithIt) {
   ASSERT_TRUE(store_
                   ->WriteScoreSnapshots(
                       "acme", {Snap("m1", March(1), 1), Snap("m1", March(2), 2),
@@ -307,6 +306,9 @@ TEST_F(HistoryTest, DeleteMemberTakesHistoryAndWorkWithIt) {
   ASSERT_TRUE(fresh.ok());
   EXPECT_TRUE(fresh->empty());
 }
+
+RAPPORT_STORE_CONFORMANCE(HistoryTest);
+RAPPORT_STORE_CONFORMANCE(HistoryEmptyStoreTest);
 
 }  // namespace
 }  // namespace rapport::store

@@ -13,8 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/store/sqlite_store.h"
-#include "tests/unit/store/store_test_util.h"
+#include "server/store/store.h"
+#include "tests/unit/store/conformance/store_factory.h"
+#include "tests/unit/store/store_test_data.h"
 
 namespace rapport::store {
 namespace {
@@ -41,18 +42,16 @@ std::vector<std::string> Targets(const AuditPage& page) {
   return targets;
 }
 
-class AuditTest : public ::testing::Test {
+class AuditTest : public testing::StoreConformanceTest {
  protected:
   AuditPage List(AuditQuery query = {}, const std::string& tenant = "acme") {
     auto page = store_->ListAudit(tenant, query);
     EXPECT_TRUE(page.ok()) << page.status();
     return page.ok() ? *page : AuditPage{};
   }
-
-  std::unique_ptr<SqliteStore> store_ = testing::OpenMemoryStore();
 };
 
-TEST_F(AuditTest, EachChangeWritesOneEntryAndAFailedOneNone) {
+TEST_P(AuditTest, EachChangeWritesOneEntryAndAFailedOneNone) {
   const AuditContext alice = By("key:a", At(1));
   ASSERT_TRUE(
       store_->UpsertMember("acme", MakeMember("m1"), At(1), &alice).ok());
@@ -92,7 +91,7 @@ TEST_F(AuditTest, EachChangeWritesOneEntryAndAFailedOneNone) {
   EXPECT_THAT(List({}, "globex").entries, IsEmpty());
 }
 
-TEST_F(AuditTest, ListsNewestFirstByTimePrincipalAndTargetInPages) {
+TEST_P(AuditTest, ListsNewestFirstByTimePrincipalAndTargetInPages) {
   std::mt19937 rng(5);
   struct Made {
     int64_t id;
@@ -153,7 +152,7 @@ TEST_F(AuditTest, ListsNewestFirstByTimePrincipalAndTargetInPages) {
   }
 }
 
-TEST_F(AuditTest, ADeletedMembersEventsAreRefusedUntilCreatedAgain) {
+TEST_P(AuditTest, ADeletedMembersEventsAreRefusedUntilCreatedAgain) {
   const AuditContext admin = By("key:a", At(10));
   ASSERT_TRUE(
       store_->UpsertMember("acme", MakeMember("m1"), At(1), &admin).ok());
@@ -199,7 +198,7 @@ TEST_F(AuditTest, ADeletedMembersEventsAreRefusedUntilCreatedAgain) {
               ElementsAre(AppendOutcome::kAccepted));
 }
 
-TEST_F(AuditTest, DigestsDifferByTenantKindAndId) {
+TEST_P(AuditTest, DigestsDifferByTenantKindAndId) {
   std::set<std::string> digests;
   for (const char* tenant : {"acme", "globex", "acme\x01"}) {
     for (ErasureKind kind : {ErasureKind::kMember, ErasureKind::kContact}) {
@@ -218,7 +217,7 @@ TEST_F(AuditTest, DigestsDifferByTenantKindAndId) {
 
 // Any field that differs makes a re-sent id a conflict; the same payload is
 // a duplicate. Neither changes what is stored.
-TEST_F(AuditTest, AReSentIdIsADuplicateIffItsPayloadIsTheSame) {
+TEST_P(AuditTest, AReSentIdIsADuplicateIffItsPayloadIsTheSame) {
   ASSERT_TRUE(store_->UpsertMember("acme", MakeMember("m1"), At(0)).ok());
   ASSERT_TRUE(store_->UpsertMember("acme", MakeMember("m2"), At(0)).ok());
   const model::Event base = MakeMessage("e", "m1", "t1", MakeContact("c1"),
@@ -276,6 +275,8 @@ TEST_F(AuditTest, AReSentIdIsADuplicateIffItsPayloadIsTheSame) {
             static_cast<int64_t>(2 * mutations.size()));
   EXPECT_EQ(store_->GetMember("acme", "m2")->event_count, 0);
 }
+
+RAPPORT_STORE_CONFORMANCE(AuditTest);
 
 }  // namespace
 }  // namespace rapport::store
