@@ -148,6 +148,15 @@ class Undo {
     }
   }
 
+  // The indices saved, ascending: the entries of the activity it was made
+  // from that the action may change (the rest may only be added).
+  scoring::Rescorer::Changes Changed() const {
+    scoring::Rescorer::Changes changes;
+    for (const auto& [i, t] : threads_) changes.threads.push_back(i);
+    for (const auto& [i, c] : contacts_) changes.contacts.push_back(i);
+    return changes;
+  }
+
   void Restore(model::MemberActivity& activity) const {
     activity.threads.resize(threads_size_);
     activity.contacts.resize(contacts_size_);
@@ -172,7 +181,9 @@ class Undo {
 // `scratch` holds the member's activity on entry and on return: the action
 // is applied to it and undone, except for withdrawn threads (which remove
 // entries), applied to a copy. Each outcome's score is the rescorer's
-// figures, equal bit for bit to Score()'s.
+// figures, equal bit for bit to Score()'s; only the threads and contacts
+// the action touches are derived again (`rescorer` was made from the
+// member's activity).
 void Measure(const Context& ctx, const scoring::Rescorer& rescorer,
              model::MemberActivity& scratch, Recommendation& r) {
   const Action& a = r.action;
@@ -200,12 +211,20 @@ void Measure(const Context& ctx, const scoring::Rescorer& rescorer,
   if (!profile_only && outcomes.size() > 1) {
     answers.emplace(a, ctx.as_of, *applied);
   }
+  // What differs from the member's activity: nothing, the action's threads
+  // and contacts, or (withdrawn threads) anything.
+  const std::optional<scoring::Rescorer::Changes> changes =
+      profile_only  ? std::optional(scoring::Rescorer::Changes{})
+      : member_part ? std::optional(member_part->Changed())
+                    : std::nullopt;
   const size_t pillars = ctx.now.pillars.size();
   std::vector<double> pillar_gain(pillars, 0.0);
   double gain = 0;
   for (const internal::WeightedOutcome& w : outcomes) {
     if (!profile_only) ApplyAnswers(a, w.outcome, ctx.as_of, *applied);
-    const scoring::ScoreResult after = rescorer.Figures(profile, *applied);
+    const scoring::ScoreResult after =
+        changes ? rescorer.Figures(profile, *applied, *changes)
+                : rescorer.Figures(profile, *applied);
     if (answers) answers->Restore(*applied);
     gain += w.probability * (after.total - ctx.now.total);
     for (size_t i = 0; i < pillars && i < after.pillars.size(); ++i) {
@@ -236,10 +255,13 @@ bool IsUrgentKind(Kind kind) {
          kind == Kind::kFollowUpEventContacts || kind == Kind::kReconnect;
 }
 
-Recommendations Recommend(const scoring::ScoringModel& model,
-                          const model::Profile& profile,
-                          const model::MemberActivity& activity,
-                          absl::Time as_of, const RecommendOptions& options) {
+namespace internal {
+
+Recommendations RecommendWith(const scoring::ScoringModel& model,
+                              const model::Profile& profile,
+                              const model::MemberActivity& activity,
+                              absl::Time as_of, const RecommendOptions& options,
+                              MeasureFn measure) {
   Recommendations out;
   const scoring::ScoreResult now =
       scoring::Score(model, profile, activity, as_of);
@@ -247,13 +269,10 @@ Recommendations Recommend(const scoring::ScoringModel& model,
   out.model_version = now.model_version;
   const Context ctx =
       MakeContext(model, profile, activity, as_of, options, now);
-  const scoring::Rescorer rescorer(model, as_of);
-  // Every candidate is applied to this one copy and undone.
-  model::MemberActivity scratch = activity;
   for (const auto& candidate : kCandidates) {
     Candidate r = candidate(ctx);
     if (!r.has_value()) continue;
-    Measure(ctx, rescorer, scratch, *r);
+    measure(ctx, *r);
     // Never an expected loss, urgent or not.
     if (!(r->expected_gain >= 0)) continue;
     if (!IsUrgentKind(r->kind) && !(r->expected_gain > options.min_gain)) {
@@ -273,6 +292,22 @@ Recommendations Recommend(const scoring::ScoringModel& model,
   const size_t cap = static_cast<size_t>(std::max(options.max_results, 0));
   if (out.recommendations.size() > cap) out.recommendations.resize(cap);
   return out;
+}
+
+}  // namespace internal
+
+Recommendations Recommend(const scoring::ScoringModel& model,
+                          const model::Profile& profile,
+                          const model::MemberActivity& activity,
+                          absl::Time as_of, const RecommendOptions& options) {
+  const scoring::Rescorer rescorer(model, as_of, activity);
+  // Every candidate is applied to this one copy and undone.
+  model::MemberActivity scratch = activity;
+  return internal::RecommendWith(
+      model, profile, activity, as_of, options,
+      [&](const Context& ctx, Recommendation& r) {
+        Measure(ctx, rescorer, scratch, r);
+      });
 }
 
 }  // namespace rapport::recommend

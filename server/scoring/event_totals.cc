@@ -14,6 +14,19 @@ EventTotals::EventTotals(const std::vector<model::DailyCount>& daily,
   }
 }
 
+EventTotals::EventTotals(const std::vector<model::DailyCount>& daily,
+                         const Recency& recency, const std::vector<int>& ages) {
+  for (size_t i = 0; i < daily.size(); ++i) {
+    const model::DailyCount& d = daily[i];
+    const int type = static_cast<int>(d.type);
+    if (type <= 0 || type > model::kMaxEventType || d.count <= 0) continue;
+    const int age = i < ages.size() ? ages[i] : recency.AgeOf(d.day);
+    if (age < 0) continue;
+    count_[type] += d.count;
+    weighted_[type] += static_cast<double>(d.count) * recency.Weight(age);
+  }
+}
+
 std::vector<DayCount> PrepareDaily(
     const std::vector<model::DailyCount>& daily) {
   std::vector<DayCount> out;

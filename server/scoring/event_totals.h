@@ -30,6 +30,11 @@ class EventTotals {
   // type, or with a count <= 0 are ignored.
   EventTotals(const std::vector<model::DailyCount>& daily,
               const Recency& recency);
+  // The same, with the ages of the first ages.size() buckets given
+  // (Recency::AgeOf of their days, -1 outside the window): equal totals,
+  // bit for bit, without the calendar arithmetic.
+  EventTotals(const std::vector<model::DailyCount>& daily,
+              const Recency& recency, const std::vector<int>& ages);
   // The same from prepared buckets (PrepareDaily(daily)): equal totals,
   // bit for bit.
   EventTotals(const std::vector<DayCount>& daily, const Recency& recency);

@@ -12,6 +12,7 @@
 //   BM_TeamReplyRate/T   The team's pooled 30-day reply rate alone.
 //   BM_Recommend/P       recommend::Recommend() alone for persona P (its
 //                        activity read once): the in-memory re-scoring.
+//   BM_ReadActivity/P    The store read of persona P's aggregates.
 //
 // Run: build/tests/bench/recommend_team_bench (a Release build for
 // figures).
@@ -196,6 +197,22 @@ void BM_Recommend(benchmark::State& state) {
   state.counters["buckets"] = static_cast<double>(activity.daily.size());
 }
 BENCHMARK(BM_Recommend)->DenseRange(0, kPersonas - 1)->Unit(
+    benchmark::kMicrosecond);
+
+// The one store read NextActions::For makes of persona P's aggregates.
+void BM_ReadActivity(benchmark::State& state) {
+  World& w = TheWorld(kPersonas);
+  const std::string& id = w.personas[static_cast<size_t>(state.range(0))];
+  for (auto _ : state) {
+    auto a = w.store->ReadActivity(
+        kTenant, id, kNow - absl::Hours(24) * w.model.window_days, kNow);
+    if (!a.ok()) state.SkipWithError("no activity");
+    benchmark::DoNotOptimize(a);
+  }
+  state.SetLabel(std::string(
+      demo::PersonaName(static_cast<demo::Persona>(state.range(0)))));
+}
+BENCHMARK(BM_ReadActivity)->DenseRange(0, kPersonas - 1)->Unit(
     benchmark::kMicrosecond);
 
 }  // namespace
