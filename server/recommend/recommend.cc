@@ -154,6 +154,7 @@ class Undo {
     scoring::Rescorer::Changes changes;
     for (const auto& [i, t] : threads_) changes.threads.push_back(i);
     for (const auto& [i, c] : contacts_) changes.contacts.push_back(i);
+    for (const auto& [i, n] : counts_) changes.buckets.push_back(i);
     return changes;
   }
 

@@ -14,12 +14,17 @@ EventTotals::EventTotals(const std::vector<model::DailyCount>& daily,
   }
 }
 
-EventTotals::EventTotals(const std::vector<model::DailyCount>& daily,
-                         const Recency& recency, const std::vector<int>& ages) {
-  for (size_t i = 0; i < daily.size(); ++i) {
+void EventTotals::Recount(int type,
+                          const std::vector<model::DailyCount>& daily,
+                          const std::vector<size_t>& indices,
+                          const std::vector<int>& ages,
+                          const Recency& recency) {
+  if (type <= 0 || type > model::kMaxEventType) return;
+  count_[type] = 0;
+  weighted_[type] = 0;
+  for (size_t i : indices) {
     const model::DailyCount& d = daily[i];
-    const int type = static_cast<int>(d.type);
-    if (type <= 0 || type > model::kMaxEventType || d.count <= 0) continue;
+    if (static_cast<int>(d.type) != type || d.count <= 0) continue;
     const int age = i < ages.size() ? ages[i] : recency.AgeOf(d.day);
     if (age < 0) continue;
     count_[type] += d.count;

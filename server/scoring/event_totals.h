@@ -30,14 +30,18 @@ class EventTotals {
   // type, or with a count <= 0 are ignored.
   EventTotals(const std::vector<model::DailyCount>& daily,
               const Recency& recency);
-  // The same, with the ages of the first ages.size() buckets given
-  // (Recency::AgeOf of their days, -1 outside the window): equal totals,
-  // bit for bit, without the calendar arithmetic.
-  EventTotals(const std::vector<model::DailyCount>& daily,
-              const Recency& recency, const std::vector<int>& ages);
   // The same from prepared buckets (PrepareDaily(daily)): equal totals,
   // bit for bit.
   EventTotals(const std::vector<DayCount>& daily, const Recency& recency);
+
+  // Sums `type` again over the buckets of `daily` at `indices` (ascending),
+  // as the constructor would: equal to the constructor's totals of `type`
+  // when `indices` are all of daily's buckets of that type. `ages` holds
+  // Recency::AgeOf of the first ages.size() buckets' days (-1 outside the
+  // window), so that their calendar arithmetic is not done again.
+  void Recount(int type, const std::vector<model::DailyCount>& daily,
+               const std::vector<size_t>& indices,
+               const std::vector<int>& ages, const Recency& recency);
 
   // The plain number of events of `type` in the window.
   int64_t Count(model::EventType type) const {

@@ -35,10 +35,18 @@ Sums Resum(const std::vector<Item>& items, const std::vector<Terms>& base,
 
 Rescorer::Rescorer(const ScoringModel& model, absl::Time as_of,
                    const model::MemberActivity& base)
-    : model_(model), recency_(model.window_days, model.half_life_days, as_of) {
+    : model_(model),
+      recency_(model.window_days, model.half_life_days, as_of),
+      events_(base.daily, recency_),
+      buckets_by_type_(model::kMaxEventType + 1) {
   bucket_ages_.reserve(base.daily.size());
-  for (const model::DailyCount& d : base.daily) {
+  for (size_t i = 0; i < base.daily.size(); ++i) {
+    const model::DailyCount& d = base.daily[i];
     bucket_ages_.push_back(recency_.AgeOf(d.day));
+    const int type = static_cast<int>(d.type);
+    if (type > 0 && type <= model::kMaxEventType) {
+      buckets_by_type_[type].push_back(i);
+    }
   }
   contact_terms_.reserve(base.contacts.size());
   contact_prefix_.reserve(base.contacts.size() + 1);
@@ -77,7 +85,26 @@ ScoreResult Rescorer::Figures(const model::Profile& profile,
       variant.threads.size() < thread_terms_.size()) {
     return Figures(profile, variant);
   }
-  const internal::EventTotals events(variant.daily, recency_, bucket_ages_);
+  // The base's totals, with the types of changed and new buckets summed
+  // again over their buckets in order.
+  internal::EventTotals events = events_;
+  std::vector<bool> touched(model::kMaxEventType + 1, false);
+  auto touch = [&](size_t i) {
+    const int type = static_cast<int>(variant.daily[i].type);
+    if (type > 0 && type <= model::kMaxEventType) touched[type] = true;
+  };
+  for (size_t i : changes.buckets) {
+    if (i < variant.daily.size()) touch(i);
+  }
+  for (size_t i = bucket_ages_.size(); i < variant.daily.size(); ++i) touch(i);
+  for (int type = 1; type <= model::kMaxEventType; ++type) {
+    if (!touched[type]) continue;
+    std::vector<size_t> indices = buckets_by_type_[type];
+    for (size_t i = bucket_ages_.size(); i < variant.daily.size(); ++i) {
+      indices.push_back(i);
+    }
+    events.Recount(type, variant.daily, indices, bucket_ages_, recency_);
+  }
   internal::ActivitySums sums;
   sums.contacts =
       Resum(variant.contacts, contact_terms_, contact_prefix_,

@@ -14,6 +14,7 @@
 #include "server/model/activity.h"
 #include "server/model/member.h"
 #include "server/scoring/activity_sums.h"
+#include "server/scoring/event_totals.h"
 #include "server/scoring/model.h"
 #include "server/scoring/recency.h"
 #include "server/scoring/score.h"
@@ -35,6 +36,8 @@ class Rescorer {
   struct Changes {
     std::vector<size_t> threads;
     std::vector<size_t> contacts;
+    // The base's buckets whose counts may differ.
+    std::vector<size_t> buckets;
   };
 
   // Score(model, profile, activity, as_of) with every figure equal bit for
@@ -53,6 +56,9 @@ class Rescorer {
   const ScoringModel& model_;
   const internal::Recency recency_;
   std::vector<int> bucket_ages_;  // Of the base's buckets, -1 outside.
+  // The base's event totals, and its buckets' indices by event type.
+  internal::EventTotals events_;
+  std::vector<std::vector<size_t>> buckets_by_type_;
   std::vector<internal::ContactTerms> contact_terms_;
   std::vector<internal::ThreadTerms> thread_terms_;
   // prefix[i]: the sums over the base's first i contacts (threads).

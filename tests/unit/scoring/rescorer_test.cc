@@ -93,8 +93,10 @@ TEST(RescorerTest, VariantsScoreAsScoreDoes) {
         variant.contacts.push_back(c);
       }
       const absl::CivilDay today = testutil::DayOf(AsOf());
-      for (model::DailyCount& d : variant.daily) {
-        if (d.day == today) d.count += gen.Int(0, 3);
+      for (size_t b = 0; b < variant.daily.size(); ++b) {
+        if (variant.daily[b].day != today) continue;
+        variant.daily[b].count += gen.Int(0, 3);
+        changes.buckets.push_back(b);
       }
       for (int n = gen.Int(0, 2); n > 0; --n) {
         variant.daily.push_back(
