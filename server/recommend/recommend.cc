@@ -112,8 +112,7 @@ Context MakeContext(const scoring::ScoringModel& model,
 // activity.
 class Undo {
  public:
-  Undo(const Action& a, absl::Time as_of,
-       const model::MemberActivity& activity)
+  Undo(const Action& a, absl::Time as_of, const model::MemberActivity& activity)
       : threads_size_(activity.threads.size()),
         contacts_size_(activity.contacts.size()),
         daily_size_(activity.daily.size()) {
@@ -304,11 +303,10 @@ Recommendations Recommend(const scoring::ScoringModel& model,
   const scoring::Rescorer rescorer(model, as_of, activity);
   // Every candidate is applied to this one copy and undone.
   model::MemberActivity scratch = activity;
-  return internal::RecommendWith(
-      model, profile, activity, as_of, options,
-      [&](const Context& ctx, Recommendation& r) {
-        Measure(ctx, rescorer, scratch, r);
-      });
+  return internal::RecommendWith(model, profile, activity, as_of, options,
+                                 [&](const Context& ctx, Recommendation& r) {
+                                   Measure(ctx, rescorer, scratch, r);
+                                 });
 }
 
 }  // namespace rapport::recommend

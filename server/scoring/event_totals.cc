@@ -14,8 +14,7 @@ EventTotals::EventTotals(const std::vector<model::DailyCount>& daily,
   }
 }
 
-void EventTotals::Recount(int type,
-                          const std::vector<model::DailyCount>& daily,
+void EventTotals::Recount(int type, const std::vector<model::DailyCount>& daily,
                           const std::vector<size_t>& indices,
                           const std::vector<int>& ages,
                           const Recency& recency) {

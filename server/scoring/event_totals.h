@@ -40,8 +40,8 @@ class EventTotals {
   // Recency::AgeOf of the first ages.size() buckets' days (-1 outside the
   // window), so that their calendar arithmetic is not done again.
   void Recount(int type, const std::vector<model::DailyCount>& daily,
-               const std::vector<size_t>& indices,
-               const std::vector<int>& ages, const Recency& recency);
+               const std::vector<size_t>& indices, const std::vector<int>& ages,
+               const Recency& recency);
 
   // The plain number of events of `type` in the window.
   int64_t Count(model::EventType type) const {

@@ -106,11 +106,10 @@ ScoreResult Rescorer::Figures(const model::Profile& profile,
     events.Recount(type, variant.daily, indices, bucket_ages_, recency_);
   }
   internal::ActivitySums sums;
-  sums.contacts =
-      Resum(variant.contacts, contact_terms_, contact_prefix_,
-            changes.contacts, [this](const model::ContactState& c) {
-              return internal::TermsOf(c, model_, recency_);
-            });
+  sums.contacts = Resum(variant.contacts, contact_terms_, contact_prefix_,
+                        changes.contacts, [this](const model::ContactState& c) {
+                          return internal::TermsOf(c, model_, recency_);
+                        });
   sums.threads = Resum(variant.threads, thread_terms_, thread_prefix_,
                        changes.threads, [this](const model::ThreadState& t) {
                          return internal::TermsOf(t, recency_);

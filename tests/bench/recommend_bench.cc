@@ -186,8 +186,8 @@ void BM_Recommend(benchmark::State& state) {
   recommend::RecommendOptions options;
   options.team_reply_rate = 0.2;
   for (auto _ : state) {
-    recommend::Recommendations r = recommend::Recommend(
-        w.model, member.profile, activity, kNow, options);
+    recommend::Recommendations r =
+        recommend::Recommend(w.model, member.profile, activity, kNow, options);
     benchmark::DoNotOptimize(r);
   }
   state.SetLabel(std::string(
@@ -196,8 +196,9 @@ void BM_Recommend(benchmark::State& state) {
   state.counters["contacts"] = static_cast<double>(activity.contacts.size());
   state.counters["buckets"] = static_cast<double>(activity.daily.size());
 }
-BENCHMARK(BM_Recommend)->DenseRange(0, kPersonas - 1)->Unit(
-    benchmark::kMicrosecond);
+BENCHMARK(BM_Recommend)
+    ->DenseRange(0, kPersonas - 1)
+    ->Unit(benchmark::kMicrosecond);
 
 // The one store read NextActions::For makes of persona P's aggregates.
 void BM_ReadActivity(benchmark::State& state) {
@@ -212,8 +213,9 @@ void BM_ReadActivity(benchmark::State& state) {
   state.SetLabel(std::string(
       demo::PersonaName(static_cast<demo::Persona>(state.range(0)))));
 }
-BENCHMARK(BM_ReadActivity)->DenseRange(0, kPersonas - 1)->Unit(
-    benchmark::kMicrosecond);
+BENCHMARK(BM_ReadActivity)
+    ->DenseRange(0, kPersonas - 1)
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace rapport::core

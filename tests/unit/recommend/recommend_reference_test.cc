@@ -63,9 +63,8 @@ TEST(RecommendReferenceTest, EveryListEqualsTheStraightforwardComputation) {
     if (i % 3 == 2) options.team_reply_rate = 0.02;
     const Recommendations fast =
         Recommend(model, m.profile, m.activity, AsOf(), options);
-    const Recommendations reference =
-        internal::RecommendWith(model, m.profile, m.activity, AsOf(), options,
-                                ReferenceMeasure);
+    const Recommendations reference = internal::RecommendWith(
+        model, m.profile, m.activity, AsOf(), options, ReferenceMeasure);
     ASSERT_EQ(fast.recommendations.size(), reference.recommendations.size())
         << "member " << i;
     for (size_t k = 0; k < fast.recommendations.size(); ++k) {

@@ -78,11 +78,11 @@ TEST(RescorerTest, VariantsScoreAsScoreDoes) {
         Touch(s.connection_accepted_time, gen);
         changes.contacts.push_back(c);
       }
-      changed_items += static_cast<int>(changes.threads.size() +
-                                        changes.contacts.size());
+      changed_items +=
+          static_cast<int>(changes.threads.size() + changes.contacts.size());
       for (int n = gen.Int(0, 3); n > 0; --n) {
-        model::ThreadState t = testutil::SentThread(
-            "new-t" + std::to_string(n), AsOf());
+        model::ThreadState t =
+            testutil::SentThread("new-t" + std::to_string(n), AsOf());
         if (gen.Chance(0.5)) t.first_reply_time = t.first_inbound_time = AsOf();
         variant.threads.push_back(t);
         model::ContactState c;
@@ -99,10 +99,10 @@ TEST(RescorerTest, VariantsScoreAsScoreDoes) {
         changes.buckets.push_back(b);
       }
       for (int n = gen.Int(0, 2); n > 0; --n) {
-        variant.daily.push_back(
-            {today, static_cast<model::EventType>(gen.Int(1, 15)),
-             model::Channel::kUnspecified, model::Seniority::kUnknown,
-             gen.Int(1, 4)});
+        variant.daily.push_back({today,
+                                 static_cast<model::EventType>(gen.Int(1, 15)),
+                                 model::Channel::kUnspecified,
+                                 model::Seniority::kUnknown, gen.Int(1, 4)});
       }
       const ScoreResult full = Score(model, profile, variant, AsOf());
       ExpectSameFigures(rescorer.Figures(profile, variant, changes), full);
