@@ -23,6 +23,7 @@ void RankInPlace(Group& group, const scoring::RankOptions& options) {
   totals.reserve(group.ranked.size());
   for (const auto& m : group.ranked) totals.push_back(m->totals);
   group.ranks = scoring::RankGroup(totals, options);
+  group.outreach_30d = PooledOutreach(group);
 }
 
 }  // namespace

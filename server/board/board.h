@@ -54,6 +54,9 @@ struct Group {
   std::string name;
   std::vector<std::shared_ptr<const MemberScore>> ranked;
   std::vector<scoring::GroupRank> ranks;  // Aligned with `ranked`.
+  // PooledOutreach(*this), summed once when the board is built so that a
+  // reader (a recommendation's team reference) never walks the group.
+  OutreachSummary outreach_30d;
 };
 
 // Members ordered by a pillar or the total, best first, ties by member_id,

@@ -24,7 +24,7 @@ absl::StatusOr<std::optional<double>> NextActions::TeamReplyRate(
       static_cast<int>(group->ranked.size()) < options_.min_group_size) {
     return std::optional<double>();
   }
-  return board::PooledOutreach(*group).reply_rate();
+  return group->outreach_30d.reply_rate();
 }
 
 absl::StatusOr<recommend::Recommendations> NextActions::For(

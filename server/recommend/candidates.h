@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/model/activity.h"
@@ -87,6 +88,20 @@ inline Target ForThread(std::string contact_id, std::string thread_id) {
 }
 
 using Candidate = std::optional<Recommendation>;
+
+// Sets a candidate's expected_gain and pillar (docs/recommendations.md).
+using MeasureFn = absl::FunctionRef<void(const Context&, Recommendation&)>;
+
+// Recommend() with `measure` computing each candidate's gain: the
+// candidates, their filtering and ranking are the engine's. Recommend()
+// measures on one scratch copy with scoring::Rescorer; tests pass the
+// straightforward computation (every outcome applied to a fresh copy and
+// scored in full) and expect the same list, bit for bit.
+Recommendations RecommendWith(const scoring::ScoringModel& model,
+                              const model::Profile& profile,
+                              const model::MemberActivity& activity,
+                              absl::Time as_of, const RecommendOptions& options,
+                              MeasureFn measure);
 
 // Profile (profile_actions.cc).
 Candidate AddPhoto(const Context& ctx);

@@ -10,6 +10,7 @@
 
 #include "server/recommend/candidates.h"
 #include "server/recommend/outcomes.h"
+#include "server/scoring/rescorer.h"
 #include "server/scoring/score.h"
 
 namespace rapport::recommend {
@@ -103,13 +104,15 @@ Context MakeContext(const scoring::ScoringModel& model,
   return ctx;
 }
 
-// What ApplyAnswers() may change in aggregates to which the action's
-// member part was applied (action.h), saved so that each outcome is applied
-// and undone in place instead of copying the member's whole activity.
-class AnswersUndo {
+// What applying an action without withdrawn threads may change in the
+// member's aggregates (action.h): the action's threads and contacts, the
+// daily buckets of as_of's day, and the sizes of the three lists. Saved
+// before ApplyMemberPart() (or before ApplyAnswers()) so that the action is
+// applied and undone in place instead of copying the member's whole
+// activity.
+class Undo {
  public:
-  AnswersUndo(const Action& a, absl::Time as_of,
-              const model::MemberActivity& activity)
+  Undo(const Action& a, absl::Time as_of, const model::MemberActivity& activity)
       : threads_size_(activity.threads.size()),
         contacts_size_(activity.contacts.size()),
         daily_size_(activity.daily.size()) {
@@ -121,15 +124,19 @@ class AnswersUndo {
     for (const ConnectionEdit& c : a.connections) {
       contact_ids.insert(c.contact_id);
     }
-    for (size_t i = 0; i < activity.threads.size(); ++i) {
-      const model::ThreadState& t = activity.threads[i];
-      if (!thread_ids.contains(t.thread_id)) continue;
-      threads_.emplace_back(i, t);
-      contact_ids.insert(t.contact_id);
+    if (!thread_ids.empty()) {
+      for (size_t i = 0; i < activity.threads.size(); ++i) {
+        const model::ThreadState& t = activity.threads[i];
+        if (!thread_ids.contains(t.thread_id)) continue;
+        threads_.emplace_back(i, t);
+        contact_ids.insert(t.contact_id);
+      }
     }
-    for (size_t i = 0; i < activity.contacts.size(); ++i) {
-      if (contact_ids.contains(activity.contacts[i].contact_id)) {
-        contacts_.emplace_back(i, activity.contacts[i]);
+    if (!contact_ids.empty()) {
+      for (size_t i = 0; i < activity.contacts.size(); ++i) {
+        if (contact_ids.contains(activity.contacts[i].contact_id)) {
+          contacts_.emplace_back(i, activity.contacts[i]);
+        }
       }
     }
     const absl::CivilDay day = absl::ToCivilDay(as_of, absl::UTCTimeZone());
@@ -138,6 +145,16 @@ class AnswersUndo {
         counts_.emplace_back(i, activity.daily[i].count);
       }
     }
+  }
+
+  // The indices saved, ascending: the entries of the activity it was made
+  // from that the action may change (the rest may only be added).
+  scoring::Rescorer::Changes Changed() const {
+    scoring::Rescorer::Changes changes;
+    for (const auto& [i, t] : threads_) changes.threads.push_back(i);
+    for (const auto& [i, c] : contacts_) changes.contacts.push_back(i);
+    for (const auto& [i, n] : counts_) changes.buckets.push_back(i);
+    return changes;
   }
 
   void Restore(model::MemberActivity& activity) const {
@@ -160,38 +177,62 @@ class AnswersUndo {
 // of the applied aggregates' score minus the current one, and the pillar
 // whose expected gain is largest (the kind's own pillar, set by the
 // candidate, when none gains).
-void Measure(const Context& ctx, Recommendation& r) {
+//
+// `scratch` holds the member's activity on entry and on return: the action
+// is applied to it and undone, except for withdrawn threads (which remove
+// entries), applied to a copy. Each outcome's score is the rescorer's
+// figures, equal bit for bit to Score()'s; only the threads and contacts
+// the action touches are derived again (`rescorer` was made from the
+// member's activity).
+void Measure(const Context& ctx, const scoring::Rescorer& rescorer,
+             model::MemberActivity& scratch, Recommendation& r) {
   const Action& a = r.action;
   const bool profile_only =
       a.events.empty() && a.messages.empty() && a.connections.empty() &&
       a.withdrawn_threads.empty() && a.expected_events.empty();
   const std::vector<internal::WeightedOutcome> outcomes = internal::Outcomes(a);
   model::Profile profile = ctx.profile;
-  // The activity is copied only when the action changes it, and once.
-  std::optional<model::MemberActivity> changed;
+  std::optional<model::MemberActivity> copy;
+  std::optional<Undo> member_part;
+  model::MemberActivity* applied = &scratch;
   if (profile_only) {
     model::MemberActivity none;
     ApplyMemberPart(a, ctx.as_of, profile, none);
   } else {
-    changed = ctx.activity;
-    ApplyMemberPart(a, ctx.as_of, profile, *changed);
+    if (a.withdrawn_threads.empty()) {
+      member_part.emplace(a, ctx.as_of, scratch);
+    } else {
+      copy = ctx.activity;
+      applied = &*copy;
+    }
+    ApplyMemberPart(a, ctx.as_of, profile, *applied);
   }
-  std::optional<AnswersUndo> undo;
-  if (changed && outcomes.size() > 1) undo.emplace(a, ctx.as_of, *changed);
+  std::optional<Undo> answers;
+  if (!profile_only && outcomes.size() > 1) {
+    answers.emplace(a, ctx.as_of, *applied);
+  }
+  // What differs from the member's activity: nothing, the action's threads
+  // and contacts, or (withdrawn threads) anything.
+  const std::optional<scoring::Rescorer::Changes> changes =
+      profile_only  ? std::optional(scoring::Rescorer::Changes{})
+      : member_part ? std::optional(member_part->Changed())
+                    : std::nullopt;
   const size_t pillars = ctx.now.pillars.size();
   std::vector<double> pillar_gain(pillars, 0.0);
   double gain = 0;
   for (const internal::WeightedOutcome& w : outcomes) {
-    if (changed) ApplyAnswers(a, w.outcome, ctx.as_of, *changed);
-    const scoring::ScoreResult after = scoring::Score(
-        ctx.model, profile, changed ? *changed : ctx.activity, ctx.as_of);
-    if (undo) undo->Restore(*changed);
+    if (!profile_only) ApplyAnswers(a, w.outcome, ctx.as_of, *applied);
+    const scoring::ScoreResult after =
+        changes ? rescorer.Figures(profile, *applied, *changes)
+                : rescorer.Figures(profile, *applied);
+    if (answers) answers->Restore(*applied);
     gain += w.probability * (after.total - ctx.now.total);
     for (size_t i = 0; i < pillars && i < after.pillars.size(); ++i) {
       pillar_gain[i] +=
           w.probability * (after.pillars[i].score - ctx.now.pillars[i].score);
     }
   }
+  if (member_part) member_part->Restore(scratch);
   r.expected_gain = gain;
   double best = 0;
   for (size_t i = 0; i < pillars; ++i) {
@@ -214,10 +255,13 @@ bool IsUrgentKind(Kind kind) {
          kind == Kind::kFollowUpEventContacts || kind == Kind::kReconnect;
 }
 
-Recommendations Recommend(const scoring::ScoringModel& model,
-                          const model::Profile& profile,
-                          const model::MemberActivity& activity,
-                          absl::Time as_of, const RecommendOptions& options) {
+namespace internal {
+
+Recommendations RecommendWith(const scoring::ScoringModel& model,
+                              const model::Profile& profile,
+                              const model::MemberActivity& activity,
+                              absl::Time as_of, const RecommendOptions& options,
+                              MeasureFn measure) {
   Recommendations out;
   const scoring::ScoreResult now =
       scoring::Score(model, profile, activity, as_of);
@@ -228,7 +272,7 @@ Recommendations Recommend(const scoring::ScoringModel& model,
   for (const auto& candidate : kCandidates) {
     Candidate r = candidate(ctx);
     if (!r.has_value()) continue;
-    Measure(ctx, *r);
+    measure(ctx, *r);
     // Never an expected loss, urgent or not.
     if (!(r->expected_gain >= 0)) continue;
     if (!IsUrgentKind(r->kind) && !(r->expected_gain > options.min_gain)) {
@@ -248,6 +292,21 @@ Recommendations Recommend(const scoring::ScoringModel& model,
   const size_t cap = static_cast<size_t>(std::max(options.max_results, 0));
   if (out.recommendations.size() > cap) out.recommendations.resize(cap);
   return out;
+}
+
+}  // namespace internal
+
+Recommendations Recommend(const scoring::ScoringModel& model,
+                          const model::Profile& profile,
+                          const model::MemberActivity& activity,
+                          absl::Time as_of, const RecommendOptions& options) {
+  const scoring::Rescorer rescorer(model, as_of, activity);
+  // Every candidate is applied to this one copy and undone.
+  model::MemberActivity scratch = activity;
+  return internal::RecommendWith(model, profile, activity, as_of, options,
+                                 [&](const Context& ctx, Recommendation& r) {
+                                   Measure(ctx, rescorer, scratch, r);
+                                 });
 }
 
 }  // namespace rapport::recommend

@@ -14,6 +14,23 @@ EventTotals::EventTotals(const std::vector<model::DailyCount>& daily,
   }
 }
 
+void EventTotals::Recount(int type, const std::vector<model::DailyCount>& daily,
+                          const std::vector<size_t>& indices,
+                          const std::vector<int>& ages,
+                          const Recency& recency) {
+  if (type <= 0 || type > model::kMaxEventType) return;
+  count_[type] = 0;
+  weighted_[type] = 0;
+  for (size_t i : indices) {
+    const model::DailyCount& d = daily[i];
+    if (static_cast<int>(d.type) != type || d.count <= 0) continue;
+    const int age = i < ages.size() ? ages[i] : recency.AgeOf(d.day);
+    if (age < 0) continue;
+    count_[type] += d.count;
+    weighted_[type] += static_cast<double>(d.count) * recency.Weight(age);
+  }
+}
+
 std::vector<DayCount> PrepareDaily(
     const std::vector<model::DailyCount>& daily) {
   std::vector<DayCount> out;

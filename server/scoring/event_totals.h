@@ -34,6 +34,15 @@ class EventTotals {
   // bit for bit.
   EventTotals(const std::vector<DayCount>& daily, const Recency& recency);
 
+  // Sums `type` again over the buckets of `daily` at `indices` (ascending),
+  // as the constructor would: equal to the constructor's totals of `type`
+  // when `indices` are all of daily's buckets of that type. `ages` holds
+  // Recency::AgeOf of the first ages.size() buckets' days (-1 outside the
+  // window), so that their calendar arithmetic is not done again.
+  void Recount(int type, const std::vector<model::DailyCount>& daily,
+               const std::vector<size_t>& indices, const std::vector<int>& ages,
+               const Recency& recency);
+
   // The plain number of events of `type` in the window.
   int64_t Count(model::EventType type) const {
     return count_[static_cast<int>(type)];

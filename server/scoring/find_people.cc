@@ -41,30 +41,14 @@ ComponentScore Prospecting(const Context& ctx) {
   return c;
 }
 
-bool IsDecisionMaker(model::Seniority s) {
-  return s == model::Seniority::kCSuite || s == model::Seniority::kVp ||
-         s == model::Seniority::kDirector;
-}
-
 // Distinct people, so that writing ten times to one person reaches one.
-// Each counts once at most, by the latest request or message in the window.
+// Each counts once at most, by the latest request or message in the window
+// (activity_sums.cc).
 ComponentScore DecisionMakerReach(const Context& ctx) {
   const auto& m = ctx.model.find_right_people.decision_maker_reach;
-  double raw = 0;
-  int64_t people = 0;
-  int64_t senior = 0;
-  for (const model::ContactState& contact : ctx.activity.contacts) {
-    const int out_age = ctx.recency.AgeOf(contact.last_outbound_time);
-    const int request_age =
-        ctx.recency.AgeOf(contact.connection_requested_time);
-    const int age = out_age < 0       ? request_age
-                    : request_age < 0 ? out_age
-                                      : std::min(out_age, request_age);
-    if (age < 0) continue;
-    ++people;
-    if (IsDecisionMaker(contact.seniority)) ++senior;
-    raw += m.weights.Of(contact.seniority) * ctx.recency.CappedWeight(age);
-  }
+  const double raw = ctx.sums->contacts.reach;
+  const int64_t people = ctx.sums->contacts.people;
+  const int64_t senior = ctx.sums->contacts.senior;
   ComponentScore c = MakeComponent(
       "decision_maker_reach",
       "People you asked to connect or wrote to, weighted by seniority", raw,
@@ -84,15 +68,8 @@ ComponentScore DecisionMakerReach(const Context& ctx) {
 // as_of.
 ComponentScore AcceptanceRate(const Context& ctx) {
   const RateComponentModel& m = ctx.model.find_right_people.acceptance_rate;
-  int64_t requested = 0;
-  int64_t accepted = 0;
-  for (const model::ContactState& contact : ctx.activity.contacts) {
-    if (ctx.recency.AgeOf(contact.connection_requested_time) < 0) continue;
-    ++requested;
-    if (ctx.recency.AtOrBeforeAsOf(contact.connection_accepted_time)) {
-      ++accepted;
-    }
-  }
+  const int64_t requested = ctx.sums->contacts.requested;
+  const int64_t accepted = ctx.sums->contacts.accepted;
   const RateEstimate rate = EstimateRate(accepted, requested, m);
   ComponentScore c =
       MakeComponent("acceptance_rate", "Connection requests accepted",

@@ -8,6 +8,7 @@
 
 #include "server/model/activity.h"
 #include "server/model/member.h"
+#include "server/scoring/activity_sums.h"
 #include "server/scoring/event_totals.h"
 #include "server/scoring/model.h"
 #include "server/scoring/recency.h"
@@ -25,6 +26,9 @@ struct Context {
   // Whether components get their explanation; figures alone (forecasts)
   // skip the text.
   bool explain = true;
+  // The sums over the activity's contacts and threads (activity_sums.h);
+  // ScoreIn() computes them when null. The pillars read them only there.
+  const ActivitySums* sums = nullptr;
 };
 
 // The score of ctx's member: the four pillars and their sum (Score()).

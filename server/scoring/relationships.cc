@@ -23,15 +23,8 @@ using model::EventType;
 // first reply (ThreadState::first_reply_time) is not after as_of.
 ComponentScore ReplyRate(const Context& ctx) {
   const RateComponentModel& m = ctx.model.build_relationships.reply_rate;
-  int64_t started = 0;
-  int64_t replied = 0;
-  for (const model::ThreadState& t : ctx.activity.threads) {
-    if (!t.member_started() || ctx.recency.AgeOf(t.first_outbound_time) < 0) {
-      continue;
-    }
-    ++started;
-    if (ctx.recency.AtOrBeforeAsOf(t.first_reply_time)) ++replied;
-  }
+  const int64_t started = ctx.sums->threads.started;
+  const int64_t replied = ctx.sums->threads.replied;
   const RateEstimate rate = EstimateRate(replied, started, m);
   ComponentScore c =
       MakeComponent("reply_rate", "Replies to the threads you started",
@@ -51,15 +44,8 @@ ComponentScore ReplyRate(const Context& ctx) {
 // counts once at most, by the older of the two latest messages.
 ComponentScore TwoWay(const Context& ctx) {
   const ComponentModel& m = ctx.model.build_relationships.two_way_relationships;
-  double raw = 0;
-  int64_t n = 0;
-  for (const model::ContactState& contact : ctx.activity.contacts) {
-    const int out_age = ctx.recency.AgeOf(contact.last_outbound_time);
-    const int in_age = ctx.recency.AgeOf(contact.last_inbound_time);
-    if (out_age < 0 || in_age < 0) continue;
-    ++n;
-    raw += ctx.recency.CappedWeight(std::max(out_age, in_age));
-  }
+  const double raw = ctx.sums->contacts.two_way;
+  const int64_t n = ctx.sums->contacts.exchanged;
   ComponentScore c = MakeComponent(
       "two_way_relationships",
       "Contacts you exchanged messages with both ways (recency-weighted)", raw,
@@ -78,15 +64,8 @@ ComponentScore TwoWay(const Context& ctx) {
 // first answer (ThreadState::first_answer_time) is not after as_of.
 ComponentScore Reciprocity(const Context& ctx) {
   const RateComponentModel& m = ctx.model.build_relationships.reciprocity;
-  int64_t received = 0;
-  int64_t answered = 0;
-  for (const model::ThreadState& t : ctx.activity.threads) {
-    if (t.member_started() || ctx.recency.AgeOf(t.first_inbound_time) < 0) {
-      continue;
-    }
-    ++received;
-    if (ctx.recency.AtOrBeforeAsOf(t.first_answer_time)) ++answered;
-  }
+  const int64_t received = ctx.sums->threads.received;
+  const int64_t answered = ctx.sums->threads.answered;
   const RateEstimate rate = EstimateRate(answered, received, m);
   ComponentScore c =
       MakeComponent("reciprocity", "Threads others started that you answered",
@@ -106,15 +85,8 @@ ComponentScore Reciprocity(const Context& ctx) {
 // Threads the member followed up before the reply came, by the reply's day.
 ComponentScore FollowUpsAnswered(const Context& ctx) {
   const ComponentModel& m = ctx.model.build_relationships.follow_ups_answered;
-  double raw = 0;
-  int64_t n = 0;
-  for (const model::ThreadState& t : ctx.activity.threads) {
-    if (!t.member_started() || t.follow_ups_before_reply <= 0) continue;
-    const int age = ctx.recency.AgeOf(t.first_reply_time);
-    if (age < 0) continue;
-    ++n;
-    raw += ctx.recency.CappedWeight(age);
-  }
+  const double raw = ctx.sums->threads.follow_up;
+  const int64_t n = ctx.sums->threads.followed_up;
   ComponentScore c =
       MakeComponent("follow_ups_answered", "Threads answered after a follow-up",
                     raw, m.target, m.max_points, ctx.model.curvature);

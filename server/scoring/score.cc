@@ -8,7 +8,15 @@ namespace rapport::scoring {
 
 namespace internal {
 
-ScoreResult ScoreIn(const Context& ctx) {
+ScoreResult ScoreIn(const Context& context) {
+  if (context.sums == nullptr) {
+    const ActivitySums sums =
+        SumActivity(context.activity, context.model, context.recency);
+    Context with_sums = context;
+    with_sums.sums = &sums;
+    return ScoreIn(with_sums);
+  }
+  const Context& ctx = context;
   ScoreResult result;
   result.model_version = ctx.model.version;
   result.pillars.reserve(4);
