@@ -12,9 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "absl/base/call_once.h"
 #include "absl/base/thread_annotations.h"
-#include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/model/enums.h"
@@ -34,9 +32,18 @@ using OutreachSummary = outreach::ReplyCounts;
 inline constexpr int kOutreachSummaryDays = 30;
 
 // One member's scores. Immutable once built.
+//
+// `score` holds the figures of every component but no explanation text: a
+// board keeps a hundred thousand of them, and the text (several kilobytes a
+// member) is written from `facts` when a score is shown (ExplainedScore).
 struct MemberScore {
   model::Member member;
-  scoring::ScoreResult score;    // As of the board's time.
+  scoring::ScoreResult score;  // As of the board's time; explanations empty.
+  // What `score`'s explanations are written from, and the model that
+  // computed it; both null on entries holding totals alone (a past day's
+  // board), whose score has no components to explain.
+  std::shared_ptr<const scoring::ScoreFacts> facts;
+  const scoring::ScoringModel* model = nullptr;
   scoring::MemberTotals totals;  // Of `score`.
   // At PreviousInstant(as_of, 7): the end of the UTC day seven days
   // before the board's day, the score the daily history records for it.
@@ -46,6 +53,9 @@ struct MemberScore {
   // the board's time. Empty on a past day's board.
   scoring::Forecast forecast;
   double change_7d() const { return totals.total - totals_7d_ago.total; }
+  // `score` with every component's explanation, equal byte for byte to
+  // scoring::Score() of the same inputs; `score` as it is without facts.
+  scoring::ScoreResult ExplainedScore() const;
 };
 
 // The members of one group (a team, an industry or the whole tenant),
@@ -93,13 +103,6 @@ class Board {
   std::shared_ptr<const Ordering> OrderBy(const Group& group,
                                           model::Pillar order_by) const;
 
-  // A string derived from one member's entry (for example the member's
-  // serialized GetScore response), built by `build` at most once per board
-  // and kept with it. Empty when `member_id` is not on the board.
-  const std::string& Memo(
-      const std::string& member_id,
-      absl::FunctionRef<std::string(const MemberScore&)> build) const;
-
   // Every member, in no particular order.
   const std::vector<std::shared_ptr<const MemberScore>>& members() const {
     return members_;
@@ -107,7 +110,7 @@ class Board {
 
  private:
   struct Position {
-    size_t index = 0;  // In members_ and memo_.
+    size_t index = 0;  // In members_.
     const Group* team = nullptr;
     size_t team_index = 0;
     const Group* industry = nullptr;
@@ -120,11 +123,6 @@ class Board {
   std::map<std::string, Group> industries_;
   Group tenant_;
   std::unordered_map<std::string, Position> positions_;
-  struct MemoSlot {
-    absl::once_flag once;
-    std::string value;
-  };
-  std::unique_ptr<MemoSlot[]> memo_;
   mutable absl::Mutex orderings_mu_;
   mutable std::map<std::pair<const Group*, model::Pillar>,
                    std::shared_ptr<const Ordering>>

@@ -81,13 +81,13 @@ ScoreBoard::~ScoreBoard() {
 absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
     const store::TenantId& tenant, const model::Member& member,
     absl::Time as_of) {
-  return ScoreOne(tenant, member, as_of, nullptr, nullptr);
+  return ScoreOne(tenant, member, as_of, nullptr, nullptr, nullptr);
 }
 
 absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
     const store::TenantId& tenant, const model::Member& member,
     absl::Time as_of, OutreachSummary* outreach_30d,
-    scoring::Forecast* forecast) {
+    scoring::Forecast* forecast, scoring::ScoreFacts* facts) {
   const absl::Time outreach_start =
       outreach::WindowStart(as_of, kOutreachSummaryDays);
   absl::Time from = as_of - absl::Hours(24) * model_->window_days;
@@ -102,7 +102,10 @@ absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
     outreach_30d->threads_answered = stats.threads_answered;
   }
   scoring::ScoreResult score =
-      scoring::Score(*model_, member.profile, *activity, as_of);
+      facts != nullptr ? scoring::ScoreFigures(*model_, member.profile,
+                                               *activity, as_of, facts)
+                       : scoring::Score(*model_, member.profile, *activity,
+                                        as_of);
   if (forecast != nullptr) {
     *forecast =
         scoring::ProjectScore(*model_, member.profile, *activity, as_of, score);
@@ -114,11 +117,16 @@ absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreBoard::ScoreMember(
     const store::TenantId& tenant, model::Member member, absl::Time as_of,
     const scoring::MemberTotals* recorded_7d_ago, bool details) {
   auto entry = std::make_shared<MemberScore>();
+  auto facts = std::make_shared<scoring::ScoreFacts>();
   absl::StatusOr<scoring::ScoreResult> now =
       ScoreOne(tenant, member, as_of, details ? &entry->outreach_30d : nullptr,
-               details ? &entry->forecast : nullptr);
+               details ? &entry->forecast : nullptr, facts.get());
   if (!now.ok()) return now.status();
   entry->totals = scoring::TotalsOf(*now);
+  if (details) {
+    entry->facts = std::move(facts);
+    entry->model = model_;
+  }
   if (!details) {
     // A past day's board keeps what leaderboards show: no components, no
     // outreach counts.
@@ -130,8 +138,10 @@ absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreBoard::ScoreMember(
   if (recorded_7d_ago != nullptr) {
     entry->totals_7d_ago = *recorded_7d_ago;
   } else {
+    scoring::ScoreFacts unused;
     absl::StatusOr<scoring::ScoreResult> before =
-        ScoreOne(tenant, member, PreviousInstant(as_of, kChangeDays));
+        ScoreOne(tenant, member, PreviousInstant(as_of, kChangeDays), nullptr,
+                 nullptr, &unused);
     if (!before.ok()) return before.status();
     entry->totals_7d_ago = scoring::TotalsOf(*before);
   }

@@ -185,12 +185,14 @@ class ScoreBoard final : public store::MemberChangeListener {
       const store::TenantId& tenant, bool refresh_changes);
   // ScoreOne, also summarising the member's last 30 days of outreach in
   // `outreach_30d` and projecting the score in `forecast` when not null
-  // (from the same read).
+  // (from the same read). With `facts`, the score has no explanation text
+  // and `facts` what it is written from (scoring::ScoreFigures).
   absl::StatusOr<scoring::ScoreResult> ScoreOne(const store::TenantId& tenant,
                                                 const model::Member& member,
                                                 absl::Time as_of,
                                                 OutreachSummary* outreach_30d,
-                                                scoring::Forecast* forecast);
+                                                scoring::Forecast* forecast,
+                                                scoring::ScoreFacts* facts);
   // `recorded_7d_ago`: the member's totals at PreviousInstant(as_of, 7)
   // from the daily history, or null to score them from the store.
   absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreMember(

@@ -90,6 +90,9 @@ inline std::string DiffBoards(const Board& want, const Board& got) {
           absl::StrCat(g->outreach_30d.threads_started, "/",
                        g->outreach_30d.threads_answered));
     if (!(w->score == g->score)) {
+      diffs.push_back(absl::StrCat(id, ".score differs"));
+    }
+    if (!(w->ExplainedScore() == g->ExplainedScore())) {
       diffs.push_back(absl::StrCat(id, ".score explanations differ"));
     }
     field("team_rank", Describe(*want.TeamRank(id)),
