@@ -9,16 +9,20 @@
 namespace rapport::board {
 namespace {
 
-bool BetterByTotal(const std::shared_ptr<const MemberScore>& a,
-                   const std::shared_ptr<const MemberScore>& b) {
-  if (a->totals.total != b->totals.total) {
-    return a->totals.total > b->totals.total;
+bool BetterByTotal(const MemberScore& a, const MemberScore& b) {
+  if (a.totals.total != b.totals.total) {
+    return a.totals.total > b.totals.total;
   }
-  return a->member.member_id < b->member.member_id;
+  return a.member.member_id < b.member.member_id;
+}
+
+bool BetterPtrByTotal(const std::shared_ptr<const MemberScore>& a,
+                      const std::shared_ptr<const MemberScore>& b) {
+  return BetterByTotal(*a, *b);
 }
 
 void RankInPlace(Group& group, const scoring::RankOptions& options) {
-  std::sort(group.ranked.begin(), group.ranked.end(), BetterByTotal);
+  std::sort(group.ranked.begin(), group.ranked.end(), BetterPtrByTotal);
   std::vector<scoring::MemberTotals> totals;
   totals.reserve(group.ranked.size());
   for (const auto& m : group.ranked) totals.push_back(m->totals);
@@ -61,6 +65,55 @@ Board::Board(absl::Time as_of,
       p.industry_index = i;
     }
   }
+}
+
+Board::Board(absl::Time as_of, std::shared_ptr<const MemberScore> member,
+             scoring::GroupRank team_rank, scoring::GroupRank industry_rank)
+    : as_of_(as_of), members_{member} {
+  const std::string& id = member->member.member_id;
+  Group& team = teams_[member->member.team];
+  team.name = member->member.team;
+  team.ranked = {member};
+  team.ranks = {std::move(team_rank)};
+  Group& industry = industries_[member->member.industry];
+  industry.name = member->member.industry;
+  industry.ranked = {member};
+  industry.ranks = {std::move(industry_rank)};
+  tenant_.ranked = {member};
+  tenant_.ranks = scoring::RankGroup({member->totals});
+  positions_[id] = Position{.index = 0,
+                            .team = &team,
+                            .team_index = 0,
+                            .industry = &industry,
+                            .industry_index = 0};
+}
+
+std::shared_ptr<const Board> Board::OfOne(
+    absl::Time as_of, std::shared_ptr<const MemberScore> member,
+    scoring::GroupRank team_rank, scoring::GroupRank industry_rank) {
+  return std::shared_ptr<const Board>(new Board(as_of, std::move(member),
+                                                std::move(team_rank),
+                                                std::move(industry_rank)));
+}
+
+scoring::GroupRank RankAmong(const Group* group, const MemberScore& entry,
+                             const scoring::RankOptions& options) {
+  // The totals in the order a Board would sum them: best first.
+  std::vector<scoring::MemberTotals> totals;
+  totals.reserve((group == nullptr ? 0 : group->ranked.size()) + 1);
+  bool placed = false;
+  if (group != nullptr) {
+    for (const auto& m : group->ranked) {
+      if (m->member.member_id == entry.member.member_id) continue;
+      if (!placed && BetterByTotal(entry, *m)) {
+        totals.push_back(entry.totals);
+        placed = true;
+      }
+      totals.push_back(m->totals);
+    }
+  }
+  if (!placed) totals.push_back(entry.totals);
+  return scoring::RankOne(totals, entry.totals.total, options);
 }
 
 const MemberScore* Board::Find(const std::string& member_id) const {

@@ -81,6 +81,14 @@ class Board {
         std::vector<std::shared_ptr<const MemberScore>> members,
         const scoring::RankOptions& rank_options);
 
+  // A board of `member` alone whose team and industry ranks are the given
+  // ones, computed elsewhere: an exact past instant's score ranked among a
+  // day's scores (RankAmong). Its groups hold only `member`, so only the
+  // member's entry and ranks are meaningful.
+  static std::shared_ptr<const Board> OfOne(
+      absl::Time as_of, std::shared_ptr<const MemberScore> member,
+      scoring::GroupRank team_rank, scoring::GroupRank industry_rank);
+
   absl::Time as_of() const { return as_of_; }
   size_t size() const { return tenant_.ranked.size(); }
 
@@ -109,6 +117,9 @@ class Board {
   }
 
  private:
+  Board(absl::Time as_of, std::shared_ptr<const MemberScore> member,
+        scoring::GroupRank team_rank, scoring::GroupRank industry_rank);
+
   struct Position {
     size_t index = 0;  // In members_.
     const Group* team = nullptr;
@@ -148,6 +159,14 @@ GroupSummary Summarize(const Group& group, double decline_points);
 // The members' 30-day reply counts summed: its reply_rate() is the group's
 // pooled reply rate (GroupSummary::outreach_30d).
 OutreachSummary PooledOutreach(const Group& group);
+
+// The rank `entry` gets in `group` (one of a board's groups; null for an
+// empty group) when the group's entry of the same member_id, if any, is
+// replaced by `entry`: what a Board holding the group's other members and
+// `entry` gives it, bit for bit (averages included), found by counting the
+// members above it rather than building that board.
+scoring::GroupRank RankAmong(const Group* group, const MemberScore& entry,
+                             const scoring::RankOptions& options);
 
 // A member's value on `order_by` (a pillar, or the total).
 double ValueOf(const scoring::MemberTotals& totals, model::Pillar order_by);

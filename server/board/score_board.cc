@@ -102,10 +102,10 @@ absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
     outreach_30d->threads_answered = stats.threads_answered;
   }
   scoring::ScoreResult score =
-      facts != nullptr ? scoring::ScoreFigures(*model_, member.profile,
-                                               *activity, as_of, facts)
-                       : scoring::Score(*model_, member.profile, *activity,
-                                        as_of);
+      facts != nullptr
+          ? scoring::ScoreFigures(*model_, member.profile, *activity, as_of,
+                                  facts)
+          : scoring::Score(*model_, member.profile, *activity, as_of);
   if (forecast != nullptr) {
     *forecast =
         scoring::ProjectScore(*model_, member.profile, *activity, as_of, score);
