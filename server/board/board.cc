@@ -122,8 +122,84 @@ const MemberScore* Board::Find(const std::string& member_id) const {
   return it->second.team->ranked[it->second.team_index].get();
 }
 
+scoring::ScoreResult PackedScore::Unpack() const {
+  scoring::ScoreResult out;
+  if (shape != nullptr) out = *shape;
+  out.total = total;
+  size_t i = 0;
+  for (scoring::PillarScore& p : out.pillars) {
+    if (i >= figures.size()) break;
+    p.score = figures[i++];
+    for (scoring::ComponentScore& c : p.components) {
+      if (i + 1 >= figures.size()) break;
+      c.raw_value = figures[i++];
+      c.points = figures[i++];
+    }
+  }
+  return out;
+}
+
+bool PackedScore::HasShape(const scoring::ScoreResult& score,
+                           const scoring::ScoreResult& shape) {
+  if (score.model_version != shape.model_version ||
+      score.pillars.size() != shape.pillars.size()) {
+    return false;
+  }
+  for (size_t p = 0; p < score.pillars.size(); ++p) {
+    const scoring::PillarScore& a = score.pillars[p];
+    const scoring::PillarScore& b = shape.pillars[p];
+    if (a.pillar != b.pillar || a.components.size() != b.components.size()) {
+      return false;
+    }
+    for (size_t c = 0; c < a.components.size(); ++c) {
+      const scoring::ComponentScore& x = a.components[c];
+      const scoring::ComponentScore& y = b.components[c];
+      if (x.name != y.name || x.signal != y.signal || x.target != y.target ||
+          x.max_points != y.max_points || x.explanation != y.explanation) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+scoring::ScoreResult PackedScore::ShapeOf(const scoring::ScoreResult& score) {
+  scoring::ScoreResult shape = score;
+  shape.total = 0;
+  for (scoring::PillarScore& p : shape.pillars) {
+    p.score = 0;
+    for (scoring::ComponentScore& c : p.components) {
+      c.raw_value = 0;
+      c.points = 0;
+      c.explanation.clear();
+    }
+  }
+  return shape;
+}
+
+PackedScore PackedScore::Pack(
+    const scoring::ScoreResult& score,
+    std::shared_ptr<const scoring::ScoreResult> shape) {
+  PackedScore packed;
+  packed.total = score.total;
+  size_t n = 0;
+  for (const scoring::PillarScore& p : score.pillars) {
+    n += 1 + 2 * p.components.size();
+  }
+  packed.figures.reserve(n);
+  for (const scoring::PillarScore& p : score.pillars) {
+    packed.figures.push_back(p.score);
+    for (const scoring::ComponentScore& c : p.components) {
+      packed.figures.push_back(c.raw_value);
+      packed.figures.push_back(c.points);
+    }
+  }
+  packed.shape = std::move(shape);
+  return packed;
+}
+
 scoring::ScoreResult MemberScore::ExplainedScore() const {
-  scoring::ScoreResult explained = score;
+  scoring::ScoreResult explained = score.Unpack();
   if (model != nullptr && facts != nullptr) {
     scoring::Explain(*model, member.profile, *facts, explained);
   }

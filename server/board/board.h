@@ -31,6 +31,37 @@ namespace rapport::board {
 using OutreachSummary = outreach::ReplyCounts;
 inline constexpr int kOutreachSummaryDays = 30;
 
+// A score as a board keeps it: the figures that differ between members,
+// and a shape shared by every score of one model (the pillars and
+// components with their names, signals, targets and maximum points, and
+// the model version), so that a hundred thousand entries do not each hold
+// the same strings.
+struct PackedScore {
+  // The score with every figure zero and no explanation; null for a score
+  // without pillars or model version.
+  std::shared_ptr<const scoring::ScoreResult> shape;
+  double total = 0;
+  // Pillar after pillar: the pillar's score, then each of its components'
+  // raw value and points.
+  std::vector<double> figures;
+
+  // The score: `shape` with the figures in place (explanations as in
+  // `shape`, empty).
+  scoring::ScoreResult Unpack() const;
+  // Whether `score` has the shape `shape` (ShapeOf(score) == shape).
+  static bool HasShape(const scoring::ScoreResult& score,
+                       const scoring::ScoreResult& shape);
+  // `score` with every figure zero and no explanation.
+  static scoring::ScoreResult ShapeOf(const scoring::ScoreResult& score);
+  // `score` packed over `shape`, which must be ShapeOf(score).
+  static PackedScore Pack(const scoring::ScoreResult& score,
+                          std::shared_ptr<const scoring::ScoreResult> shape);
+
+  friend bool operator==(const PackedScore& a, const PackedScore& b) {
+    return a.Unpack() == b.Unpack();
+  }
+};
+
 // One member's scores. Immutable once built.
 //
 // `score` holds the figures of every component but no explanation text: a
@@ -38,7 +69,7 @@ inline constexpr int kOutreachSummaryDays = 30;
 // member) is written from `facts` when a score is shown (ExplainedScore).
 struct MemberScore {
   model::Member member;
-  scoring::ScoreResult score;  // As of the board's time; explanations empty.
+  PackedScore score;  // As of the board's time; explanations empty.
   // What `score`'s explanations are written from, and the model that
   // computed it; both null on entries holding totals alone (a past day's
   // board), whose score has no components to explain.

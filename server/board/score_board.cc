@@ -146,7 +146,7 @@ absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreBoard::ScoreMember(
     entry->totals_7d_ago = scoring::TotalsOf(*before);
   }
   entry->member = std::move(member);
-  entry->score = *std::move(now);
+  entry->score = Pack(*now);
   return entry;
 }
 
@@ -381,6 +381,20 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::RefreshCurrent(
   return *board;
 }
 
+PackedScore ScoreBoard::Pack(const scoring::ScoreResult& score) {
+  constexpr size_t kMaxShapes = 8;
+  absl::MutexLock lock(&shapes_mu_);
+  for (const auto& shape : shapes_) {
+    if (PackedScore::HasShape(score, *shape)) {
+      return PackedScore::Pack(score, shape);
+    }
+  }
+  auto shape =
+      std::make_shared<const scoring::ScoreResult>(PackedScore::ShapeOf(score));
+  if (shapes_.size() < kMaxShapes) shapes_.push_back(shape);
+  return PackedScore::Pack(score, std::move(shape));
+}
+
 absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreBoard::ScoreAt(
     const store::TenantId& tenant, const model::Member& member,
     absl::Time as_of) {
@@ -411,8 +425,10 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::BuildDay(
       continue;
     }
     auto entry = std::make_shared<MemberScore>();
-    entry->score.total = now->second.total;
-    entry->score.model_version = model_->version;
+    scoring::ScoreResult summary;
+    summary.total = now->second.total;
+    summary.model_version = model_->version;
+    entry->score = Pack(summary);
     entry->totals = now->second;
     entry->totals_7d_ago = then->second;
     entry->member = std::move(m);

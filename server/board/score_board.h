@@ -203,6 +203,8 @@ class ScoreBoard final : public store::MemberChangeListener {
       const store::TenantId& tenant, bool refresh_changes);
   absl::StatusOr<std::shared_ptr<const Board>> GetPast(
       const store::TenantId& tenant, absl::Time as_of);
+  // `score` packed over a shape shared with the other entries of its shape.
+  PackedScore Pack(const scoring::ScoreResult& score);
 
   store::Store* const store_;
   const scoring::ScoringModel* const model_;
@@ -221,6 +223,12 @@ class ScoreBoard final : public store::MemberChangeListener {
   };
   // Most recently used first.
   std::list<Past> past_ ABSL_GUARDED_BY(mu_);
+  // The shapes of the scores packed so far (PackedScore): a full score and a
+  // totals-only one per model; bounded, a score of another shape keeps its
+  // own.
+  absl::Mutex shapes_mu_;
+  std::vector<std::shared_ptr<const scoring::ScoreResult>> shapes_
+      ABSL_GUARDED_BY(shapes_mu_);
   std::atomic<bool> stopping_{false};
   std::atomic<bool> warm_{false};
   // Runs the background refreshes; last, so that it stops first.

@@ -169,8 +169,8 @@ inline std::string CheckConsistent(const Board& board, int min_group_size) {
   }
   for (const auto& m : board.members()) {
     // A past day's board keeps the total of each score, not its pillars.
-    const scoring::MemberTotals t = scoring::TotalsOf(m->score);
-    const bool past_day = m->score.pillars.empty();
+    const scoring::MemberTotals t = scoring::TotalsOf(m->score.Unpack());
+    const bool past_day = m->score.Unpack().pillars.empty();
     if (t.total != m->totals.total ||
         (!past_day && t.pillars != m->totals.pillars)) {
       problems.push_back(

@@ -47,7 +47,7 @@ TEST(ExplainedScoreTest, EqualsTheScoreExplainedFromTheStore) {
       ASSERT_TRUE(board.ok()) << board.status();
       for (const auto& m : (*board)->members()) {
         // The entry keeps no text.
-        for (const scoring::PillarScore& p : m->score.pillars) {
+        for (const scoring::PillarScore& p : m->score.Unpack().pillars) {
           for (const scoring::ComponentScore& c : p.components) {
             EXPECT_TRUE(c.explanation.empty()) << c.name;
           }
