@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -16,6 +17,7 @@
 #include "server/common/clock.h"
 #include "server/core/scores.h"
 #include "server/scoring/model.h"
+#include "tests/common/fault_store.h"
 #include "tests/unit/board/random_world.h"
 #include "tests/unit/store/store_test_util.h"
 
@@ -144,6 +146,46 @@ TEST(PastRankTest, RankAmongCountsTiesAsABoardDoes) {
           << id << " at " << moved;
     }
   }
+}
+
+// Two calls for the same member and instant while the first is computing:
+// the second waits for the first's result instead of reading the store.
+TEST(PastRankTest, CallsForTheSameInstantShareOneComputation) {
+  auto inner = store::testing::OpenMemoryStore();
+  testing::FaultStore store(inner.get());
+  const scoring::ScoringModel model = scoring::DefaultModel();
+  FakeClock clock(store::testing::OnDay(12, 15));
+  board::ScoreBoard boards(&store, &model, &clock, {});
+  ScoreQueries queries(&store, &boards, ScoreQueryOptions{});
+  board::testing::RandomWorld world(3, &store, &boards, &clock, kTenant);
+  for (int step = 0; step < 40; ++step) world.Step();
+  const std::string id = *world.alive().begin();
+  const absl::Time as_of = clock.Now() - absl::Hours(30);
+  // One call alone: its reads, once the day's board is built.
+  ASSERT_TRUE(queries.Member(kTenant, id, as_of).ok());
+  const int before_alone = store.read_activity_calls();
+  auto alone = queries.Member(kTenant, id, as_of);
+  ASSERT_TRUE(alone.ok()) << alone.status();
+  const int reads_alone = store.read_activity_calls() - before_alone;
+  ASSERT_GT(reads_alone, 0);
+
+  const int before = store.read_activity_calls();
+  store.CloseGate(id);
+  absl::StatusOr<BoardMember> first = absl::UnknownError("not run");
+  absl::StatusOr<BoardMember> second = absl::UnknownError("not run");
+  std::thread a([&] { first = queries.Member(kTenant, id, as_of); });
+  ASSERT_TRUE(store.AwaitHeld(1, absl::Seconds(30)));
+  std::thread b([&] { second = queries.Member(kTenant, id, as_of); });
+  // Were the second call computing too, it would be held at the gate.
+  EXPECT_FALSE(store.AwaitHeld(2, absl::Milliseconds(300)));
+  store.OpenGate();
+  a.join();
+  b.join();
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(first->member, second->member);
+  EXPECT_EQ(store.read_activity_calls() - before, reads_alone);
+  EXPECT_EQ(*first->board->TeamRank(id), *alone->board->TeamRank(id));
 }
 
 }  // namespace
