@@ -126,8 +126,7 @@ absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreBoard::ScoreMember(
   if (details) {
     entry->facts = std::move(facts);
     entry->model = model_;
-  }
-  if (!details) {
+  } else {
     // A past day's board keeps what leaderboards show: no components, no
     // outreach counts.
     scoring::ScoreResult summary;
