@@ -84,7 +84,7 @@ void ToProto(const board::Board& board, const board::MemberScore& member,
   out->set_member_id(id);
   out->set_display_name(member.member.display_name);
   ToProtoTime(board.as_of(), out->mutable_as_of());
-  ToProto(member.score, out);
+  ToProto(member.ExplainedScore(), out);
   ToProto(member.member.industry, board.IndustryRank(id),
           out->mutable_industry_rank());
   ToProto(member.member.team, board.TeamRank(id), out->mutable_network_rank());

@@ -9,16 +9,20 @@
 namespace rapport::board {
 namespace {
 
-bool BetterByTotal(const std::shared_ptr<const MemberScore>& a,
-                   const std::shared_ptr<const MemberScore>& b) {
-  if (a->totals.total != b->totals.total) {
-    return a->totals.total > b->totals.total;
+bool BetterByTotal(const MemberScore& a, const MemberScore& b) {
+  if (a.totals.total != b.totals.total) {
+    return a.totals.total > b.totals.total;
   }
-  return a->member.member_id < b->member.member_id;
+  return a.member.member_id < b.member.member_id;
+}
+
+bool BetterPtrByTotal(const std::shared_ptr<const MemberScore>& a,
+                      const std::shared_ptr<const MemberScore>& b) {
+  return BetterByTotal(*a, *b);
 }
 
 void RankInPlace(Group& group, const scoring::RankOptions& options) {
-  std::sort(group.ranked.begin(), group.ranked.end(), BetterByTotal);
+  std::sort(group.ranked.begin(), group.ranked.end(), BetterPtrByTotal);
   std::vector<scoring::MemberTotals> totals;
   totals.reserve(group.ranked.size());
   for (const auto& m : group.ranked) totals.push_back(m->totals);
@@ -48,7 +52,6 @@ Board::Board(absl::Time as_of,
   for (size_t i = 0; i < members_.size(); ++i) {
     positions_[members_[i]->member.member_id].index = i;
   }
-  memo_ = std::make_unique<MemoSlot[]>(members_.size());
   for (const auto& [name, group] : teams_) {
     for (size_t i = 0; i < group.ranked.size(); ++i) {
       Position& p = positions_[group.ranked[i]->member.member_id];
@@ -65,24 +68,143 @@ Board::Board(absl::Time as_of,
   }
 }
 
+Board::Board(absl::Time as_of, std::shared_ptr<const MemberScore> member,
+             scoring::GroupRank team_rank, scoring::GroupRank industry_rank)
+    : as_of_(as_of), members_{member} {
+  const std::string& id = member->member.member_id;
+  Group& team = teams_[member->member.team];
+  team.name = member->member.team;
+  team.ranked = {member};
+  team.ranks = {std::move(team_rank)};
+  Group& industry = industries_[member->member.industry];
+  industry.name = member->member.industry;
+  industry.ranked = {member};
+  industry.ranks = {std::move(industry_rank)};
+  tenant_.ranked = {member};
+  tenant_.ranks = scoring::RankGroup({member->totals});
+  positions_[id] = Position{.index = 0,
+                            .team = &team,
+                            .team_index = 0,
+                            .industry = &industry,
+                            .industry_index = 0};
+}
+
+std::shared_ptr<const Board> Board::OfOne(
+    absl::Time as_of, std::shared_ptr<const MemberScore> member,
+    scoring::GroupRank team_rank, scoring::GroupRank industry_rank) {
+  return std::shared_ptr<const Board>(new Board(as_of, std::move(member),
+                                                std::move(team_rank),
+                                                std::move(industry_rank)));
+}
+
+scoring::GroupRank RankAmong(const Group* group, const MemberScore& entry,
+                             const scoring::RankOptions& options) {
+  // The totals in the order a Board would sum them: best first.
+  std::vector<scoring::MemberTotals> totals;
+  totals.reserve((group == nullptr ? 0 : group->ranked.size()) + 1);
+  bool placed = false;
+  if (group != nullptr) {
+    for (const auto& m : group->ranked) {
+      if (m->member.member_id == entry.member.member_id) continue;
+      if (!placed && BetterByTotal(entry, *m)) {
+        totals.push_back(entry.totals);
+        placed = true;
+      }
+      totals.push_back(m->totals);
+    }
+  }
+  if (!placed) totals.push_back(entry.totals);
+  return scoring::RankOne(totals, entry.totals.total, options);
+}
+
 const MemberScore* Board::Find(const std::string& member_id) const {
   auto it = positions_.find(member_id);
   if (it == positions_.end()) return nullptr;
   return it->second.team->ranked[it->second.team_index].get();
 }
 
-const std::string& Board::Memo(
-    const std::string& member_id,
-    absl::FunctionRef<std::string(const MemberScore&)> build) const {
-  auto it = positions_.find(member_id);
-  if (it == positions_.end()) {
-    static const std::string* const kNone = new std::string();
-    return *kNone;
+scoring::ScoreResult PackedScore::Unpack() const {
+  scoring::ScoreResult out;
+  if (shape != nullptr) out = *shape;
+  out.total = total;
+  size_t i = 0;
+  for (scoring::PillarScore& p : out.pillars) {
+    if (i >= figures.size()) break;
+    p.score = figures[i++];
+    for (scoring::ComponentScore& c : p.components) {
+      if (i + 1 >= figures.size()) break;
+      c.raw_value = figures[i++];
+      c.points = figures[i++];
+    }
   }
-  const size_t index = it->second.index;
-  MemoSlot& slot = memo_[index];
-  absl::call_once(slot.once, [&] { slot.value = build(*members_[index]); });
-  return slot.value;
+  return out;
+}
+
+bool PackedScore::HasShape(const scoring::ScoreResult& score,
+                           const scoring::ScoreResult& shape) {
+  if (score.model_version != shape.model_version ||
+      score.pillars.size() != shape.pillars.size()) {
+    return false;
+  }
+  for (size_t p = 0; p < score.pillars.size(); ++p) {
+    const scoring::PillarScore& a = score.pillars[p];
+    const scoring::PillarScore& b = shape.pillars[p];
+    if (a.pillar != b.pillar || a.components.size() != b.components.size()) {
+      return false;
+    }
+    for (size_t c = 0; c < a.components.size(); ++c) {
+      const scoring::ComponentScore& x = a.components[c];
+      const scoring::ComponentScore& y = b.components[c];
+      if (x.name != y.name || x.signal != y.signal || x.target != y.target ||
+          x.max_points != y.max_points || x.explanation != y.explanation) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+scoring::ScoreResult PackedScore::ShapeOf(const scoring::ScoreResult& score) {
+  scoring::ScoreResult shape = score;
+  shape.total = 0;
+  for (scoring::PillarScore& p : shape.pillars) {
+    p.score = 0;
+    for (scoring::ComponentScore& c : p.components) {
+      c.raw_value = 0;
+      c.points = 0;
+      c.explanation.clear();
+    }
+  }
+  return shape;
+}
+
+PackedScore PackedScore::Pack(
+    const scoring::ScoreResult& score,
+    std::shared_ptr<const scoring::ScoreResult> shape) {
+  PackedScore packed;
+  packed.total = score.total;
+  size_t n = 0;
+  for (const scoring::PillarScore& p : score.pillars) {
+    n += 1 + 2 * p.components.size();
+  }
+  packed.figures.reserve(n);
+  for (const scoring::PillarScore& p : score.pillars) {
+    packed.figures.push_back(p.score);
+    for (const scoring::ComponentScore& c : p.components) {
+      packed.figures.push_back(c.raw_value);
+      packed.figures.push_back(c.points);
+    }
+  }
+  packed.shape = std::move(shape);
+  return packed;
+}
+
+scoring::ScoreResult MemberScore::ExplainedScore() const {
+  scoring::ScoreResult explained = score.Unpack();
+  if (model != nullptr && facts != nullptr) {
+    scoring::Explain(*model, member.profile, *facts, explained);
+  }
+  return explained;
 }
 
 const scoring::GroupRank* Board::IndustryRank(

@@ -12,9 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "absl/base/call_once.h"
 #include "absl/base/thread_annotations.h"
-#include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/model/enums.h"
@@ -33,10 +31,50 @@ namespace rapport::board {
 using OutreachSummary = outreach::ReplyCounts;
 inline constexpr int kOutreachSummaryDays = 30;
 
+// A score as a board keeps it: the figures that differ between members,
+// and a shape shared by every score of one model (the pillars and
+// components with their names, signals, targets and maximum points, and
+// the model version), so that a hundred thousand entries do not each hold
+// the same strings.
+struct PackedScore {
+  // The score with every figure zero and no explanation; null for a score
+  // without pillars or model version.
+  std::shared_ptr<const scoring::ScoreResult> shape;
+  double total = 0;
+  // Pillar after pillar: the pillar's score, then each of its components'
+  // raw value and points.
+  std::vector<double> figures;
+
+  // The score: `shape` with the figures in place (explanations as in
+  // `shape`, empty).
+  scoring::ScoreResult Unpack() const;
+  // Whether `score` has the shape `shape` (ShapeOf(score) == shape).
+  static bool HasShape(const scoring::ScoreResult& score,
+                       const scoring::ScoreResult& shape);
+  // `score` with every figure zero and no explanation.
+  static scoring::ScoreResult ShapeOf(const scoring::ScoreResult& score);
+  // `score` packed over `shape`, which must be ShapeOf(score).
+  static PackedScore Pack(const scoring::ScoreResult& score,
+                          std::shared_ptr<const scoring::ScoreResult> shape);
+
+  friend bool operator==(const PackedScore& a, const PackedScore& b) {
+    return a.Unpack() == b.Unpack();
+  }
+};
+
 // One member's scores. Immutable once built.
+//
+// `score` holds the figures of every component but no explanation text: a
+// board keeps a hundred thousand of them, and the text (several kilobytes a
+// member) is written from `facts` when a score is shown (ExplainedScore).
 struct MemberScore {
   model::Member member;
-  scoring::ScoreResult score;    // As of the board's time.
+  PackedScore score;  // As of the board's time; explanations empty.
+  // What `score`'s explanations are written from, and the model that
+  // computed it; both null on entries holding totals alone (a past day's
+  // board), whose score has no components to explain.
+  std::shared_ptr<const scoring::ScoreFacts> facts;
+  const scoring::ScoringModel* model = nullptr;
   scoring::MemberTotals totals;  // Of `score`.
   // At PreviousInstant(as_of, 7): the end of the UTC day seven days
   // before the board's day, the score the daily history records for it.
@@ -46,6 +84,9 @@ struct MemberScore {
   // the board's time. Empty on a past day's board.
   scoring::Forecast forecast;
   double change_7d() const { return totals.total - totals_7d_ago.total; }
+  // `score` with every component's explanation, equal byte for byte to
+  // scoring::Score() of the same inputs; `score` as it is without facts.
+  scoring::ScoreResult ExplainedScore() const;
 };
 
 // The members of one group (a team, an industry or the whole tenant),
@@ -74,6 +115,14 @@ class Board {
   Board(absl::Time as_of,
         std::vector<std::shared_ptr<const MemberScore>> members,
         const scoring::RankOptions& rank_options, bool provisional = false);
+
+  // A board of `member` alone whose team and industry ranks are the given
+  // ones, computed elsewhere: an exact past instant's score ranked among a
+  // day's scores (RankAmong). Its groups hold only `member`, so only the
+  // member's entry and ranks are meaningful.
+  static std::shared_ptr<const Board> OfOne(
+      absl::Time as_of, std::shared_ptr<const MemberScore> member,
+      scoring::GroupRank team_rank, scoring::GroupRank industry_rank);
 
   absl::Time as_of() const { return as_of_; }
   // True for a board served as the current one while the current board is
@@ -104,21 +153,17 @@ class Board {
   std::shared_ptr<const Ordering> OrderBy(const Group& group,
                                           model::Pillar order_by) const;
 
-  // A string derived from one member's entry (for example the member's
-  // serialized GetScore response), built by `build` at most once per board
-  // and kept with it. Empty when `member_id` is not on the board.
-  const std::string& Memo(
-      const std::string& member_id,
-      absl::FunctionRef<std::string(const MemberScore&)> build) const;
-
   // Every member, in no particular order.
   const std::vector<std::shared_ptr<const MemberScore>>& members() const {
     return members_;
   }
 
  private:
+  Board(absl::Time as_of, std::shared_ptr<const MemberScore> member,
+        scoring::GroupRank team_rank, scoring::GroupRank industry_rank);
+
   struct Position {
-    size_t index = 0;  // In members_ and memo_.
+    size_t index = 0;  // In members_.
     const Group* team = nullptr;
     size_t team_index = 0;
     const Group* industry = nullptr;
@@ -132,11 +177,6 @@ class Board {
   std::map<std::string, Group> industries_;
   Group tenant_;
   std::unordered_map<std::string, Position> positions_;
-  struct MemoSlot {
-    absl::once_flag once;
-    std::string value;
-  };
-  std::unique_ptr<MemoSlot[]> memo_;
   mutable absl::Mutex orderings_mu_;
   mutable std::map<std::pair<const Group*, model::Pillar>,
                    std::shared_ptr<const Ordering>>
@@ -162,6 +202,14 @@ GroupSummary Summarize(const Group& group, double decline_points);
 // The members' 30-day reply counts summed: its reply_rate() is the group's
 // pooled reply rate (GroupSummary::outreach_30d).
 OutreachSummary PooledOutreach(const Group& group);
+
+// The rank `entry` gets in `group` (one of a board's groups; null for an
+// empty group) when the group's entry of the same member_id, if any, is
+// replaced by `entry`: what a Board holding the group's other members and
+// `entry` gives it, bit for bit (averages included), found by counting the
+// members above it rather than building that board.
+scoring::GroupRank RankAmong(const Group* group, const MemberScore& entry,
+                             const scoring::RankOptions& options);
 
 // A member's value on `order_by` (a pillar, or the total).
 double ValueOf(const scoring::MemberTotals& totals, model::Pillar order_by);

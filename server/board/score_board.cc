@@ -82,13 +82,13 @@ ScoreBoard::~ScoreBoard() {
 absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
     const store::TenantId& tenant, const model::Member& member,
     absl::Time as_of) {
-  return ScoreOne(tenant, member, as_of, nullptr, nullptr);
+  return ScoreOne(tenant, member, as_of, nullptr, nullptr, nullptr);
 }
 
 absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
     const store::TenantId& tenant, const model::Member& member,
     absl::Time as_of, OutreachSummary* outreach_30d,
-    scoring::Forecast* forecast) {
+    scoring::Forecast* forecast, scoring::ScoreFacts* facts) {
   const absl::Time outreach_start =
       outreach::WindowStart(as_of, kOutreachSummaryDays);
   absl::Time from = as_of - absl::Hours(24) * model_->window_days;
@@ -103,7 +103,10 @@ absl::StatusOr<scoring::ScoreResult> ScoreBoard::ScoreOne(
     outreach_30d->threads_answered = stats.threads_answered;
   }
   scoring::ScoreResult score =
-      scoring::Score(*model_, member.profile, *activity, as_of);
+      facts != nullptr
+          ? scoring::ScoreFigures(*model_, member.profile, *activity, as_of,
+                                  facts)
+          : scoring::Score(*model_, member.profile, *activity, as_of);
   if (forecast != nullptr) {
     *forecast =
         scoring::ProjectScore(*model_, member.profile, *activity, as_of, score);
@@ -115,12 +118,16 @@ absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreBoard::ScoreMember(
     const store::TenantId& tenant, model::Member member, absl::Time as_of,
     const scoring::MemberTotals* recorded_7d_ago, bool details) {
   auto entry = std::make_shared<MemberScore>();
+  auto facts = std::make_shared<scoring::ScoreFacts>();
   absl::StatusOr<scoring::ScoreResult> now =
       ScoreOne(tenant, member, as_of, details ? &entry->outreach_30d : nullptr,
-               details ? &entry->forecast : nullptr);
+               details ? &entry->forecast : nullptr, facts.get());
   if (!now.ok()) return now.status();
   entry->totals = scoring::TotalsOf(*now);
-  if (!details) {
+  if (details) {
+    entry->facts = std::move(facts);
+    entry->model = model_;
+  } else {
     // A past day's board keeps what leaderboards show: no components, no
     // outreach counts.
     scoring::ScoreResult summary;
@@ -131,13 +138,15 @@ absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreBoard::ScoreMember(
   if (recorded_7d_ago != nullptr) {
     entry->totals_7d_ago = *recorded_7d_ago;
   } else {
+    scoring::ScoreFacts unused;
     absl::StatusOr<scoring::ScoreResult> before =
-        ScoreOne(tenant, member, PreviousInstant(as_of, kChangeDays));
+        ScoreOne(tenant, member, PreviousInstant(as_of, kChangeDays), nullptr,
+                 nullptr, &unused);
     if (!before.ok()) return before.status();
     entry->totals_7d_ago = scoring::TotalsOf(*before);
   }
   entry->member = std::move(member);
-  entry->score = *std::move(now);
+  entry->score = Pack(*now);
   return entry;
 }
 
@@ -421,6 +430,20 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::RefreshCurrent(
   return *board;
 }
 
+PackedScore ScoreBoard::Pack(const scoring::ScoreResult& score) {
+  constexpr size_t kMaxShapes = 8;
+  absl::MutexLock lock(&shapes_mu_);
+  for (const auto& shape : shapes_) {
+    if (PackedScore::HasShape(score, *shape)) {
+      return PackedScore::Pack(score, shape);
+    }
+  }
+  auto shape =
+      std::make_shared<const scoring::ScoreResult>(PackedScore::ShapeOf(score));
+  if (shapes_.size() < kMaxShapes) shapes_.push_back(shape);
+  return PackedScore::Pack(score, std::move(shape));
+}
+
 absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreBoard::ScoreAt(
     const store::TenantId& tenant, const model::Member& member,
     absl::Time as_of) {
@@ -455,8 +478,10 @@ absl::StatusOr<std::shared_ptr<const Board>> ScoreBoard::BuildDay(
       continue;
     }
     auto entry = std::make_shared<MemberScore>();
-    entry->score.total = now->second.total;
-    entry->score.model_version = model_->version;
+    scoring::ScoreResult summary;
+    summary.total = now->second.total;
+    summary.model_version = model_->version;
+    entry->score = Pack(summary);
     entry->totals = now->second;
     entry->totals_7d_ago = then->second;
     entry->member = std::move(m);

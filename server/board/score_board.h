@@ -223,12 +223,14 @@ class ScoreBoard final : public store::MemberChangeListener {
       const store::TenantId& tenant, bool refresh_changes);
   // ScoreOne, also summarising the member's last 30 days of outreach in
   // `outreach_30d` and projecting the score in `forecast` when not null
-  // (from the same read).
+  // (from the same read). With `facts`, the score has no explanation text
+  // and `facts` what it is written from (scoring::ScoreFigures).
   absl::StatusOr<scoring::ScoreResult> ScoreOne(const store::TenantId& tenant,
                                                 const model::Member& member,
                                                 absl::Time as_of,
                                                 OutreachSummary* outreach_30d,
-                                                scoring::Forecast* forecast);
+                                                scoring::Forecast* forecast,
+                                                scoring::ScoreFacts* facts);
   // `recorded_7d_ago`: the member's totals at PreviousInstant(as_of, 7)
   // from the daily history, or null to score them from the store.
   absl::StatusOr<std::shared_ptr<const MemberScore>> ScoreMember(
@@ -239,6 +241,8 @@ class ScoreBoard final : public store::MemberChangeListener {
       const store::TenantId& tenant, bool refresh_changes);
   absl::StatusOr<std::shared_ptr<const Board>> GetPast(
       const store::TenantId& tenant, absl::Time as_of);
+  // `score` packed over a shape shared with the other entries of its shape.
+  PackedScore Pack(const scoring::ScoreResult& score);
 
   store::Store* const store_;
   const scoring::ScoringModel* const model_;
@@ -257,6 +261,12 @@ class ScoreBoard final : public store::MemberChangeListener {
   };
   // Most recently used first.
   std::list<Past> past_ ABSL_GUARDED_BY(mu_);
+  // The shapes of the scores packed so far (PackedScore): a full score and a
+  // totals-only one per model; bounded, a score of another shape keeps its
+  // own.
+  absl::Mutex shapes_mu_;
+  std::vector<std::shared_ptr<const scoring::ScoreResult>> shapes_
+      ABSL_GUARDED_BY(shapes_mu_);
   std::atomic<bool> stopping_{false};
   std::atomic<bool> warm_{false};
   // Current boards that are provisional.

@@ -1,7 +1,6 @@
 #include "server/core/scores.h"
 
 #include <map>
-#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -52,6 +51,34 @@ ScoreQueries::ScoreQueries(store::Store* store, board::ScoreBoard* boards,
 absl::StatusOr<BoardMember> ScoreQueries::MemberAt(
     const store::TenantId& tenant, const std::string& member_id,
     absl::Time as_of) const {
+  const FlightKey key(tenant, member_id, as_of);
+  std::shared_ptr<Flight> flight;
+  bool leader = false;
+  {
+    absl::MutexLock lock(&flights_mu_);
+    std::shared_ptr<Flight>& slot = flights_[key];
+    if (slot == nullptr) {
+      slot = std::make_shared<Flight>();
+      leader = true;
+    }
+    flight = slot;
+  }
+  if (!leader) {
+    flight->done.WaitForNotification();
+    return flight->result;
+  }
+  flight->result = ComputeMemberAt(tenant, member_id, as_of);
+  {
+    absl::MutexLock lock(&flights_mu_);
+    flights_.erase(key);
+  }
+  flight->done.Notify();
+  return flight->result;
+}
+
+absl::StatusOr<BoardMember> ScoreQueries::ComputeMemberAt(
+    const store::TenantId& tenant, const std::string& member_id,
+    absl::Time as_of) const {
   RAPPORT_ASSIGN_OR_RETURN(model::Member member,
                            store_->GetMember(tenant, member_id));
   RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::Board> day,
@@ -66,24 +93,15 @@ absl::StatusOr<BoardMember> ScoreQueries::MemberAgainst(
   RAPPORT_ASSIGN_OR_RETURN(std::shared_ptr<const board::MemberScore> scored,
                            boards_->ScoreAt(tenant, member, as_of));
   // The member's exact score among its team's and industry's scores of the
-  // day: a board of just those, with this member's entry in place of the
-  // day's.
-  std::vector<std::shared_ptr<const board::MemberScore>> peers;
-  std::set<const board::MemberScore*> seen;
-  for (const board::Group* group :
-       {day.Team(member.team), day.Industry(member.industry)}) {
-    if (group == nullptr) continue;
-    for (const auto& m : group->ranked) {
-      if (m->member.member_id != member_id && seen.insert(m.get()).second) {
-        peers.push_back(m);
-      }
-    }
-  }
-  peers.push_back(scored);
+  // day, in place of the day's own entry: counted, not a board of peers.
   scoring::RankOptions rank_options;
   rank_options.min_group_size = boards_->options().min_group_size;
-  auto board = std::make_shared<const board::Board>(as_of, std::move(peers),
-                                                    rank_options);
+  scoring::GroupRank team =
+      board::RankAmong(day.Team(member.team), *scored, rank_options);
+  scoring::GroupRank industry =
+      board::RankAmong(day.Industry(member.industry), *scored, rank_options);
+  std::shared_ptr<const board::Board> board =
+      board::Board::OfOne(as_of, scored, std::move(team), std::move(industry));
   const board::MemberScore* found = board->Find(member_id);
   return BoardMember{.board = std::move(board), .member = found};
 }

@@ -7,12 +7,17 @@
 #ifndef RAPPORT_SERVER_CORE_SCORES_H_
 #define RAPPORT_SERVER_CORE_SCORES_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "server/board/board.h"
@@ -77,11 +82,14 @@ class ScoreQueries {
   // The member's entry as of now (from the current board, refreshed when the
   // member is newer than it) or as of `as_of` exactly (scored alone, ranked
   // among the team's and industry's scores of the day that answers for
-  // as_of: ScoreBoard::Get). While the current board is provisional
-  // (board::Board::provisional), the entry as of now is scored alone too,
-  // and ranked among the provisional board's scores: the returned board is
-  // of now and holds them. NOT_FOUND for a member that does not exist; the
-  // store's errors otherwise.
+  // as_of: ScoreBoard::Get). A past instant's board holds the member alone
+  // with those ranks (board::Board::OfOne), counted over the day's board
+  // (board::RankAmong); calls for the same member and instant made while
+  // one is computing share its result. While the current board is
+  // provisional (board::Board::provisional), the entry as of now is scored
+  // alone too, and ranked the same way among the provisional board's
+  // scores. NOT_FOUND for a member that does not exist; the store's errors
+  // otherwise.
   absl::StatusOr<BoardMember> Member(const store::TenantId& tenant,
                                      const std::string& member_id,
                                      std::optional<absl::Time> as_of) const;
@@ -133,13 +141,28 @@ class ScoreQueries {
                                             const model::Member& member,
                                             absl::Time as_of,
                                             const board::Board& day) const;
+  // MemberAt, shared by the calls for the same key while it runs.
   absl::StatusOr<BoardMember> MemberAt(const store::TenantId& tenant,
                                        const std::string& member_id,
                                        absl::Time as_of) const;
+  absl::StatusOr<BoardMember> ComputeMemberAt(const store::TenantId& tenant,
+                                              const std::string& member_id,
+                                              absl::Time as_of) const;
 
   store::Store* const store_;
   board::ScoreBoard* const boards_;
   const ScoreQueryOptions options_;
+
+  // A past instant's score being computed; removed once it is done, so that
+  // nothing is kept per instant asked.
+  struct Flight {
+    absl::Notification done;
+    absl::StatusOr<BoardMember> result = absl::UnknownError("not computed");
+  };
+  using FlightKey = std::tuple<store::TenantId, std::string, absl::Time>;
+  mutable absl::Mutex flights_mu_;
+  mutable std::map<FlightKey, std::shared_ptr<Flight>> flights_
+      ABSL_GUARDED_BY(flights_mu_);
 };
 
 // The group `scope` names on `board`; NOT_FOUND when it has no member.

@@ -22,58 +22,24 @@ int64_t NonNegative(int n) { return std::max(n, 0); }
 ComponentScore Photo(const Context& ctx) {
   const ComponentModel& m = ctx.model.professional_brand.profile_photo;
   const bool has = ctx.profile.has_photo;
-  ComponentScore c =
-      MakeComponent("profile_photo", "Profile photo", has ? 1 : 0, m.target,
-                    m.max_points, ctx.model.curvature);
-  if (ctx.explain)
-    c.explanation =
-        has ? absl::StrCat("Profile photo: ", Num(c.points), " of ",
-                           Num(c.max_points), " points")
-            : absl::StrCat(
-                  "No profile photo: add one for ",
-                  Num(Points(1, m.target, m.max_points, ctx.model.curvature)),
-                  " points");
-  return c;
+  return MakeComponent("profile_photo", "Profile photo", has ? 1 : 0, m.target,
+                       m.max_points, ctx.model.curvature);
 }
 
 ComponentScore HeadlineSummary(const Context& ctx) {
   const ComponentModel& m = ctx.model.professional_brand.headline_summary;
   const double curvature = ctx.model.curvature;
-  const bool headline = ctx.profile.has_headline;
-  const bool summary = ctx.profile.has_summary;
-  const int n = (headline ? 1 : 0) + (summary ? 1 : 0);
-  ComponentScore c = MakeComponent("headline_summary", "Headline and summary",
-                                   n, m.target, m.max_points, curvature);
-  const double gain =
-      Points(n + 1, m.target, m.max_points, curvature) - c.points;
-  if (n == 2) {
-    if (ctx.explain)
-      c.explanation = absl::StrCat("Headline and summary: ", Num(c.points),
-                                   " of ", Num(c.max_points), " points");
-  } else if (n == 1) {
-    if (ctx.explain)
-      c.explanation = absl::StrCat(headline ? "No summary" : "No headline",
-                                   ": add one for ", Num(gain), " points");
-  } else {
-    if (ctx.explain)
-      c.explanation =
-          absl::StrCat("No headline or summary: add one for ", Num(gain),
-                       " points, both for ",
-                       Num(Points(2, m.target, m.max_points, curvature)));
-  }
-  return c;
+  const int n =
+      (ctx.profile.has_headline ? 1 : 0) + (ctx.profile.has_summary ? 1 : 0);
+  return MakeComponent("headline_summary", "Headline and summary", n, m.target,
+                       m.max_points, curvature);
 }
 
 ComponentScore ProfileCount(const Context& ctx, const ComponentModel& m,
                             absl::string_view name, absl::string_view signal,
-                            int64_t n, absl::string_view singular,
-                            absl::string_view plural) {
-  ComponentScore c = MakeComponent(name, signal, static_cast<double>(n),
-                                   m.target, m.max_points, ctx.model.curvature);
-  if (ctx.explain)
-    c.explanation =
-        ExplainProfileCount(c, n, singular, plural, ctx.model.curvature);
-  return c;
+                            int64_t n) {
+  return MakeComponent(name, signal, static_cast<double>(n), m.target,
+                       m.max_points, ctx.model.curvature);
 }
 
 // The profile snapshot may or may not already include the recommendations
@@ -87,48 +53,19 @@ ComponentScore Recommendations(const Context& ctx) {
       std::max(NonNegative(ctx.profile.recommendations_received_count),
                ctx.events.Count(EventType::kRecommendationReceived));
   const ComponentModel& m = ctx.model.professional_brand.recommendations;
-  ComponentScore c =
-      MakeComponent("recommendations", "Recommendations given and received",
-                    static_cast<double>(given + received), m.target,
-                    m.max_points, ctx.model.curvature);
-  if (ctx.explain)
-    c.explanation = absl::StrCat(
-        Count(given, "recommendation", "recommendations"), " given and ",
-        received, " received", Tail(c, Num(m.target)));
-  if (c.points < c.max_points && received == 0) {
-    absl::StrAppend(&c.explanation, "; ask a colleague for one");
-  }
-  return c;
+  return MakeComponent("recommendations", "Recommendations given and received",
+                       static_cast<double>(given + received), m.target,
+                       m.max_points, ctx.model.curvature);
 }
 
 ComponentScore Posts(const Context& ctx) {
   const ComponentModel& m = ctx.model.professional_brand.posts_published;
-  const int64_t n = ctx.events.Count(EventType::kPostPublished);
-  ComponentScore c =
-      MakeComponent("posts_published", "Posts published (recency-weighted)",
-                    ctx.events.Weighted(EventType::kPostPublished), m.target,
-                    m.max_points, ctx.model.curvature);
-  if (ctx.explain)
-    c.explanation =
-        ExplainAmount(c, n == 0 ? "No posts" : Count(n, "post", "posts"),
-                      ctx.recency.window_days(), "with recency");
-  return c;
+  return MakeComponent("posts_published", "Posts published (recency-weighted)",
+                       ctx.events.Weighted(EventType::kPostPublished), m.target,
+                       m.max_points, ctx.model.curvature);
 }
 
 }  // namespace
-
-// "120 reactions, 14 comments and 3 shares".
-std::string EngagementLead(const EventTotals& e) {
-  const int64_t reactions = e.Count(EventType::kReactionReceived);
-  const int64_t comments = e.Count(EventType::kCommentReceived);
-  const int64_t shares = e.Count(EventType::kShareReceived);
-  if (reactions + comments + shares == 0) {
-    return "No reactions, comments or shares on your content";
-  }
-  return absl::StrCat(Count(reactions, "reaction", "reactions"), ", ",
-                      Count(comments, "comment", "comments"), " and ",
-                      Count(shares, "share", "shares"), " on your content");
-}
 
 double WeightedEngagement(const EventTotals& e, const EngagementWeights& w) {
   return w.reaction * e.Weighted(EventType::kReactionReceived) +
@@ -145,36 +82,25 @@ PillarScore ScoreProfessionalBrand(const Context& ctx) {
   Add(pillar, HeadlineSummary(ctx));
   Add(pillar, ProfileCount(ctx, m.positions_described, "positions_described",
                            "Positions with a description",
-                           NonNegative(p.positions_with_description_count),
-                           "position with a description",
-                           "positions with a description"));
+                           NonNegative(p.positions_with_description_count)));
   Add(pillar, ProfileCount(ctx, m.education, "education", "Education entries",
-                           NonNegative(p.education_count), "education entry",
-                           "education entries"));
+                           NonNegative(p.education_count)));
   Add(pillar, ProfileCount(ctx, m.certifications, "certifications",
                            "Licenses and certifications",
-                           NonNegative(p.certifications_count), "certification",
-                           "certifications"));
-  Add(pillar,
-      ProfileCount(ctx, m.volunteer_board, "volunteer_board",
-                   "Volunteer and board roles",
-                   NonNegative(p.volunteer_roles_count) +
-                       NonNegative(p.board_roles_count),
-                   "volunteer or board role", "volunteer and board roles"));
+                           NonNegative(p.certifications_count)));
+  Add(pillar, ProfileCount(ctx, m.volunteer_board, "volunteer_board",
+                           "Volunteer and board roles",
+                           NonNegative(p.volunteer_roles_count) +
+                               NonNegative(p.board_roles_count)));
   Add(pillar, Recommendations(ctx));
   Add(pillar, Posts(ctx));
 
   const auto& em = m.engagement_received;
-  ComponentScore engagement =
+  Add(pillar,
       MakeComponent("engagement_received",
                     "Reactions, comments and shares on your content (weighted)",
                     WeightedEngagement(ctx.events, em.weights), em.target,
-                    em.max_points, ctx.model.curvature);
-  if (ctx.explain)
-    engagement.explanation =
-        ExplainAmount(engagement, EngagementLead(ctx.events),
-                      ctx.recency.window_days(), "with weights and recency");
-  Add(pillar, std::move(engagement));
+                    em.max_points, ctx.model.curvature));
   return pillar;
 }
 

@@ -46,8 +46,7 @@ Forecast ProjectScore(const ScoringModel& model, const model::Profile& profile,
                                                  .profile = profile,
                                                  .activity = activity,
                                                  .recency = recency,
-                                                 .events = events,
-                                                 .explain = false});
+                                                 .events = events});
     MemberTotals totals;
     for (size_t p = 0; p < lowest.size() && p < later.pillars.size(); ++p) {
       const std::vector<ComponentScore>& components =

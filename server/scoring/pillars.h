@@ -23,15 +23,16 @@ struct Context {
   const model::MemberActivity& activity;
   const Recency& recency;
   const EventTotals& events;
-  // Whether components get their explanation; figures alone (forecasts)
-  // skip the text.
-  bool explain = true;
   // The sums over the activity's contacts and threads (activity_sums.h);
   // ScoreIn() computes them when null. The pillars read them only there.
   const ActivitySums* sums = nullptr;
+  // When not null, receives the counts the explanations are written from
+  // (ScoreFacts); the figures alone (forecasts) leave it null.
+  ScoreFacts* facts = nullptr;
 };
 
-// The score of ctx's member: the four pillars and their sum (Score()).
+// The score of ctx's member without explanations: the four pillars and
+// their sum (ScoreFigures()).
 ScoreResult ScoreIn(const Context& ctx);
 
 // Each returns the pillar with its components in a fixed order and score =
@@ -41,10 +42,8 @@ PillarScore ScoreFindRightPeople(const Context& ctx);     // find_people.cc
 PillarScore ScoreEngageWithInsights(const Context& ctx);  // engage.cc
 PillarScore ScoreBuildRelationships(const Context& ctx);  // relationships.cc
 
-// The engagement the member's content received, shared by the brand and
-// engage pillars (brand.cc): "120 reactions, 14 comments and 3 shares on your
-// content", and its recency-weighted sum under `weights`.
-std::string EngagementLead(const EventTotals& events);
+// The recency-weighted sum under `weights` of the engagement the member's
+// content received, shared by the brand and engage pillars (brand.cc).
 double WeightedEngagement(const EventTotals& events,
                           const EngagementWeights& weights);
 

@@ -41,24 +41,24 @@ std::vector<int> CompetitionRanks(absl::Span<const double> values) {
   return ranks;
 }
 
-std::vector<GroupRank> RankGroup(absl::Span<const MemberTotals> group,
-                                 const RankOptions& options) {
+namespace {
+
+// What every member of `group` shares: withheld when the group is too
+// small, otherwise its size and averages (without a rank).
+GroupRank SharedRank(absl::Span<const MemberTotals> group,
+                     const RankOptions& options) {
   const int size = static_cast<int>(group.size());
   const int min_size = std::max(options.min_group_size, 1);
+  GroupRank shared;
   if (size < min_size) {
-    GroupRank withheld;
-    withheld.withheld = true;
-    withheld.withheld_reason =
+    shared.withheld = true;
+    shared.withheld_reason =
         absl::StrCat("The group has ", size, size == 1 ? " member" : " members",
                      "; ranks and averages are shown from ", min_size);
-    return std::vector<GroupRank>(group.size(), withheld);
+    return shared;
   }
-  GroupRank shared;
   shared.out_of = size;
-  std::vector<double> totals;
-  totals.reserve(group.size());
   for (const MemberTotals& m : group) {
-    totals.push_back(m.total);
     shared.average_total += m.total;
     for (int p = 0; p < kPillarCount; ++p) {
       shared.pillar_averages[p] += m.pillars[p];
@@ -66,13 +66,39 @@ std::vector<GroupRank> RankGroup(absl::Span<const MemberTotals> group,
   }
   shared.average_total /= size;
   for (double& a : shared.pillar_averages) a /= size;
+  return shared;
+}
 
-  const std::vector<int> ranks = CompetitionRanks(totals);
+void SetRank(int rank, GroupRank& out) {
+  out.rank = rank;
+  out.top_percent = 100.0 * rank / out.out_of;
+}
+
+}  // namespace
+
+std::vector<GroupRank> RankGroup(absl::Span<const MemberTotals> group,
+                                 const RankOptions& options) {
+  const GroupRank shared = SharedRank(group, options);
   std::vector<GroupRank> out(group.size(), shared);
-  for (size_t i = 0; i < out.size(); ++i) {
-    out[i].rank = ranks[i];
-    out[i].top_percent = 100.0 * ranks[i] / size;
+  if (shared.withheld) return out;
+  std::vector<double> totals;
+  totals.reserve(group.size());
+  for (const MemberTotals& m : group) totals.push_back(m.total);
+  const std::vector<int> ranks = CompetitionRanks(totals);
+  for (size_t i = 0; i < out.size(); ++i) SetRank(ranks[i], out[i]);
+  return out;
+}
+
+GroupRank RankOne(absl::Span<const MemberTotals> group, double total,
+                  const RankOptions& options) {
+  GroupRank out = SharedRank(group, options);
+  if (out.withheld) return out;
+  // CompetitionRanks: 1 + the number of strictly greater values.
+  int above = 0;
+  for (const MemberTotals& m : group) {
+    if (RankKey(m.total) > RankKey(total)) ++above;
   }
+  SetRank(above + 1, out);
   return out;
 }
 

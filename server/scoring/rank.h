@@ -57,6 +57,12 @@ std::vector<int> CompetitionRanks(absl::Span<const double> values);
 std::vector<GroupRank> RankGroup(absl::Span<const MemberTotals> group,
                                  const RankOptions& options = {});
 
+// The element of RankGroup(group, options) of a member of `group` whose
+// total is `total`, bit for bit, found by counting the totals above it
+// rather than ranking every member: for one member ranked among many.
+GroupRank RankOne(absl::Span<const MemberTotals> group, double total,
+                  const RankOptions& options = {});
+
 }  // namespace rapport::scoring
 
 #endif  // RAPPORT_SERVER_SCORING_RANK_H_

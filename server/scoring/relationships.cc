@@ -25,19 +25,13 @@ ComponentScore ReplyRate(const Context& ctx) {
   const RateComponentModel& m = ctx.model.build_relationships.reply_rate;
   const int64_t started = ctx.sums->threads.started;
   const int64_t replied = ctx.sums->threads.replied;
+  if (ctx.facts != nullptr) {
+    ctx.facts->threads_started = started;
+    ctx.facts->threads_replied = replied;
+  }
   const RateEstimate rate = EstimateRate(replied, started, m);
-  ComponentScore c =
-      MakeComponent("reply_rate", "Replies to the threads you started",
-                    rate.used, m.target, m.max_points, ctx.model.curvature);
-  const std::string days = LastDays(ctx.recency.window_days());
-  if (ctx.explain)
-    c.explanation = ExplainRate(
-        c, rate,
-        absl::StrCat(replied, " of your ", Count(started, "thread", "threads"),
-                     " in ", days, " got a reply"),
-        absl::StrCat("You started no threads in ", days,
-                     ": no reply rate yet"));
-  return c;
+  return MakeComponent("reply_rate", "Replies to the threads you started",
+                       rate.used, m.target, m.max_points, ctx.model.curvature);
 }
 
 // Contacts with whom the member exchanged both ways in the window; each
@@ -46,18 +40,11 @@ ComponentScore TwoWay(const Context& ctx) {
   const ComponentModel& m = ctx.model.build_relationships.two_way_relationships;
   const double raw = ctx.sums->contacts.two_way;
   const int64_t n = ctx.sums->contacts.exchanged;
-  ComponentScore c = MakeComponent(
+  if (ctx.facts != nullptr) ctx.facts->two_way_contacts = n;
+  return MakeComponent(
       "two_way_relationships",
       "Contacts you exchanged messages with both ways (recency-weighted)", raw,
       m.target, m.max_points, ctx.model.curvature);
-  if (ctx.explain)
-    c.explanation =
-        ExplainAmount(c,
-                      n == 0 ? "No two-way exchanges"
-                             : absl::StrCat("Two-way exchanges with ",
-                                            Count(n, "contact", "contacts")),
-                      ctx.recency.window_days(), "with recency");
-  return c;
 }
 
 // Threads the contact started in the window; answered when the member's
@@ -66,20 +53,14 @@ ComponentScore Reciprocity(const Context& ctx) {
   const RateComponentModel& m = ctx.model.build_relationships.reciprocity;
   const int64_t received = ctx.sums->threads.received;
   const int64_t answered = ctx.sums->threads.answered;
+  if (ctx.facts != nullptr) {
+    ctx.facts->threads_received = received;
+    ctx.facts->threads_answered = answered;
+  }
   const RateEstimate rate = EstimateRate(answered, received, m);
-  ComponentScore c =
-      MakeComponent("reciprocity", "Threads others started that you answered",
-                    rate.used, m.target, m.max_points, ctx.model.curvature);
-  const std::string days = LastDays(ctx.recency.window_days());
-  if (ctx.explain)
-    c.explanation =
-        ExplainRate(c, rate,
-                    absl::StrCat("You answered ", answered, " of ",
-                                 Count(received, "thread", "threads"),
-                                 " others started with you in ", days),
-                    absl::StrCat("Nobody started a thread with you in ", days,
-                                 ": nothing to answer yet"));
-  return c;
+  return MakeComponent("reciprocity",
+                       "Threads others started that you answered", rate.used,
+                       m.target, m.max_points, ctx.model.curvature);
 }
 
 // Threads the member followed up before the reply came, by the reply's day.
@@ -87,40 +68,21 @@ ComponentScore FollowUpsAnswered(const Context& ctx) {
   const ComponentModel& m = ctx.model.build_relationships.follow_ups_answered;
   const double raw = ctx.sums->threads.follow_up;
   const int64_t n = ctx.sums->threads.followed_up;
-  ComponentScore c =
-      MakeComponent("follow_ups_answered", "Threads answered after a follow-up",
-                    raw, m.target, m.max_points, ctx.model.curvature);
-  if (ctx.explain)
-    c.explanation =
-        ExplainAmount(c,
-                      n == 0 ? "No follow-up got an answer"
-                             : absl::StrCat(Count(n, "thread", "threads"),
-                                            " answered after your follow-up"),
-                      ctx.recency.window_days(), "with recency");
-  return c;
+  if (ctx.facts != nullptr) ctx.facts->follow_ups_answered = n;
+  return MakeComponent("follow_ups_answered",
+                       "Threads answered after a follow-up", raw, m.target,
+                       m.max_points, ctx.model.curvature);
 }
 
 ComponentScore RecommendationExchange(const Context& ctx) {
   const ComponentModel& m =
       ctx.model.build_relationships.recommendation_exchange;
   const EventTotals& e = ctx.events;
-  const int64_t given = e.Count(EventType::kRecommendationGiven);
-  const int64_t received = e.Count(EventType::kRecommendationReceived);
-  ComponentScore c =
-      MakeComponent("recommendation_exchange",
-                    "Recommendations given and received (recency-weighted)",
-                    e.Weighted(EventType::kRecommendationGiven) +
-                        e.Weighted(EventType::kRecommendationReceived),
-                    m.target, m.max_points, ctx.model.curvature);
-  if (ctx.explain)
-    c.explanation = ExplainAmount(
-        c,
-        given + received == 0
-            ? "No recommendations given or received"
-            : absl::StrCat(Count(given, "recommendation", "recommendations"),
-                           " given and ", received, " received"),
-        ctx.recency.window_days(), "with recency");
-  return c;
+  return MakeComponent("recommendation_exchange",
+                       "Recommendations given and received (recency-weighted)",
+                       e.Weighted(EventType::kRecommendationGiven) +
+                           e.Weighted(EventType::kRecommendationReceived),
+                       m.target, m.max_points, ctx.model.curvature);
 }
 
 }  // namespace

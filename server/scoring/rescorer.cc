@@ -73,8 +73,7 @@ ScoreResult Rescorer::Figures(const model::Profile& profile,
                             .profile = profile,
                             .activity = activity,
                             .recency = recency_,
-                            .events = events,
-                            .explain = false});
+                            .events = events});
 }
 
 ScoreResult Rescorer::Figures(const model::Profile& profile,
@@ -119,7 +118,6 @@ ScoreResult Rescorer::Figures(const model::Profile& profile,
                             .activity = variant,
                             .recency = recency_,
                             .events = events,
-                            .explain = false,
                             .sums = &sums});
 }
 

@@ -17,6 +17,13 @@ ScoreResult ScoreIn(const Context& context) {
     return ScoreIn(with_sums);
   }
   const Context& ctx = context;
+  if (ctx.facts != nullptr) {
+    ctx.facts->window_days = ctx.recency.window_days();
+    for (int type = 0; type <= model::kMaxEventType; ++type) {
+      ctx.facts->event_counts[type] =
+          ctx.events.Count(static_cast<model::EventType>(type));
+    }
+  }
   ScoreResult result;
   result.model_version = ctx.model.version;
   result.pillars.reserve(4);
@@ -30,8 +37,10 @@ ScoreResult ScoreIn(const Context& context) {
 
 }  // namespace internal
 
-ScoreResult Score(const ScoringModel& model, const model::Profile& profile,
-                  const model::MemberActivity& activity, absl::Time as_of) {
+ScoreResult ScoreFigures(const ScoringModel& model,
+                         const model::Profile& profile,
+                         const model::MemberActivity& activity,
+                         absl::Time as_of, ScoreFacts* facts) {
   const internal::Recency recency(model.window_days, model.half_life_days,
                                   as_of);
   const internal::EventTotals events(activity.daily, recency);
@@ -39,7 +48,16 @@ ScoreResult Score(const ScoringModel& model, const model::Profile& profile,
                             .profile = profile,
                             .activity = activity,
                             .recency = recency,
-                            .events = events});
+                            .events = events,
+                            .facts = facts});
+}
+
+ScoreResult Score(const ScoringModel& model, const model::Profile& profile,
+                  const model::MemberActivity& activity, absl::Time as_of) {
+  ScoreFacts facts;
+  ScoreResult result = ScoreFigures(model, profile, activity, as_of, &facts);
+  Explain(model, profile, facts, result);
+  return result;
 }
 
 }  // namespace rapport::scoring

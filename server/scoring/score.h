@@ -4,6 +4,8 @@
 #ifndef RAPPORT_SERVER_SCORING_SCORE_H_
 #define RAPPORT_SERVER_SCORING_SCORE_H_
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -50,6 +52,28 @@ struct ScoreResult {
   friend bool operator==(const ScoreResult&, const ScoreResult&) = default;
 };
 
+// The counts a score's explanations are written from, beside the figures
+// of its components and the member's profile: enough to render every
+// component's explanation again (Explain) without the activity. About 250
+// bytes, against several kilobytes of text.
+struct ScoreFacts {
+  int window_days = 0;  // The window's length (the model's, clamped).
+  // Plain numbers of events of each model::EventType in the window.
+  std::array<int64_t, model::kMaxEventType + 1> event_counts{};
+  int64_t contacts_reached = 0;         // decision_maker_reach: people.
+  int64_t decision_makers_reached = 0;  // Of them, directors or above.
+  int64_t requests_sent = 0;            // acceptance_rate: samples.
+  int64_t requests_accepted = 0;        // acceptance_rate: successes.
+  int64_t threads_started = 0;          // reply_rate: samples.
+  int64_t threads_replied = 0;          // reply_rate: successes.
+  int64_t two_way_contacts = 0;         // two_way_relationships.
+  int64_t threads_received = 0;         // reciprocity: samples.
+  int64_t threads_answered = 0;         // reciprocity: successes.
+  int64_t follow_ups_answered = 0;      // follow_ups_answered.
+
+  friend bool operator==(const ScoreFacts&, const ScoreFacts&) = default;
+};
+
 // Scores a member as of `as_of` under `model`, which must have passed
 // ValidateModel() (otherwise the figures are meaningless, though finite).
 //
@@ -67,6 +91,21 @@ struct ScoreResult {
 // An infinite as_of counts no activity: the score is the profile's alone.
 ScoreResult Score(const ScoringModel& model, const model::Profile& profile,
                   const model::MemberActivity& activity, absl::Time as_of);
+
+// Score() without the explanation text (every component's explanation is
+// empty), recording in `facts` what the text is written from: for keeping
+// many scores compactly and explaining one when it is shown.
+ScoreResult ScoreFigures(const ScoringModel& model,
+                         const model::Profile& profile,
+                         const model::MemberActivity& activity,
+                         absl::Time as_of, ScoreFacts* facts);
+
+// Sets the explanation of every component of `score` that Score() explains,
+// from `facts` and `profile` (those ScoreFigures recorded and read): the
+// result equals Score()'s, byte for byte. Components of other names are
+// left as they are.
+void Explain(const ScoringModel& model, const model::Profile& profile,
+             const ScoreFacts& facts, ScoreResult& score);
 
 }  // namespace rapport::scoring
 

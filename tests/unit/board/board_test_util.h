@@ -90,6 +90,9 @@ inline std::string DiffBoards(const Board& want, const Board& got) {
           absl::StrCat(g->outreach_30d.threads_started, "/",
                        g->outreach_30d.threads_answered));
     if (!(w->score == g->score)) {
+      diffs.push_back(absl::StrCat(id, ".score differs"));
+    }
+    if (!(w->ExplainedScore() == g->ExplainedScore())) {
       diffs.push_back(absl::StrCat(id, ".score explanations differ"));
     }
     field("team_rank", Describe(*want.TeamRank(id)),
@@ -166,8 +169,8 @@ inline std::string CheckConsistent(const Board& board, int min_group_size) {
   }
   for (const auto& m : board.members()) {
     // A past day's board keeps the total of each score, not its pillars.
-    const scoring::MemberTotals t = scoring::TotalsOf(m->score);
-    const bool past_day = m->score.pillars.empty();
+    const scoring::MemberTotals t = scoring::TotalsOf(m->score.Unpack());
+    const bool past_day = m->score.Unpack().pillars.empty();
     if (t.total != m->totals.total ||
         (!past_day && t.pillars != m->totals.pillars)) {
       problems.push_back(

@@ -358,7 +358,7 @@ TEST_F(ScoreBoardTest, ScoreOneIsTheBoardsScoreAndNotFoundForStrangers) {
   ASSERT_NE(m2, nullptr);
   auto one = board->ScoreOne("acme", m2->member, b->as_of());
   ASSERT_TRUE(one.ok()) << one.status();
-  EXPECT_EQ(*one, m2->score);
+  EXPECT_EQ(*one, m2->ExplainedScore());
   EXPECT_EQ(
       board->ScoreOne("acme", MakeMember("nobody"), b->as_of()).status().code(),
       absl::StatusCode::kNotFound);
