@@ -51,6 +51,8 @@ class CheckerFaultsTest(unittest.TestCase):
         conn = sqlite3.connect(copy)
         if sql:
             conn.execute(sql, params)
+            # A fault that matched no row would test nothing.
+            self.assertGreater(conn.total_changes, 0, sql)
         conn.commit()
         conn.close()
         r = self.run_result
@@ -101,8 +103,8 @@ class CheckerFaultsTest(unittest.TestCase):
     def test_contact_state_off(self):
         report = self.check_with(
             "UPDATE contacts SET meetings_booked = meetings_booked + 1 WHERE "
-            "contact_id = (SELECT min(contact_id) FROM contacts) AND "
-            "member_id = (SELECT min(member_id) FROM contacts)")
+            "(member_id, contact_id) = (SELECT member_id, contact_id FROM "
+            "contacts ORDER BY member_id, contact_id LIMIT 1)")
         self.assertOnly(report, "contact_mismatch")
 
     def test_member_count_off(self):

@@ -259,8 +259,11 @@ TEST_F(ServingTest, AProvisionalBoardServesTruthfulFiguresUntilTheFullBoard) {
 
 // Past boards that cannot be built (their reads held) occupy every worker
 // thread and queue more; health and a score from the current board are
-// still answered, and every held call completes once the gate opens.
-TEST_F(ServingTest, HealthAndCachedScoresAnswerWhileSlowCallsHoldEveryWorker) {
+// still answered, and every held call completes once the gate opens. Without
+// a recorded history the board health waits for is the full one (a
+// provisional board's scores now are computed on the workers).
+TEST_F(ServingWithoutHistoryTest,
+       HealthAndCachedScoresAnswerWhileSlowCallsHoldEveryWorker) {
   StartOverFaults();
   ASSERT_TRUE(HealthBecomes(1));
   v1::GetScoreResponse before;
@@ -282,7 +285,9 @@ TEST_F(ServingTest, HealthAndCachedScoresAnswerWhileSlowCallsHoldEveryWorker) {
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(HealthStatus(*generic_), 1);
     v1::GetScoreResponse now;
-    ASSERT_TRUE(Score("m3", std::nullopt, &now).ok());
+    const grpc::Status status = Score("m3", std::nullopt, &now);
+    ASSERT_TRUE(status.ok()) << status.error_code() << " "
+                             << status.error_message();
     EXPECT_EQ(now.score().total(), before.score().total());
   }
   EXPECT_GE(faults_->held_now(), 1) << "the slow calls were not held";
