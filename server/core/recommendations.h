@@ -35,8 +35,9 @@ class NextActions {
       std::optional<absl::Time> as_of, absl::Time now, int max_results) const;
 
   // The pooled reply rate of the member's team over the current board's 30
-  // days (board::PooledOutreach, kept with the board's team), or absent for a team under min_group_size
-  // and for a past as_of (past days' boards keep no reply counts).
+  // days (board::PooledOutreach, kept with the board's team), or absent for a
+  // team under min_group_size and for a past as_of (past days' boards keep no
+  // reply counts).
   absl::StatusOr<std::optional<double>> TeamReplyRate(
       const store::TenantId& tenant, const std::string& team,
       std::optional<absl::Time> as_of) const;

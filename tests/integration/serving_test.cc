@@ -286,8 +286,8 @@ TEST_F(ServingWithoutHistoryTest,
     EXPECT_EQ(HealthStatus(*generic_), 1);
     v1::GetScoreResponse now;
     const grpc::Status status = Score("m3", std::nullopt, &now);
-    ASSERT_TRUE(status.ok()) << status.error_code() << " "
-                             << status.error_message();
+    ASSERT_TRUE(status.ok())
+        << status.error_code() << " " << status.error_message();
     EXPECT_EQ(now.score().total(), before.score().total());
   }
   EXPECT_GE(faults_->held_now(), 1) << "the slow calls were not held";

@@ -27,11 +27,11 @@ using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::Not;
 using testing::MakeContact;
 using testing::MakeEvent;
 using testing::MakeMember;
 using testing::MakeMessage;
+using ::testing::Not;
 using testing::OnDay;
 
 absl::CivilDay March(int day) { return absl::CivilDay(2024, 3, day); }
