@@ -42,8 +42,8 @@ struct RetentionRun {
 
 // Steps until !more (at most `max_steps`), checking each step's bound.
 inline RetentionRun RunRetention(Store& store, absl::Time cutoff,
-                          absl::CivilDay snapshot_cutoff, int max_events,
-                          int max_steps = 10000) {
+                                 absl::CivilDay snapshot_cutoff, int max_events,
+                                 int max_steps = 10000) {
   RetentionRun run;
   while (run.steps < max_steps) {
     auto step =
@@ -67,8 +67,8 @@ inline RetentionRun RunRetention(Store& store, absl::Time cutoff,
 // midnights, mid-day instants, the exact times of some events and one
 // microsecond after them.
 inline std::vector<absl::Time> Cutoffs(std::mt19937& rng,
-                                const std::vector<model::Event>& events,
-                                const EventMix& mix) {
+                                       const std::vector<model::Event>& events,
+                                       const EventMix& mix) {
   std::vector<absl::Time> cutoffs = {
       mix.start - absl::Hours(1), mix.start,
       mix.start + absl::Hours(24 * mix.days + 1)};

@@ -10,6 +10,7 @@
 #include "server/store/migrations.h"
 #include "server/store/sqlite_connection.h"
 #include "server/store/sqlite_store.h"
+#include "tests/unit/store/goal_test_data.h"
 #include "tests/unit/store/store_test_util.h"
 
 namespace rapport::store {
@@ -20,32 +21,9 @@ using ::rapport::store::testing::MakeMember;
 using ::rapport::store::testing::OpenStore;
 using ::rapport::store::testing::TempDir;
 
-GoalRecord MemberGoal(const std::string& id, const std::string& member,
-                      absl::Time due, double target = 60) {
-  GoalRecord g;
-  g.goal_id = id;
-  g.member_id = member;
-  g.target = target;
-  g.due_time = due;
-  g.note = "reach " + absl::StrCat(target);
-  g.create_time = At(0);
-  g.created_by = "key:boss";
-  return g;
-}
-
-GoalRecord TeamGoal(const std::string& id, const std::string& team,
-                    absl::Time due, int pillar = 2, double target = 15) {
-  GoalRecord g = MemberGoal(id, "", due, target);
-  g.team = team;
-  g.pillar = pillar;
-  return g;
-}
-
-std::vector<std::string> Ids(const std::vector<GoalRecord>& goals) {
-  std::vector<std::string> ids;
-  for (const GoalRecord& g : goals) ids.push_back(g.goal_id);
-  return ids;
-}
+using ::rapport::store::testing::Ids;
+using ::rapport::store::testing::MemberGoal;
+using ::rapport::store::testing::TeamGoal;
 
 TEST(GoalFileTest, GoalsSurviveReopen) {
   TempDir dir;
