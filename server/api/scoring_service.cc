@@ -123,11 +123,15 @@ absl::StatusOr<std::string> ScoringServiceImpl::DoGetScore(
   }
   const board::Board& b = *found->board;
   const double floor = scores_->options().score_floor;
-  // Serialized per call: the explanation text is written from the
-  // member's facts rather than kept per member (board::MemberScore).
-  v1::GetScoreResponse response;
-  ToProto(b, *found->member, floor, response.mutable_score());
-  std::string bytes = response.SerializeAsString();
+  // The explanation text is written from the member's facts when a score
+  // is first shown (board::MemberScore), and the response kept with the
+  // board for the reads after it.
+  std::string bytes =
+      b.Memo(request.member_id(), [&b, floor](const board::MemberScore& m) {
+        v1::GetScoreResponse response;
+        ToProto(b, m, floor, response.mutable_score());
+        return response.SerializeAsString();
+      });
   if (goals_ != nullptr && !as_of->has_value()) {
     if (auto s = goals_->AddToScore(*principal, b, request.member_id(), &bytes);
         !s.ok()) {

@@ -52,6 +52,7 @@ Board::Board(absl::Time as_of,
   for (size_t i = 0; i < members_.size(); ++i) {
     positions_[members_[i]->member.member_id].index = i;
   }
+  memo_ = std::make_unique<MemoSlot[]>(members_.size());
   for (const auto& [name, group] : teams_) {
     for (size_t i = 0; i < group.ranked.size(); ++i) {
       Position& p = positions_[group.ranked[i]->member.member_id];
@@ -87,6 +88,7 @@ Board::Board(absl::Time as_of, std::shared_ptr<const MemberScore> member,
                             .team_index = 0,
                             .industry = &industry,
                             .industry_index = 0};
+  memo_ = std::make_unique<MemoSlot[]>(1);
 }
 
 std::shared_ptr<const Board> Board::OfOne(
@@ -121,6 +123,20 @@ const MemberScore* Board::Find(const std::string& member_id) const {
   auto it = positions_.find(member_id);
   if (it == positions_.end()) return nullptr;
   return it->second.team->ranked[it->second.team_index].get();
+}
+
+const std::string& Board::Memo(
+    const std::string& member_id,
+    absl::FunctionRef<std::string(const MemberScore&)> build) const {
+  auto it = positions_.find(member_id);
+  if (it == positions_.end()) {
+    static const std::string* const kNone = new std::string();
+    return *kNone;
+  }
+  const size_t index = it->second.index;
+  MemoSlot& slot = memo_[index];
+  absl::call_once(slot.once, [&] { slot.value = build(*members_[index]); });
+  return slot.value;
 }
 
 scoring::ScoreResult PackedScore::Unpack() const {

@@ -12,7 +12,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/base/call_once.h"
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/model/enums.h"
@@ -153,6 +155,15 @@ class Board {
   std::shared_ptr<const Ordering> OrderBy(const Group& group,
                                           model::Pillar order_by) const;
 
+  // A string derived from one member's entry (the member's serialized
+  // GetScore response), built by `build` at most once per board and kept
+  // with it, so that a score read again costs a lookup: only members read
+  // since the board was built hold one. Empty when `member_id` is not on
+  // the board.
+  const std::string& Memo(
+      const std::string& member_id,
+      absl::FunctionRef<std::string(const MemberScore&)> build) const;
+
   // Every member, in no particular order.
   const std::vector<std::shared_ptr<const MemberScore>>& members() const {
     return members_;
@@ -163,7 +174,7 @@ class Board {
         scoring::GroupRank team_rank, scoring::GroupRank industry_rank);
 
   struct Position {
-    size_t index = 0;  // In members_.
+    size_t index = 0;  // In members_ and memo_.
     const Group* team = nullptr;
     size_t team_index = 0;
     const Group* industry = nullptr;
@@ -177,6 +188,11 @@ class Board {
   std::map<std::string, Group> industries_;
   Group tenant_;
   std::unordered_map<std::string, Position> positions_;
+  struct MemoSlot {
+    absl::once_flag once;
+    std::string value;
+  };
+  std::unique_ptr<MemoSlot[]> memo_;
   mutable absl::Mutex orderings_mu_;
   mutable std::map<std::pair<const Group*, model::Pillar>,
                    std::shared_ptr<const Ordering>>
