@@ -11,12 +11,14 @@ build_pkgs=(
   grpc-proto libabsl-dev prometheus-cpp-dev libcivetweb-dev zlib1g-dev
   libsqlite3-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev libgsl-dev
-  libcsv-dev libzip-dev
+  libcsv-dev libzip-dev libpq-dev
 )
 test_pkgs=(
   python3 python3-grpcio python3-protobuf procps curl
   python3-yaml prometheus prometheus-alertmanager chromium nghttp2-client
   sqlite3
+  # The PostgreSQL store's tests start a real server of their own.
+  postgresql-15
   # The fuzz targets: clang with libFuzzer and the sanitizer runtimes, and
   # llvm-symbolizer for their stack traces.
   clang-14 libclang-rt-14-dev llvm-14

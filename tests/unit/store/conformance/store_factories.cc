@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "server/store/pg/pg_store.h"
 #include "server/store/sqlite_store.h"
+#include "tests/common/pg_test_server.h"
 #include "tests/unit/store/conformance/store_factory.h"
 
 namespace rapport::store::testing {
@@ -26,12 +28,32 @@ class SqliteMemoryFactory : public StoreFactory {
   }
 };
 
+// The PostgreSQL store: each store is a new database on the test server
+// (tests/common/pg_test_server.h).
+class PgFactory : public StoreFactory {
+ public:
+  std::string Name() const override { return "Postgres"; }
+
+  absl::StatusOr<std::unique_ptr<Store>> NewStore() override {
+    absl::StatusOr<std::string> uri = NewTestPgDatabase("conformance");
+    if (!uri.ok()) return uri.status();
+    pg::PgStoreOptions options;
+    options.uri = *uri;
+    options.connections = 4;
+    absl::StatusOr<std::unique_ptr<pg::PgStore>> store =
+        pg::PgStore::Open(options);
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<Store>(*std::move(store));
+  }
+};
+
 }  // namespace
 
 const std::vector<StoreFactory*>& ConformanceStores() {
   static SqliteMemoryFactory* const sqlite = new SqliteMemoryFactory();
+  static PgFactory* const postgres = new PgFactory();
   static const std::vector<StoreFactory*>* const stores =
-      new std::vector<StoreFactory*>{sqlite};
+      new std::vector<StoreFactory*>{sqlite, postgres};
   return *stores;
 }
 
