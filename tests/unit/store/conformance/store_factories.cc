@@ -35,7 +35,8 @@ class PgFactory : public StoreFactory {
   std::string Name() const override { return "Postgres"; }
 
   absl::StatusOr<std::unique_ptr<Store>> NewStore() override {
-    absl::StatusOr<std::string> uri = NewTestPgDatabase("conformance");
+    absl::StatusOr<std::string> uri =
+        ::rapport::testing::NewTestPgDatabase("conformance");
     if (!uri.ok()) return uri.status();
     pg::PgStoreOptions options;
     options.uri = *uri;
