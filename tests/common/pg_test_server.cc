@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -35,6 +36,9 @@ void StopOwnServer() {
   std::string command =
       absl::StrCat(Script(), " stop '", *own_server_dir, "' >/dev/null 2>&1");
   (void)std::system(command.c_str());
+  std::error_code ignored;
+  std::filesystem::remove_all(
+      std::filesystem::path(*own_server_dir).parent_path(), ignored);
 }
 
 absl::StatusOr<std::string> ReadPort(const std::string& dir) {
@@ -54,7 +58,9 @@ absl::StatusOr<std::string> StartOwnServer() {
   if (mkdtemp(pattern.data()) == nullptr) {
     return absl::InternalError("cannot make a directory for PostgreSQL");
   }
-  // pg_server.sh makes the cluster in a subdirectory it owns.
+  // pg_server.sh makes the cluster in a subdirectory it owns; under root
+  // the server's user must be able to reach it.
+  chmod(pattern.c_str(), 0711);
   std::string dir = pattern + "/server";
   std::string command =
       absl::StrCat(Script(), " start '", dir, "' >/dev/null");

@@ -3,7 +3,8 @@
 # cluster (initdb) in DIR, listening on 127.0.0.1:PORT and on a Unix socket
 # in DIR only, with fsync kept on (the tests check durability). PostgreSQL
 # refuses to run as root, so under root the server runs as the unprivileged
-# user nobody, which owns DIR.
+# user nobody, which owns DIR (DIR's parent must let nobody through: a
+# mktemp -d directory needs chmod 711).
 #   tests/pg/pg_server.sh start DIR [PORT]   # prints the server's URI
 #   tests/pg/pg_server.sh stop DIR
 # The URI names the database "postgres" and the superuser "rapport", which
