@@ -33,7 +33,14 @@ case "$cmd" in
     # What a killed run left behind.
     if [ -d "$dir/data" ]; then "$0" stop "$dir"; fi
     mkdir -p "$dir"
-    if [ "$(id -u)" = 0 ]; then chown nobody:nogroup "$dir"; fi
+    if [ "$(id -u)" = 0 ]; then
+      chown nobody:nogroup "$dir"
+      if ! as_owner test -w "$dir"; then
+        echo "$0: the user nobody cannot reach $dir (a parent directory is" \
+             "private); choose a directory under /tmp" >&2
+        exit 1
+      fi
+    fi
     chmod 700 "$dir"
     as_owner "$bin/initdb" -D "$dir/data" -U rapport --auth=trust \
       --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
