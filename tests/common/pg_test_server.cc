@@ -45,9 +45,9 @@ absl::StatusOr<std::string> ReadPort(const std::string& dir) {
   std::ifstream in(std::filesystem::path(dir) / "port");
   std::string port;
   if (!(in >> port)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no PostgreSQL test server in ", dir,
-        " (start one with tests/pg/pg_server.sh start DIR)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("no PostgreSQL test server in ", dir,
+                     " (start one with tests/pg/pg_server.sh start DIR)"));
   }
   return port;
 }
@@ -62,8 +62,7 @@ absl::StatusOr<std::string> StartOwnServer() {
   // the server's user must be able to reach it.
   chmod(pattern.c_str(), 0711);
   std::string dir = pattern + "/server";
-  std::string command =
-      absl::StrCat(Script(), " start '", dir, "' >/dev/null");
+  std::string command = absl::StrCat(Script(), " start '", dir, "' >/dev/null");
   if (std::system(command.c_str()) != 0) {
     return absl::UnavailableError(
         absl::StrCat("could not start PostgreSQL with ", Script()));
@@ -103,8 +102,8 @@ absl::StatusOr<std::string> NewTestPgDatabase(const std::string& label) {
   absl::StatusOr<std::string> server = TestPgServerUri();
   if (!server.ok()) return server.status();
   static std::atomic<int> counter{0};
-  const std::string name = absl::StrCat("t_", label, "_", getpid(), "_",
-                                        counter.fetch_add(1));
+  const std::string name =
+      absl::StrCat("t_", label, "_", getpid(), "_", counter.fetch_add(1));
   PGconn* conn = PQconnectdb(server->c_str());
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string error = PQerrorMessage(conn);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts and stops a throwaway PostgreSQL 15 server for the tests: a new
 # cluster (initdb) in DIR, listening on 127.0.0.1:PORT and on a Unix socket
-# in DIR only, with fsync kept on (the tests check durability). PostgreSQL
+# in DIR only. fsync is off: the tests stop and kill rapportd, never this
+# server, so its own durability is not what they test, and each test makes
+# a database of its own (a checkpoint's worth of syncs each). PostgreSQL
 # refuses to run as root, so under root the server runs as the unprivileged
 # user nobody, which owns DIR (DIR's parent must let nobody through: a
 # mktemp -d directory needs chmod 711).
@@ -46,7 +48,7 @@ case "$cmd" in
       --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; exit 1; }
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c shared_buffers=128MB" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c shared_buffers=128MB -c fsync=off -c full_page_writes=off" \
       start >/dev/null ||
       { cat "$dir/server.log" >&2; exit 1; }
     echo "$port" >"$dir/port"

@@ -108,9 +108,7 @@ Result::~Result() {
   if (result_ != nullptr) PQclear(result_);
 }
 
-int Result::rows() const {
-  return result_ == nullptr ? 0 : PQntuples(result_);
-}
+int Result::rows() const { return result_ == nullptr ? 0 : PQntuples(result_); }
 
 int64_t Result::affected() const {
   if (result_ == nullptr) return 0;
@@ -177,8 +175,8 @@ absl::StatusOr<Result> Connection::Exec(absl::string_view sql,
   if (it == prepared_.end()) {
     std::string name = absl::StrCat("s", prepared_.size() + 1);
     std::string text(sql);
-    Result prepared(
-        PQprepare(conn_, name.c_str(), text.c_str(), 0, /*paramTypes=*/nullptr));
+    Result prepared(PQprepare(conn_, name.c_str(), text.c_str(), 0,
+                              /*paramTypes=*/nullptr));
     if (PQresultStatus(prepared.raw_for_status()) != PGRES_COMMAND_OK) {
       return PgError(prepared.raw_for_status(), conn_,
                      absl::StrCat("preparing ", sql));
@@ -220,9 +218,9 @@ absl::Status Connection::Transaction(
 
 absl::Status PgError(const pg_result* result, pg_conn* conn,
                      absl::string_view context) {
-  const char* state_field =
-      result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE)
-                        : nullptr;
+  const char* state_field = result != nullptr
+                                ? PQresultErrorField(result, PG_DIAG_SQLSTATE)
+                                : nullptr;
   const std::string state = state_field != nullptr ? state_field : "";
   const char* message = result != nullptr && PQresultErrorMessage(result)[0]
                             ? PQresultErrorMessage(result)

@@ -270,19 +270,21 @@ absl::Status MigrateLocked(Connection& conn) {
       conn.Exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
   const int64_t version = current.Int(0, 0);
   if (version > LatestPgSchemaVersion()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the database has schema version ", version,
-        ", newer than this build's ", LatestPgSchemaVersion(),
-        "; run a newer rapportd"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the database has schema version ", version,
+                     ", newer than this build's ", LatestPgSchemaVersion(),
+                     "; run a newer rapportd"));
   }
   for (const PgMigration& migration : PgMigrations()) {
     if (migration.version <= version) continue;
-    RAPPORT_RETURN_IF_ERROR(conn.Transaction([&](Connection& tx) -> absl::Status {
-      RAPPORT_RETURN_IF_ERROR(tx.ExecScript(migration.sql));
-      return tx.Exec("INSERT INTO schema_migrations (version) VALUES ($1)",
-                     Params().Add(migration.version))
-          .status();
-    }));
+    RAPPORT_RETURN_IF_ERROR(
+        conn.Transaction([&](Connection& tx) -> absl::Status {
+          RAPPORT_RETURN_IF_ERROR(tx.ExecScript(migration.sql));
+          return tx
+              .Exec("INSERT INTO schema_migrations (version) VALUES ($1)",
+                    Params().Add(migration.version))
+              .status();
+        }));
   }
   return absl::OkStatus();
 }
@@ -304,9 +306,9 @@ const std::vector<const char*>& PgReferenceTables() {
 }
 
 absl::Status MigratePg(Connection& conn) {
-  RAPPORT_RETURN_IF_ERROR(conn.Exec("SELECT pg_advisory_lock($1)",
-                            Params().Add(kMigrationLockKey))
-                      .status());
+  RAPPORT_RETURN_IF_ERROR(
+      conn.Exec("SELECT pg_advisory_lock($1)", Params().Add(kMigrationLockKey))
+          .status());
   absl::Status status = MigrateLocked(conn);
   absl::Status unlocked = conn.Exec("SELECT pg_advisory_unlock($1)",
                                     Params().Add(kMigrationLockKey))

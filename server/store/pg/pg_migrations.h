@@ -34,7 +34,8 @@ int LatestPgSchemaVersion();
 const std::vector<const char*>& PgReferenceTables();
 
 // The advisory lock key migrations run under.
-inline constexpr int64_t kMigrationLockKey = 0x52617070'6f727401;  // "Rapport" 1
+inline constexpr int64_t kMigrationLockKey =
+    0x52617070'6f727401;  // "Rapport" 1
 
 // Brings the database's schema up to date: takes the migration advisory
 // lock (waiting while another process holds it, so replicas starting

@@ -33,7 +33,8 @@ class PgPool {
   // Runs `work` on a leased connection. UNAVAILABLE kStorageBusy when none
   // is free within the wait; UNAVAILABLE kStorageIoError when a new one
   // cannot be opened.
-  absl::Status WithConnection(absl::FunctionRef<absl::Status(Connection&)> work);
+  absl::Status WithConnection(
+      absl::FunctionRef<absl::Status(Connection&)> work);
 
   // Runs `work` in one transaction on a leased connection. A transaction
   // that fails with a serialization failure or a deadlock (SQLSTATE 40001,

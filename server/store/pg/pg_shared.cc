@@ -52,7 +52,11 @@ absl::Status RecordMemberChanges(Connection& conn, const TenantId& tenant,
           "INSERT INTO member_changes (tenant, seq, member_id, change_time) "
           "SELECT $1, $2, m, $3 FROM unnest($4::text[]) AS m "
           "ON CONFLICT DO NOTHING",
-          Params().Add(tenant).Add(seq.Int(0, 0)).AddTime(now).AddTextArray(member_ids))
+          Params()
+              .Add(tenant)
+              .Add(seq.Int(0, 0))
+              .AddTime(now)
+              .AddTextArray(member_ids))
       .status();
 }
 

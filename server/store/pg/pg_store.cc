@@ -30,8 +30,7 @@ PgStore::PgStore(const PgStoreOptions& options)
 PgStore::~PgStore() = default;
 
 absl::StatusOr<BackupResult> PgStore::Backup(const std::string&,
-                                             const std::string&,
-                                             const Clock&) {
+                                             const std::string&, const Clock&) {
   return absl::FailedPreconditionError(
       "this server's database is PostgreSQL: back it up with pg_dump or a "
       "base backup (docs/backup.md)");
