@@ -8,15 +8,18 @@ namespace rapport::store::pg {
 namespace {
 
 // Version 1: the schema of the SQLite store's version 7, written for
-// PostgreSQL, and the member change log replicas follow.
+// PostgreSQL, and the member change log replicas follow. Text compares as
+// bytes (COLLATE "C"), as in SQLite, whatever the database's locale: ids
+// are ordered as byte strings (store.h), and the keys' indexes serve those
+// orders.
 constexpr char kSchemaV1[] = R"sql(
 CREATE TABLE members (
-  tenant TEXT NOT NULL,
-  member_id TEXT NOT NULL,
-  display_name TEXT NOT NULL,
-  team TEXT NOT NULL,
-  industry TEXT NOT NULL,
-  manager TEXT NOT NULL,
+  tenant TEXT COLLATE "C" NOT NULL,
+  member_id TEXT COLLATE "C" NOT NULL,
+  display_name TEXT COLLATE "C" NOT NULL,
+  team TEXT COLLATE "C" NOT NULL,
+  industry TEXT COLLATE "C" NOT NULL,
+  manager TEXT COLLATE "C" NOT NULL,
   has_photo BIGINT NOT NULL,
   has_headline BIGINT NOT NULL,
   has_summary BIGINT NOT NULL,
@@ -41,19 +44,19 @@ CREATE INDEX members_by_industry ON members (tenant, industry, member_id);
 
 -- (tenant, event_id) is the idempotency key.
 CREATE TABLE events (
-  tenant TEXT NOT NULL,
-  event_id TEXT NOT NULL,
-  member_id TEXT NOT NULL,
+  tenant TEXT COLLATE "C" NOT NULL,
+  event_id TEXT COLLATE "C" NOT NULL,
+  member_id TEXT COLLATE "C" NOT NULL,
   occur_time BIGINT NOT NULL,
   type BIGINT NOT NULL,
   channel BIGINT NOT NULL,
-  contact_id TEXT NOT NULL,
+  contact_id TEXT COLLATE "C" NOT NULL,
   seniority BIGINT NOT NULL,
-  contact_industry TEXT NOT NULL,
-  contact_region TEXT NOT NULL,
+  contact_industry TEXT COLLATE "C" NOT NULL,
+  contact_region TEXT COLLATE "C" NOT NULL,
   contact_category BIGINT NOT NULL,
-  thread_id TEXT NOT NULL,
-  content_id TEXT NOT NULL,
+  thread_id TEXT COLLATE "C" NOT NULL,
+  content_id TEXT COLLATE "C" NOT NULL,
   quantity BIGINT NOT NULL,
   PRIMARY KEY (tenant, event_id)
 );
@@ -65,8 +68,8 @@ CREATE INDEX events_by_contact ON events (tenant, member_id, contact_id)
 
 -- day: days since 1970-01-01 UTC.
 CREATE TABLE daily_counts (
-  tenant TEXT NOT NULL,
-  member_id TEXT NOT NULL,
+  tenant TEXT COLLATE "C" NOT NULL,
+  member_id TEXT COLLATE "C" NOT NULL,
   day BIGINT NOT NULL,
   type BIGINT NOT NULL,
   channel BIGINT NOT NULL,
@@ -76,10 +79,10 @@ CREATE TABLE daily_counts (
 );
 
 CREATE TABLE threads (
-  tenant TEXT NOT NULL,
-  member_id TEXT NOT NULL,
-  thread_id TEXT NOT NULL,
-  contact_id TEXT NOT NULL,
+  tenant TEXT COLLATE "C" NOT NULL,
+  member_id TEXT COLLATE "C" NOT NULL,
+  thread_id TEXT COLLATE "C" NOT NULL,
+  contact_id TEXT COLLATE "C" NOT NULL,
   channel BIGINT NOT NULL,
   seniority BIGINT NOT NULL,
   category BIGINT NOT NULL,
@@ -98,13 +101,13 @@ CREATE TABLE threads (
 );
 
 CREATE TABLE contacts (
-  tenant TEXT NOT NULL,
-  member_id TEXT NOT NULL,
-  contact_id TEXT NOT NULL,
+  tenant TEXT COLLATE "C" NOT NULL,
+  member_id TEXT COLLATE "C" NOT NULL,
+  contact_id TEXT COLLATE "C" NOT NULL,
   seniority BIGINT NOT NULL,
   category BIGINT NOT NULL,
-  industry TEXT NOT NULL,
-  region TEXT NOT NULL,
+  industry TEXT COLLATE "C" NOT NULL,
+  region TEXT COLLATE "C" NOT NULL,
   first_time BIGINT NOT NULL,
   last_outbound_time BIGINT,
   last_inbound_time BIGINT,
@@ -121,23 +124,23 @@ CREATE TABLE contacts (
 
 -- One snapshot per member and day; pillars in the order of model::Pillar.
 CREATE TABLE score_history (
-  tenant TEXT NOT NULL,
-  member_id TEXT NOT NULL,
+  tenant TEXT COLLATE "C" NOT NULL,
+  member_id TEXT COLLATE "C" NOT NULL,
   day BIGINT NOT NULL,
   total DOUBLE PRECISION NOT NULL,
   brand DOUBLE PRECISION NOT NULL,
   find DOUBLE PRECISION NOT NULL,
   engage DOUBLE PRECISION NOT NULL,
   relationships DOUBLE PRECISION NOT NULL,
-  model_version TEXT NOT NULL,
+  model_version TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (tenant, member_id, day)
 );
 CREATE INDEX score_history_by_day ON score_history (tenant, day, member_id);
 
 -- Members whose history is stale from from_day on; written by ingest.
 CREATE TABLE history_work (
-  tenant TEXT NOT NULL,
-  member_id TEXT NOT NULL,
+  tenant TEXT COLLATE "C" NOT NULL,
+  member_id TEXT COLLATE "C" NOT NULL,
   from_day BIGINT NOT NULL,
   version BIGINT NOT NULL,
   PRIMARY KEY (tenant, member_id)
@@ -146,46 +149,46 @@ CREATE TABLE history_work (
 -- recorded_through_day: NULL until the first recording. work_version: the
 -- last version handed to a history_work entry; it only grows.
 CREATE TABLE history_state (
-  tenant TEXT NOT NULL PRIMARY KEY,
+  tenant TEXT COLLATE "C" NOT NULL PRIMARY KEY,
   recorded_through_day BIGINT,
   work_version BIGINT NOT NULL DEFAULT 0
 );
 
 -- Reference tables: read by key without a tenant.
 CREATE TABLE tenants (
-  tenant TEXT NOT NULL PRIMARY KEY,
-  display_name TEXT NOT NULL,
+  tenant TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  display_name TEXT COLLATE "C" NOT NULL,
   rep_leaderboard BIGINT NOT NULL,
   operator BIGINT NOT NULL,
   create_time BIGINT NOT NULL
 );
 
 CREATE TABLE api_keys (
-  key_id TEXT NOT NULL PRIMARY KEY,
-  tenant TEXT NOT NULL REFERENCES tenants (tenant),
-  name TEXT NOT NULL,
-  role TEXT NOT NULL,
-  teams TEXT NOT NULL,
-  member_id TEXT NOT NULL,
-  secret_sha256 TEXT NOT NULL,
+  key_id TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  tenant TEXT COLLATE "C" NOT NULL REFERENCES tenants (tenant),
+  name TEXT COLLATE "C" NOT NULL,
+  role TEXT COLLATE "C" NOT NULL,
+  teams TEXT COLLATE "C" NOT NULL,
+  member_id TEXT COLLATE "C" NOT NULL,
+  secret_sha256 TEXT COLLATE "C" NOT NULL,
   create_time BIGINT NOT NULL,
   expire_time BIGINT,
   last_use_time BIGINT,
   revoke_time BIGINT,
-  created_by TEXT NOT NULL
+  created_by TEXT COLLATE "C" NOT NULL
 );
 CREATE INDEX api_keys_by_tenant ON api_keys (tenant, create_time, key_id);
 
 -- id: the order entries were written in, over all tenants.
 CREATE TABLE audit_log (
-  tenant TEXT NOT NULL,
+  tenant TEXT COLLATE "C" NOT NULL,
   id BIGINT GENERATED ALWAYS AS IDENTITY,
   time BIGINT NOT NULL,
-  principal TEXT NOT NULL,
-  role TEXT NOT NULL,
-  method TEXT NOT NULL,
-  target TEXT NOT NULL,
-  detail TEXT NOT NULL,
+  principal TEXT COLLATE "C" NOT NULL,
+  role TEXT COLLATE "C" NOT NULL,
+  method TEXT COLLATE "C" NOT NULL,
+  target TEXT COLLATE "C" NOT NULL,
+  detail TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (tenant, id)
 );
 CREATE INDEX audit_by_target ON audit_log (tenant, target, id);
@@ -193,25 +196,25 @@ CREATE INDEX audit_by_principal ON audit_log (tenant, principal, id);
 
 -- kind: store::ErasureKind.
 CREATE TABLE erasures (
-  tenant TEXT NOT NULL,
+  tenant TEXT COLLATE "C" NOT NULL,
   kind BIGINT NOT NULL,
-  digest TEXT NOT NULL,
+  digest TEXT COLLATE "C" NOT NULL,
   erase_time BIGINT NOT NULL,
   PRIMARY KEY (tenant, kind, digest)
 );
 
 -- Exactly one of member_id and team is non-empty.
 CREATE TABLE goals (
-  tenant TEXT NOT NULL,
-  goal_id TEXT NOT NULL,
-  member_id TEXT NOT NULL,
-  team TEXT NOT NULL,
+  tenant TEXT COLLATE "C" NOT NULL,
+  goal_id TEXT COLLATE "C" NOT NULL,
+  member_id TEXT COLLATE "C" NOT NULL,
+  team TEXT COLLATE "C" NOT NULL,
   pillar BIGINT NOT NULL,
   target DOUBLE PRECISION NOT NULL,
   due_time BIGINT NOT NULL,
-  note TEXT NOT NULL,
+  note TEXT COLLATE "C" NOT NULL,
   create_time BIGINT NOT NULL,
-  created_by TEXT NOT NULL,
+  created_by TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (tenant, goal_id),
   CHECK ((member_id = '') <> (team = ''))
 );
@@ -220,9 +223,9 @@ CREATE INDEX goals_by_member ON goals (tenant, member_id) WHERE member_id <> '';
 
 -- The score changes feed, as in the SQLite store's version 7.
 CREATE TABLE score_changes (
-  tenant TEXT NOT NULL,
-  member_id TEXT NOT NULL,
-  team TEXT NOT NULL,
+  tenant TEXT COLLATE "C" NOT NULL,
+  member_id TEXT COLLATE "C" NOT NULL,
+  team TEXT COLLATE "C" NOT NULL,
   ssi DOUBLE PRECISION NOT NULL,
   brand DOUBLE PRECISION NOT NULL,
   find DOUBLE PRECISION NOT NULL,
@@ -235,7 +238,7 @@ CREATE TABLE score_changes (
 );
 CREATE INDEX score_changes_by_team ON score_changes (tenant, team, member_id);
 CREATE TABLE score_change_seq (
-  tenant TEXT NOT NULL PRIMARY KEY,
+  tenant TEXT COLLATE "C" NOT NULL PRIMARY KEY,
   seq BIGINT NOT NULL
 );
 
@@ -246,14 +249,14 @@ CREATE TABLE score_change_seq (
 -- become visible in order, so a reader that has seen number n has seen
 -- every change before it. Old rows are pruned.
 CREATE TABLE member_changes (
-  tenant TEXT NOT NULL,
+  tenant TEXT COLLATE "C" NOT NULL,
   seq BIGINT NOT NULL,
-  member_id TEXT NOT NULL,
+  member_id TEXT COLLATE "C" NOT NULL,
   change_time BIGINT NOT NULL,
   PRIMARY KEY (tenant, seq, member_id)
 );
 CREATE TABLE member_change_seq (
-  tenant TEXT NOT NULL PRIMARY KEY,
+  tenant TEXT COLLATE "C" NOT NULL PRIMARY KEY,
   seq BIGINT NOT NULL
 );
 )sql";
