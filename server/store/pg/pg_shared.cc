@@ -4,7 +4,23 @@
 
 namespace rapport::store::pg {
 
+namespace {
+
+// The first key of the audit locks (pg_advisory_xact_lock(int, int)); the
+// second is the tenant's hash.
+constexpr int kAuditLockSpace = 0x52617564;  // "Raud"
+
+}  // namespace
+
+absl::Status LockAuditOrder(Connection& conn, const TenantId& tenant) {
+  return conn
+      .Exec("SELECT pg_advisory_xact_lock($1, hashtext($2))",
+            Params().Add(kAuditLockSpace).Add(tenant))
+      .status();
+}
+
 absl::Status InsertAuditEntry(Connection& conn, const AuditEntry& entry) {
+  RAPPORT_RETURN_IF_ERROR(LockAuditOrder(conn, entry.tenant));
   return conn
       .Exec(
           "INSERT INTO audit_log (tenant, time, principal, role, method, "

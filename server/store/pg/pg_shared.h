@@ -14,6 +14,13 @@
 
 namespace rapport::store::pg {
 
+// Takes the tenant's audit lock, held until the transaction ends: audit ids
+// are assigned in the order their transactions commit (store.h), so a
+// reader paging back by id never passes an entry that commits later.
+// InsertAuditEntry takes it; a statement inserting entries itself takes it
+// for each of their tenants, in byte order.
+absl::Status LockAuditOrder(Connection& conn, const TenantId& tenant);
+
 // Appends one audit entry (its id is assigned).
 absl::Status InsertAuditEntry(Connection& conn, const AuditEntry& entry);
 

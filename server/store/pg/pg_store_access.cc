@@ -1,6 +1,7 @@
 // PgStore: tenants, API keys and the audit trail. `tenants` and `api_keys`
 // are reference tables, read by key without a tenant; the audit trail is
 // read and written per tenant.
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -60,12 +61,13 @@ constexpr char kRevokeKey[] =
 constexpr char kRecordKeyUse[] =
     "UPDATE api_keys SET last_use_time = $2 WHERE key_id = $1"
     " AND (last_use_time IS NULL OR last_use_time < $2)";
+// $1 tenant; the entries of that tenant as arrays.
 constexpr char kAppendAudit[] =
     "INSERT INTO audit_log (tenant, time, principal, role, method, target, "
-    "detail) SELECT tenant, time, principal, role, method, target, detail "
-    "FROM unnest($1::text[], $2::bigint[], $3::text[], "
+    "detail) SELECT $1, time, principal, role, method, target, detail "
+    "FROM unnest($2::bigint[], $3::text[], "
     "$4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY "
-    "AS a(tenant, time, principal, role, method, target, detail, n) "
+    "AS a(time, principal, role, method, target, detail, n) "
     "ORDER BY n";
 // $1 tenant, $2 from, $3 to, $4 principal ('' any), $5 before_id (0 none),
 // $6 the page's size plus one, $7 targets (NULL: any).
@@ -279,30 +281,46 @@ absl::Status PgStore::RecordApiKeyUse(const std::string& key_id,
 
 absl::Status PgStore::AppendAudit(absl::Span<const AuditEntry> entries) {
   if (entries.empty()) return absl::OkStatus();
-  std::vector<std::string> tenants, principals, roles, methods, targets,
-      details;
-  std::vector<int64_t> times;
-  for (const AuditEntry& entry : entries) {
-    tenants.push_back(entry.tenant);
-    times.push_back(absl::ToUnixMicros(entry.time));
-    principals.push_back(entry.principal);
-    roles.push_back(entry.role);
-    methods.push_back(entry.method);
-    targets.push_back(entry.target);
-    details.push_back(entry.detail);
-  }
-  // One statement: the identity column numbers the rows in ORDINALITY order.
-  return pool_.WithConnection([&](Connection& conn) {
-    return conn
-        .Exec(kAppendAudit, Params()
-                                .AddTextArray(tenants)
-                                .AddIntArray(times)
-                                .AddTextArray(principals)
-                                .AddTextArray(roles)
-                                .AddTextArray(methods)
-                                .AddTextArray(targets)
-                                .AddTextArray(details))
-        .status();
+  // The tenants' audit locks first, in byte order (pg_shared.h), so that ids
+  // follow commits; then one statement per run of entries of one tenant
+  // (every statement names its tenant), the identity column numbering the
+  // rows in ORDINALITY order.
+  std::vector<std::string> distinct;
+  for (const AuditEntry& entry : entries) distinct.push_back(entry.tenant);
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  return pool_.Transaction([&](Connection& conn) -> absl::Status {
+    for (const std::string& tenant : distinct) {
+      RAPPORT_RETURN_IF_ERROR(LockAuditOrder(conn, tenant));
+    }
+    for (size_t begin = 0; begin < entries.size();) {
+      size_t end = begin;
+      std::vector<std::string> principals, roles, methods, targets, details;
+      std::vector<int64_t> times;
+      for (;
+           end < entries.size() && entries[end].tenant == entries[begin].tenant;
+           ++end) {
+        const AuditEntry& entry = entries[end];
+        times.push_back(absl::ToUnixMicros(entry.time));
+        principals.push_back(entry.principal);
+        roles.push_back(entry.role);
+        methods.push_back(entry.method);
+        targets.push_back(entry.target);
+        details.push_back(entry.detail);
+      }
+      RAPPORT_RETURN_IF_ERROR(
+          conn.Exec(kAppendAudit, Params()
+                                      .Add(entries[begin].tenant)
+                                      .AddIntArray(times)
+                                      .AddTextArray(principals)
+                                      .AddTextArray(roles)
+                                      .AddTextArray(methods)
+                                      .AddTextArray(targets)
+                                      .AddTextArray(details))
+              .status());
+      begin = end;
+    }
+    return absl::OkStatus();
   });
 }
 

@@ -47,8 +47,8 @@ constexpr char kDeleteMemberData[] =
 
 // $1 tenant, $2 before_day, $3 limit: the oldest days first.
 constexpr char kDeleteSnapshotsBefore[] =
-    "DELETE FROM score_history WHERE (tenant, member_id, day) IN"
-    " (SELECT tenant, member_id, day FROM score_history"
+    "DELETE FROM score_history WHERE tenant = $1 AND (member_id, day) IN"
+    " (SELECT member_id, day FROM score_history"
     " WHERE tenant = $1 AND day < $2 ORDER BY day LIMIT $3)";
 constexpr char kAnySnapshotBefore[] =
     "SELECT 1 FROM score_history WHERE tenant = $1 AND day < $2 LIMIT 1";
