@@ -882,10 +882,11 @@ bool RapportServer::Shutdown(absl::Duration grace) {
     p->grpc_server->Wait();
     p->call_pool.reset();   // Every call has finished: nothing queued.
     p->parse_pool.reset();  // Likewise.
-    // Stop the lease's work (below, each part stops its own) and the
-    // follower, which tells the caches.
-    p->lease.reset();
-    p->follower.reset();
+    // Stops the lease's work and the follower, which tells the caches.
+    // Both objects stay: scrapes (until metrics_endpoint goes) ask the
+    // lease whether to export the tenant series.
+    if (p->lease != nullptr) p->lease->Stop();
+    if (p->follower != nullptr) p->follower->Stop();
     p->history.reset();  // Stops the recorder's thread.
     // Stops its thread; before the writer and the boards go.
     p->score_changes.reset();
