@@ -12,9 +12,10 @@ members with a few events each through replica A, then:
 - GetScore QPS: h2load (1 thread, 4 connections x 16 streams) for --seconds
   against A alone, then against A and B at once (two h2load processes, the
   sum of their rates);
-- propagation: --samples times, one event for a member written through A
-  (WriteEvents), then B's GetScore polled every 2 ms until the member's
-  total moves; prints p50/p99 of the delay from A's acknowledgement.
+- propagation: --samples times, a new member upserted and three events of
+  it written through A (WriteEvents), then B's GetScore polled every 2 ms
+  until the member has a score above 0; prints p50/p99 of the delay from
+  the events' acknowledgement by A.
 
 What it can show: that a replica serves GetScore from its own cache (the
 rate does not depend on PostgreSQL), and the delay bound --score_refresh +
@@ -125,18 +126,31 @@ def main():
 
         delays = []
         for n in range(args.samples):
-            m = members[n % len(members)]
-            before = score_b.GetScore(
-                scoring_pb2.GetScoreRequest(member_id=m)).score.total
-            e = activity_pb2.Event(
-                event_id=f"probe-{n}", member_id=m,
-                type=activity_pb2.EVENT_TYPE_POST_PUBLISHED)
-            e.occur_time.FromDatetime(
-                datetime.datetime.now(datetime.timezone.utc))
-            act.WriteEvents(activity_pb2.WriteEventsRequest(events=[e]))
+            # A member new to both replicas: B's GetScore answers NOT_FOUND
+            # or a total of 0 until the write through A shows.
+            m = f"probe-{n:05d}"
+            act.UpsertMember(activity_pb2.UpsertMemberRequest(
+                member=activity_pb2.Member(member_id=m, display_name=m,
+                                           team="probes",
+                                           industry="software")))
+            probe = []
+            for k in range(3):
+                e = activity_pb2.Event(
+                    event_id=f"probe-{n}-{k}", member_id=m,
+                    type=activity_pb2.EVENT_TYPE_POST_PUBLISHED)
+                e.occur_time.FromDatetime(
+                    datetime.datetime.now(datetime.timezone.utc) -
+                    datetime.timedelta(hours=k + 1))
+                probe.append(e)
+            act.WriteEvents(activity_pb2.WriteEventsRequest(events=probe))
             acked = time.monotonic()
-            while score_b.GetScore(scoring_pb2.GetScoreRequest(
-                    member_id=m)).score.total == before:
+            while True:
+                try:
+                    if score_b.GetScore(scoring_pb2.GetScoreRequest(
+                            member_id=m)).score.total > 0:
+                        break
+                except grpc.RpcError:
+                    pass
                 if time.monotonic() - acked > 30:
                     raise RuntimeError(f"probe {n} not seen within 30 s")
                 time.sleep(0.002)
