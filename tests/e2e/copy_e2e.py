@@ -44,6 +44,9 @@ class CopyE2ETest(unittest.TestCase):
     def setUp(self):
         self.dir = e2e.temp_dir()
         self.addCleanup(shutil.rmtree, self.dir, True)
+        # The server runs as an unprivileged user, who must reach its
+        # directory through this one.
+        os.chmod(self.dir, 0o711)
         self.pg_dir = os.path.join(self.dir, "pg")
         started = subprocess.run([ARGS.pg_server, "start", self.pg_dir],
                                  capture_output=True, text=True, check=True,
