@@ -12,8 +12,10 @@
 // Exit status: 0 success; 1 a call failed (or an input file was invalid),
 // with "error: <CODE_NAME>: <message>" on stderr; 2 a usage error; for
 // `admin restore`, 3 the database is in use, 4 the backup cannot be
-// restored; for `health`, 0 SERVING, 1 NOT_SERVING or SERVICE_UNKNOWN, 2 no
-// answer (unreachable, deadline, TLS or another failure).
+// restored; for `admin copy`, 3 a database is in use, 5 the copy read back
+// differs from the source (nothing is kept); for `health`, 0 SERVING, 1
+// NOT_SERVING or SERVICE_UNKNOWN, 2 no answer (unreachable, deadline, TLS or
+// another failure).
 //
 // Every flag is defined here and read only here, into the option structs the
 // commands take.
@@ -39,6 +41,7 @@
 #include "absl/time/time.h"
 #include "client/cli/admin_commands.h"
 #include "client/cli/arg_parser.h"
+#include "client/cli/copy_command.h"
 #include "client/cli/demo_command.h"
 #include "client/cli/feed_commands.h"
 #include "client/cli/format.h"
@@ -188,6 +191,12 @@ ABSL_FLAG(bool, force, false,
           "(then nothing proves no rapportd uses it)");
 ABSL_FLAG(bool, keep_previous, true,
           "restore: keep the replaced database as DB.before-restore");
+ABSL_FLAG(std::string, from, "",
+          "copy: the database to copy, a SQLite file or a postgresql:// URI "
+          "(its rapportd stopped)");
+ABSL_FLAG(std::string, to, "",
+          "copy: the empty database to copy into, a SQLite file or a "
+          "postgresql:// URI (its rapportd stopped)");
 
 namespace rapport::cli {
 namespace {
@@ -587,16 +596,31 @@ absl::StatusOr<Action> BuildAdmin(const Args& args) {
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown admin command \"", what,
       "\": create-tenant, create-key, list-keys, revoke-key, erase-contact, "
-      "audit, backup or restore"));
+      "audit, backup, restore or copy"));
 }
 
 // A command that needs no server, and so sets its own exit status.
 using OfflineAction = std::function<int(Io&)>;
 
-// The offline form of `command`, if `args` ask for one (`admin restore`);
-// an error is a usage error.
+// `admin copy`, offline.
+absl::StatusOr<std::optional<OfflineAction>> BuildCopy(const Args& args) {
+  if (args.size() != 1) {
+    return absl::InvalidArgumentError("copy takes no arguments");
+  }
+  CopyCommandOptions o{absl::GetFlag(FLAGS_from), absl::GetFlag(FLAGS_to)};
+  if (o.from.empty() || o.to.empty()) {
+    return absl::InvalidArgumentError("copy needs --from and --to");
+  }
+  return std::optional<OfflineAction>([o](Io& io) { return RunCopy(io, o); });
+}
+
+// The offline form of `command`, if `args` ask for one (`admin restore`,
+// `admin copy`); an error is a usage error.
 absl::StatusOr<std::optional<OfflineAction>> BuildOffline(
     const Command& command, const Args& args) {
+  if (std::string(command.name) == "admin" && args[0] == "copy") {
+    return BuildCopy(args);
+  }
   if (std::string(command.name) != "admin" || args[0] != "restore") {
     return std::optional<OfflineAction>();
   }
@@ -803,13 +827,34 @@ const std::vector<Command>& Commands() {
        "      | backup [--name=NAME]\n"
        "      | restore --backup=FILE --db=PATH [--keep_previous=false] "
        "[--force]   (offline: rapportd stopped; exit 3 when the database is "
-       "in use, 4 when the backup cannot be restored)",
+       "in use, 4 when the backup cannot be restored)\n"
+       "      | copy --from=DB --to=DB   (offline: every rapportd of both "
+       "stopped; DB a SQLite file or a postgresql:// URI; the destination "
+       "must be empty; exit 3 when a database is in use, 5 when the copy "
+       "read back differs)",
        "tenants, API keys (a new key is printed once, alone, on stdout), "
-       "erasing a contact, the audit trail, backup and restore",
-       {"tenant_id", "display_name", "rep_leaderboard", "name", "role", "teams",
-        "member_id", "expire_time", "show_revoked", "principal", "target",
-        "start", "end", "max_results", "backup", "db", "force",
-        "keep_previous"},
+       "erasing a contact, the audit trail, backup, restore and copying "
+       "between SQLite and PostgreSQL",
+       {"tenant_id",
+        "display_name",
+        "rep_leaderboard",
+        "name",
+        "role",
+        "teams",
+        "member_id",
+        "expire_time",
+        "show_revoked",
+        "principal",
+        "target",
+        "start",
+        "end",
+        "max_results",
+        "backup",
+        "db",
+        "force",
+        "keep_previous",
+        "from",
+        "to"},
        1,
        2,
        BuildAdmin},
@@ -844,6 +889,7 @@ void PrintUsage(std::ostream& out) {
                          "this list, or a command's arguments and flags")
       << "\nexit status: 0 ok, 1 a call failed, 2 usage error (admin "
          "restore: 3 database in use, 4 backup refused;\n"
+         "  admin copy: 3 database in use, 5 copy differs;\n"
          "  health: 0 SERVING, 1 NOT_SERVING or SERVICE_UNKNOWN, 2 no "
          "answer)\n";
 }
