@@ -10,6 +10,7 @@
 // workload that calls each Store method (captured by pg_stat_statements)
 // binds each distributed table it touches to one tenant parameter
 // (sql_tenant_rules.h).
+#include <iostream>
 #include <memory>
 #include <set>
 #include <string>
@@ -242,6 +243,8 @@ TEST(PgShardingTest, StatementCheckerTellsBoundFromUnbound) {
            "unnest($2::text[]) AS u(m)",
            "INSERT INTO daily_counts (tenant, member_id, n) SELECT tenant, "
            "member_id, count(*) FROM events WHERE tenant = $1 GROUP BY 1, 2",
+           "INSERT INTO events (tenant, member_id) SELECT DISTINCT ON "
+           "(u.m, u.d) $1, u.m FROM unnest($2::text[], $3::int[]) AS u(m, d)",
            "UPDATE members SET event_count = event_count + 1 WHERE tenant = $1 "
            "AND member_id = ANY($2)",
            "DELETE FROM threads t USING events e WHERE t.tenant = $1 AND "
@@ -275,6 +278,11 @@ TEST(PgShardingTest, StatementCheckerTellsBoundFromUnbound) {
            "SELECT count(*) FROM members WHERE tenant = $1 AND member_id IN "
            "(SELECT member_id FROM events WHERE occur_time > $2)",
            "TRUNCATE members",
+           "DELETE FROM events WHERE (tenant, event_id) IN (SELECT tenant, "
+           "event_id FROM events WHERE tenant = $1 LIMIT $2)",
+           "WITH RECURSIVE t (tenant) AS (SELECT min(tenant) FROM members "
+           "UNION ALL SELECT (SELECT min(tenant) FROM members WHERE tenant > "
+           "t.tenant) FROM t WHERE t.tenant IS NOT NULL) SELECT tenant FROM t",
        }) {
     EXPECT_FALSE(TenantRuleViolations(bad, distributed).empty()) << bad;
   }
@@ -538,6 +546,8 @@ TEST(PgShardingTest, StoreStatementsBindOneTenant) {
       findings.push_back(absl::StrCat(why, ":\n    ", sql));
     }
   }
+  std::cout << statements->rows() << " statements captured, " << touching
+            << " of them on distributed tables\n";
   // The workload reached the distributed tables at all.
   EXPECT_GE(touching, 10) << statements->rows() << " statements captured";
   EXPECT_TRUE(findings.empty())

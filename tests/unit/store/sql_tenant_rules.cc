@@ -447,7 +447,12 @@ class Checker {
              !(s_.tokens[end].group == g && IsWord(s_, end, "from")))
         ++end;
       int begin = next + 1;
-      if (IsWord(s_, begin, "distinct")) ++begin;
+      if (IsWord(s_, begin, "distinct")) {
+        ++begin;
+        if (IsWord(s_, begin, "on") && IsPunct(s_, begin + 1, "(")) {
+          begin = Closing(s_, begin + 1) + 1;
+        }
+      }
       auto items = SplitItems(s_, begin, end, g);
       if (position < static_cast<int>(items.size())) {
         const int b = items[position].first;
