@@ -27,12 +27,20 @@
 #include "server/app/server.h"
 #include "server/auth/api_keys.h"
 #include "server/common/clock.h"
-#include "server/store/sqlite_store.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "gRPC address HOST:PORT (port 0 picks a free port)");
 ABSL_FLAG(std::string, db, "rapport.db",
-          "SQLite database file, created when missing");
+          "SQLite database file, created when missing; or a PostgreSQL "
+          "database, postgresql://USER@HOST:PORT/DB (also postgres://), "
+          "which several rapportd replicas may share");
+ABSL_FLAG(int, db_connections, 8,
+          "PostgreSQL: the most connections open to the database at once "
+          "(1-1000)");
+ABSL_FLAG(absl::Duration, change_poll, absl::Milliseconds(500),
+          "PostgreSQL: how often the changes other replicas made are read; a "
+          "write through any replica shows in this one's scores within this "
+          "plus --score_refresh");
 ABSL_FLAG(std::string, backup_dir, "",
           "directory where AdminService.BackupDatabase writes backups (an "
           "existing directory, best on another disk than --db); empty "
@@ -154,7 +162,8 @@ constexpr int kExitDiskFull = 4;
 
 // Says why the store of `db_path` could not be opened or served, with what
 // to do, and returns the exit code.
-int ReportStartFailure(const absl::Status& status, const std::string& db_path) {
+int ReportStartFailure(const absl::Status& status, const std::string& db) {
+  const std::string db_path = rapport::app::RedactedDb(db);
   switch (status.code()) {
     case absl::StatusCode::kDataLoss:
       std::fprintf(stderr,
@@ -189,6 +198,14 @@ bool IsHostPort(const std::string& address) {
 std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->listen = absl::GetFlag(FLAGS_listen);
   options->db_path = absl::GetFlag(FLAGS_db);
+  options->db_connections = absl::GetFlag(FLAGS_db_connections);
+  if (options->db_connections < 1 || options->db_connections > 1000) {
+    return "--db_connections must be between 1 and 1000";
+  }
+  options->change_poll = absl::GetFlag(FLAGS_change_poll);
+  if (options->change_poll <= absl::ZeroDuration()) {
+    return "--change_poll must be positive";
+  }
   options->backup_dir = absl::GetFlag(FLAGS_backup_dir);
   options->metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options->http_threads = absl::GetFlag(FLAGS_http_threads);
@@ -255,7 +272,9 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
       options->metrics_member_top_k > 10000) {
     return "--metrics_member_top_k must be between 0 and 10000";
   }
-  if (options->db_path.empty()) return "--db must name a file";
+  if (options->db_path.empty()) {
+    return "--db must name a file or a postgresql:// database";
+  }
   if (options->activity.max_batch_events < 1 ||
       options->activity.max_batch_events > 100000) {
     return "--max_batch_events must be between 1 and 100000";
@@ -339,11 +358,10 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
 
 // --bootstrap_admin_key: makes the first admin key of a deployment against
 // the database, offline, and prints it once.
-int BootstrapAdminKey(const std::string& db_path, const std::string& tenant) {
-  rapport::store::SqliteStoreOptions store_options;
-  store_options.path = db_path;
-  auto store = rapport::store::SqliteStore::Open(store_options);
-  if (!store.ok()) return ReportStartFailure(store.status(), db_path);
+int BootstrapAdminKey(const rapport::app::ServerOptions& options,
+                      const std::string& tenant) {
+  auto store = rapport::app::OpenStore(options);
+  if (!store.ok()) return ReportStartFailure(store.status(), options.db_path);
   rapport::RealClock clock;
   absl::StatusOr<std::string> key =
       rapport::auth::BootstrapAdminKey(**store, tenant, clock.Now());
@@ -379,7 +397,7 @@ int main(int argc, char** argv) {
 
   if (const std::string tenant = absl::GetFlag(FLAGS_bootstrap_admin_key);
       !tenant.empty()) {
-    return BootstrapAdminKey(options.db_path, tenant);
+    return BootstrapAdminKey(options, tenant);
   }
   if (!options.auth.enabled) {
     std::fprintf(stderr,
@@ -398,12 +416,12 @@ int main(int argc, char** argv) {
   rapport::RealClock clock;
   auto server = rapport::app::RapportServer::Start(options, &clock);
   if (!server.ok()) return ReportStartFailure(server.status(), options.db_path);
-  std::fprintf(stderr,
-               "rapportd: serving gRPC on port %d (db %s), metrics on %s\n",
-               (*server)->port(), options.db_path.c_str(),
-               options.metrics_listen.empty()
-                   ? "(off)"
-                   : absl::StrCat("port ", (*server)->metrics_port()).c_str());
+  std::fprintf(
+      stderr, "rapportd: serving gRPC on port %d (db %s), metrics on %s\n",
+      (*server)->port(), rapport::app::RedactedDb(options.db_path).c_str(),
+      options.metrics_listen.empty()
+          ? "(off)"
+          : absl::StrCat("port ", (*server)->metrics_port()).c_str());
   std::fflush(stderr);
 
   int signal_number = 0;

@@ -22,6 +22,7 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "prometheus/gauge.h"
 #include "prometheus/registry.h"
 #include "rapport/v1/outreach.grpc.pb.h"
 #include "rapport/v1/recommendation.grpc.pb.h"
@@ -35,6 +36,7 @@
 #include "server/api/read_audit.h"
 #include "server/api/validation_service.h"
 #include "server/app/http_access.h"
+#include "server/app/lease_duties.h"
 #include "server/app/storage_health.h"
 #include "server/auth/api_keys.h"
 #include "server/auth/auth_config.h"
@@ -44,6 +46,7 @@
 #include "server/common/worker_pool.h"
 #include "server/connect/handler.h"
 #include "server/connect/method_table.h"
+#include "server/core/change_follower.h"
 #include "server/core/goals.h"
 #include "server/core/outreach_cache.h"
 #include "server/core/outreach_reports.h"
@@ -61,6 +64,7 @@
 #include "server/metrics/metrics_endpoint.h"
 #include "server/scoring/config/loader.h"
 #include "server/store/member_change_listener.h"
+#include "server/store/pg/pg_store.h"
 #include "server/store/sqlite_store.h"
 #include "server/store/storage_observer.h"
 #include "server/web/leaderboard_page.h"
@@ -96,11 +100,19 @@ struct RapportServer::Parts {
   std::unique_ptr<core::GoalTracker> goal_tracker;
   // Tells score_board, outreach_cache and goal_tracker of changed members.
   std::unique_ptr<store::MemberChangeFanOut> member_changes;
+  // A store shared with other replicas: tells member_changes of their
+  // writes. Null otherwise.
+  std::unique_ptr<core::ChangeFollower> follower;
   std::unique_ptr<engine::HistoryRecorder> history;
   // Posts its steps to `writer` and tells `member_changes`: destroyed first.
   std::unique_ptr<engine::RetentionTask> retention;
   // Posts its writes to `writer` and reads score_board: destroyed first.
   std::unique_ptr<core::ScoreChangeFeed> score_changes;
+  // A shared store: runs history, retention and score_changes only while
+  // this replica holds the lease, and says whether the tenant series are
+  // exported. Null for a store of one process (all of that always runs).
+  std::unique_ptr<LeaseDuties> lease;
+  prometheus::Gauge* lease_held = nullptr;
   std::unique_ptr<core::ScoreQueries> scores;
   std::unique_ptr<core::OutreachReports> outreach_reports;
   std::unique_ptr<core::NextActions> next_actions;
@@ -347,6 +359,50 @@ absl::Status CheckRetention(const ServerOptions& options,
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::unique_ptr<store::Store>> OpenStore(
+    const ServerOptions& options) {
+  if (store::pg::IsPgUri(options.db_path)) {
+    store::pg::PgStoreOptions pg_options;
+    pg_options.uri = options.db_path;
+    pg_options.connections = options.db_connections;
+    absl::StatusOr<std::unique_ptr<store::pg::PgStore>> opened =
+        store::pg::PgStore::Open(pg_options);
+    if (!opened.ok()) return opened.status();
+    return std::unique_ptr<store::Store>(*std::move(opened));
+  }
+  store::SqliteStoreOptions store_options;
+  store_options.path = options.db_path;
+  store_options.vfs = options.db_vfs;
+  store_options.cache_mib = options.db_cache_mib;
+  store_options.integrity_check = options.integrity_check;
+  absl::StatusOr<std::unique_ptr<store::SqliteStore>> opened =
+      store::SqliteStore::Open(store_options);
+  if (!opened.ok()) return opened.status();
+  return std::unique_ptr<store::Store>(*std::move(opened));
+}
+
+std::string RedactedDb(const std::string& db) {
+  std::string out = db;
+  // postgresql://user:PASSWORD@host/…
+  const size_t scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    const size_t at = out.find('@', scheme + 3);
+    const size_t colon = out.find(':', scheme + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at) {
+      out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // …?password=PASSWORD&…
+  for (size_t pos = out.find("password="); pos != std::string::npos;
+       pos = out.find("password=", pos + 1)) {
+    const size_t start = pos + 9;
+    size_t end = out.find('&', start);
+    if (end == std::string::npos) end = out.size();
+    out.replace(start, end - start, "***");
+  }
+  return out;
+}
+
 absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     const ServerOptions& options, const Clock* clock) {
   return Start(options, clock, nullptr);
@@ -367,14 +423,14 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   if (absl::Status s = CheckRetention(options, parts->model); !s.ok()) {
     return s;
   }
+  const bool postgres = store::pg::IsPgUri(options.db_path);
+  if (postgres && !options.backup_dir.empty()) {
+    return absl::InvalidArgumentError(
+        "--backup_dir: the database is PostgreSQL, which rapportd does not "
+        "copy: back it up with pg_dump or a base backup (docs/backup.md)");
+  }
   if (store == nullptr) {
-    store::SqliteStoreOptions store_options;
-    store_options.path = options.db_path;
-    store_options.vfs = options.db_vfs;
-    store_options.cache_mib = options.db_cache_mib;
-    store_options.integrity_check = options.integrity_check;
-    absl::StatusOr<std::unique_ptr<store::SqliteStore>> opened =
-        store::SqliteStore::Open(store_options);
+    absl::StatusOr<std::unique_ptr<store::Store>> opened = OpenStore(options);
     if (!opened.ok()) return opened.status();
     store = *std::move(opened);
   }
@@ -416,6 +472,47 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       std::vector<store::MemberChangeListener*>{parts->score_board.get(),
                                                 parts->outreach_cache.get(),
                                                 parts->goal_tracker.get()});
+  if (parts->store->Shared()) {
+    parts->follower = std::make_unique<core::ChangeFollower>(
+        parts->store.get(), parts->member_changes.get(), clock,
+        core::ChangeFollowerOptions{.poll = options.change_poll});
+    // Before any board is built: what a build reads reflects every change
+    // numbered so far, so only later ones are followed.
+    if (absl::Status s = parts->follower->Prime(); !s.ok()) return s;
+    parts->lease_held =
+        &prometheus::BuildGauge()
+             .Name("rapport_replica_lease_held")
+             .Help(
+                 "1 while this replica holds the deployment's lease: it "
+                 "runs the history recorder, retention and the score "
+                 "changes feed, and alone exports the rapport_member_* and "
+                 "rapport_team_* series")
+             .Register(*parts->registry)
+             .Add({});
+    parts->lease = std::make_unique<LeaseDuties>(
+        parts->store.get(),
+        [p = parts.get(), options] {
+          if (options.history_interval > absl::ZeroDuration()) {
+            p->history->Start(options.history_interval,
+                              options.background_nice);
+          }
+          if (options.retention_interval > absl::ZeroDuration()) {
+            p->retention->Start(options.retention_interval,
+                                options.background_nice);
+          }
+          if (options.score_changes_interval > absl::ZeroDuration()) {
+            p->score_changes->Start(options.score_changes_interval,
+                                    options.background_nice);
+          }
+          p->lease_held->Set(1);
+        },
+        [p = parts.get()] {
+          p->history->Stop();
+          p->retention->Stop();
+          p->score_changes->Stop();
+          p->lease_held->Set(0);
+        });
+  }
   parts->scores = std::make_unique<core::ScoreQueries>(
       parts->store.get(), parts->score_board.get(),
       core::ScoreQueryOptions{.decline_points = options.decline_points,
@@ -467,7 +564,10 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   parts->admin = std::make_unique<api::AdminServiceImpl>(
       parts->store.get(), parts->access.get(), parts->api_keys.get(),
       parts->writer.get(), parts->member_changes.get(), clock);
-  parts->admin->EnableBackups(options.backup_dir, parts->call_pool.get());
+  // PostgreSQL: BackupDatabase reaches the store, which answers
+  // FAILED_PRECONDITION naming pg_dump (and the refusal is audited).
+  parts->admin->EnableBackups(postgres ? "postgresql" : options.backup_dir,
+                              parts->call_pool.get());
   // Half the cores at most: a flood of large messages leaves the others
   // to the rest of the calls.
   parts->parse_pool = std::make_unique<WorkerPool>(
@@ -590,8 +690,14 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
         }};
     parts->metrics_endpoint->SetTenantFamilies(
         [boards = parts->score_board.get(), top = parts->top_actions.get(),
-         goals = parts->goal_tracker.get(),
+         goals = parts->goal_tracker.get(), lease = parts->lease.get(),
          leaderboard = std::move(leaderboard)](const std::string& tenant) {
+          // Replicas over one database: only the lease holder exports the
+          // member and team series, so that sums over replicas count each
+          // member once.
+          if (lease != nullptr && !lease->held()) {
+            return std::vector<prometheus::MetricFamily>();
+          }
           top->BeginRound();
           std::vector<prometheus::MetricFamily> families =
               metrics::TenantLeaderboardFamilies(boards, tenant, leaderboard);
@@ -619,7 +725,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
   }
   parts->history = std::make_unique<engine::HistoryRecorder>(
       parts->store.get(), &parts->model, clock, options.history);
-  if (options.history_interval > absl::ZeroDuration()) {
+  const bool lease_free = parts->lease == nullptr;
+  if (lease_free && options.history_interval > absl::ZeroDuration()) {
     parts->history->Start(options.history_interval, options.background_nice);
   }
   // The caches are told of every tenant's members after a pass that
@@ -629,13 +736,19 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       parts->store.get(), parts->writer.get(), clock,
       parts->member_changes.get(),
       engine::RetentionOptions{.retention_days = options.retention_days});
-  if (options.retention_interval > absl::ZeroDuration()) {
+  if (lease_free && options.retention_interval > absl::ZeroDuration()) {
     parts->retention->Start(options.retention_interval,
                             options.background_nice);
   }
-  if (options.score_changes_interval > absl::ZeroDuration()) {
+  if (lease_free && options.score_changes_interval > absl::ZeroDuration()) {
     parts->score_changes->Start(options.score_changes_interval,
                                 options.background_nice);
+  }
+  if (parts->lease != nullptr) {
+    parts->lease->Start(options.lease_check, options.background_nice);
+  }
+  if (parts->follower != nullptr) {
+    parts->follower->Start(options.background_nice);
   }
   // Health says NOT_SERVING until every tenant has a board, built or
   // provisional (ScoreBoard::Warm): until then a score would wait for a
@@ -769,7 +882,12 @@ bool RapportServer::Shutdown(absl::Duration grace) {
     p->grpc_server->Wait();
     p->call_pool.reset();   // Every call has finished: nothing queued.
     p->parse_pool.reset();  // Likewise.
-    p->history.reset();     // Stops the recorder's thread.
+    // Stops the lease's work and the follower, which tells the caches.
+    // Both objects stay: scrapes (until metrics_endpoint goes) ask the
+    // lease whether to export the tenant series.
+    if (p->lease != nullptr) p->lease->Stop();
+    if (p->follower != nullptr) p->follower->Stop();
+    p->history.reset();  // Stops the recorder's thread.
     // Stops its thread; before the writer and the boards go.
     p->score_changes.reset();
     p->retention.reset();  // Stops its thread; before the writer goes.

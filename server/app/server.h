@@ -46,7 +46,18 @@ struct ServerOptions {
   // gRPC address, HOST:PORT; port 0 picks a free port.
   std::string listen = "127.0.0.1:50051";
   // The SQLite database file (created when missing); ":memory:" for tests.
+  // Or a PostgreSQL database, postgresql://… (store::pg::IsPgUri), which
+  // several rapportd processes may share (docs/operations.md, "Several
+  // replicas over PostgreSQL").
   std::string db_path = "rapport.db";
+  // PostgreSQL: the most connections open to the database at once.
+  int db_connections = 8;
+  // PostgreSQL: how often the member changes other replicas made are read
+  // (core/change_follower.h).
+  absl::Duration change_poll = absl::Milliseconds(500);
+  // PostgreSQL: how often this replica checks or takes the deployment's
+  // lease (lease_duties.h): the takeover delay when its holder dies.
+  absl::Duration lease_check = absl::Seconds(1);
   // How the database is checked before it is served (a damaged one makes
   // Start fail with DATA_LOSS); see store/integrity_check.h.
   store::IntegrityCheck integrity_check = store::IntegrityCheck::kQuick;
@@ -154,6 +165,17 @@ bool IsLoopback(const std::string& address);
 // negative retention_days or retention_interval.
 absl::Status CheckRetention(const ServerOptions& options,
                             const scoring::ScoringModel& model);
+
+// Opens the store options.db_path names: a PostgreSQL database
+// (store::pg::PgStore, options.db_connections) for a postgresql:// or
+// postgres:// URI, a SQLite file (store::SqliteStore, with the integrity
+// check, VFS and cache of the options) otherwise. The stores' errors.
+absl::StatusOr<std::unique_ptr<store::Store>> OpenStore(
+    const ServerOptions& options);
+
+// `db` as it may be logged: a URI's password (user:PASSWORD@ or
+// password=PASSWORD) replaced by "***".
+std::string RedactedDb(const std::string& db);
 
 class RapportServer {
  public:

@@ -12,4 +12,24 @@ Store::AppendEventBatches(absl::Span<const EventBatch> batches) {
   return results;
 }
 
+absl::StatusOr<int64_t> Store::MemberChangeSeq(const TenantId&) { return 0; }
+
+absl::StatusOr<MemberChanges> Store::ReadMemberChanges(const TenantId&,
+                                                       int64_t after_seq,
+                                                       int limit) {
+  if (limit < 1) return absl::InvalidArgumentError("limit must be >= 1");
+  if (after_seq < 0) {
+    return absl::InvalidArgumentError("after_seq must be >= 0");
+  }
+  MemberChanges changes;
+  // No log: a reader ahead of number 0 is told so, like a reader of a log
+  // that was reset.
+  changes.pruned = after_seq > 0;
+  return changes;
+}
+
+absl::StatusOr<int64_t> Store::PruneMemberChanges(const TenantId&, absl::Time) {
+  return 0;
+}
+
 }  // namespace rapport::store

@@ -266,6 +266,24 @@ struct BackupResult {
   int64_t event_count = 0;  // Events in the copy, over every tenant.
 };
 
+// --- Several processes over one store ---
+
+// What Store::ReadMemberChanges read of a tenant's member change log.
+struct MemberChanges {
+  // The members changed by changes numbered after `after_seq` up to `seq`:
+  // distinct, ordered by member_id.
+  std::vector<std::string> member_ids;
+  // The newest change number read: the `after_seq` of the next call.
+  int64_t seq = 0;
+  // Changes after `after_seq` were pruned from the log (or the log is
+  // behind `after_seq`, as after a restore): the reader cannot know which
+  // members changed and must treat every member of the tenant as changed.
+  // `member_ids` is then empty and `seq` the tenant's newest number.
+  bool pruned = false;
+  // Changes after `seq` remain: call again.
+  bool more = false;
+};
+
 // OK when `name` may name a backup file: 1-100 characters of letters,
 // digits, '.', '-' and '_', not starting with '.' (so never a hidden or
 // temporary file, and never a path); INVALID_ARGUMENT naming `name`
@@ -606,6 +624,50 @@ class Store {
   virtual absl::StatusOr<BackupResult> Backup(const std::string& directory,
                                               const std::string& name,
                                               const Clock& clock) = 0;
+
+  // --- Several processes over one store ---
+  //
+  // A store that several server processes (replicas) share tells each of
+  // them what the others changed through a log of member changes: every
+  // committed write that changes what a member's scores, reports or profile
+  // are made of (events accepted, a profile upserted, a member deleted, a
+  // contact erased, retention) adds the members it changed under the
+  // tenant's next change number. Numbers grow by one per write and become
+  // visible in order: a reader that has read number n has read every change
+  // numbered before it. Old changes are pruned (PruneMemberChanges).
+  //
+  // A store of a single process keeps no log (its process hears of every
+  // change through its own MemberChangeListener): the defaults below say
+  // "not shared", number 0, no changes, and always hold the lease.
+
+  // True when other processes may write to this store at the same time.
+  virtual bool Shared() const { return false; }
+
+  // The tenant's newest change number; 0 before its first change.
+  virtual absl::StatusOr<int64_t> MemberChangeSeq(const TenantId& tenant);
+
+  // The members changed by the tenant's changes numbered after `after_seq`,
+  // at most `limit` numbers of them (see MemberChanges). INVALID_ARGUMENT
+  // when limit < 1 or after_seq < 0.
+  virtual absl::StatusOr<MemberChanges> ReadMemberChanges(
+      const TenantId& tenant, int64_t after_seq, int limit);
+
+  // Removes the tenant's changes recorded before `before`; returns how many
+  // rows went. A reader more than that far behind reads `pruned`.
+  virtual absl::StatusOr<int64_t> PruneMemberChanges(const TenantId& tenant,
+                                                     absl::Time before);
+
+  // The deployment's lease: the work that must run in one process of a
+  // deployment at a time (the history recorder, retention, the score
+  // changes feed, the per-member and team metrics) runs only in the process
+  // holding it. Takes the lease when no process holds it, or confirms that
+  // this one still does; true while this process holds it. Holding is
+  // exclusive among the processes sharing the store, and ends when the
+  // process dies or loses its connection to the store (then another takes
+  // it at its next call). The default, for a store of one process: true.
+  // UNAVAILABLE when the store cannot be reached (the lease is then not
+  // held).
+  virtual absl::StatusOr<bool> HoldLease() { return true; }
 };
 
 // The digest an erasure record and the audit trail keep in place of a

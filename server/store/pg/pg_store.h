@@ -179,6 +179,29 @@ class PgStore final : public Store {
   explicit PgStore(const PgStoreOptions& options);
 
   PgPool pool_;
+
+  // Several replicas over one database: the member change log and the
+  // deployment's lease (pg_store_replicas.cc).
+ public:
+  bool Shared() const override { return true; }
+  absl::StatusOr<int64_t> MemberChangeSeq(const TenantId& tenant) override;
+  absl::StatusOr<MemberChanges> ReadMemberChanges(const TenantId& tenant,
+                                                  int64_t after_seq,
+                                                  int limit) override;
+  absl::StatusOr<int64_t> PruneMemberChanges(const TenantId& tenant,
+                                             absl::Time before) override;
+  // A session-level advisory lock taken with pg_try_advisory_lock on a
+  // connection of its own (not the pool's), held while that connection
+  // lives: PostgreSQL releases it when this process dies or the connection
+  // drops, and another replica takes it at its next call. Each call checks
+  // the connection with a round trip.
+  absl::StatusOr<bool> HoldLease() override;
+
+ private:
+  struct ReplicaLease;  // The lease's connection (pg_store_replicas.cc).
+  absl::Mutex lease_mu_;
+  // shared_ptr: destroyed where ReplicaLease is incomplete.
+  std::shared_ptr<ReplicaLease> lease_ ABSL_GUARDED_BY(lease_mu_);
 };
 
 }  // namespace rapport::store::pg
