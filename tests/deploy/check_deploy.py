@@ -47,7 +47,7 @@ VALUELESS_ALERTS = {"RapportDown", "RapportMetricsAbsent"}
 SEVERITIES = {"critical", "warning", "info"}
 RUNTIME_LIBS = {"libgrpc++1.51", "libprotobuf32", "libabsl20220623",
                 "libprometheus-cpp-core1.0", "libprometheus-cpp-pull1.0",
-                "libsqlite3-0", "libcivetweb1"}
+                "libsqlite3-0", "libcivetweb1", "libpq5"}
 
 
 class CheckError(Exception):

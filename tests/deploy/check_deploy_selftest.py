@@ -148,6 +148,7 @@ MUTATIONS = [
     ("dockerfile", "deploy/Dockerfile", "FROM debian:12 AS build", "FROM debian:11 AS build"),
     ("dockerfile", "deploy/Dockerfile", "libgrpc++1.51 libgrpc29", "libgrpc++1.52 libgrpc29"),
     ("dockerfile", "deploy/Dockerfile", "libsqlite3-0 ", "libsqlite3-dev "),
+    ("dockerfile", "deploy/Dockerfile", "libpq5 ", ""),
     ("dockerfile", "deploy/Dockerfile", "COPY client client", "COPY clients client"),
     ("dockerfile", "deploy/Dockerfile.dockerignore", "!client/\n", ""),
     ("dockerfile", "deploy/Dockerfile", "USER 10001:10001", "USER root"),
