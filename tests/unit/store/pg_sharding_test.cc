@@ -298,7 +298,8 @@ void Ok(const absl::StatusOr<T>& result, const char* call) {
 }
 
 // Calls every Store method with data that reaches its main paths (creates,
-// updates, duplicates, erasures, retention), for two tenants.
+// updates, duplicates, erasures, retention, the change log), for two
+// tenants.
 void RunWorkload(Store& store, const std::string& backup_dir) {
   const AuditContext audit{"key:boss", "admin", "/rapport.v1.Test/Call",
                            OnDay(20)};
@@ -492,6 +493,14 @@ void RunWorkload(Store& store, const std::string& backup_dir) {
     Ok(retention, "ApplyRetention");
     if (!retention.ok() || !retention->more) break;
   }
+  // The member change log other replicas follow, and the lease.
+  EXPECT_TRUE(store.Shared());
+  Ok(store.MemberChangeSeq(acme), "MemberChangeSeq");
+  Ok(store.ReadMemberChanges(acme, 0, 100), "ReadMemberChanges");
+  Ok(store.ReadMemberChanges(acme, 2, 1), "ReadMemberChanges");
+  Ok(store.PruneMemberChanges(acme, OnDay(30)), "PruneMemberChanges");
+  Ok(store.ReadMemberChanges(acme, 1, 100), "ReadMemberChanges");
+  Ok(store.HoldLease(), "HoldLease");
   FakeClock clock(OnDay(21));
   // The PgStore may leave copies to PostgreSQL's own tools; whatever it
   // answers, the statements it ran are checked.
