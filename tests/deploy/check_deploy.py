@@ -1326,7 +1326,8 @@ def check_docs():
 # to the superuser's reserve and to operators (psql, pg_dump, migrations).
 PG_DEFAULT_MAX_CONNECTIONS = 100
 PG_RESERVED_CONNECTIONS = 10
-# Flags only a shared (PostgreSQL) deployment has.
+# Flags only a shared (PostgreSQL) deployment has. Each replica opens up to
+# --db_connections, and one more for the deployment's lease.
 REPLICA_FLAGS = ("--db_connections", "--change_poll")
 
 
@@ -1471,9 +1472,9 @@ def _check_replicas_deployment(docs, known):
             per_pod = 0
             errors.append("replicas: --db_connections is not a number")
         budget = PG_DEFAULT_MAX_CONNECTIONS - PG_RESERVED_CONNECTIONS
-        if hi * per_pod > budget:
-            errors.append(f"replicas: {hi} replicas x --db_connections={per_pod} exceed the "
-                          f"{budget} connections a default PostgreSQL leaves them")
+        if hi * (per_pod + 1) > budget:
+            errors.append(f"replicas: {hi} replicas x (--db_connections={per_pod} + the lease's) "
+                          f"exceed the {budget} connections a default PostgreSQL leaves them")
     # The metrics endpoint is scraped as the base's is.
     for kind in ("Service", "ServiceMonitor", "NetworkPolicy"):
         if not any(d.get("kind") == kind for d in docs):
@@ -1545,7 +1546,7 @@ def _check_compose(known):
             if not flags.get(flag):
                 errors.append(f"compose: {name}: {flag} missing")
         try:
-            total += int(flags.get("--db_connections", "8"))
+            total += int(flags.get("--db_connections", "8")) + 1  # and the lease's
         except ValueError:
             errors.append(f"compose: {name}: --db_connections is not a number")
         tls = all(flags.get(f) for f in TLS_FLAGS)
