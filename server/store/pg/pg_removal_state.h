@@ -10,13 +10,11 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "server/store/pg/pg_activity_rows.h"
 #include "server/store/pg/pg_connection.h"
 #include "server/store/store.h"
 
 namespace rapport::store::pg {
-
-// (member_id, thread_id) or (member_id, contact_id).
-using MemberKey = std::pair<std::string, std::string>;
 
 // What re-deriving did: rows rewritten from remaining events, rows deleted
 // because none remain.
@@ -27,7 +25,8 @@ struct RederivedStates {
 
 // Rewrites each listed thread from the member's remaining events of it, or
 // deletes its row when none of them is a thread event. Three statements
-// whatever the number of threads.
+// whatever the number of threads; rows are read and written as ingest does
+// (pg_activity_rows.h).
 absl::StatusOr<RederivedStates> RederiveThreads(
     Connection& conn, const TenantId& tenant,
     const std::set<MemberKey>& threads);
