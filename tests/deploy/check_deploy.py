@@ -9,7 +9,9 @@ every alert for every demo team), the Grafana dashboards (JSON, required
 panels, every query valid PromQL over documented metrics), the Kubernetes
 manifests (required fields, probes, selectors, TLS and auth mounts, the
 NetworkPolicy, the authenticated ServiceMonitor; the PrometheusRule holds
-exactly the tested rule files), the systemd units and the Dockerfile, the
+exactly the tested rule files), the replicated deployments over PostgreSQL
+(deploy/k8s/replicas rendered with kubectl kustomize, deploy/compose), the
+systemd units and the Dockerfile, the
 example auth configs against proto/rapport/config/v1/auth.proto, that no
 private key or API key is committed under deploy/, and docs/security.md.
 
@@ -45,7 +47,7 @@ VALUELESS_ALERTS = {"RapportDown", "RapportMetricsAbsent"}
 SEVERITIES = {"critical", "warning", "info"}
 RUNTIME_LIBS = {"libgrpc++1.51", "libprotobuf32", "libabsl20220623",
                 "libprometheus-cpp-core1.0", "libprometheus-cpp-pull1.0",
-                "libsqlite3-0", "libcivetweb1"}
+                "libsqlite3-0", "libcivetweb1", "libpq5"}
 
 
 class CheckError(Exception):
@@ -1318,6 +1320,287 @@ def check_docs():
     return errors
 
 
+# ------------------------------------------------ replicas over PostgreSQL
+
+# PostgreSQL's default max_connections, and what the replicas leave of it
+# to the superuser's reserve and to operators (psql, pg_dump, migrations).
+PG_DEFAULT_MAX_CONNECTIONS = 100
+PG_RESERVED_CONNECTIONS = 10
+# Flags only a shared (PostgreSQL) deployment has. Each replica opens up to
+# --db_connections, and one more for the deployment's lease.
+REPLICA_FLAGS = ("--db_connections", "--change_poll")
+
+
+def rapportd_flags():
+    """Every flag rapportd defines (ABSL_FLAG in server/app/)."""
+    names = set()
+    for p in glob.glob(path("server", "app", "*.cc")):
+        with open(p, encoding="utf-8") as f:
+            names |= set(re.findall(r"ABSL_FLAG\(\s*[\w:<>]+\s*,\s*(\w+)\s*,", f.read()))
+    return {"--" + n for n in names}
+
+
+def _unknown_flags(where, args, known):
+    return [f"{where}: rapportd has no flag {a.split('=', 1)[0]}"
+            for a in args if a.startswith("--") and a.split("=", 1)[0] not in known]
+
+
+def _render_replicas():
+    kubectl = tool("kubectl")
+    r = run([kubectl, "kustomize", "--load-restrictor=LoadRestrictionsNone",
+             path("deploy", "k8s", "replicas")])
+    if r.returncode != 0:
+        raise CheckError(f"kubectl kustomize deploy/k8s/replicas failed:\n{r.stdout}")
+    return [d for d in yaml.safe_load_all(r.stdout) if d]
+
+
+def _check_replicas_kustomization():
+    errors = []
+    kdir = path("deploy", "k8s", "replicas")
+    kust = load_yaml(os.path.join(kdir, "kustomization.yaml"))
+    resources = kust.get("resources", [])
+    patches = [p.get("path") for p in kust.get("patches", [])]
+    base = {os.path.basename(p) for p in glob.glob(path("deploy", "k8s", "*.yaml"))}
+    wanted = base - {"kustomization.yaml", "pvc.yaml"}
+    taken = {r[3:] for r in resources if r.startswith("../")}
+    if taken != wanted:
+        errors.append(f"replicas/kustomization.yaml: takes {sorted(taken)} of the base; "
+                      f"expected every manifest but pvc.yaml: {sorted(wanted)}")
+    local = {os.path.basename(p) for p in glob.glob(os.path.join(kdir, "*.yaml"))}
+    listed = {r for r in resources if not r.startswith("../")} | set(patches)
+    if listed != local - {"kustomization.yaml"}:
+        errors.append(f"replicas/kustomization.yaml: lists {sorted(listed)}, the directory holds "
+                      f"{sorted(local - {'kustomization.yaml'})}")
+    return errors
+
+
+def _check_replicas_deployment(docs, known):
+    errors = []
+    base_dep = _k8s("deployment.yaml")
+    deps = [d for d in docs if d.get("kind") == "Deployment"]
+    if len(deps) != 1:
+        return [f"replicas: {len(deps)} Deployments rendered, expected 1"]
+    dep = deps[0]
+    spec = dep.get("spec", {})
+    replicas = spec.get("replicas", 1)
+    if not isinstance(replicas, int) or replicas < 2:
+        errors.append(f"replicas: the Deployment runs {replicas} replica(s); several expected")
+    strategy = spec.get("strategy", {})
+    if strategy.get("type") != "RollingUpdate" or \
+            strategy.get("rollingUpdate", {}).get("maxUnavailable") != 0:
+        errors.append("replicas: strategy must be RollingUpdate with maxUnavailable 0 "
+                      "(a new pod builds its boards before it is ready)")
+    if any(d.get("kind") == "PersistentVolumeClaim" for d in docs):
+        errors.append("replicas: a PersistentVolumeClaim is rendered; the database is PostgreSQL")
+    pod = spec.get("template", {}).get("spec", {})
+    pod_labels = spec.get("template", {}).get("metadata", {}).get("labels", {})
+    for v in pod.get("volumes", []):
+        if "persistentVolumeClaim" in v:
+            errors.append(f"replicas: the pod mounts the volume claim of {v['name']}")
+    c = (pod.get("containers") or [{}])[0]
+    args = c.get("args", [])
+    flags = flag_values(args)
+    errors.extend(_unknown_flags("replicas: the Deployment", args, known))
+    if flags.get("--db") != "$(RAPPORT_DB)":
+        errors.append(f"replicas: --db must be $(RAPPORT_DB), the Secret's URI (got {flags.get('--db')!r})")
+    env = {e.get("name"): e for e in c.get("env", [])}
+    ref = env.get("RAPPORT_DB", {}).get("valueFrom", {}).get("secretKeyRef", {})
+    secrets = {d["metadata"]["name"]: d for d in docs if d.get("kind") == "Secret"}
+    secret = secrets.get(ref.get("name"))
+    if not secret:
+        errors.append("replicas: RAPPORT_DB must come from a Secret of the overlay (secretKeyRef)")
+    else:
+        value = (secret.get("stringData") or {}).get(ref.get("key"))
+        if value is None or not PLACEHOLDER.fullmatch(str(value).strip()):
+            errors.append(f"replicas: the Secret {ref.get('name')} key {ref.get('key')} must hold "
+                          "a REPLACE_WITH_... placeholder, not a URI")
+    for flag in REPLICA_FLAGS:
+        if not flags.get(flag):
+            errors.append(f"replicas: {flag} missing")
+    # Everything else as the single-replica Deployment has it.
+    base_c = base_dep["spec"]["template"]["spec"]["containers"][0]
+    base_args = {a for a in base_c.get("args", []) if not a.startswith("--db=")}
+    ours = {a for a in args if not a.startswith(("--db=",) + tuple(f + "=" for f in REPLICA_FLAGS))}
+    if ours != base_args:
+        errors.append(f"replicas: arguments differ from deployment.yaml's: only here "
+                      f"{sorted(ours - base_args)}, missing {sorted(base_args - ours)}")
+    for key in ("startupProbe", "readinessProbe", "livenessProbe", "ports", "securityContext",
+                "resources"):
+        if c.get(key) != base_c.get(key):
+            errors.append(f"replicas: the container's {key} differs from deployment.yaml's")
+    mounts_by_path = {m.get("mountPath"): m for m in c.get("volumeMounts", [])}
+    tls = all(flags.get(f) for f in TLS_FLAGS)
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        if c.get(probe):
+            errors.extend("replicas: " + e for e in _check_probe(probe, c[probe], tls, mounts_by_path))
+    errors.extend("replicas: " + e for e in _check_deployment_files(c, pod, flags))
+    if pod.get("terminationGracePeriodSeconds", 30) <= duration_seconds(flags.get("--shutdown_grace", "10s")):
+        errors.append("replicas: terminationGracePeriodSeconds must exceed --shutdown_grace")
+
+    pdbs = [d for d in docs if d.get("kind") == "PodDisruptionBudget"]
+    if len(pdbs) != 1 or pdbs[0].get("apiVersion") != "policy/v1":
+        errors.append("replicas: one policy/v1 PodDisruptionBudget expected")
+    else:
+        ps = pdbs[0].get("spec", {})
+        ml = ps.get("selector", {}).get("matchLabels", {})
+        if not ml or ml.items() - pod_labels.items():
+            errors.append("replicas: the PodDisruptionBudget does not select rapportd's pods")
+        if "maxUnavailable" in ps:
+            if not (isinstance(ps["maxUnavailable"], int) and 1 <= ps["maxUnavailable"] < replicas):
+                errors.append("replicas: the PodDisruptionBudget must keep a replica serving "
+                              f"(maxUnavailable {ps['maxUnavailable']} of {replicas})")
+        elif not (isinstance(ps.get("minAvailable"), int) and 1 <= ps["minAvailable"] < replicas):
+            errors.append("replicas: the PodDisruptionBudget must keep a replica serving and "
+                          "allow a drain")
+    hpas = [d for d in docs if d.get("kind") == "HorizontalPodAutoscaler"]
+    if len(hpas) != 1 or hpas[0].get("apiVersion") != "autoscaling/v2":
+        errors.append("replicas: one autoscaling/v2 HorizontalPodAutoscaler expected")
+    else:
+        hs = hpas[0].get("spec", {})
+        target = hs.get("scaleTargetRef", {})
+        if (target.get("kind"), target.get("name")) != ("Deployment", dep["metadata"]["name"]):
+            errors.append(f"replicas: the autoscaler scales {target}, not the Deployment")
+        lo, hi = hs.get("minReplicas", 1), hs.get("maxReplicas", 0)
+        if lo != replicas or hi < lo:
+            errors.append(f"replicas: the autoscaler's range {lo}..{hi} must start at the "
+                          f"Deployment's {replicas} replicas")
+        if not hs.get("metrics"):
+            errors.append("replicas: the autoscaler has no metrics")
+        try:
+            per_pod = int(flags.get("--db_connections", "8"))
+        except ValueError:
+            per_pod = 0
+            errors.append("replicas: --db_connections is not a number")
+        budget = PG_DEFAULT_MAX_CONNECTIONS - PG_RESERVED_CONNECTIONS
+        if hi * (per_pod + 1) > budget:
+            errors.append(f"replicas: {hi} replicas x (--db_connections={per_pod} + the lease's) "
+                          f"exceed the {budget} connections a default PostgreSQL leaves them")
+    # The metrics endpoint is scraped as the base's is.
+    for kind in ("Service", "ServiceMonitor", "NetworkPolicy"):
+        if not any(d.get("kind") == kind for d in docs):
+            errors.append(f"replicas: no {kind} rendered")
+    return errors
+
+
+def _read_env_file(p):
+    out = {}
+    with open(p, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                k, v = line.split("=", 1)
+                out[k.strip()] = v.strip()
+    return out
+
+
+def _check_compose(known):
+    errors = []
+    cdir = path("deploy", "compose")
+    compose = load_yaml(os.path.join(cdir, "compose.yaml"))
+    services = compose.get("services", {})
+    pg = {n: s for n, s in services.items() if str(s.get("image", "")).startswith("postgres:15")}
+    rd = {n: s for n, s in services.items() if str(s.get("image", "")).startswith("rapportd")}
+    if len(pg) != 1:
+        return [f"compose: one postgres:15 service expected, found {sorted(pg)}"]
+    (pg_name, pg_svc), = pg.items()
+    if len(rd) < 2:
+        errors.append(f"compose: two or more rapportd replicas expected, found {sorted(rd)}")
+    named = set(compose.get("volumes") or {})
+    data = [v for v in pg_svc.get("volumes", []) if str(v).endswith(":/var/lib/postgresql/data")]
+    if len(data) != 1 or data[0].split(":", 1)[0] not in named:
+        errors.append("compose: PostgreSQL's data must be a named volume at /var/lib/postgresql/data")
+    if not pg_svc.get("healthcheck"):
+        errors.append("compose: the postgres service needs a healthcheck (pg_isready)")
+    command = pg_svc.get("command") or []
+    m = re.search(r"max_connections=(\d+)", " ".join(command) if isinstance(command, list) else command)
+    max_conn = int(m.group(1)) if m else PG_DEFAULT_MAX_CONNECTIONS
+    env = {}
+    env_example = os.path.join(cdir, "env.example")
+    if not os.path.exists(env_example):
+        errors.append("compose: env.example missing")
+    else:
+        env = _read_env_file(env_example)
+        for key in ("POSTGRES_PASSWORD", "RAPPORT_DB"):
+            if key not in env:
+                errors.append(f"compose: env.example has no {key}")
+            elif not PLACEHOLDER.search(env[key]):
+                errors.append(f"compose: env.example's {key} must hold a REPLACE_WITH_... placeholder")
+        uri = env.get("RAPPORT_DB", "")
+        want = (f"postgresql://{env.get('POSTGRES_USER')}:{env.get('POSTGRES_PASSWORD')}"
+                f"@{pg_name}:5432/{env.get('POSTGRES_DB')}")
+        if uri != want:
+            errors.append(f"compose: env.example's RAPPORT_DB {uri!r} does not name the postgres "
+                          f"service's user, password and database ({want!r})")
+    ignore = os.path.join(cdir, ".gitignore")
+    if not os.path.exists(ignore) or ".env" not in open(ignore, encoding="utf-8").read().split():
+        errors.append("compose: .gitignore must keep .env out of git")
+    host_ports, total = [], 0
+    for name, svc in sorted(rd.items()):
+        args = svc.get("command") or []
+        flags = flag_values(args)
+        errors.extend(_unknown_flags(f"compose: {name}", args, known))
+        if not re.fullmatch(r"\$\{RAPPORT_DB(:\?[^}]*)?\}", flags.get("--db", "")):
+            errors.append(f"compose: {name}: --db must be ${{RAPPORT_DB}} from .env "
+                          f"(got {flags.get('--db')!r})")
+        for flag in REPLICA_FLAGS:
+            if not flags.get(flag):
+                errors.append(f"compose: {name}: {flag} missing")
+        try:
+            total += int(flags.get("--db_connections", "8")) + 1  # and the lease's
+        except ValueError:
+            errors.append(f"compose: {name}: --db_connections is not a number")
+        tls = all(flags.get(f) for f in TLS_FLAGS)
+        for flag in ("--listen", "--metrics_listen"):
+            if flags.get(flag) and not is_loopback(flags[flag]) and not tls:
+                errors.append(f"compose: {name}: {flag} beyond loopback needs TLS")
+        if flags.get("--auth", "on") != "on" or not flags.get("--auth_config"):
+            errors.append(f"compose: {name}: authentication must stay on with --auth_config")
+        mounts = {}
+        for v in svc.get("volumes", []):
+            parts = str(v).split(":")
+            if len(parts) >= 2:
+                mounts[parts[1]] = parts[2:] == ["ro"]
+            if len(parts) >= 2 and parts[1].startswith("/var/lib/rapport"):
+                errors.append(f"compose: {name} mounts {parts[1]}: the replicas keep no database")
+        for flag in TLS_FLAGS + ("--auth_config",):
+            value = flags.get(flag, "")
+            if value and not any(value == mp or value.startswith(mp.rstrip("/") + "/")
+                                 for mp, ro in mounts.items() if ro):
+                errors.append(f"compose: {name}: {flag}={value} is on no read-only mount")
+        deps = svc.get("depends_on") or {}
+        if not isinstance(deps, dict) or deps.get(pg_name, {}).get("condition") != "service_healthy":
+            errors.append(f"compose: {name} must wait for {pg_name} to be healthy")
+        test = (svc.get("healthcheck") or {}).get("test") or []
+        if not (len(test) > 2 and test[0] == "CMD" and test[1] == CLI_IN_IMAGE and test[-1] == "health"
+                and flag_values(test[2:-1]).get("--tls_ca_file")):
+            errors.append(f"compose: {name}: the healthcheck must run `{CLI_IN_IMAGE} "
+                          "--tls_ca_file=... health`")
+        grace = duration_seconds(flags.get("--shutdown_grace", "10s"))
+        if duration_seconds(svc.get("stop_grace_period", "10s")) <= grace:
+            errors.append(f"compose: {name}: stop_grace_period must exceed --shutdown_grace")
+        for p in svc.get("ports", []):
+            host_ports.append(str(p).rsplit(":", 1)[0])
+    if len(host_ports) != len(set(host_ports)):
+        errors.append(f"compose: the replicas' host ports clash: {host_ports}")
+    if total > max_conn - PG_RESERVED_CONNECTIONS:
+        errors.append(f"compose: the replicas' pools ({total} connections) leave less than "
+                      f"{PG_RESERVED_CONNECTIONS} of max_connections={max_conn}")
+    return errors
+
+
+def check_scale_out():
+    """deploy/k8s/replicas (rendered with kubectl kustomize) and
+    deploy/compose: several replicas over PostgreSQL, the base's probes, TLS
+    and auth, a placeholder URI, flags rapportd defines, connection budgets."""
+    known = rapportd_flags()
+    if not known:
+        return ["server/app: no ABSL_FLAG found"]
+    errors = _check_replicas_kustomization()
+    errors.extend(_check_replicas_deployment(_render_replicas(), known))
+    errors.extend(_check_compose(known))
+    return errors
+
+
 CHECKS = [
     ("yaml", "every YAML file under deploy/ parses", check_yaml_parses),
     ("prometheus-config", "promtool check config; the rapport job, rules and Alertmanager", check_prometheus_config),
@@ -1330,6 +1613,7 @@ CHECKS = [
     ("grafana", "dashboards, required panels, valid PromQL, provisioning", check_grafana),
     ("kubernetes", "Deployment, Service, ServiceMonitor, NetworkPolicy, TLS and auth mounts, PVC, "
      "kustomization", check_kubernetes),
+    ("scale-out", "deploy/k8s/replicas and deploy/compose: replicas over PostgreSQL", check_scale_out),
     ("systemd", "rapportd.service keys, credentials, systemd-analyze verify", check_systemd),
     ("dockerfile", "Dockerfile stages, packages, COPY sources, user, ports", check_dockerfile),
     ("secrets", "no private key, API key or token committed; Secrets are placeholders", check_no_secrets),

@@ -48,7 +48,7 @@ case "$cmd" in
       --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; exit 1; }
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c shared_buffers=128MB -c fsync=off -c full_page_writes=off" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c shared_buffers=128MB -c fsync=off -c full_page_writes=off -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=10000" \
       start >/dev/null ||
       { cat "$dir/server.log" >&2; exit 1; }
     echo "$port" >"$dir/port"
