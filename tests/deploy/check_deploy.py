@@ -10,7 +10,7 @@ panels, every query valid PromQL over documented metrics), the Kubernetes
 manifests (required fields, probes, selectors, TLS and auth mounts, the
 NetworkPolicy, the authenticated ServiceMonitor; the PrometheusRule holds
 exactly the tested rule files), the replicated deployments over PostgreSQL
-(deploy/k8s/replicas rendered with kubectl kustomize, deploy/compose), the
+(deploy/k8s/replicas rendered as kubectl kustomize does, deploy/compose), the
 systemd units and the Dockerfile, the
 example auth configs against proto/rapport/config/v1/auth.proto, that no
 private key or API key is committed under deploy/, and docs/security.md.
@@ -1345,13 +1345,64 @@ def _unknown_flags(where, args, known):
             for a in args if a.startswith("--") and a.split("=", 1)[0] not in known]
 
 
+# The keys by which a strategic merge patch matches list items, per field
+# (as Kubernetes' own types declare them); other lists are replaced.
+_MERGE_KEYS = {"containers": "name", "initContainers": "name", "env": "name",
+               "volumes": "name", "volumeMounts": "mountPath", "ports": "containerPort"}
+
+
+def _strategic_merge(base, patch, field=None):
+    """kubectl's strategic merge, as far as the overlay uses it: maps merge
+    key by key, keyed lists item by item ($patch: delete removes one), every
+    other value (scalars, lists of scalars) is replaced by the patch's."""
+    if isinstance(base, dict) and isinstance(patch, dict):
+        merged = dict(base)
+        for key, value in patch.items():
+            merged[key] = _strategic_merge(base.get(key), value, key) \
+                if key in base else value
+        return merged
+    key = _MERGE_KEYS.get(field)
+    if key and isinstance(base, list) and isinstance(patch, list):
+        merged = [dict(item) for item in base]
+        for item in patch:
+            at = next((i for i, b in enumerate(merged) if b.get(key) == item.get(key)), None)
+            if item.get("$patch") == "delete":
+                if at is not None:
+                    merged.pop(at)
+            elif at is None:
+                merged.append(item)
+            else:
+                merged[at] = _strategic_merge(merged[at], item)
+        return merged
+    return patch
+
+
 def _render_replicas():
-    kubectl = tool("kubectl")
-    r = run([kubectl, "kustomize", "--load-restrictor=LoadRestrictionsNone",
-             path("deploy", "k8s", "replicas")])
-    if r.returncode != 0:
-        raise CheckError(f"kubectl kustomize deploy/k8s/replicas failed:\n{r.stdout}")
-    return [d for d in yaml.safe_load_all(r.stdout) if d]
+    """deploy/k8s/replicas as `kubectl kustomize` renders it: its resources,
+    each patch merged into the object of the same kind and name, the image
+    tags set."""
+    kdir = path("deploy", "k8s", "replicas")
+    kust = load_yaml(os.path.join(kdir, "kustomization.yaml"))
+    docs = []
+    for resource in kust.get("resources", []):
+        with open(os.path.join(kdir, resource), encoding="utf-8") as f:
+            docs.extend(d for d in yaml.safe_load_all(f) if d)
+    for entry in kust.get("patches", []):
+        with open(os.path.join(kdir, entry["path"]), encoding="utf-8") as f:
+            patch = yaml.safe_load(f)
+        at = [i for i, d in enumerate(docs) if d.get("kind") == patch.get("kind")
+              and d.get("metadata", {}).get("name") == patch.get("metadata", {}).get("name")]
+        if len(at) != 1:
+            raise CheckError(f"replicas: the patch {entry['path']} matches {len(at)} objects")
+        docs[at[0]] = _strategic_merge(docs[at[0]], patch)
+    tags = {i["name"]: i.get("newTag") for i in kust.get("images", [])}
+    for d in docs:
+        pod = d.get("spec", {}).get("template", {}).get("spec", {})
+        for c in pod.get("containers", []):
+            name = str(c.get("image", "")).split(":")[0]
+            if tags.get(name):
+                c["image"] = f"{name}:{tags[name]}"
+    return docs
 
 
 def _check_replicas_kustomization():
@@ -1589,7 +1640,7 @@ def _check_compose(known):
 
 
 def check_scale_out():
-    """deploy/k8s/replicas (rendered with kubectl kustomize) and
+    """deploy/k8s/replicas (rendered as kubectl kustomize does) and
     deploy/compose: several replicas over PostgreSQL, the base's probes, TLS
     and auth, a placeholder URI, flags rapportd defines, connection budgets."""
     known = rapportd_flags()
