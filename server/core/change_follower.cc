@@ -21,14 +21,11 @@ ChangeFollower::ChangeFollower(store::Store* store,
 ChangeFollower::~ChangeFollower() { Stop(); }
 
 absl::Status ChangeFollower::Prime() {
-  absl::StatusOr<std::vector<store::TenantId>> tenants = store_->ListTenants();
-  if (!tenants.ok()) return tenants.status();
+  absl::StatusOr<std::vector<std::pair<store::TenantId, int64_t>>> seqs =
+      store_->MemberChangeSeqs();
+  if (!seqs.ok()) return seqs.status();
   absl::MutexLock lock(&mu_);
-  for (const store::TenantId& tenant : *tenants) {
-    absl::StatusOr<int64_t> seq = store_->MemberChangeSeq(tenant);
-    if (!seq.ok()) return seq.status();
-    seq_[tenant] = *seq;
-  }
+  for (const auto& [tenant, seq] : *seqs) seq_[tenant] = seq;
   return absl::OkStatus();
 }
 
@@ -56,14 +53,21 @@ absl::Status ChangeFollower::FollowTenant(const store::TenantId& tenant) {
 }
 
 absl::Status ChangeFollower::PollOnce() {
-  absl::StatusOr<std::vector<store::TenantId>> tenants = store_->ListTenants();
-  if (!tenants.ok()) return tenants.status();
+  // One read says which tenants moved; only those are read further.
+  absl::StatusOr<std::vector<std::pair<store::TenantId, int64_t>>> seqs =
+      store_->MemberChangeSeqs();
+  if (!seqs.ok()) return seqs.status();
   absl::MutexLock lock(&mu_);
   const absl::Time now = clock_->Now();
   const bool prune = now - last_prune_ >= options_.prune_interval;
   absl::Status first;
-  for (const store::TenantId& tenant : *tenants) {
-    absl::Status status = FollowTenant(tenant);
+  for (const auto& [tenant, newest] : *seqs) {
+    auto known = seq_.find(tenant);
+    // A number behind this follower's (a restored database) is read too:
+    // the store then says the log was reset.
+    absl::Status status = known != seq_.end() && known->second == newest
+                              ? absl::OkStatus()
+                              : FollowTenant(tenant);
     if (status.ok() && prune) {
       status = store_->PruneMemberChanges(tenant, now - options_.keep).status();
     }

@@ -2,12 +2,13 @@
 // processes made to a shared store (Store's "Several processes over one
 // store").
 //
-// A poll reads, for every tenant (Store::ListTenants), the change log after
-// the last number this follower read, and tells the listener which members
-// changed, once per tenant and poll. When the log was pruned past that
-// number (this process fell behind by more than the log keeps), every
-// member of the tenant is told as changed. A tenant first seen after
-// Prime() is read from its first change. The changes this process made
+// A poll reads every tenant's newest change number in one store call
+// (Store::MemberChangeSeqs); for each tenant whose number moved, it reads
+// the change log after the last number this follower read and tells the
+// listener which members changed, once per tenant and poll. When the log was
+// pruned past that number (this process fell behind by more than the log
+// keeps), every member of the tenant is told as changed. A tenant first seen
+// after Prime() is read from its first change. The changes this process made
 // itself are told again: a listener takes a change twice at the cost of
 // one more refresh.
 //

@@ -14,6 +14,11 @@ Store::AppendEventBatches(absl::Span<const EventBatch> batches) {
 
 absl::StatusOr<int64_t> Store::MemberChangeSeq(const TenantId&) { return 0; }
 
+absl::StatusOr<std::vector<std::pair<TenantId, int64_t>>>
+Store::MemberChangeSeqs() {
+  return std::vector<std::pair<TenantId, int64_t>>();
+}
+
 absl::StatusOr<MemberChanges> Store::ReadMemberChanges(const TenantId&,
                                                        int64_t after_seq,
                                                        int limit) {

@@ -646,6 +646,12 @@ class Store {
   // The tenant's newest change number; 0 before its first change.
   virtual absl::StatusOr<int64_t> MemberChangeSeq(const TenantId& tenant);
 
+  // Every tenant's newest change number, for the tenants with a change, in
+  // one read (what a follower polls before reading the tenants that moved).
+  // Ordered by tenant.
+  virtual absl::StatusOr<std::vector<std::pair<TenantId, int64_t>>>
+  MemberChangeSeqs();
+
   // The members changed by the tenant's changes numbered after `after_seq`,
   // at most `limit` numbers of them (see MemberChanges). INVALID_ARGUMENT
   // when limit < 1 or after_seq < 0.

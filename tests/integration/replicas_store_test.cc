@@ -98,6 +98,15 @@ TEST(ReplicaChangeLog, AnotherStoreReadsEveryChangeInWindowsOfNumbers) {
     }
     EXPECT_EQ(after, *newest);
   }
+  // Every tenant's newest number in one read, as a follower polls it.
+  absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> seqs =
+      reader->MemberChangeSeqs();
+  ASSERT_TRUE(seqs.ok()) << seqs.status();
+  std::vector<std::pair<std::string, int64_t>> expected_seqs;
+  for (const auto& [tenant, changes] : writes) {
+    expected_seqs.emplace_back(tenant, static_cast<int64_t>(changes.size()));
+  }
+  EXPECT_EQ(*seqs, expected_seqs);
   // A tenant without changes: number 0, nothing to read.
   absl::StatusOr<store::MemberChanges> none =
       reader->ReadMemberChanges("t-none", 0, 10);

@@ -185,6 +185,10 @@ class PgStore final : public Store {
  public:
   bool Shared() const override { return true; }
   absl::StatusOr<int64_t> MemberChangeSeq(const TenantId& tenant) override;
+  // The one read over every tenant the follower makes (a multi-shard
+  // SELECT under Citus: docs/scale-out.md).
+  absl::StatusOr<std::vector<std::pair<TenantId, int64_t>>> MemberChangeSeqs()
+      override;
   absl::StatusOr<MemberChanges> ReadMemberChanges(const TenantId& tenant,
                                                   int64_t after_seq,
                                                   int limit) override;

@@ -36,6 +36,21 @@ absl::StatusOr<int64_t> PgStore::MemberChangeSeq(const TenantId& tenant) {
   return seq;
 }
 
+absl::StatusOr<std::vector<std::pair<TenantId, int64_t>>>
+PgStore::MemberChangeSeqs() {
+  std::vector<std::pair<TenantId, int64_t>> seqs;
+  RAPPORT_RETURN_IF_ERROR(pool_.WithConnection([&](Connection& conn) {
+    RAPPORT_ASSIGN_OR_RETURN(
+        Result result,
+        conn.Exec("SELECT tenant, seq FROM member_change_seq ORDER BY tenant"));
+    for (int row = 0; row < result.rows(); ++row) {
+      seqs.emplace_back(result.String(row, 0), result.Int(row, 1));
+    }
+    return absl::OkStatus();
+  }));
+  return seqs;
+}
+
 absl::StatusOr<MemberChanges> PgStore::ReadMemberChanges(const TenantId& tenant,
                                                          int64_t after_seq,
                                                          int limit) {
