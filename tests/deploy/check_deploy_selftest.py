@@ -52,7 +52,12 @@ MUTATIONS = [
     ("rule-contents", "deploy/prometheus/rules/rapport-recording.yml",
      "record: tenant:rapport_member_ssi:avg", "record: tenant_rapport_member_ssi_avg"),
     ("rule-contents", "deploy/prometheus/rules/rapport-recording.yml",
-     "expr: avg by (tenant) (rapport_member_ssi)", "expr: avg by (tenant) (rapport_member_sssi)"),
+     "expr: avg by (tenant) (max without (instance, pod) (rapport_member_ssi))",
+     "expr: avg by (tenant) (max without (instance, pod) (rapport_member_sssi))"),
+    # A sum over replicas that counts a team twice while the lease moves.
+    ("promtool-tests", "deploy/prometheus/rules/rapport-recording.yml",
+     "sum by (tenant) (max without (instance, pod) (rapport_team_members_declining))",
+     "sum by (tenant) (rapport_team_members_declining)"),
     ("test-coverage", "deploy/prometheus/tests/engagement-alerts.yml",
      "      - eval_time: 10m\n        alertname: RapportTeamSsiFalling\n        exp_alerts: []\n", ""),
     ("test-coverage", "deploy/prometheus/tests/recording.yml",
