@@ -3,7 +3,8 @@
 # cluster (initdb) in DIR, listening on 127.0.0.1:PORT and on a Unix socket
 # in DIR only. fsync is off: the tests stop and kill rapportd, never this
 # server, so its own durability is not what they test, and each test makes
-# a database of its own (a checkpoint's worth of syncs each). PostgreSQL
+# a database of its own (a checkpoint's worth of syncs each);
+# RAPPORT_PG_FSYNC=on keeps it on, for benchmarks. PostgreSQL
 # refuses to run as root, so under root the server runs as the unprivileged
 # user nobody, which owns DIR (DIR's parent must let nobody through: a
 # mktemp -d directory needs chmod 711).
@@ -28,6 +29,8 @@ as_owner() {
 case "$cmd" in
   start)
     port=${3:-0}
+    # RAPPORT_PG_FSYNC=on for benchmarks that compare durable commits.
+    fsync=${RAPPORT_PG_FSYNC:-off}
     if [ "$port" = 0 ]; then
       # A free port: ask the kernel for one.
       port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -48,7 +51,7 @@ case "$cmd" in
       --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; exit 1; }
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c shared_buffers=128MB -c fsync=off -c full_page_writes=off -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=10000" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c shared_buffers=128MB -c fsync=$fsync -c full_page_writes=$fsync -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=10000" \
       start >/dev/null ||
       { cat "$dir/server.log" >&2; exit 1; }
     echo "$port" >"$dir/port"
