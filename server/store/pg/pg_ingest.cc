@@ -285,19 +285,66 @@ std::optional<absl::Time> LastTimeOf(absl::Span<const model::Event> events,
   return std::nullopt;
 }
 
-// Stores each touched thread with the batch's events in it: folded into the
-// stored state when they all come after its last event (or the thread is
+// What UpdateTouched needs of threads, or of contacts.
+struct ThreadRows {
+  using Stored = internal::StoredThread;
+  static constexpr KeyKind kKind = KeyKind::kThread;
+  static constexpr bool (*kRelevant)(model::EventType) = &model::IsThreadEvent;
+  static auto Read(Connection& conn, const TenantId& tenant,
+                   absl::Span<const MemberKey> keys) {
+    return ReadThreads(conn, tenant, keys);
+  }
+  static void Fold(absl::Span<const model::Event> later, bool has_earlier,
+                   Stored& stored) {
+    internal::FoldThreadEvents(later, has_earlier, stored.state);
+  }
+  static auto Derive(absl::Span<const model::Event> events) {
+    return internal::DeriveThreadState(events);
+  }
+  static absl::Status Put(
+      Connection& conn, const TenantId& tenant,
+      const std::vector<std::pair<std::string, Stored>>& rows) {
+    return PutThreads(conn, tenant, rows);
+  }
+};
+
+struct ContactRows {
+  using Stored = internal::StoredContact;
+  static constexpr KeyKind kKind = KeyKind::kContact;
+  static constexpr bool (*kRelevant)(model::EventType) = &model::IsContactEvent;
+  static auto Read(Connection& conn, const TenantId& tenant,
+                   absl::Span<const MemberKey> keys) {
+    return ReadContacts(conn, tenant, keys);
+  }
+  static void Fold(absl::Span<const model::Event> later, bool has_earlier,
+                   Stored& stored) {
+    internal::FoldContactEvents(later, has_earlier, stored.state);
+  }
+  static auto Derive(absl::Span<const model::Event> events) {
+    return internal::DeriveContactState(events);
+  }
+  static absl::Status Put(
+      Connection& conn, const TenantId& tenant,
+      const std::vector<std::pair<std::string, Stored>>& rows) {
+    return PutContacts(conn, tenant, rows);
+  }
+};
+
+// Stores each touched thread (contact) with the batch's events in it: folded
+// into the stored state when they all come after its last event (or it is
 // new), otherwise derived again from all its events (as the SQLite store's
 // UpdateThread does).
-absl::Status UpdateThreads(Connection& conn, const TenantId& tenant,
-                           BatchEffects& effects) {
-  if (effects.threads.empty()) return absl::OkStatus();
+template <typename Rows>
+absl::Status UpdateTouched(
+    Connection& conn, const TenantId& tenant,
+    std::map<MemberKey, std::vector<model::Event>>& touched) {
+  if (touched.empty()) return absl::OkStatus();
   std::vector<MemberKey> keys;
-  for (const auto& [key, added] : effects.threads) keys.push_back(key);
-  RAPPORT_ASSIGN_OR_RETURN(auto stored, ReadThreads(conn, tenant, keys));
+  for (const auto& [key, added] : touched) keys.push_back(key);
+  RAPPORT_ASSIGN_OR_RETURN(auto stored, Rows::Read(conn, tenant, keys));
   std::vector<MemberKey> recompute;
-  std::vector<std::pair<std::string, StoredThread>> rows;
-  for (auto& [key, added] : effects.threads) {
+  std::vector<std::pair<std::string, typename Rows::Stored>> rows;
+  for (auto& [key, added] : touched) {
     SortAsStored(added);
     auto it = stored.find(key);
     if (it != stored.end() &&
@@ -305,62 +352,23 @@ absl::Status UpdateThreads(Connection& conn, const TenantId& tenant,
       recompute.push_back(key);
       continue;
     }
-    StoredThread thread;
+    typename Rows::Stored row;
     const bool has_earlier = it != stored.end();
-    if (has_earlier) thread = std::move(it->second);
-    internal::FoldThreadEvents(added, has_earlier, thread.state);
-    thread.last_activity_time = added.back().occur_time;
-    rows.emplace_back(key.first, std::move(thread));
+    if (has_earlier) row = std::move(it->second);
+    Rows::Fold(added, has_earlier, row);
+    row.last_activity_time = added.back().occur_time;
+    rows.emplace_back(key.first, std::move(row));
   }
-  RAPPORT_ASSIGN_OR_RETURN(
-      auto events, LoadKeyEvents(conn, tenant, KeyKind::kThread, recompute,
-                                 absl::InfiniteFuture()));
-  for (auto& [key, thread_events] : events) {
-    std::optional<absl::Time> last =
-        LastTimeOf(thread_events, &model::IsThreadEvent);
+  RAPPORT_ASSIGN_OR_RETURN(auto events,
+                           LoadKeyEvents(conn, tenant, Rows::kKind, recompute,
+                                         absl::InfiniteFuture()));
+  for (auto& [key, key_events] : events) {
+    std::optional<absl::Time> last = LastTimeOf(key_events, Rows::kRelevant);
     if (!last.has_value()) continue;  // Cannot happen: it has new events.
-    rows.emplace_back(
-        key.first,
-        StoredThread{internal::DeriveThreadState(thread_events), *last});
+    rows.emplace_back(key.first,
+                      typename Rows::Stored{Rows::Derive(key_events), *last});
   }
-  return PutThreads(conn, tenant, rows);
-}
-
-absl::Status UpdateContacts(Connection& conn, const TenantId& tenant,
-                            BatchEffects& effects) {
-  if (effects.contacts.empty()) return absl::OkStatus();
-  std::vector<MemberKey> keys;
-  for (const auto& [key, added] : effects.contacts) keys.push_back(key);
-  RAPPORT_ASSIGN_OR_RETURN(auto stored, ReadContacts(conn, tenant, keys));
-  std::vector<MemberKey> recompute;
-  std::vector<std::pair<std::string, StoredContact>> rows;
-  for (auto& [key, added] : effects.contacts) {
-    SortAsStored(added);
-    auto it = stored.find(key);
-    if (it != stored.end() &&
-        added.front().occur_time <= it->second.last_activity_time) {
-      recompute.push_back(key);
-      continue;
-    }
-    StoredContact contact;
-    const bool has_earlier = it != stored.end();
-    if (has_earlier) contact = std::move(it->second);
-    internal::FoldContactEvents(added, has_earlier, contact.state);
-    contact.last_activity_time = added.back().occur_time;
-    rows.emplace_back(key.first, std::move(contact));
-  }
-  RAPPORT_ASSIGN_OR_RETURN(
-      auto events, LoadKeyEvents(conn, tenant, KeyKind::kContact, recompute,
-                                 absl::InfiniteFuture()));
-  for (auto& [key, contact_events] : events) {
-    std::optional<absl::Time> last =
-        LastTimeOf(contact_events, &model::IsContactEvent);
-    if (!last.has_value()) continue;  // Cannot happen: it has new events.
-    rows.emplace_back(
-        key.first,
-        StoredContact{internal::DeriveContactState(contact_events), *last});
-  }
-  return PutContacts(conn, tenant, rows);
+  return Rows::Put(conn, tenant, rows);
 }
 
 }  // namespace
@@ -377,8 +385,10 @@ absl::StatusOr<IngestResult> IngestEvents(
   if (effects.members.empty()) return result;
   RAPPORT_RETURN_IF_ERROR(AddDailyCounts(conn, tenant, effects));
   RAPPORT_RETURN_IF_ERROR(AddMemberEvents(conn, tenant, effects));
-  RAPPORT_RETURN_IF_ERROR(UpdateThreads(conn, tenant, effects));
-  RAPPORT_RETURN_IF_ERROR(UpdateContacts(conn, tenant, effects));
+  RAPPORT_RETURN_IF_ERROR(
+      UpdateTouched<ThreadRows>(conn, tenant, effects.threads));
+  RAPPORT_RETURN_IF_ERROR(
+      UpdateTouched<ContactRows>(conn, tenant, effects.contacts));
   RAPPORT_RETURN_IF_ERROR(MarkHistoriesStale(conn, tenant, effects));
   for (const auto& [member_id, delta] : effects.members) {
     result.members.push_back(member_id);
