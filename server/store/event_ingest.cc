@@ -11,6 +11,7 @@
 #include "server/common/status_macros.h"
 #include "server/store/activity_state.h"
 #include "server/store/audit_table.h"
+#include "server/store/batch_effects.h"
 #include "server/store/contact_table.h"
 #include "server/store/daily_count_table.h"
 #include "server/store/event_table.h"
@@ -22,46 +23,6 @@
 
 namespace rapport::store::internal {
 namespace {
-
-using MemberKey =
-    std::pair<std::string, std::string>;  // member, thread/contact
-
-// What a batch changed, applied once per member/thread/contact/bucket at the
-// end. Events are copied: a batch is at most a few thousand.
-struct BatchEffects {
-  struct MemberDelta {
-    int64_t events = 0;
-    absl::Time earliest = absl::InfiniteFuture();
-    absl::Time latest = absl::InfinitePast();
-  };
-  std::map<std::string, MemberDelta> members;
-  std::map<MemberKey, std::vector<model::Event>> threads;
-  std::map<MemberKey, std::vector<model::Event>> contacts;
-  std::map<DailyBucket, int64_t> buckets;
-
-  void Add(const model::Event& e) {
-    MemberDelta& delta = members[e.member_id];
-    ++delta.events;
-    delta.earliest = std::min(delta.earliest, e.occur_time);
-    delta.latest = std::max(delta.latest, e.occur_time);
-    buckets[BucketOf(e)] += e.quantity;
-    if (model::IsThreadEvent(e.type) && !e.thread_id.empty()) {
-      threads[{e.member_id, e.thread_id}].push_back(e);
-    }
-    if (model::IsContactEvent(e.type) && !e.contact.contact_id.empty()) {
-      contacts[{e.member_id, e.contact.contact_id}].push_back(e);
-    }
-  }
-};
-
-// Sorts a thread's or contact's new events as the store reads them.
-void SortAsStored(std::vector<model::Event>& events) {
-  std::sort(events.begin(), events.end(),
-            [](const model::Event& a, const model::Event& b) {
-              return std::tie(a.occur_time, a.event_id) <
-                     std::tie(b.occur_time, b.event_id);
-            });
-}
 
 // What a batch looked up once: which members exist (and, of those that do
 // not, which were erased) and when each contact was erased.

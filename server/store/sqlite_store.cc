@@ -7,6 +7,7 @@
 #include "server/common/status_macros.h"
 #include "server/store/activity_reader.h"
 #include "server/store/audit_table.h"
+#include "server/store/batch_effects.h"
 #include "server/store/contact_table.h"
 #include "server/store/daily_count_table.h"
 #include "server/store/errors.h"
@@ -53,22 +54,6 @@ absl::Status ConfigureWriter(Connection& writer, bool in_memory) {
       "PRAGMA synchronous = FULL;"
       "PRAGMA wal_autocheckpoint = 10000;"
       "PRAGMA journal_size_limit = 67108864");
-}
-
-// "accepted=3 duplicates=1 ..." with the outcomes that occurred.
-std::string OutcomeSummary(absl::Span<const AppendOutcome> outcomes) {
-  // In the order of AppendOutcome.
-  constexpr const char* kNames[] = {"accepted",       "duplicates",
-                                    "unknown_member", "conflicts",
-                                    "erased_member",  "erased_contact"};
-  int64_t counts[std::size(kNames)] = {};
-  for (AppendOutcome outcome : outcomes) ++counts[static_cast<int>(outcome)];
-  std::string summary = absl::StrCat("events=", outcomes.size());
-  for (size_t i = 0; i < std::size(kNames); ++i) {
-    if (counts[i] > 0)
-      absl::StrAppend(&summary, " ", kNames[i], "=", counts[i]);
-  }
-  return summary;
 }
 
 // The writer as Open and a reopening leave it: WAL mode and the pragmas.
@@ -408,7 +393,7 @@ absl::StatusOr<std::vector<AppendOutcome>> SqliteStore::AppendEvents(
       RAPPORT_ASSIGN_OR_RETURN(outcomes,
                                internal::IngestEvents(conn, tenant, events));
       return internal::AuditChange(conn, tenant, audit, "events",
-                                   OutcomeSummary(outcomes));
+                                   internal::IngestAuditDetail(outcomes));
     });
   }));
   return outcomes;
@@ -429,7 +414,7 @@ SqliteStore::AppendEventBatches(absl::Span<const EventBatch> batches) {
             internal::IngestEvents(conn, batch.tenant, batch.events));
         RAPPORT_RETURN_IF_ERROR(
             internal::AuditChange(conn, batch.tenant, batch.audit, "events",
-                                  OutcomeSummary(outcomes[i])));
+                                  internal::IngestAuditDetail(outcomes[i])));
       }
       return absl::OkStatus();
     });

@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "server/common/status_macros.h"
 #include "server/store/activity_state.h"
+#include "server/store/batch_effects.h"
 #include "server/store/daily_count_table.h"
 #include "server/store/event_table.h"
 #include "server/store/pg/pg_activity_rows.h"
@@ -18,45 +19,11 @@
 namespace rapport::store::pg {
 namespace {
 
+using internal::BatchEffects;
 using internal::DailyBucket;
+using internal::SortAsStored;
 using internal::StoredContact;
 using internal::StoredThread;
-
-// What a batch's accepted events change, applied per member, bucket,
-// thread and contact at the end.
-struct BatchEffects {
-  struct MemberDelta {
-    int64_t events = 0;
-    absl::Time earliest = absl::InfiniteFuture();
-    absl::Time latest = absl::InfinitePast();
-  };
-  std::map<std::string, MemberDelta> members;
-  std::map<MemberKey, std::vector<model::Event>> threads;
-  std::map<MemberKey, std::vector<model::Event>> contacts;
-  std::map<DailyBucket, int64_t> buckets;
-
-  void Add(const model::Event& e) {
-    MemberDelta& delta = members[e.member_id];
-    ++delta.events;
-    delta.earliest = std::min(delta.earliest, e.occur_time);
-    delta.latest = std::max(delta.latest, e.occur_time);
-    buckets[internal::BucketOf(e)] += e.quantity;
-    if (model::IsThreadEvent(e.type) && !e.thread_id.empty()) {
-      threads[{e.member_id, e.thread_id}].push_back(e);
-    }
-    if (model::IsContactEvent(e.type) && !e.contact.contact_id.empty()) {
-      contacts[{e.member_id, e.contact.contact_id}].push_back(e);
-    }
-  }
-};
-
-void SortAsStored(std::vector<model::Event>& events) {
-  std::sort(events.begin(), events.end(),
-            [](const model::Event& a, const model::Event& b) {
-              return std::tie(a.occur_time, a.event_id) <
-                     std::tie(b.occur_time, b.event_id);
-            });
-}
 
 // Who may have events stored: the batch's existing members (their rows now
 // locked), why the others are refused, and when contacts were erased.

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/common/status_macros.h"
+#include "server/store/batch_effects.h"
 #include "server/store/pg/pg_activity.h"
 #include "server/store/pg/pg_ingest.h"
 #include "server/store/pg/pg_shared.h"
@@ -13,22 +14,6 @@
 namespace rapport::store::pg {
 namespace {
 
-// "events=4 accepted=3 duplicates=1 ..." with the outcomes that occurred,
-// in the order of AppendOutcome.
-std::string OutcomeSummary(absl::Span<const AppendOutcome> outcomes) {
-  constexpr const char* kNames[] = {"accepted",       "duplicates",
-                                    "unknown_member", "conflicts",
-                                    "erased_member",  "erased_contact"};
-  int64_t counts[std::size(kNames)] = {};
-  for (AppendOutcome outcome : outcomes) ++counts[static_cast<int>(outcome)];
-  std::string summary = absl::StrCat("events=", outcomes.size());
-  for (size_t i = 0; i < std::size(kNames); ++i) {
-    if (counts[i] > 0)
-      absl::StrAppend(&summary, " ", kNames[i], "=", counts[i]);
-  }
-  return summary;
-}
-
 // One batch inside the caller's transaction: ingest, its audit entry and
 // the change log of the members it changed.
 absl::StatusOr<std::vector<AppendOutcome>> AppendInTransaction(
@@ -36,8 +21,9 @@ absl::StatusOr<std::vector<AppendOutcome>> AppendInTransaction(
     absl::Span<const model::Event> events, const AuditContext* audit) {
   RAPPORT_ASSIGN_OR_RETURN(IngestResult ingested,
                            IngestEvents(conn, tenant, events));
-  RAPPORT_RETURN_IF_ERROR(AuditChange(conn, tenant, audit, "events",
-                                      OutcomeSummary(ingested.outcomes)));
+  RAPPORT_RETURN_IF_ERROR(
+      AuditChange(conn, tenant, audit, "events",
+                  internal::IngestAuditDetail(ingested.outcomes)));
   // The change is stamped with the audit context's time; ingest without
   // one (tools, tests) reads the clock, as DeleteMember does.
   const absl::Time now = audit != nullptr ? audit->time : absl::Now();
