@@ -206,7 +206,11 @@ TEST(ReplicaLease, AHolderWhoseConnectionDropsLosesIt) {
                         .Exec(
                             "SELECT pg_terminate_backend(pid) FROM pg_locks "
                             "WHERE locktype = 'advisory' AND classid = "
-                            "1382117488 AND objid = 1869771778 AND granted")
+                            "1382117488 AND objid = 1869771778 AND granted "
+                            // This test's database only: other tests hold
+                            // leases of their own on the same server.
+                            "AND database = (SELECT oid FROM pg_database "
+                            "WHERE datname = current_database())")
                         .status();
                   })
                   .ok());
