@@ -12,6 +12,8 @@ build_pkgs=(
   libsqlite3-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev libgsl-dev
   libcsv-dev libzip-dev libpq-dev
+  # LLVM's linker: links the test binaries several times faster than GNU ld.
+  lld
 )
 test_pkgs=(
   python3 python3-grpcio python3-protobuf procps curl
