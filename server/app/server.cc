@@ -663,6 +663,8 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
     metrics_options.tls = options.tls;
     metrics_options.default_tenant = api::kDefaultTenant;
     metrics_options.threads = options.http_threads;
+    // Opened below, once its gate and routes are set.
+    metrics_options.wait_for_open = true;
     absl::StatusOr<std::unique_ptr<metrics::MetricsEndpoint>> endpoint =
         metrics::MetricsEndpoint::Start(metrics_options, parts->registry);
     if (!endpoint.ok()) {
@@ -723,6 +725,7 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       parts->grpc_server->Shutdown();
       return s;
     }
+    parts->metrics_endpoint->Open();
   }
   parts->history = std::make_unique<engine::HistoryRecorder>(
       parts->store.get(), &parts->model, clock, options.history);

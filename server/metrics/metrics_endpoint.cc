@@ -188,6 +188,14 @@ class MetricsEndpoint::Handler final : public CivetHandler {
         static_cast<const CivetServer*>(mg_get_user_data(mg_get_context(conn)));
     const auto* endpoint =
         static_cast<const MetricsEndpoint*>(server->getUserContext());
+    if (!endpoint->open_.load(std::memory_order_acquire)) {
+      Response response = Text(503, "starting\n");
+      response.headers = "Retry-After: 1\r\n";
+      Send(conn, response,
+           absl::string_view(mg_get_request_info(conn)->request_method) ==
+               "HEAD");
+      return 503;
+    }
     if (std::shared_ptr<const RouteHandler> route =
             endpoint->RouteOf(PathOf(conn))) {
       return ServeRoute(*endpoint, *route, conn);
@@ -331,7 +339,8 @@ class MetricsEndpoint::Handler final : public CivetHandler {
 MetricsEndpoint::MetricsEndpoint(const MetricsEndpointOptions& options,
                                  std::shared_ptr<prometheus::Registry> registry,
                                  prometheus::Histogram& scrape_seconds)
-    : default_tenant_(options.default_tenant),
+    : open_(!options.wait_for_open),
+      default_tenant_(options.default_tenant),
       registry_(std::move(registry)),
       scrape_seconds_(scrape_seconds) {}
 
@@ -441,6 +450,8 @@ std::optional<HttpCaller> MetricsEndpoint::CallerOf(mg_connection* conn) const {
 }
 
 int MetricsEndpoint::port() const { return port_; }
+
+void MetricsEndpoint::Open() { open_.store(true, std::memory_order_release); }
 
 void MetricsEndpoint::RegisterCollectable(
     std::weak_ptr<prometheus::Collectable> collectable) {

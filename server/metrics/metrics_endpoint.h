@@ -27,6 +27,7 @@
 #ifndef RAPPORT_SERVER_METRICS_METRICS_ENDPOINT_H_
 #define RAPPORT_SERVER_METRICS_METRICS_ENDPOINT_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -73,6 +74,10 @@ struct MetricsEndpointOptions {
   std::string default_tenant = "default";
   // The threads serving requests; each holds one connection at a time.
   int threads = 8;
+  // Every request is answered 503 ("starting", Retry-After: 1) until
+  // Open(): its owner sets the gate, routes and handlers first, so that no
+  // request is served without its gate or finds a route missing (404).
+  bool wait_for_open = false;
 };
 
 // A request to "/" or "/metrics", as the gate sees it.
@@ -158,6 +163,10 @@ class MetricsEndpoint {
   // The port actually bound (useful with port 0).
   int port() const;
 
+  // Serves requests from now on (see MetricsEndpointOptions::wait_for_open;
+  // without it the endpoint serves from the start).
+  void Open();
+
   // Adds a collectable to every later scrape, for as long as it lives (a
   // scrape after it is destroyed skips it).
   void RegisterCollectable(std::weak_ptr<prometheus::Collectable> collectable);
@@ -203,6 +212,7 @@ class MetricsEndpoint {
   // not come through the TLS front.
   std::optional<HttpCaller> CallerOf(mg_connection* conn) const;
 
+  std::atomic<bool> open_;
   const std::string default_tenant_;
   const std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Histogram& scrape_seconds_;

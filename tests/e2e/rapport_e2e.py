@@ -94,9 +94,22 @@ class Rapportd:
     def address(self):
         return f"127.0.0.1:{self.port}"
 
+    # What rapportd prints once both ports serve every call (gRPC, and the
+    # HTTP port's gate and routes: it answers 503 before).
+    READY_LINE = "rapportd: serving gRPC on port "
+
+    def _ready_lines(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read().count(self.READY_LINE)
+        except FileNotFoundError:
+            return 0
+
     def start(self, timeout=30):
         self.port = free_port()
         self.metrics_port = free_port()
+        # The log is kept across restarts: this start's line is one more.
+        ready_before = self._ready_lines()
         with open(self.log_path, "a") as log:
             self.proc = subprocess.Popen(
                 [self.binary, f"--listen=127.0.0.1:{self.port}",
@@ -108,11 +121,9 @@ class Rapportd:
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"rapportd exited: {self.log()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), 0.2):
-                    return self
-            except OSError:
-                time.sleep(0.05)
+            if self._ready_lines() > ready_before:
+                return self
+            time.sleep(0.05)
         raise RuntimeError(f"rapportd did not start: {self.log()}")
 
     def log(self):

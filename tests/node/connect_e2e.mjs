@@ -85,16 +85,13 @@ async function startRapportd(dir) {
     `--metrics_listen=127.0.0.1:${httpPort}`, "--auth=on",
     "--score_refresh=0s", "--history_interval=0s"],
                      { stdio: ["ignore", log, log] });
+  // rapportd prints this once both ports serve every call (the HTTP port
+  // answers 503 until its gate and routes are set).
+  const ready = "rapportd: serving gRPC on port ";
   for (let i = 0; i < 300; ++i) {
     if (proc.exitCode !== null) break;
-    const up = await new Promise((resolve) => {
-      const s = net.connect(httpPort, "127.0.0.1", () => {
-        s.end();
-        resolve(true);
-      });
-      s.on("error", () => resolve(false));
-    });
-    if (up) return { proc, key, httpPort };
+    const text = fs.readFileSync(path.join(dir, "rapportd.log"), "utf8");
+    if (text.includes(ready)) return { proc, key, httpPort };
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`rapportd did not start: ${

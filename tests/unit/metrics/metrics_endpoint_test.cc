@@ -374,6 +374,37 @@ TEST_F(MetricsEndpointTest, ASlowPageDoesNotHoldUpScrapes) {
   page.join();
 }
 
+// Until its owner opens it, an endpoint that waits for Open() answers every
+// request 503 with Retry-After: no request is served before its gate and
+// routes are set, and none finds a route missing.
+TEST(MetricsEndpointOpenTest, EveryRequestIs503UntilOpened) {
+  MetricsEndpointOptions options = Listening("127.0.0.1:0");
+  options.wait_for_open = true;
+  auto endpoint =
+      MetricsEndpoint::Start(options, std::make_shared<prometheus::Registry>());
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+  const int port = (*endpoint)->port();
+  (*endpoint)->AddRoute("/api.", [](HttpExchange& exchange) {
+    exchange.Respond(200, "text/plain", "", "routed");
+  });
+  (*endpoint)->SetPageHandler(
+      [](const PageRequest&) -> absl::StatusOr<std::string> { return "page"; });
+  for (const char* method : {"GET", "HEAD", "POST", "PROPFIND"}) {
+    for (const char* path : {"/metrics", "/", "/api.S/M", "/nowhere"}) {
+      absl::StatusOr<HttpResponse> r =
+          HttpRequest(kHost, port, method, path, {});
+      ASSERT_TRUE(r.ok()) << r.status();
+      EXPECT_EQ(r->status_code, 503) << method << " " << path;
+      EXPECT_EQ(r->Header("Retry-After"), "1") << method << " " << path;
+    }
+  }
+  (*endpoint)->Open();
+  EXPECT_EQ(HttpGet(kHost, port, "/metrics")->status_code, 200);
+  EXPECT_EQ(HttpGet(kHost, port, "/")->body, "page");
+  EXPECT_EQ(HttpRequest(kHost, port, "POST", "/api.S/M", {})->body, "routed");
+  EXPECT_EQ(HttpGet(kHost, port, "/nowhere")->status_code, 404);
+}
+
 TEST(MetricsEndpointStopTest, StopsListeningWhenDestroyed) {
   auto endpoint = MetricsEndpoint::Start(
       Listening("localhost:0"), std::make_shared<prometheus::Registry>());
