@@ -465,8 +465,7 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       core::OutreachCacheOptions{
           .analysis = api::RequestAnalysis(options.outreach),
           .refresh_interval = options.board.refresh_interval,
-          .background_nice = options.background_nice,
-          .threads = options.board.build_threads});
+          .background_nice = options.background_nice});
   parts->goal_tracker = std::make_unique<core::GoalTracker>(
       parts->store.get(), parts->score_board.get(), clock);
   parts->member_changes = std::make_unique<store::MemberChangeFanOut>(

@@ -1,11 +1,9 @@
 #include "server/core/outreach_cache.h"
 
 #include <algorithm>
-#include <thread>
 #include <utility>
 
 #include "server/common/status_macros.h"
-#include "server/common/worker_pool.h"
 #include "server/core/outreach_read.h"
 #include "server/store/list_all_members.h"
 
@@ -191,71 +189,25 @@ std::shared_ptr<const CachedTeam> OutreachCache::Pool(
   return team;
 }
 
-absl::Status OutreachCache::ReadMembers(const Job& job,
-                                        std::vector<MemberRead>& reads) {
-  std::vector<absl::Status> errors(reads.size());
-  const int threads =
-      options_.threads > 0
-          ? options_.threads
-          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  ParallelFor(threads, reads.size(), [&](size_t i) {
-    {
-      // A large tenant's build takes a while: a stop does not wait for it.
-      absl::MutexLock lock(&mu_);
-      if (stop_) {
-        errors[i] = absl::CancelledError("the outreach cache is stopping");
-        return;
-      }
-    }
-    MemberRead& read = reads[i];
-    if (!read.team.has_value()) {
-      absl::StatusOr<model::Member> member =
-          store_->GetMember(job.tenant, read.member_id);
-      if (absl::IsNotFound(member.status())) {
-        read.deleted = true;
-        return;
-      }
-      if (!member.ok()) {
-        errors[i] = member.status();
-        return;
-      }
-      read.team = std::move(member->team);
-    }
-    absl::StatusOr<outreach::OutreachReport> report = ReadOutreachReport(
-        *store_, job.tenant, read.member_id, job.now, kDays, options_.analysis);
-    if (absl::IsNotFound(report.status())) {  // Deleted meanwhile.
-      read.deleted = true;
-      return;
-    }
-    if (!report.ok()) {
-      errors[i] = report.status();
-      return;
-    }
-    read.report =
-        std::make_shared<const outreach::OutreachReport>(*std::move(report));
-  });
-  for (absl::Status& error : errors) {
-    if (!error.ok()) return error;
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<std::shared_ptr<const OutreachSnapshot>> OutreachCache::BuildAll(
     const Job& job) {
   RAPPORT_ASSIGN_OR_RETURN(std::vector<model::Member> all,
                            store::ListAllMembers(*store_, job.tenant));
-  std::vector<MemberRead> reads(all.size());
-  for (size_t i = 0; i < all.size(); ++i) {
-    reads[i].member_id = std::move(all[i].member_id);
-    reads[i].team = std::move(all[i].team);
-  }
-  RAPPORT_RETURN_IF_ERROR(ReadMembers(job, reads));
   std::map<std::string, MemberReports> teams;
   std::map<std::string, std::string> team_of;
-  for (MemberRead& read : reads) {
-    if (read.deleted) continue;
-    teams[*read.team][read.member_id] = std::move(read.report);
-    team_of[read.member_id] = *read.team;
+  for (const model::Member& m : all) {
+    {
+      // A large tenant's build takes a while: a stop does not wait for it.
+      absl::MutexLock lock(&mu_);
+      if (stop_) return absl::CancelledError("the outreach cache is stopping");
+    }
+    absl::StatusOr<outreach::OutreachReport> report = ReadOutreachReport(
+        *store_, job.tenant, m.member_id, job.now, kDays, options_.analysis);
+    if (absl::IsNotFound(report.status())) continue;  // Deleted meanwhile.
+    if (!report.ok()) return report.status();
+    teams[m.team][m.member_id] =
+        std::make_shared<const outreach::OutreachReport>(*std::move(report));
+    team_of[m.member_id] = m.team;
   }
   auto snapshot = std::make_shared<OutreachSnapshot>();
   snapshot->day = DayOf(job.now);
@@ -269,12 +221,24 @@ absl::StatusOr<std::shared_ptr<const OutreachSnapshot>> OutreachCache::BuildAll(
 absl::StatusOr<std::shared_ptr<const OutreachSnapshot>> OutreachCache::Update(
     const Job& job) {
   // Every read first, so that a failure changes nothing.
-  std::vector<MemberRead> reads;
-  reads.reserve(job.dirty.size());
+  struct Read {
+    std::string team;  // Empty: the member is gone.
+    std::shared_ptr<const outreach::OutreachReport> report;
+  };
+  std::map<std::string, Read> reads;
   for (const std::string& id : job.dirty) {
-    reads.emplace_back().member_id = id;
+    Read& read = reads[id];
+    absl::StatusOr<model::Member> member = store_->GetMember(job.tenant, id);
+    if (absl::IsNotFound(member.status())) continue;  // Deleted.
+    if (!member.ok()) return member.status();
+    absl::StatusOr<outreach::OutreachReport> report = ReadOutreachReport(
+        *store_, job.tenant, id, job.now, kDays, options_.analysis);
+    if (absl::IsNotFound(report.status())) continue;  // Deleted meanwhile.
+    if (!report.ok()) return report.status();
+    read.team = member->team;
+    read.report =
+        std::make_shared<const outreach::OutreachReport>(*std::move(report));
   }
-  RAPPORT_RETURN_IF_ERROR(ReadMembers(job, reads));
   // The teams the changed members leave or join, edited from copies.
   std::map<std::string, std::string>& team_of = team_of_[job.tenant];
   std::map<std::string, MemberReports> edited;
@@ -287,15 +251,14 @@ absl::StatusOr<std::shared_ptr<const OutreachSnapshot>> OutreachCache::Update(
     }
     return members;
   };
-  for (MemberRead& read : reads) {
-    const std::string& id = read.member_id;
+  for (auto& [id, read] : reads) {
     if (auto old = team_of.find(id); old != team_of.end()) {
       edit(old->second).erase(id);
       team_of.erase(old);
     }
-    if (read.deleted) continue;
-    edit(*read.team)[id] = std::move(read.report);
-    team_of[id] = *read.team;
+    if (read.report == nullptr) continue;
+    edit(read.team)[id] = std::move(read.report);
+    team_of[id] = read.team;
   }
   auto snapshot = std::make_shared<OutreachSnapshot>();
   snapshot->day = job.previous->day;

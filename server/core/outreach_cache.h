@@ -25,7 +25,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -65,10 +64,6 @@ struct OutreachCacheOptions {
   // The nice value of the thread (thread_priority.h): refreshes yield the
   // CPU to the threads that answer calls. 0 keeps the process's priority.
   int background_nice = kBackgroundNice;
-  // Threads a refresh reads members' reports on (the cache's own thread
-  // and helpers at its priority); 0: one per core. A large tenant's first
-  // build reads every member, and team reports read the store until it ends.
-  int threads = 0;
 };
 
 // One team's cached reports. Immutable once published.
@@ -163,18 +158,6 @@ class OutreachCache final : public store::MemberChangeListener {
       const Job& job);
   absl::StatusOr<std::shared_ptr<const OutreachSnapshot>> Update(
       const Job& job);
-  // One member to read: its team when already known (a full build lists
-  // every member with its team), else read with the report.
-  struct MemberRead {
-    std::string member_id;
-    std::optional<std::string> team;
-    std::shared_ptr<const outreach::OutreachReport> report;
-    bool deleted = false;  // Gone before its read: no report.
-  };
-  // Fills in every member's team and report, reading on options_.threads.
-  // Any read's error fails the whole: nothing is published from a partial
-  // read.
-  absl::Status ReadMembers(const Job& job, std::vector<MemberRead>& reads);
   std::shared_ptr<const CachedTeam> Pool(
       std::map<std::string, std::shared_ptr<const outreach::OutreachReport>>
           members) const;

@@ -10,9 +10,8 @@
 //                            default window, from the cache.
 //   BM_RefreshOneChange      One member reported changed until the cache
 //                            holds it: one member read, the team re-pooled.
-//   BM_FirstBuild/T          A new cache's first build of the tenant, its
-//                            members read on T threads, and the heap it
-//                            then holds (heap_bytes).
+//   BM_FirstBuild            A new cache's first build of the tenant, and
+//                            the heap it then holds (heap_bytes).
 #include <malloc.h>
 
 #include <memory>
@@ -188,9 +187,7 @@ void BM_FirstBuild(benchmark::State& state) {
   size_t held = 0;
   for (auto _ : state) {
     const size_t before = mallinfo2().uordblks;
-    OutreachCacheOptions options;
-    options.threads = static_cast<int>(state.range(0));
-    OutreachCache cache(w.store.get(), &w.clock, options);
+    OutreachCache cache(w.store.get(), &w.clock, OutreachCacheOptions{});
     if (!cache.Sync(kTenant).ok()) state.SkipWithError("build failed");
     held = mallinfo2().uordblks - before;
   }
@@ -198,8 +195,6 @@ void BM_FirstBuild(benchmark::State& state) {
   state.counters["heap_bytes"] = static_cast<double>(held);
 }
 BENCHMARK(BM_FirstBuild)
-    ->Arg(1)
-    ->Arg(2)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1)
     ->UseRealTime();
