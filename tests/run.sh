@@ -109,7 +109,8 @@ if [ -z "${RAPPORT_SKIP_SANITIZERS:-}" ]; then
   # tsan_absl_sync.cc (linked into these targets) makes its mutexes visible.
   step "build and test the concurrency tests (ThreadSanitizer)"
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DRAPPORT_SANITIZE=thread -DRAPPORT_BUILD_BENCHMARKS=OFF >/dev/null
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" \
+    -DRAPPORT_SANITIZE=thread -DRAPPORT_BUILD_BENCHMARKS=OFF >/dev/null
   cmake --build build-tsan -j "$jobs" \
     --target board_test common_test engine_test auth_test core_test
   (cd build-tsan &&
