@@ -94,6 +94,7 @@ absl::Status RecommendationServiceImpl::Handle(
   for (const recommend::Recommendation& r : result->recommendations) {
     ToProto(r, response->add_recommendations());
   }
+  ToProtoTime(result->as_of, response->mutable_as_of());
   response->set_current_total(result->current_total);
   response->set_model_version(result->model_version);
   return absl::OkStatus();

@@ -95,6 +95,10 @@ ABSL_FLAG(int, min_group_size, 5,
 ABSL_FLAG(absl::Duration, score_refresh, absl::Seconds(1),
           "cached scores, ranks and outreach reports take in new events at "
           "most this often");
+ABSL_FLAG(absl::Duration, recommendation_reuse, absl::Seconds(10),
+          "a member's current recommendations are served again for this "
+          "long once computed, until the member's events or profile change "
+          "(0: computed on every call)");
 ABSL_FLAG(int, history_days, 90,
           "days of daily score history kept current and backfilled (1-366)");
 ABSL_FLAG(absl::Duration, history_interval, absl::Seconds(30),
@@ -225,6 +229,7 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   options->model_config = absl::GetFlag(FLAGS_model_config);
   options->board.min_group_size = absl::GetFlag(FLAGS_min_group_size);
   options->board.refresh_interval = absl::GetFlag(FLAGS_score_refresh);
+  options->recommendation_reuse = absl::GetFlag(FLAGS_recommendation_reuse);
   options->scoring.validation = options->activity.validation;
   options->outreach.validation = options->activity.validation;
   options->history.backfill_days = absl::GetFlag(FLAGS_history_days);
@@ -248,6 +253,9 @@ std::string ReadOptions(rapport::app::ServerOptions* options) {
   }
   if (options->board.refresh_interval < absl::ZeroDuration()) {
     return "--score_refresh must not be negative";
+  }
+  if (options->recommendation_reuse < absl::ZeroDuration()) {
+    return "--recommendation_reuse must not be negative";
   }
   if (!IsHostPort(options->listen)) {
     return absl::StrCat("--listen=", options->listen, " is not HOST:PORT");

@@ -98,7 +98,10 @@ struct RapportServer::Parts {
   std::unique_ptr<core::OutreachCache> outreach_cache;
   // Shows goals with scores; told of changed members.
   std::unique_ptr<core::GoalTracker> goal_tracker;
-  // Tells score_board, outreach_cache and goal_tracker of changed members.
+  // Recommendations; drops a member's kept ones when told of a change.
+  std::unique_ptr<core::NextActions> next_actions;
+  // Tells score_board, outreach_cache, goal_tracker and next_actions of
+  // changed members.
   std::unique_ptr<store::MemberChangeFanOut> member_changes;
   // A store shared with other replicas: tells member_changes of their
   // writes. Null otherwise.
@@ -115,7 +118,6 @@ struct RapportServer::Parts {
   prometheus::Gauge* lease_held = nullptr;
   std::unique_ptr<core::ScoreQueries> scores;
   std::unique_ptr<core::OutreachReports> outreach_reports;
-  std::unique_ptr<core::NextActions> next_actions;
   std::unique_ptr<core::TopActions> top_actions;  // For the metrics.
   std::unique_ptr<core::ScoreValidation> validation;
   std::unique_ptr<auth::ApiKeyVerifier> api_keys;
@@ -468,10 +470,14 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
           .background_nice = options.background_nice});
   parts->goal_tracker = std::make_unique<core::GoalTracker>(
       parts->store.get(), parts->score_board.get(), clock);
+  parts->next_actions = std::make_unique<core::NextActions>(
+      parts->store.get(), parts->score_board.get(),
+      core::NextActionsOptions{.min_group_size = options.board.min_group_size,
+                               .reuse_for = options.recommendation_reuse});
   parts->member_changes = std::make_unique<store::MemberChangeFanOut>(
-      std::vector<store::MemberChangeListener*>{parts->score_board.get(),
-                                                parts->outreach_cache.get(),
-                                                parts->goal_tracker.get()});
+      std::vector<store::MemberChangeListener*>{
+          parts->score_board.get(), parts->outreach_cache.get(),
+          parts->goal_tracker.get(), parts->next_actions.get()});
   if (parts->store->Shared()) {
     parts->follower = std::make_unique<core::ChangeFollower>(
         parts->store.get(), parts->member_changes.get(), clock,
@@ -521,9 +527,6 @@ absl::StatusOr<std::unique_ptr<RapportServer>> RapportServer::Start(
       parts->store.get(), parts->score_board.get(), parts->outreach_cache.get(),
       core::OutreachReportOptions{.min_group_size =
                                       options.board.min_group_size});
-  parts->next_actions = std::make_unique<core::NextActions>(
-      parts->store.get(), parts->score_board.get(),
-      core::NextActionsOptions{.min_group_size = options.board.min_group_size});
   parts->top_actions = std::make_unique<core::TopActions>(
       parts->next_actions.get(), clock, kTopActionsPerScrape);
   parts->api_keys = std::make_unique<auth::ApiKeyVerifier>(

@@ -125,6 +125,10 @@ struct ServerOptions {
   api::ScoringServiceOptions scoring;
   api::OutreachServiceOptions outreach;
   api::RecommendationServiceOptions recommendation;
+  // A member's current recommendations are served again for this long once
+  // computed, until the member changes (core::NextActions); zero computes
+  // them on every call.
+  absl::Duration recommendation_reuse = absl::Seconds(10);
   board::ScoreBoardOptions board;
   // The scoring model's config file (JSON or textproto); empty for the
   // built-in default model.

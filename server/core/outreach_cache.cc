@@ -66,6 +66,13 @@ std::shared_ptr<const OutreachSnapshot> OutreachCache::Get(
   return t.snapshot;
 }
 
+std::shared_ptr<const OutreachSnapshot> OutreachCache::Newest(
+    const store::TenantId& tenant) const {
+  absl::MutexLock lock(&mu_);
+  auto it = tenants_.find(tenant);
+  return it == tenants_.end() ? nullptr : it->second.snapshot;
+}
+
 absl::Status OutreachCache::Sync(const store::TenantId& tenant) {
   const absl::CivilDay today = DayOf(clock_->Now());
   absl::MutexLock lock(&mu_);
@@ -86,11 +93,11 @@ absl::Status OutreachCache::Sync(const store::TenantId& tenant) {
 void OutreachCache::OnMembersChanged(
     const store::TenantId& tenant, const std::vector<std::string>& member_ids) {
   absl::MutexLock lock(&mu_);
-  auto it = tenants_.find(tenant);
-  // A tenant not cached yet is read whole when it first is.
-  if (it == tenants_.end()) return;
-  it->second.dirty.insert(member_ids.begin(), member_ids.end());
-  ++it->second.reported;
+  // A tenant first seen here (created by this change, or not yet asked
+  // for) is built whole now, so that its first report finds it.
+  Tenant& t = tenants_[tenant];
+  t.dirty.insert(member_ids.begin(), member_ids.end());
+  ++t.reported;
   wake_ = true;
 }
 

@@ -4,10 +4,11 @@
 // a team report at the default window costs what it shows rather than a
 // read of every member.
 //
-// A background thread keeps the reports: a tenant's first snapshot reads
-// every member; after that only the members reported changed
-// (OnMembersChanged) are read again and only their teams re-pooled; every
-// member is read again when the UTC day changes and every
+// A background thread keeps the reports of every tenant it has been told
+// of, by a change (OnMembersChanged) or a call (Get, Sync), from then on:
+// a tenant's first snapshot reads every member; after that only the members
+// reported changed (OnMembersChanged) are read again and only their teams
+// re-pooled; every member is read again when the UTC day changes and every
 // full_refresh_interval. Each refresh publishes a new immutable snapshot.
 //
 // Thread-safe. Readers never wait for a build: Get() returns the newest
@@ -110,6 +111,11 @@ class OutreachCache final : public store::MemberChangeListener {
   // call for a tenant not yet cached, or whose snapshot is of an earlier
   // day, asks the thread to build it and returns null.
   std::shared_ptr<const OutreachSnapshot> Get(const store::TenantId& tenant);
+
+  // The tenant's newest snapshot, of whatever day; null when none is
+  // published yet. Asks for nothing (for tests and status).
+  std::shared_ptr<const OutreachSnapshot> Newest(
+      const store::TenantId& tenant) const;
 
   // Waits until the tenant's snapshot is of the clock's current UTC day and
   // holds every change reported before the call, and returns OK; or

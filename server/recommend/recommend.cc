@@ -263,6 +263,7 @@ Recommendations RecommendWith(const scoring::ScoringModel& model,
                               absl::Time as_of, const RecommendOptions& options,
                               MeasureFn measure) {
   Recommendations out;
+  out.as_of = as_of;
   const scoring::ScoreResult now =
       scoring::Score(model, profile, activity, as_of);
   out.current_total = now.total;

@@ -94,7 +94,8 @@ struct RecommendOptions {
 };
 
 struct Recommendations {
-  double current_total = 0;  // The member's SSI now.
+  absl::Time as_of;          // The instant recommended at.
+  double current_total = 0;  // The member's SSI at as_of.
   std::string model_version;
   // Largest gain first; ties by kind, then by the first target's ids.
   std::vector<Recommendation> recommendations;

@@ -195,14 +195,44 @@ TEST(OutreachCacheTest, TeamMovesAndDeletionsReachThePooledReports) {
   EXPECT_EQ(h.Diff(Ids(world.alive())), "");
 }
 
+// A tenant is built from its first change, not only from its first report:
+// a tenant loaded and never asked for still has its reports ready.
+TEST(OutreachCacheTest, ATenantIsBuiltFromItsFirstChangeUnasked) {
+  auto store = store::testing::OpenMemoryStore();
+  FakeClock clock(store::testing::OnDay(12, 9));
+  Harness h(store.get(), &clock);
+  RandomWorld world(5, store.get(), h.listener(), &clock, kTenant);
+  for (int i = 0; i < 8; ++i) world.UpsertNew();
+  for (int i = 0; i < 10; ++i) world.AppendBatch();
+  EXPECT_EQ(h.cache().Newest("other-tenant"), nullptr);
+  // Bounded, so that a cache that never builds fails instead of hanging.
+  const absl::Time give_up = absl::Now() + absl::Seconds(60);
+  std::shared_ptr<const OutreachSnapshot> built;
+  while ((built = h.cache().Newest(kTenant)) == nullptr &&
+         absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  ASSERT_NE(built, nullptr) << "no snapshot without a Get";
+  EXPECT_EQ(h.cache().Newest("other-tenant"), nullptr);
+  ASSERT_TRUE(h.cache().Sync(kTenant).ok());
+  size_t cached = 0;
+  for (const auto& [name, team] : h.cache().Newest(kTenant)->teams) {
+    cached += team->members.size();
+  }
+  EXPECT_EQ(cached, world.alive().size());
+  EXPECT_EQ(h.Diff(Ids(world.alive())), "");
+}
+
 TEST(OutreachCacheTest, SyncReturnsTheStoresErrorAndRecovers) {
   auto inner = store::testing::OpenMemoryStore();
   FaultStore store(inner.get());
   FakeClock clock(store::testing::OnDay(12, 9));
   Harness h(&store, &clock);
+  // Failing before the first change: the cache starts building the tenant
+  // from it, and that build must not succeed before the fault is set.
+  store.Fail(StoreOp::kReadActivity, absl::UnavailableError("disk"));
   RandomWorld world(3, &store, h.listener(), &clock, kTenant);
   for (int i = 0; i < 5; ++i) world.UpsertNew();
-  store.Fail(StoreOp::kReadActivity, absl::UnavailableError("disk"));
   EXPECT_EQ(h.cache().Sync(kTenant).code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(h.cache().Get(kTenant), nullptr);
   store.Heal(StoreOp::kReadActivity);
@@ -252,12 +282,13 @@ TEST(OutreachCacheConcurrencyTest, ReadersNeverWaitForABuild) {
   FaultStore store(inner.get());
   FakeClock clock(store::testing::OnDay(12, 9));
   Harness h(&store, &clock);
+  // Closed before the first change, which starts the first build.
+  store.CloseGate();
   RandomWorld world(5, &store, h.listener(), &clock, kTenant);
   for (int i = 0; i < 6; ++i) world.UpsertNew();
   for (int i = 0; i < 20; ++i) world.AppendBatch();
 
-  store.CloseGate();
-  EXPECT_EQ(h.cache().Get(kTenant), nullptr);  // Starts the first build.
+  EXPECT_EQ(h.cache().Get(kTenant), nullptr);
   ASSERT_TRUE(store.AwaitHeld(1, absl::Seconds(30)));
   EXPECT_EQ(h.cache().Get(kTenant), nullptr);  // The build is held.
   store.OpenGate();
