@@ -24,9 +24,13 @@ std::string Target(const rapport::v1::RecommendationTarget& t) {
 std::string RenderRecommendations(
     const std::string& member_id,
     const rapport::v1::GetRecommendationsResponse& r) {
-  std::string out = absl::StrFormat(
-      "recommendations for %s (SSI now %.1f, model %s)\n", member_id,
-      r.current_total(), r.model_version().empty() ? "-" : r.model_version());
+  // The instant they were computed at; servers before it existed say none.
+  const std::string when =
+      r.has_as_of() ? "as of " + FormatTimestamp(r.as_of()) : "now";
+  std::string out =
+      absl::StrFormat("recommendations for %s (SSI %.1f %s, model %s)\n",
+                      member_id, r.current_total(), when,
+                      r.model_version().empty() ? "-" : r.model_version());
   if (r.recommendations().empty()) {
     return out + "  nothing to recommend\n";
   }

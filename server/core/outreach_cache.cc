@@ -5,6 +5,7 @@
 
 #include "server/common/status_macros.h"
 #include "server/core/outreach_read.h"
+#include "server/outreach/compare.h"
 #include "server/store/list_all_members.h"
 
 namespace rapport::core {
@@ -187,9 +188,17 @@ std::shared_ptr<const CachedTeam> OutreachCache::Pool(
   auto team = std::make_shared<CachedTeam>();
   team->members = std::move(members);
   std::vector<const outreach::OutreachReport*> reports;
+  std::vector<outreach::ReplyCounts> counts;
   reports.reserve(team->members.size());
-  for (const auto& [id, report] : team->members)
+  counts.reserve(team->members.size());
+  for (const auto& [id, report] : team->members) {
     reports.push_back(report.get());
+    counts.push_back({.threads_started = report->current.threads_started,
+                      .threads_answered = report->current.threads_answered});
+    team->counts += counts.back();
+  }
+  team->sorted_rates =
+      outreach::SortedRates(counts, options_.analysis.min_rate_sample);
   team->pooled = std::make_shared<const outreach::TeamReport>(
       outreach::PoolTeam(reports, options_.analysis.max_unanswered,
                          options_.analysis.min_rate_sample));

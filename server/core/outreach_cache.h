@@ -74,6 +74,12 @@ struct CachedTeam {
       members;
   // outreach::PoolTeam() of `members`, with the cache's analysis.
   std::shared_ptr<const outreach::TeamReport> pooled;
+  // The members' current reply counts, summed, and their present reply
+  // rates (the analysis' min_rate_sample), sorted: a member's comparison
+  // with the team is read off them (outreach::CompareSorted), not summed
+  // from every teammate per call.
+  outreach::ReplyCounts counts;
+  std::vector<double> sorted_rates;
 };
 
 // One tenant's cached reports. Immutable once published.

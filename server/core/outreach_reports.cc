@@ -104,6 +104,13 @@ absl::StatusOr<MemberOutreach> OutreachReports::ForMember(
         "no reply rate: the member started no thread in the window";
     return out;
   }
+  if (mine != nullptr) {
+    // The cached team holds the member's own counts, as cached: its sorted
+    // rates are the comparison's (the analysis is the cache's).
+    out.comparison = outreach::CompareSorted(
+        *rate, team->sorted_rates, team->counts, options_.min_group_size);
+    return out;
+  }
   std::vector<outreach::ReplyCounts> counts;
   if (cached != nullptr) {
     // The cache keeps every teammate's report over this window; reply

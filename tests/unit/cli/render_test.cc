@@ -153,6 +153,12 @@ TEST(RenderTest, OutreachAndRecommendations) {
   EXPECT_TRUE(Contains(recs, "  1. +2.50  Add a profile photo  [brand]"))
       << recs;
   EXPECT_TRUE(Contains(recs, "- contact c1")) << recs;
+  EXPECT_TRUE(Contains(recs, "(SSI 41.0 now, model -)")) << recs;
+  // The instant the server computed them at, when it says.
+  r.mutable_as_of()->set_seconds(1764547200);  // 2025-12-01T00:00:00Z
+  const std::string dated = RenderRecommendations("rep-001", r);
+  EXPECT_TRUE(Contains(dated, "(SSI 41.0 as of 2025-12-01")) << dated;
+  r.clear_as_of();
   // A follow-up may cost points until it is answered: its sign shows.
   v1::Recommendation* follow = r.add_recommendations();
   follow->set_title("Write to the person you met at an event");

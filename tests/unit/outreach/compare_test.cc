@@ -3,8 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
+#include <random>
 #include <vector>
+
+#include "server/common/quantile.h"
 
 namespace rapport::outreach {
 namespace {
@@ -61,6 +65,49 @@ TEST(CompareTest, PooledCountsEveryThreadMedianOnlyRatedMembers) {
 
 TEST(CompareTest, EmptyTeamIsWithheldEvenWithMinZero) {
   EXPECT_TRUE(Compare(0.5, {}, 0).withheld);
+}
+
+// Generated teams (sizes 0 to 60, small samples so that rates repeat and
+// some are absent below min_rate_sample), members' rates among the team's
+// and between them: Compare() equals the definition read straight off the
+// team (a walk counting rates below whole and equal half, the median of
+// the present rates), bit for bit.
+TEST(CompareTest, EqualsTheDefinitionOverGeneratedTeams) {
+  std::mt19937 rng(20261201);
+  auto uniform = [&rng](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  for (int round = 0; round < 2000; ++round) {
+    std::vector<ReplyCounts> team(static_cast<size_t>(uniform(0, 60)));
+    for (ReplyCounts& m : team) {
+      m.threads_started = uniform(0, 6);
+      m.threads_answered = uniform(0, static_cast<int>(m.threads_started));
+    }
+    const int min_group_size = uniform(0, 8);
+    const int min_rate_sample = uniform(1, 3);
+    std::vector<double> rates;
+    ReplyCounts pooled;
+    for (const ReplyCounts& m : team) {
+      if (auto r = m.reply_rate(min_rate_sample)) rates.push_back(*r);
+      pooled += m;
+    }
+    std::vector<double> candidates = rates;
+    candidates.push_back(uniform(0, 100) / 100.0);
+    for (double member_rate : candidates) {
+      const TeamComparison c =
+          Compare(member_rate, team, min_group_size, min_rate_sample);
+      ASSERT_EQ(c.withheld, rates.size() < static_cast<size_t>(
+                                               std::max(min_group_size, 1)));
+      if (c.withheld) continue;
+      double below = 0;
+      for (double r : rates)
+        below += r < member_rate ? 1 : r == member_rate ? 0.5 : 0;
+      ASSERT_EQ(c.reply_rate_percentile,
+                100 * below / static_cast<double>(rates.size()));
+      ASSERT_EQ(c.team_median_reply_rate, Median(rates));
+      ASSERT_EQ(c.team_pooled_reply_rate, pooled.reply_rate());
+    }
+  }
 }
 
 }  // namespace
