@@ -116,7 +116,7 @@ if [ -z "${RAPPORT_SKIP_SANITIZERS:-}" ]; then
   (cd build-tsan &&
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     ctest --output-on-failure -j "$jobs" \
-      -R '^(ScoreBoardConcurrency|OutreachCacheConcurrency|TopActionsConcurrency|SerialExecutorTest|WorkerPoolTest|ParallelForTest|RecorderThreadTest|ApiKeyVerifierTest.ConcurrentChecksAndRevocations)')
+      -R '^(ScoreBoardConcurrency|OutreachCacheConcurrency|TopActionsConcurrency|NextActionsConcurrency|SerialExecutorTest|WorkerPoolTest|ParallelForTest|RecorderThreadTest|ApiKeyVerifierTest.ConcurrentChecksAndRevocations)')
 fi
 
 if [ -z "${RAPPORT_SKIP_FUZZ:-}" ]; then
