@@ -135,8 +135,17 @@ void NextActions::Keep(const Key& key, uint64_t generation, Kept kept) const {
   if (!added) uses_.splice(uses_.begin(), uses_, use);
   it->second = std::move(kept);
   it->second.use = use;
-  while (kept_.size() > options_.max_kept) {
-    kept_.erase(uses_.back());
+  // The least recently read go while there are too many, or while they
+  // are too old to be served again, so that memory follows the members
+  // read within reuse_for.
+  const absl::Time now = it->second.result->as_of;
+  while (!uses_.empty()) {
+    auto last = kept_.find(uses_.back());
+    if (kept_.size() <= options_.max_kept &&
+        now - last->second.result->as_of <= options_.reuse_for) {
+      break;
+    }
+    kept_.erase(last);
     uses_.pop_back();
   }
 }

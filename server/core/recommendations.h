@@ -43,9 +43,10 @@ struct NextActionsOptions {
   // computed (within their UTC day, and until the member changes); zero
   // computes them on every call.
   absl::Duration reuse_for = absl::Seconds(10);
-  // The most members whose recommendations are kept; the least recently
-  // read are dropped first.
-  size_t max_kept = 20000;
+  // The most members whose recommendations are kept (each a few kB); the
+  // least recently read are dropped first, and so are those no longer
+  // fresh when a result is kept.
+  size_t max_kept = 5000;
 };
 
 class NextActions final : public store::MemberChangeListener {
