@@ -1,5 +1,6 @@
 #include "server/core/recommendations.h"
 
+#include <algorithm>
 #include <functional>
 
 #include "server/board/board.h"
