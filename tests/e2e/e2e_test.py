@@ -28,6 +28,7 @@ def load_generated(out_dir):
     from google.protobuf import json_format
     from rapport.v1 import activity_pb2, activity_pb2_grpc
     from rapport.v1 import scoring_pb2, scoring_pb2_grpc
+    from rapport.v1 import recommendation_pb2, recommendation_pb2_grpc
     import grpc_health_v1_pb2 as health_pb2
     import grpc_health_v1_pb2_grpc as health_pb2_grpc
     import grpc_reflection_v1alpha_pb2 as reflection_pb2
@@ -114,6 +115,35 @@ class E2ETest(e2e.RapportdTestCase):
         self.cli("demo", "--members=24", "--days=30", f"--end_time={end}")
         self.assertEqual(sum(m.event_count for m in self.list_all_members()),
                          before)
+
+    def test_recommendations_asked_again_until_the_member_changes(self):
+        self.upsert("rep-r")
+        recs = pb.recommendation_pb2_grpc.RecommendationServiceStub(
+            self.channel)
+
+        def ask():
+            return recs.GetRecommendations(
+                pb.recommendation_pb2.GetRecommendationsRequest(
+                    member_id="rep-r", max_results=5))
+
+        before = utc_now()
+        first = ask()
+        self.assertTrue(first.HasField("as_of"))
+        at = first.as_of.ToDatetime(tzinfo=datetime.timezone.utc)
+        self.assertGreaterEqual(at, before - datetime.timedelta(seconds=1))
+        self.assertLessEqual(at, utc_now())
+        # Asked again (the server keeps them 10 s by default): the same
+        # answer, as of the same instant.
+        self.assertEqual(ask(), first)
+        # A post by the member, acknowledged: the next answer is computed
+        # after it and counts it.
+        batch = pb.activity_pb2.IngestEventsRequest(events=[make_event(
+            "r-1", "rep-r", utc_now() - datetime.timedelta(minutes=1))])
+        resp = self.activity.IngestEvents(iter([batch]))
+        self.assertEqual(resp.accepted_count, 1)
+        after = ask()
+        self.assertGreater(after.as_of.ToDatetime(), first.as_of.ToDatetime())
+        self.assertGreater(after.current_total, first.current_total)
 
     def test_ingest_jsonl_reports_bad_lines_and_is_idempotent(self):
         self.upsert("rep-a")
