@@ -195,7 +195,6 @@ std::shared_ptr<const CachedTeam> OutreachCache::Pool(
     reports.push_back(report.get());
     counts.push_back({.threads_started = report->current.threads_started,
                       .threads_answered = report->current.threads_answered});
-    team->counts += counts.back();
   }
   team->sorted_rates =
       outreach::SortedRates(counts, options_.analysis.min_rate_sample);

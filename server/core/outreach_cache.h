@@ -74,12 +74,17 @@ struct CachedTeam {
       members;
   // outreach::PoolTeam() of `members`, with the cache's analysis.
   std::shared_ptr<const outreach::TeamReport> pooled;
-  // The members' current reply counts, summed, and their present reply
-  // rates (the analysis' min_rate_sample), sorted: a member's comparison
-  // with the team is read off them (outreach::CompareSorted), not summed
-  // from every teammate per call.
-  outreach::ReplyCounts counts;
+  // The members' present reply rates (the analysis' min_rate_sample),
+  // sorted: with `pooled`'s summed counts, a member's comparison with the
+  // team is read off them (outreach::CompareSorted), not summed from every
+  // teammate per call.
   std::vector<double> sorted_rates;
+
+  // The members' current reply counts, summed (from `pooled`).
+  outreach::ReplyCounts Counts() const {
+    return {.threads_started = pooled->current.threads_started,
+            .threads_answered = pooled->current.threads_answered};
+  }
 };
 
 // One tenant's cached reports. Immutable once published.

@@ -108,7 +108,7 @@ absl::StatusOr<MemberOutreach> OutreachReports::ForMember(
     // The cached team holds the member's own counts, as cached: its sorted
     // rates are the comparison's (the analysis is the cache's).
     out.comparison = outreach::CompareSorted(
-        *rate, team->sorted_rates, team->counts, options_.min_group_size);
+        *rate, team->sorted_rates, team->Counts(), options_.min_group_size);
     return out;
   }
   std::vector<outreach::ReplyCounts> counts;
