@@ -14,46 +14,58 @@
 namespace rapport::store::internal {
 namespace {
 
-absl::StatusOr<std::vector<model::ThreadState>> ThreadsAsOf(
-    Connection& conn, const TenantId& tenant, const std::string& member_id,
-    absl::Time from, absl::Time to) {
+// The member's threads and contacts with activity in [from, to], each as it
+// stood at `to`. A stored state whose last event is after `to` is derived
+// again from its events up to `to`, all of them from one walk of the
+// member's events.
+absl::Status StatesAsOf(Connection& conn, const TenantId& tenant,
+                        const std::string& member_id, absl::Time from,
+                        absl::Time to, model::MemberActivity& activity) {
   RAPPORT_ASSIGN_OR_RETURN(
-      std::vector<StoredThread> stored,
+      std::vector<StoredThread> threads,
       ReadThreadsActiveIn(conn, tenant, member_id, from, to));
-  std::vector<model::ThreadState> threads;
-  threads.reserve(stored.size());
-  for (StoredThread& thread : stored) {
-    if (thread.last_activity_time <= to) {
-      threads.push_back(std::move(thread.state));
-      continue;
-    }
-    RAPPORT_ASSIGN_OR_RETURN(
-        std::optional<StoredThread> past,
-        RecomputeThread(conn, tenant, member_id, thread.state.thread_id, to));
-    if (past.has_value()) threads.push_back(std::move(past->state));
-  }
-  return threads;
-}
-
-absl::StatusOr<std::vector<model::ContactState>> ContactsAsOf(
-    Connection& conn, const TenantId& tenant, const std::string& member_id,
-    absl::Time from, absl::Time to) {
   RAPPORT_ASSIGN_OR_RETURN(
-      std::vector<StoredContact> stored,
+      std::vector<StoredContact> contacts,
       ReadContactsActiveIn(conn, tenant, member_id, from, to));
-  std::vector<model::ContactState> contacts;
-  contacts.reserve(stored.size());
-  for (StoredContact& contact : stored) {
-    if (contact.last_activity_time <= to) {
-      contacts.push_back(std::move(contact.state));
+  MemberKeys later;
+  for (const StoredThread& thread : threads) {
+    if (thread.last_activity_time > to) {
+      later.threads.insert(thread.state.thread_id);
+    }
+  }
+  for (const StoredContact& contact : contacts) {
+    if (contact.last_activity_time > to) {
+      later.contacts.insert(contact.state.contact_id);
+    }
+  }
+  MemberStates past;
+  if (!later.threads.empty() || !later.contacts.empty()) {
+    RAPPORT_ASSIGN_OR_RETURN(
+        past, RecomputeMemberStates(conn, tenant, member_id, later, to));
+  }
+  activity.threads.reserve(threads.size());
+  for (StoredThread& thread : threads) {
+    if (thread.last_activity_time <= to) {
+      activity.threads.push_back(std::move(thread.state));
       continue;
     }
-    RAPPORT_ASSIGN_OR_RETURN(std::optional<StoredContact> past,
-                             RecomputeContact(conn, tenant, member_id,
-                                              contact.state.contact_id, to));
-    if (past.has_value()) contacts.push_back(std::move(past->state));
+    auto it = past.threads.find(thread.state.thread_id);
+    if (it != past.threads.end()) {
+      activity.threads.push_back(std::move(it->second.state));
+    }
   }
-  return contacts;
+  activity.contacts.reserve(contacts.size());
+  for (StoredContact& contact : contacts) {
+    if (contact.last_activity_time <= to) {
+      activity.contacts.push_back(std::move(contact.state));
+      continue;
+    }
+    auto it = past.contacts.find(contact.state.contact_id);
+    if (it != past.contacts.end()) {
+      activity.contacts.push_back(std::move(it->second.state));
+    }
+  }
+  return absl::OkStatus();
 }
 
 // The buckets of the days from `from`'s to `to`'s, each counting that day's
@@ -89,10 +101,8 @@ absl::StatusOr<model::MemberActivity> ReadMemberActivity(
   model::MemberActivity activity;
   RAPPORT_ASSIGN_OR_RETURN(activity.daily,
                            DailyAsOf(conn, tenant, member_id, from, to));
-  RAPPORT_ASSIGN_OR_RETURN(activity.threads,
-                           ThreadsAsOf(conn, tenant, member_id, from, to));
-  RAPPORT_ASSIGN_OR_RETURN(activity.contacts,
-                           ContactsAsOf(conn, tenant, member_id, from, to));
+  RAPPORT_RETURN_IF_ERROR(
+      StatesAsOf(conn, tenant, member_id, from, to, activity));
   return activity;
 }
 

@@ -62,11 +62,11 @@ auto OptionalTimes(State& s) {
 void BindContact(Statement& stmt, int first, const StoredContact& contact) {
   const model::ContactState& s = contact.state;
   int i = first;
-  stmt.BindText(i++, s.contact_id);
+  stmt.BindTextRef(i++, s.contact_id);
   stmt.BindInt64(i++, static_cast<int64_t>(s.seniority));
   stmt.BindInt64(i++, static_cast<int64_t>(s.category));
-  stmt.BindText(i++, s.industry);
-  stmt.BindText(i++, s.region);
+  stmt.BindTextRef(i++, s.industry);
+  stmt.BindTextRef(i++, s.region);
   stmt.BindTime(i++, s.first_time);
   for (const std::optional<absl::Time>* t : OptionalTimes(s)) {
     stmt.BindOptionalTime(i++, *t);
@@ -104,8 +104,8 @@ absl::Status PutContact(Connection& conn, const TenantId& tenant,
                         const std::string& member_id,
                         const StoredContact& contact) {
   RAPPORT_ASSIGN_OR_RETURN(Statement put, conn.Prepare(PutContactSql()));
-  put.BindText(1, tenant);
-  put.BindText(2, member_id);
+  put.BindTextRef(1, tenant);
+  put.BindTextRef(2, member_id);
   BindContact(put, 3, contact);
   return put.Run();
 }
@@ -114,9 +114,9 @@ absl::StatusOr<std::optional<StoredContact>> ReadContact(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     const std::string& contact_id) {
   RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(SelectContactSql()));
-  select.BindText(1, tenant);
-  select.BindText(2, member_id);
-  select.BindText(3, contact_id);
+  select.BindTextRef(1, tenant);
+  select.BindTextRef(2, member_id);
+  select.BindTextRef(3, contact_id);
   RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
   if (!row) return std::optional<StoredContact>();
   return std::optional<StoredContact>(ReadContact(select));

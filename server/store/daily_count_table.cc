@@ -44,8 +44,8 @@ absl::Status AddToDailyCount(Connection& conn, const TenantId& tenant,
           "seniority, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
           "ON CONFLICT (tenant, member_id, day, type, channel, seniority) "
           "DO UPDATE SET count = count + excluded.count"));
-  upsert.BindText(1, tenant);
-  upsert.BindText(2, bucket.member_id);
+  upsert.BindTextRef(1, tenant);
+  upsert.BindTextRef(2, bucket.member_id);
   upsert.BindInt64(3, bucket.day);
   upsert.BindInt64(4, static_cast<int64_t>(bucket.type));
   upsert.BindInt64(5, static_cast<int64_t>(bucket.channel));

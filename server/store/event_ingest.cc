@@ -115,50 +115,58 @@ absl::Status MarkHistoriesStale(Connection& conn, const TenantId& tenant,
   return absl::OkStatus();
 }
 
-// Stores the thread's state with the batch's `added` events (already
-// inserted) in it. When they all come strictly after the stored state's last
-// event (events arriving in order), or the thread is new, they are folded
-// into the stored state: the cost is the batch's, not the thread's history.
-// Otherwise the thread is derived again from all its events.
-absl::Status UpdateThread(Connection& conn, const TenantId& tenant,
-                          const MemberKey& key,
-                          std::vector<model::Event>& added) {
-  SortAsStored(added);
-  RAPPORT_ASSIGN_OR_RETURN(std::optional<StoredThread> thread,
-                           ReadThread(conn, tenant, key.first, key.second));
-  if (thread.has_value() &&
-      added.front().occur_time <= thread->last_activity_time) {
-    RAPPORT_ASSIGN_OR_RETURN(
-        thread, RecomputeThread(conn, tenant, key.first, key.second));
-    if (!thread.has_value()) return absl::OkStatus();  // Cannot happen.
-  } else {
+// Stores the states of the threads and contacts the batch's events (already
+// inserted) touched. When a key's new events all come strictly after its
+// stored state's last event (events arriving in order), or the key is new,
+// they are folded into the stored state: the cost is the batch's, not the
+// key's history. The other keys are derived again from all their events, one
+// walk of each such member's events for all its keys.
+absl::Status UpdateThreadsAndContacts(Connection& conn, const TenantId& tenant,
+                                      BatchEffects& effects) {
+  std::map<std::string, MemberKeys> stale;
+  for (auto& [key, added] : effects.threads) {
+    SortAsStored(added);
+    RAPPORT_ASSIGN_OR_RETURN(std::optional<StoredThread> thread,
+                             ReadThread(conn, tenant, key.first, key.second));
+    if (thread.has_value() &&
+        added.front().occur_time <= thread->last_activity_time) {
+      stale[key.first].threads.insert(key.second);
+      continue;
+    }
     const bool has_earlier = thread.has_value();
     if (!has_earlier) thread.emplace();
     FoldThreadEvents(added, has_earlier, thread->state);
     thread->last_activity_time = added.back().occur_time;
+    RAPPORT_RETURN_IF_ERROR(PutThread(conn, tenant, key.first, *thread));
   }
-  return PutThread(conn, tenant, key.first, *thread);
-}
-
-// As UpdateThread, for a contact.
-absl::Status UpdateContact(Connection& conn, const TenantId& tenant,
-                           const MemberKey& key,
-                           std::vector<model::Event>& added) {
-  SortAsStored(added);
-  RAPPORT_ASSIGN_OR_RETURN(std::optional<StoredContact> contact,
-                           ReadContact(conn, tenant, key.first, key.second));
-  if (contact.has_value() &&
-      added.front().occur_time <= contact->last_activity_time) {
-    RAPPORT_ASSIGN_OR_RETURN(
-        contact, RecomputeContact(conn, tenant, key.first, key.second));
-    if (!contact.has_value()) return absl::OkStatus();  // Cannot happen.
-  } else {
+  for (auto& [key, added] : effects.contacts) {
+    SortAsStored(added);
+    RAPPORT_ASSIGN_OR_RETURN(std::optional<StoredContact> contact,
+                             ReadContact(conn, tenant, key.first, key.second));
+    if (contact.has_value() &&
+        added.front().occur_time <= contact->last_activity_time) {
+      stale[key.first].contacts.insert(key.second);
+      continue;
+    }
     const bool has_earlier = contact.has_value();
     if (!has_earlier) contact.emplace();
     FoldContactEvents(added, has_earlier, contact->state);
     contact->last_activity_time = added.back().occur_time;
+    RAPPORT_RETURN_IF_ERROR(PutContact(conn, tenant, key.first, *contact));
   }
-  return PutContact(conn, tenant, key.first, *contact);
+  for (const auto& [member_id, keys] : stale) {
+    RAPPORT_ASSIGN_OR_RETURN(
+        MemberStates states,
+        RecomputeMemberStates(conn, tenant, member_id, keys));
+    // Every stale key has a stored state and, now, events: each is present.
+    for (const auto& [thread_id, thread] : states.threads) {
+      RAPPORT_RETURN_IF_ERROR(PutThread(conn, tenant, member_id, thread));
+    }
+    for (const auto& [contact_id, contact] : states.contacts) {
+      RAPPORT_RETURN_IF_ERROR(PutContact(conn, tenant, member_id, contact));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ApplyEffects(Connection& conn, const TenantId& tenant,
@@ -171,13 +179,7 @@ absl::Status ApplyEffects(Connection& conn, const TenantId& tenant,
         AddMemberEvents(conn, tenant, member_id, delta.events, delta.latest));
   }
   RAPPORT_RETURN_IF_ERROR(MarkHistoriesStale(conn, tenant, effects));
-  for (auto& [key, added] : effects.threads) {
-    RAPPORT_RETURN_IF_ERROR(UpdateThread(conn, tenant, key, added));
-  }
-  for (auto& [key, added] : effects.contacts) {
-    RAPPORT_RETURN_IF_ERROR(UpdateContact(conn, tenant, key, added));
-  }
-  return absl::OkStatus();
+  return UpdateThreadsAndContacts(conn, tenant, effects);
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 #include "server/store/event_removal.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
-#include <set>
 #include <utility>
 
 #include "server/common/status_macros.h"
@@ -32,7 +32,7 @@ constexpr char kSelectKeysBefore[] =
 
 constexpr char kSelectContactKeys[] =
     "SELECT " RAPPORT_KEY_COLUMNS RAPPORT_MEMBER_EVENTS(
-        "events_by_contact") " AND e.contact_id = ?2 AND e.contact_id <> ''";
+        "events_by_member") " AND e.contact_id = ?2 AND e.contact_id <> ''";
 
 constexpr char kAnyEventBefore[] =
     "SELECT 1 FROM members AS m WHERE m.tenant = ?1 AND EXISTS (SELECT 1"
@@ -146,48 +146,48 @@ absl::StatusOr<bool> DeleteStateRow(Connection& conn, const char* sql,
   return conn.Changes() > 0;
 }
 
-absl::Status RederiveThreads(Connection& conn, const TenantId& tenant,
-                             const std::set<MemberKey>& threads,
-                             EventRemoval& removal) {
-  for (const MemberKey& key : threads) {
+// Derives again the threads and contacts that lost events, one walk of each
+// member's remaining events for all its keys; a key left without events
+// loses its row.
+absl::Status Rederive(Connection& conn, const TenantId& tenant,
+                      const std::map<std::string, MemberKeys>& touched,
+                      EventRemoval& removal) {
+  for (const auto& [member_id, keys] : touched) {
     RAPPORT_ASSIGN_OR_RETURN(
-        std::optional<StoredThread> thread,
-        RecomputeThread(conn, tenant, key.first, key.second));
-    if (thread.has_value()) {
-      RAPPORT_RETURN_IF_ERROR(PutThread(conn, tenant, key.first, *thread));
-      ++removal.threads_rederived;
-      continue;
+        MemberStates states,
+        RecomputeMemberStates(conn, tenant, member_id, keys));
+    for (const std::string& thread_id : keys.threads) {
+      auto thread = states.threads.find(thread_id);
+      if (thread != states.threads.end()) {
+        RAPPORT_RETURN_IF_ERROR(
+            PutThread(conn, tenant, member_id, thread->second));
+        ++removal.threads_rederived;
+        continue;
+      }
+      RAPPORT_ASSIGN_OR_RETURN(
+          bool deleted,
+          DeleteStateRow(conn,
+                         "DELETE FROM threads WHERE tenant = ?1 AND "
+                         "member_id = ?2 AND thread_id = ?3",
+                         tenant, {member_id, thread_id}));
+      if (deleted) ++removal.threads_deleted;
     }
-    RAPPORT_ASSIGN_OR_RETURN(
-        bool deleted,
-        DeleteStateRow(conn,
-                       "DELETE FROM threads WHERE tenant = ?1 AND "
-                       "member_id = ?2 AND thread_id = ?3",
-                       tenant, key));
-    if (deleted) ++removal.threads_deleted;
-  }
-  return absl::OkStatus();
-}
-
-absl::Status RederiveContacts(Connection& conn, const TenantId& tenant,
-                              const std::set<MemberKey>& contacts,
-                              EventRemoval& removal) {
-  for (const MemberKey& key : contacts) {
-    RAPPORT_ASSIGN_OR_RETURN(
-        std::optional<StoredContact> contact,
-        RecomputeContact(conn, tenant, key.first, key.second));
-    if (contact.has_value()) {
-      RAPPORT_RETURN_IF_ERROR(PutContact(conn, tenant, key.first, *contact));
-      ++removal.contacts_rederived;
-      continue;
+    for (const std::string& contact_id : keys.contacts) {
+      auto contact = states.contacts.find(contact_id);
+      if (contact != states.contacts.end()) {
+        RAPPORT_RETURN_IF_ERROR(
+            PutContact(conn, tenant, member_id, contact->second));
+        ++removal.contacts_rederived;
+        continue;
+      }
+      RAPPORT_ASSIGN_OR_RETURN(
+          bool deleted,
+          DeleteStateRow(conn,
+                         "DELETE FROM contacts WHERE tenant = ?1 AND "
+                         "member_id = ?2 AND contact_id = ?3",
+                         tenant, {member_id, contact_id}));
+      if (deleted) ++removal.contacts_deleted;
     }
-    RAPPORT_ASSIGN_OR_RETURN(
-        bool deleted,
-        DeleteStateRow(conn,
-                       "DELETE FROM contacts WHERE tenant = ?1 AND "
-                       "member_id = ?2 AND contact_id = ?3",
-                       tenant, key));
-    if (deleted) ++removal.contacts_deleted;
   }
   return absl::OkStatus();
 }
@@ -224,8 +224,7 @@ absl::StatusOr<EventRemoval> RemoveEvents(
     absl::Span<const StoredEventKey> events) {
   EventRemoval removal;
   std::map<std::string, int64_t> removed_per_member;
-  std::set<MemberKey> threads;
-  std::set<MemberKey> contacts;
+  std::map<std::string, MemberKeys> touched;
   for (const StoredEventKey& event : events) {
     RAPPORT_RETURN_IF_ERROR(DeleteEvent(conn, tenant, event));
     if (conn.Changes() == 0) continue;  // Listed twice: removed already.
@@ -240,18 +239,17 @@ absl::StatusOr<EventRemoval> RemoveEvents(
     // Every state the event may have fed; one that it did not is re-derived
     // unchanged.
     if (!event.thread_id.empty()) {
-      threads.emplace(event.member_id, event.thread_id);
+      touched[event.member_id].threads.insert(event.thread_id);
     }
     if (!event.contact_id.empty()) {
-      contacts.emplace(event.member_id, event.contact_id);
+      touched[event.member_id].contacts.insert(event.contact_id);
     }
   }
   for (const auto& [member_id, removed] : removed_per_member) {
     RAPPORT_RETURN_IF_ERROR(
         SubtractMemberEvents(conn, tenant, member_id, removed));
   }
-  RAPPORT_RETURN_IF_ERROR(RederiveThreads(conn, tenant, threads, removal));
-  RAPPORT_RETURN_IF_ERROR(RederiveContacts(conn, tenant, contacts, removal));
+  RAPPORT_RETURN_IF_ERROR(Rederive(conn, tenant, touched, removal));
   return removal;
 }
 

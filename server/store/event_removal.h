@@ -33,9 +33,11 @@ struct StoredEventKey {
   int64_t quantity = 0;
 };
 
-// Every event of the tenant with this contact, whichever member's, through
-// the index events_by_contact (one probe per member); none for an empty
-// contact_id.
+// Every event of the tenant with this contact, whichever member's: a walk of
+// each member's entries in events_by_member, which carry contact_id, so that
+// only the matching events' rows are read (erasing a contact costs the
+// tenant's index entries once; no index per contact is paid for at ingest).
+// None for an empty contact_id.
 absl::StatusOr<std::vector<StoredEventKey>> SelectContactEventKeys(
     Connection& conn, const TenantId& tenant, const std::string& contact_id);
 

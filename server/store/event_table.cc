@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/common/status_macros.h"
+#include "server/store/batch_effects.h"
 
 namespace rapport::store::internal {
 namespace {
@@ -19,21 +20,13 @@ constexpr char kInsertEvent[] =
     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
     " ON CONFLICT (tenant, event_id) DO NOTHING";
 
-// Parameters: ?1 tenant, ?2 member_id, ?3 thread_id / contact_id, ?4 up_to.
-// Each reads one thread's (contact's) events through its own index: left to
-// itself, the planner would rather walk events_by_member in time order,
-// which reads the member's whole history. The "<> ''" terms repeat the
-// conditions of those partial indexes, which makes them usable.
-constexpr char kSelectThreadEvents[] =
-    "SELECT " RAPPORT_EVENT_COLUMNS
-    " FROM events INDEXED BY events_by_thread"
-    " WHERE tenant = ?1 AND member_id = ?2 AND thread_id = ?3"
-    " AND thread_id <> '' AND occur_time <= ?4 ORDER BY occur_time, event_id";
-constexpr char kSelectContactEvents[] =
-    "SELECT " RAPPORT_EVENT_COLUMNS
-    " FROM events INDEXED BY events_by_contact"
-    " WHERE tenant = ?1 AND member_id = ?2 AND contact_id = ?3"
-    " AND contact_id <> '' AND occur_time <= ?4 ORDER BY occur_time, event_id";
+// Parameters: ?1 tenant, ?2 member_id, ?3 up_to. Reads the index alone.
+constexpr char kSelectMemberKeys[] =
+    "SELECT id, thread_id, contact_id FROM events INDEXED BY events_by_member"
+    " WHERE tenant = ?1 AND member_id = ?2 AND occur_time <= ?3";
+
+constexpr char kSelectEventById[] =
+    "SELECT " RAPPORT_EVENT_COLUMNS " FROM events WHERE id = ?1";
 
 constexpr char kSelectEvent[] =
     "SELECT " RAPPORT_EVENT_COLUMNS
@@ -59,23 +52,6 @@ model::Event ReadEvent(const Statement& row) {
   e.content_id = row.ColumnText(c++);
   e.quantity = static_cast<int>(row.ColumnInt64(c++));
   return e;
-}
-
-absl::StatusOr<std::vector<model::Event>> LoadEvents(
-    Connection& conn, const char* sql, const TenantId& tenant,
-    const std::string& member_id, const std::string& key, absl::Time up_to) {
-  RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(sql));
-  select.BindText(1, tenant);
-  select.BindText(2, member_id);
-  select.BindText(3, key);
-  select.BindTime(4, up_to);
-  std::vector<model::Event> events;
-  while (true) {
-    RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
-    if (!row) break;
-    events.push_back(ReadEvent(select));
-  }
-  return events;
 }
 
 }  // namespace
@@ -107,36 +83,70 @@ absl::StatusOr<bool> InsertEvent(Connection& conn, const TenantId& tenant,
                                  const model::Event& e) {
   RAPPORT_ASSIGN_OR_RETURN(Statement insert, conn.Prepare(kInsertEvent));
   int i = 1;
-  insert.BindText(i++, tenant);
-  insert.BindText(i++, e.event_id);
-  insert.BindText(i++, e.member_id);
+  insert.BindTextRef(i++, tenant);
+  insert.BindTextRef(i++, e.event_id);
+  insert.BindTextRef(i++, e.member_id);
   insert.BindTime(i++, e.occur_time);
   insert.BindInt64(i++, static_cast<int64_t>(e.type));
   insert.BindInt64(i++, static_cast<int64_t>(e.channel));
-  insert.BindText(i++, e.contact.contact_id);
+  insert.BindTextRef(i++, e.contact.contact_id);
   insert.BindInt64(i++, static_cast<int64_t>(e.contact.seniority));
-  insert.BindText(i++, e.contact.industry);
-  insert.BindText(i++, e.contact.region);
+  insert.BindTextRef(i++, e.contact.industry);
+  insert.BindTextRef(i++, e.contact.region);
   insert.BindInt64(i++, static_cast<int64_t>(e.contact.category));
-  insert.BindText(i++, e.thread_id);
-  insert.BindText(i++, e.content_id);
+  insert.BindTextRef(i++, e.thread_id);
+  insert.BindTextRef(i++, e.content_id);
   insert.BindInt64(i++, e.quantity);
   RAPPORT_RETURN_IF_ERROR(insert.Run());
   return conn.Changes() > 0;
 }
 
-absl::StatusOr<std::vector<model::Event>> LoadThreadEvents(
-    Connection& conn, const TenantId& tenant, const std::string& member_id,
-    const std::string& thread_id, absl::Time up_to) {
-  return LoadEvents(conn, kSelectThreadEvents, tenant, member_id, thread_id,
-                    up_to);
-}
-
-absl::StatusOr<std::vector<model::Event>> LoadContactEvents(
-    Connection& conn, const TenantId& tenant, const std::string& member_id,
-    const std::string& contact_id, absl::Time up_to) {
-  return LoadEvents(conn, kSelectContactEvents, tenant, member_id, contact_id,
-                    up_to);
+absl::StatusOr<KeyedEvents> LoadKeyedEvents(Connection& conn,
+                                            const TenantId& tenant,
+                                            const std::string& member_id,
+                                            const MemberKeys& keys,
+                                            absl::Time up_to) {
+  KeyedEvents loaded;
+  if (keys.threads.empty() && keys.contacts.empty()) return loaded;
+  // Row ids of the matching events, with the thread and contact each feeds.
+  struct Match {
+    int64_t id;
+    bool thread;
+    bool contact;
+  };
+  std::vector<Match> matches;
+  {
+    RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(kSelectMemberKeys));
+    select.BindText(1, tenant);
+    select.BindText(2, member_id);
+    select.BindTime(3, up_to);
+    while (true) {
+      RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
+      if (!row) break;
+      const bool thread = keys.threads.count(select.ColumnView(1)) > 0;
+      const bool contact = keys.contacts.count(select.ColumnView(2)) > 0;
+      if (thread || contact) {
+        matches.push_back({select.ColumnInt64(0), thread, contact});
+      }
+    }
+  }
+  for (const Match& match : matches) {
+    RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(kSelectEventById));
+    select.BindInt64(1, match.id);
+    RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return absl::InternalError("an indexed event has no row");
+    model::Event e = ReadEvent(select);
+    if (match.thread && match.contact) loaded.threads[e.thread_id].push_back(e);
+    if (match.contact) {
+      loaded.contacts[e.contact.contact_id].push_back(std::move(e));
+    } else {
+      loaded.threads[e.thread_id].push_back(std::move(e));
+    }
+  }
+  for (auto* groups : {&loaded.threads, &loaded.contacts}) {
+    for (auto& [key, events] : *groups) SortAsStored(events);
+  }
+  return loaded;
 }
 
 std::string EventTypeList(bool (*pred)(model::EventType)) {

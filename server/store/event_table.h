@@ -5,7 +5,10 @@
 #define RAPPORT_SERVER_STORE_EVENT_TABLE_H_
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,19 +33,28 @@ absl::StatusOr<std::optional<model::Event>> FindEvent(
 // whole microseconds).
 bool SamePayload(const model::Event& a, const model::Event& b);
 
-// The member's events of `thread_id` with occur_time <= `up_to`, ordered by
-// (occur_time, event_id). Reads only that thread's events; none for an empty
-// thread_id.
-absl::StatusOr<std::vector<model::Event>> LoadThreadEvents(
-    Connection& conn, const TenantId& tenant, const std::string& member_id,
-    const std::string& thread_id, absl::Time up_to = absl::InfiniteFuture());
+// Which of one member's threads and contacts to load (non-empty ids).
+struct MemberKeys {
+  std::set<std::string, std::less<>> threads;
+  std::set<std::string, std::less<>> contacts;
+};
 
-// The member's events involving `contact_id` with occur_time <= `up_to`,
-// ordered by (occur_time, event_id). Reads only that contact's events; none
-// for an empty contact_id.
-absl::StatusOr<std::vector<model::Event>> LoadContactEvents(
+// The events of each thread and contact of MemberKeys, each ordered by
+// (occur_time, event_id); a key without events is absent.
+struct KeyedEvents {
+  std::map<std::string, std::vector<model::Event>> threads;
+  std::map<std::string, std::vector<model::Event>> contacts;
+};
+
+// The member's events with occur_time <= `up_to` of the threads and contacts
+// in `keys`, from one walk of the member's entries in events_by_member, which
+// carry thread_id and contact_id: only the rows of matching events are read.
+// There is no index per thread or per contact, which ingest would pay for at
+// every event; the cost is the member's entry count up to `up_to` once, for
+// any number of keys.
+absl::StatusOr<KeyedEvents> LoadKeyedEvents(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
-    const std::string& contact_id, absl::Time up_to = absl::InfiniteFuture());
+    const MemberKeys& keys, absl::Time up_to = absl::InfiniteFuture());
 
 // The numeric values of the event types matching `pred`, comma-separated, for
 // an SQL "type IN (...)" filter.

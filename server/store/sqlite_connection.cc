@@ -15,6 +15,22 @@ struct Connection::CachedStatement {
   bool in_use = false;
 };
 
+namespace {
+
+// SQLite's memory statistics take one process-wide mutex at every allocation
+// of every connection: the writer and the readers would wait on each other
+// for it. Nothing here reads those statistics. sqlite3_config works only
+// before SQLite initializes, which the first open does.
+void ConfigureSqliteOnce() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+
+}  // namespace
+
 Connection::Connection(sqlite3* db, std::string path)
     : db_(db), path_(std::move(path)) {}
 
@@ -26,6 +42,7 @@ Connection::~Connection() {
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     const std::string& path, Access access, absl::Duration busy_timeout,
     int cache_mib, const std::string& vfs) {
+  ConfigureSqliteOnce();
   // NOMUTEX: the store serializes each connection itself.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (access == Access::kReadWrite) flags |= SQLITE_OPEN_CREATE;

@@ -44,6 +44,12 @@ void Statement::BindText(int index, absl::string_view value) {
   if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
 }
 
+void Statement::BindTextRef(int index, absl::string_view value) {
+  int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(),
+                               SQLITE_STATIC, SQLITE_UTF8);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+}
+
 void Statement::BindNull(int index) {
   int rc = sqlite3_bind_null(stmt_, index);
   if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
@@ -89,10 +95,14 @@ double Statement::ColumnDouble(int col) const {
 }
 
 std::string Statement::ColumnText(int col) const {
+  return std::string(ColumnView(col));
+}
+
+absl::string_view Statement::ColumnView(int col) const {
   const unsigned char* text = sqlite3_column_text(stmt_, col);
-  if (text == nullptr) return std::string();
-  return std::string(reinterpret_cast<const char*>(text),
-                     sqlite3_column_bytes(stmt_, col));
+  if (text == nullptr) return absl::string_view();
+  return absl::string_view(reinterpret_cast<const char*>(text),
+                           sqlite3_column_bytes(stmt_, col));
 }
 
 bool Statement::ColumnIsNull(int col) const {

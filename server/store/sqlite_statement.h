@@ -37,6 +37,9 @@ class Statement {
   void BindInt64(int index, int64_t value);
   void BindDouble(int index, double value);
   void BindText(int index, absl::string_view value);
+  // As BindText without the copy, for the hot paths of ingest: `value` must
+  // stay valid until this Statement is destroyed (which unbinds it).
+  void BindTextRef(int index, absl::string_view value);
   void BindNull(int index);
   void BindTime(int index, absl::Time value);  // Unix microseconds.
   void BindOptionalTime(int index, const std::optional<absl::Time>& value);
@@ -51,6 +54,9 @@ class Statement {
   int64_t ColumnInt64(int col) const;
   double ColumnDouble(int col) const;
   std::string ColumnText(int col) const;
+  // The text of the column, valid until the next Step or the statement's
+  // end.
+  absl::string_view ColumnView(int col) const;
   bool ColumnIsNull(int col) const;
   absl::Time ColumnTime(int col) const;
   std::optional<absl::Time> ColumnOptionalTime(int col) const;

@@ -23,26 +23,54 @@ std::optional<absl::Time> LastTimeOf(absl::Span<const model::Event> events,
 
 }  // namespace
 
+absl::StatusOr<MemberStates> RecomputeMemberStates(Connection& conn,
+                                                   const TenantId& tenant,
+                                                   const std::string& member_id,
+                                                   const MemberKeys& keys,
+                                                   absl::Time up_to) {
+  RAPPORT_ASSIGN_OR_RETURN(
+      KeyedEvents loaded,
+      LoadKeyedEvents(conn, tenant, member_id, keys, up_to));
+  MemberStates states;
+  for (const auto& [thread_id, events] : loaded.threads) {
+    std::optional<absl::Time> last = LastTimeOf(events, &model::IsThreadEvent);
+    if (!last.has_value()) continue;
+    states.threads.emplace(thread_id,
+                           StoredThread{DeriveThreadState(events), *last});
+  }
+  for (const auto& [contact_id, events] : loaded.contacts) {
+    std::optional<absl::Time> last = LastTimeOf(events, &model::IsContactEvent);
+    if (!last.has_value()) continue;
+    states.contacts.emplace(contact_id,
+                            StoredContact{DeriveContactState(events), *last});
+  }
+  return states;
+}
+
 absl::StatusOr<std::optional<StoredThread>> RecomputeThread(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     const std::string& thread_id, absl::Time up_to) {
+  MemberKeys keys;
+  if (!thread_id.empty()) keys.threads.insert(thread_id);
   RAPPORT_ASSIGN_OR_RETURN(
-      std::vector<model::Event> events,
-      LoadThreadEvents(conn, tenant, member_id, thread_id, up_to));
-  std::optional<absl::Time> last = LastTimeOf(events, &model::IsThreadEvent);
-  if (!last.has_value()) return std::nullopt;
-  return StoredThread{DeriveThreadState(events), *last};
+      MemberStates states,
+      RecomputeMemberStates(conn, tenant, member_id, keys, up_to));
+  auto it = states.threads.find(thread_id);
+  if (it == states.threads.end()) return std::nullopt;
+  return std::move(it->second);
 }
 
 absl::StatusOr<std::optional<StoredContact>> RecomputeContact(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     const std::string& contact_id, absl::Time up_to) {
+  MemberKeys keys;
+  if (!contact_id.empty()) keys.contacts.insert(contact_id);
   RAPPORT_ASSIGN_OR_RETURN(
-      std::vector<model::Event> events,
-      LoadContactEvents(conn, tenant, member_id, contact_id, up_to));
-  std::optional<absl::Time> last = LastTimeOf(events, &model::IsContactEvent);
-  if (!last.has_value()) return std::nullopt;
-  return StoredContact{DeriveContactState(events), *last};
+      MemberStates states,
+      RecomputeMemberStates(conn, tenant, member_id, keys, up_to));
+  auto it = states.contacts.find(contact_id);
+  if (it == states.contacts.end()) return std::nullopt;
+  return std::move(it->second);
 }
 
 }  // namespace rapport::store::internal

@@ -52,8 +52,8 @@ const std::string& SelectThreadSql() {
 void BindThread(Statement& stmt, int first, const StoredThread& thread) {
   const model::ThreadState& s = thread.state;
   int i = first;
-  stmt.BindText(i++, s.thread_id);
-  stmt.BindText(i++, s.contact_id);
+  stmt.BindTextRef(i++, s.thread_id);
+  stmt.BindTextRef(i++, s.contact_id);
   stmt.BindInt64(i++, static_cast<int64_t>(s.channel));
   stmt.BindInt64(i++, static_cast<int64_t>(s.seniority));
   stmt.BindInt64(i++, static_cast<int64_t>(s.category));
@@ -97,8 +97,8 @@ absl::Status PutThread(Connection& conn, const TenantId& tenant,
                        const std::string& member_id,
                        const StoredThread& thread) {
   RAPPORT_ASSIGN_OR_RETURN(Statement put, conn.Prepare(PutThreadSql()));
-  put.BindText(1, tenant);
-  put.BindText(2, member_id);
+  put.BindTextRef(1, tenant);
+  put.BindTextRef(2, member_id);
   BindThread(put, 3, thread);
   return put.Run();
 }
@@ -107,9 +107,9 @@ absl::StatusOr<std::optional<StoredThread>> ReadThread(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     const std::string& thread_id) {
   RAPPORT_ASSIGN_OR_RETURN(Statement select, conn.Prepare(SelectThreadSql()));
-  select.BindText(1, tenant);
-  select.BindText(2, member_id);
-  select.BindText(3, thread_id);
+  select.BindTextRef(1, tenant);
+  select.BindTextRef(2, member_id);
+  select.BindTextRef(3, thread_id);
   RAPPORT_ASSIGN_OR_RETURN(bool row, select.Step());
   if (!row) return std::optional<StoredThread>();
   return std::optional<StoredThread>(ReadThread(select));

@@ -1,6 +1,7 @@
-// Schema version 5 (the events table rebuilt with fewer indexes) applied to a
-// database written by version 4: every event is kept, the idempotency key
-// still holds, and threads and contacts read through the new indexes.
+// Schema versions 5 (the events table rebuilt with fewer indexes) and 8 (one
+// covering member index in place of the thread and contact indexes) applied
+// to a database written by version 4: every event is kept, the idempotency
+// key still holds, and threads and contacts read through the member index.
 #include <memory>
 #include <string>
 #include <vector>
@@ -79,25 +80,27 @@ TEST(MigrationV5Test, RebuildsEventsKeepingEveryEvent) {
   ASSERT_TRUE(conn.ok());
   EXPECT_EQ(*SchemaVersion(**conn), static_cast<int>(StoreMigrations().size()));
   EXPECT_EQ(EventIndexes(**conn),
-            (std::vector<std::string>{"events_by_contact", "events_by_id",
-                                      "events_by_member", "events_by_thread"}));
+            (std::vector<std::string>{"events_by_id", "events_by_member"}));
   for (const model::Event& e : Events()) {
     auto found = FindEvent(**conn, "acme", e.event_id);
     ASSERT_TRUE(found.ok()) << found.status();
     ASSERT_TRUE(found->has_value()) << e.event_id;
     EXPECT_TRUE(SamePayload(**found, e)) << e.event_id;
   }
-  auto thread = LoadThreadEvents(**conn, "acme", "m1", "t1");
-  ASSERT_TRUE(thread.ok()) << thread.status();
-  ASSERT_EQ(thread->size(), 2u);
-  EXPECT_EQ((*thread)[0].event_id, "e1");
-  EXPECT_EQ((*thread)[1].event_id, "e2");
-  auto contact = LoadContactEvents(**conn, "acme", "m1", "ann");
-  ASSERT_TRUE(contact.ok()) << contact.status();
-  ASSERT_EQ(contact->size(), 3u);
-  EXPECT_EQ((*contact)[0].event_id, "e1");
-  EXPECT_EQ((*contact)[1].event_id, "e3");
-  EXPECT_EQ((*contact)[2].event_id, "e2");
+  MemberKeys keys;
+  keys.threads.insert("t1");
+  keys.contacts.insert("ann");
+  auto loaded = LoadKeyedEvents(**conn, "acme", "m1", keys);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  const std::vector<model::Event>& thread = loaded->threads["t1"];
+  ASSERT_EQ(thread.size(), 2u);
+  EXPECT_EQ(thread[0].event_id, "e1");
+  EXPECT_EQ(thread[1].event_id, "e2");
+  const std::vector<model::Event>& contact = loaded->contacts["ann"];
+  ASSERT_EQ(contact.size(), 3u);
+  EXPECT_EQ(contact[0].event_id, "e1");
+  EXPECT_EQ(contact[1].event_id, "e3");
+  EXPECT_EQ(contact[2].event_id, "e2");
 
   // The idempotency key survived: the same event again is a duplicate, a
   // different payload under its id a conflict.

@@ -69,7 +69,8 @@ TEST(MigrationV7Test, AddsTheFeedToAVersion6Database) {
   auto conn = internal::Connection::Open(
       path, internal::Connection::Access::kReadOnly, absl::Seconds(1));
   ASSERT_TRUE(conn.ok());
-  EXPECT_EQ(*internal::SchemaVersion(**conn), 7);
+  EXPECT_EQ(*internal::SchemaVersion(**conn),
+            static_cast<int>(internal::StoreMigrations().size()));
 }
 
 }  // namespace
