@@ -198,6 +198,29 @@ TEST(IncrementalStateTest, StoredStatesEqualFullRecompute) {
   }
 }
 
+// `states` holds exactly the keys of `groups` with an event of the types
+// `relevant` names, each the state `derive` makes of the group's events.
+template <typename Stored, typename Derive>
+void ExpectStatesDerived(
+    const std::map<std::string, Stored>& states,
+    const std::map<std::string, std::vector<model::Event>>& groups,
+    bool (*relevant)(model::EventType), Derive derive) {
+  size_t expected = 0;
+  for (const auto& [id, events] : groups) {
+    const bool any =
+        std::any_of(events.begin(), events.end(),
+                    [&](const model::Event& e) { return relevant(e.type); });
+    auto it = states.find(id);
+    ASSERT_EQ(it != states.end(), any) << id;
+    if (!any) continue;
+    ++expected;
+    EXPECT_EQ(testing::Describe(it->second.state),
+              testing::Describe(derive(events)))
+        << id;
+  }
+  EXPECT_EQ(states.size(), expected);
+}
+
 // The events one walk of a member's index entries loads for a set of
 // threads and contacts (LoadKeyedEvents, which every re-derivation reads
 // through) are exactly the member's events of those keys up to the cut, in
@@ -265,49 +288,10 @@ TEST(IncrementalStateTest, KeyedLoadsEqualTheHistoryFiltered) {
         auto states =
             internal::RecomputeMemberStates(**conn, "acme", member, keys, cut);
         ASSERT_TRUE(states.ok()) << states.status();
-        for (const auto& [id, events] : threads) {
-          auto it = states->threads.find(id);
-          const bool any = std::any_of(events.begin(), events.end(),
-                                       [](const model::Event& e) {
-                                         return model::IsThreadEvent(e.type);
-                                       });
-          ASSERT_EQ(it != states->threads.end(), any) << id;
-          if (any) {
-            EXPECT_EQ(testing::Describe(it->second.state),
-                      testing::Describe(internal::DeriveThreadState(events)))
-                << id;
-          }
-        }
-        for (const auto& [id, events] : contacts) {
-          auto it = states->contacts.find(id);
-          const bool any = std::any_of(events.begin(), events.end(),
-                                       [](const model::Event& e) {
-                                         return model::IsContactEvent(e.type);
-                                       });
-          ASSERT_EQ(it != states->contacts.end(), any) << id;
-          if (any) {
-            EXPECT_EQ(testing::Describe(it->second.state),
-                      testing::Describe(internal::DeriveContactState(events)))
-                << id;
-          }
-        }
-        EXPECT_EQ(
-            states->threads.size() + states->contacts.size(),
-            static_cast<size_t>(std::count_if(
-                threads.begin(), threads.end(),
-                [](const auto& g) {
-                  return std::any_of(g.second.begin(), g.second.end(),
-                                     [](const model::Event& e) {
-                                       return model::IsThreadEvent(e.type);
-                                     });
-                })) +
-                static_cast<size_t>(std::count_if(
-                    contacts.begin(), contacts.end(), [](const auto& g) {
-                      return std::any_of(g.second.begin(), g.second.end(),
-                                         [](const model::Event& e) {
-                                           return model::IsContactEvent(e.type);
-                                         });
-                    })));
+        ExpectStatesDerived(states->threads, threads, &model::IsThreadEvent,
+                            &internal::DeriveThreadState);
+        ExpectStatesDerived(states->contacts, contacts, &model::IsContactEvent,
+                            &internal::DeriveContactState);
       }
     }
   }
