@@ -168,6 +168,18 @@ void ExpectStoredEqualsDerived(const std::string& path, const Keys& keys) {
   }
 }
 
+// A store at `path` with the members of kMembers; null on any failure.
+std::unique_ptr<SqliteStore> OpenWithMembers(const std::string& path) {
+  std::unique_ptr<SqliteStore> store = testing::OpenStore(path);
+  if (store == nullptr) return nullptr;
+  for (const char* member : kMembers) {
+    if (!store->UpsertMember("acme", MakeMember(member), At(0)).ok()) {
+      return nullptr;
+    }
+  }
+  return store;
+}
+
 TEST(IncrementalStateTest, StoredStatesEqualFullRecompute) {
   for (uint32_t seed = 1; seed <= 60; ++seed) {
     SCOPED_TRACE(absl::StrCat("seed ", seed));
@@ -178,12 +190,8 @@ TEST(IncrementalStateTest, StoredStatesEqualFullRecompute) {
     testing::TempDir dir;
     const std::string path = dir.File("store.db");
     {
-      std::unique_ptr<SqliteStore> store = testing::OpenStore(path);
+      std::unique_ptr<SqliteStore> store = OpenWithMembers(path);
       ASSERT_NE(store, nullptr);
-      for (const char* member : kMembers) {
-        ASSERT_TRUE(
-            store->UpsertMember("acme", MakeMember(member), At(0)).ok());
-      }
       size_t i = 0;
       while (i < arrival.size()) {
         const size_t n =
@@ -234,12 +242,8 @@ TEST(IncrementalStateTest, KeyedLoadsEqualTheHistoryFiltered) {
     testing::TempDir dir;
     const std::string path = dir.File("store.db");
     {
-      std::unique_ptr<SqliteStore> store = testing::OpenStore(path);
+      std::unique_ptr<SqliteStore> store = OpenWithMembers(path);
       ASSERT_NE(store, nullptr);
-      for (const char* member : kMembers) {
-        ASSERT_TRUE(
-            store->UpsertMember("acme", MakeMember(member), At(0)).ok());
-      }
       ASSERT_TRUE(store->AppendEvents("acme", history).ok());
     }
     SortAsStored(history);
