@@ -152,7 +152,9 @@ TEST(StorageHealthTest, ProbeThreadHealsOnItsOwn) {
   EXPECT_GE(storage.probes(), 3);
   EXPECT_FALSE(health.healthy());
   storage.SetProbe(absl::OkStatus());
-  while (!health.healthy() && absl::Now() < give_up) {
+  // The change is published just after the state turns: wait for both.
+  while ((!health.healthy() || changes.seen().size() < 2) &&
+         absl::Now() < give_up) {
     absl::SleepFor(absl::Milliseconds(5));
   }
   EXPECT_TRUE(health.healthy());
