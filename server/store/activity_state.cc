@@ -1,6 +1,7 @@
 #include "server/store/activity_state.h"
 
 #include <optional>
+#include <vector>
 
 namespace rapport::store::internal {
 namespace {
@@ -124,13 +125,14 @@ model::ContactState DeriveContactState(absl::Span<const model::Event> events) {
   return state;
 }
 
-void FoldThreadEvents(absl::Span<const model::Event> later, bool has_earlier,
-                      model::ThreadState& state) {
+void FoldThreadEvents(absl::Span<const model::Event* const> later,
+                      bool has_earlier, model::ThreadState& state) {
   const bool had_reply = state.first_reply_time.has_value();
   bool first = !has_earlier;
   // One pass suffices: an event strictly after the first outbound (inbound)
   // message always comes after it in the sorted order.
-  for (const model::Event& e : later) {
+  for (const model::Event* event : later) {
+    const model::Event& e = *event;
     if (!model::IsThreadEvent(e.type)) continue;
     if (first) {
       state.thread_id = e.thread_id;
@@ -161,7 +163,8 @@ void FoldThreadEvents(absl::Span<const model::Event> later, bool has_earlier,
   // Without an earlier reply every earlier follow-up counted and precedes
   // any reply among `later`; with one, no later follow-up precedes it.
   if (had_reply) return;
-  for (const model::Event& e : later) {
+  for (const model::Event* event : later) {
+    const model::Event& e = *event;
     if (e.type != EventType::kFollowUpSent) continue;
     if (!state.first_reply_time.has_value() ||
         e.occur_time < *state.first_reply_time) {
@@ -170,11 +173,12 @@ void FoldThreadEvents(absl::Span<const model::Event> later, bool has_earlier,
   }
 }
 
-void FoldContactEvents(absl::Span<const model::Event> later, bool has_earlier,
-                       model::ContactState& state) {
+void FoldContactEvents(absl::Span<const model::Event* const> later,
+                       bool has_earlier, model::ContactState& state) {
   bool first = !has_earlier;
   bool met_again = false;
-  for (const model::Event& e : later) {
+  for (const model::Event* event : later) {
+    const model::Event& e = *event;
     if (!model::IsContactEvent(e.type)) continue;
     if (first) {
       state.contact_id = e.contact.contact_id;
@@ -220,13 +224,36 @@ void FoldContactEvents(absl::Span<const model::Event> later, bool has_earlier,
   } else if (state.followed_up_after_event_time.has_value()) {
     return;
   }
-  for (const model::Event& e : later) {
+  for (const model::Event* event : later) {
+    const model::Event& e = *event;
     if (model::IsOutboundMessage(e.type) &&
         e.occur_time >= *state.met_at_event_time) {
       state.followed_up_after_event_time = e.occur_time;
       break;
     }
   }
+}
+
+namespace {
+
+std::vector<const model::Event*> Pointers(
+    absl::Span<const model::Event> events) {
+  std::vector<const model::Event*> pointers;
+  pointers.reserve(events.size());
+  for (const model::Event& e : events) pointers.push_back(&e);
+  return pointers;
+}
+
+}  // namespace
+
+void FoldThreadEvents(absl::Span<const model::Event> later, bool has_earlier,
+                      model::ThreadState& state) {
+  FoldThreadEvents(Pointers(later), has_earlier, state);
+}
+
+void FoldContactEvents(absl::Span<const model::Event> later, bool has_earlier,
+                       model::ContactState& state) {
+  FoldContactEvents(Pointers(later), has_earlier, state);
 }
 
 }  // namespace rapport::store::internal

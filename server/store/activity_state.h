@@ -37,6 +37,12 @@ model::ContactState DeriveContactState(absl::Span<const model::Event> events);
 // `has_earlier` says whether there were any (if not, `state` is
 // default-constructed). Under those conditions the result is exactly what
 // Derive*State returns for the earlier events followed by `later`.
+// `later` points at the events (ingest folds a batch's events in place).
+void FoldThreadEvents(absl::Span<const model::Event* const> later,
+                      bool has_earlier, model::ThreadState& state);
+void FoldContactEvents(absl::Span<const model::Event* const> later,
+                       bool has_earlier, model::ContactState& state);
+// The same over the events themselves.
 void FoldThreadEvents(absl::Span<const model::Event> later, bool has_earlier,
                       model::ThreadState& state);
 void FoldContactEvents(absl::Span<const model::Event> later, bool has_earlier,

@@ -16,10 +16,10 @@ void BatchEffects::Add(const model::Event& e) {
   delta.latest = std::max(delta.latest, e.occur_time);
   buckets[BucketOf(e)] += e.quantity;
   if (model::IsThreadEvent(e.type) && !e.thread_id.empty()) {
-    threads[{e.member_id, e.thread_id}].push_back(e);
+    threads[{e.member_id, e.thread_id}].push_back(&e);
   }
   if (model::IsContactEvent(e.type) && !e.contact.contact_id.empty()) {
-    contacts[{e.member_id, e.contact.contact_id}].push_back(e);
+    contacts[{e.member_id, e.contact.contact_id}].push_back(&e);
   }
 }
 
@@ -28,6 +28,14 @@ void SortAsStored(std::vector<model::Event>& events) {
             [](const model::Event& a, const model::Event& b) {
               return std::tie(a.occur_time, a.event_id) <
                      std::tie(b.occur_time, b.event_id);
+            });
+}
+
+void SortAsStored(std::vector<const model::Event*>& events) {
+  std::sort(events.begin(), events.end(),
+            [](const model::Event* a, const model::Event* b) {
+              return std::tie(a->occur_time, a->event_id) <
+                     std::tie(b->occur_time, b->event_id);
             });
 }
 

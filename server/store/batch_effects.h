@@ -23,7 +23,8 @@ namespace rapport::store::internal {
 // A member and one of its threads or contacts.
 using MemberKey = std::pair<std::string, std::string>;
 
-// Events are copied: a batch is at most a few thousand.
+// The events of threads and contacts are pointers to those given to Add:
+// the batch must outlive its effects.
 struct BatchEffects {
   struct MemberDelta {
     int64_t events = 0;
@@ -31,8 +32,8 @@ struct BatchEffects {
     absl::Time latest = absl::InfinitePast();
   };
   std::map<std::string, MemberDelta> members;
-  std::map<MemberKey, std::vector<model::Event>> threads;
-  std::map<MemberKey, std::vector<model::Event>> contacts;
+  std::map<MemberKey, std::vector<const model::Event*>> threads;
+  std::map<MemberKey, std::vector<const model::Event*>> contacts;
   std::map<DailyBucket, int64_t> buckets;
 
   // Counts one accepted event: its member's delta, its daily bucket, and its
@@ -43,6 +44,7 @@ struct BatchEffects {
 // Sorts a thread's or contact's new events as the stores read them: by
 // (occur_time, event_id).
 void SortAsStored(std::vector<model::Event>& events);
+void SortAsStored(std::vector<const model::Event*>& events);
 
 // The audit detail of an ingest batch: "events=4 accepted=3 duplicates=1"
 // with the outcomes that occurred, in the order of AppendOutcome.

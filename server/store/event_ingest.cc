@@ -129,14 +129,14 @@ absl::Status UpdateThreadsAndContacts(Connection& conn, const TenantId& tenant,
     RAPPORT_ASSIGN_OR_RETURN(std::optional<StoredThread> thread,
                              ReadThread(conn, tenant, key.first, key.second));
     if (thread.has_value() &&
-        added.front().occur_time <= thread->last_activity_time) {
+        added.front()->occur_time <= thread->last_activity_time) {
       stale[key.first].threads.insert(key.second);
       continue;
     }
     const bool has_earlier = thread.has_value();
     if (!has_earlier) thread.emplace();
     FoldThreadEvents(added, has_earlier, thread->state);
-    thread->last_activity_time = added.back().occur_time;
+    thread->last_activity_time = added.back()->occur_time;
     RAPPORT_RETURN_IF_ERROR(PutThread(conn, tenant, key.first, *thread));
   }
   for (auto& [key, added] : effects.contacts) {
@@ -144,14 +144,14 @@ absl::Status UpdateThreadsAndContacts(Connection& conn, const TenantId& tenant,
     RAPPORT_ASSIGN_OR_RETURN(std::optional<StoredContact> contact,
                              ReadContact(conn, tenant, key.first, key.second));
     if (contact.has_value() &&
-        added.front().occur_time <= contact->last_activity_time) {
+        added.front()->occur_time <= contact->last_activity_time) {
       stale[key.first].contacts.insert(key.second);
       continue;
     }
     const bool has_earlier = contact.has_value();
     if (!has_earlier) contact.emplace();
     FoldContactEvents(added, has_earlier, contact->state);
-    contact->last_activity_time = added.back().occur_time;
+    contact->last_activity_time = added.back()->occur_time;
     RAPPORT_RETURN_IF_ERROR(PutContact(conn, tenant, key.first, *contact));
   }
   for (const auto& [member_id, keys] : stale) {

@@ -261,8 +261,8 @@ struct ThreadRows {
                    absl::Span<const MemberKey> keys) {
     return ReadThreads(conn, tenant, keys);
   }
-  static void Fold(absl::Span<const model::Event> later, bool has_earlier,
-                   Stored& stored) {
+  static void Fold(absl::Span<const model::Event* const> later,
+                   bool has_earlier, Stored& stored) {
     internal::FoldThreadEvents(later, has_earlier, stored.state);
   }
   static auto Derive(absl::Span<const model::Event> events) {
@@ -283,8 +283,8 @@ struct ContactRows {
                    absl::Span<const MemberKey> keys) {
     return ReadContacts(conn, tenant, keys);
   }
-  static void Fold(absl::Span<const model::Event> later, bool has_earlier,
-                   Stored& stored) {
+  static void Fold(absl::Span<const model::Event* const> later,
+                   bool has_earlier, Stored& stored) {
     internal::FoldContactEvents(later, has_earlier, stored.state);
   }
   static auto Derive(absl::Span<const model::Event> events) {
@@ -304,7 +304,7 @@ struct ContactRows {
 template <typename Rows>
 absl::Status UpdateTouched(
     Connection& conn, const TenantId& tenant,
-    std::map<MemberKey, std::vector<model::Event>>& touched) {
+    std::map<MemberKey, std::vector<const model::Event*>>& touched) {
   if (touched.empty()) return absl::OkStatus();
   std::vector<MemberKey> keys;
   for (const auto& [key, added] : touched) keys.push_back(key);
@@ -315,7 +315,7 @@ absl::Status UpdateTouched(
     SortAsStored(added);
     auto it = stored.find(key);
     if (it != stored.end() &&
-        added.front().occur_time <= it->second.last_activity_time) {
+        added.front()->occur_time <= it->second.last_activity_time) {
       recompute.push_back(key);
       continue;
     }
@@ -323,7 +323,7 @@ absl::Status UpdateTouched(
     const bool has_earlier = it != stored.end();
     if (has_earlier) row = std::move(it->second);
     Rows::Fold(added, has_earlier, row);
-    row.last_activity_time = added.back().occur_time;
+    row.last_activity_time = added.back()->occur_time;
     rows.emplace_back(key.first, std::move(row));
   }
   RAPPORT_ASSIGN_OR_RETURN(auto events,
