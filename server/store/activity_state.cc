@@ -1,7 +1,6 @@
 #include "server/store/activity_state.h"
 
 #include <optional>
-#include <vector>
 
 namespace rapport::store::internal {
 namespace {
@@ -232,28 +231,6 @@ void FoldContactEvents(absl::Span<const model::Event* const> later,
       break;
     }
   }
-}
-
-namespace {
-
-std::vector<const model::Event*> Pointers(
-    absl::Span<const model::Event> events) {
-  std::vector<const model::Event*> pointers;
-  pointers.reserve(events.size());
-  for (const model::Event& e : events) pointers.push_back(&e);
-  return pointers;
-}
-
-}  // namespace
-
-void FoldThreadEvents(absl::Span<const model::Event> later, bool has_earlier,
-                      model::ThreadState& state) {
-  FoldThreadEvents(Pointers(later), has_earlier, state);
-}
-
-void FoldContactEvents(absl::Span<const model::Event> later, bool has_earlier,
-                       model::ContactState& state) {
-  FoldContactEvents(Pointers(later), has_earlier, state);
 }
 
 }  // namespace rapport::store::internal

@@ -42,11 +42,6 @@ void FoldThreadEvents(absl::Span<const model::Event* const> later,
                       bool has_earlier, model::ThreadState& state);
 void FoldContactEvents(absl::Span<const model::Event* const> later,
                        bool has_earlier, model::ContactState& state);
-// The same over the events themselves.
-void FoldThreadEvents(absl::Span<const model::Event> later, bool has_earlier,
-                      model::ThreadState& state);
-void FoldContactEvents(absl::Span<const model::Event> later, bool has_earlier,
-                       model::ContactState& state);
 
 }  // namespace rapport::store::internal
 

@@ -47,30 +47,4 @@ absl::StatusOr<MemberStates> RecomputeMemberStates(Connection& conn,
   return states;
 }
 
-absl::StatusOr<std::optional<StoredThread>> RecomputeThread(
-    Connection& conn, const TenantId& tenant, const std::string& member_id,
-    const std::string& thread_id, absl::Time up_to) {
-  MemberKeys keys;
-  if (!thread_id.empty()) keys.threads.insert(thread_id);
-  RAPPORT_ASSIGN_OR_RETURN(
-      MemberStates states,
-      RecomputeMemberStates(conn, tenant, member_id, keys, up_to));
-  auto it = states.threads.find(thread_id);
-  if (it == states.threads.end()) return std::nullopt;
-  return std::move(it->second);
-}
-
-absl::StatusOr<std::optional<StoredContact>> RecomputeContact(
-    Connection& conn, const TenantId& tenant, const std::string& member_id,
-    const std::string& contact_id, absl::Time up_to) {
-  MemberKeys keys;
-  if (!contact_id.empty()) keys.contacts.insert(contact_id);
-  RAPPORT_ASSIGN_OR_RETURN(
-      MemberStates states,
-      RecomputeMemberStates(conn, tenant, member_id, keys, up_to));
-  auto it = states.contacts.find(contact_id);
-  if (it == states.contacts.end()) return std::nullopt;
-  return std::move(it->second);
-}
-
 }  // namespace rapport::store::internal

@@ -34,17 +34,6 @@ absl::StatusOr<MemberStates> RecomputeMemberStates(
     Connection& conn, const TenantId& tenant, const std::string& member_id,
     const MemberKeys& keys, absl::Time up_to = absl::InfiniteFuture());
 
-// The thread as of `up_to` (its events with occur_time <= up_to); nullopt
-// when it has no message by then.
-absl::StatusOr<std::optional<StoredThread>> RecomputeThread(
-    Connection& conn, const TenantId& tenant, const std::string& member_id,
-    const std::string& thread_id, absl::Time up_to = absl::InfiniteFuture());
-
-// The contact as of `up_to`; nullopt when there is no event with it by then.
-absl::StatusOr<std::optional<StoredContact>> RecomputeContact(
-    Connection& conn, const TenantId& tenant, const std::string& member_id,
-    const std::string& contact_id, absl::Time up_to = absl::InfiniteFuture());
-
 }  // namespace rapport::store::internal
 
 #endif  // RAPPORT_SERVER_STORE_STATE_RECOMPUTE_H_
